@@ -1,0 +1,177 @@
+"""The command line: one short function per command; the only place that prints or exits."""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+import sys
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+import click
+from rich.console import Console
+from rich.logging import RichHandler
+from rich.table import Table
+
+from newsdesk import __version__, publish
+from newsdesk.config import Settings, load_settings
+from newsdesk.demo import demo_settings, fresh_store_path
+from newsdesk.errors import NewsdeskError
+from newsdesk.models import RunReport, SourceOutcome
+from newsdesk.pipeline import (
+    DailyRequest,
+    finish_run,
+    run_collect,
+    sample_days,
+    start_run,
+    write_day,
+)
+from newsdesk.store import Store
+from newsdesk.write import STYLES
+
+err = Console(stderr=True)
+FORMATS = click.Choice(sorted(publish.registry))
+LANGS = click.Choice(["zh", "en"])
+
+
+class Context:
+    def __init__(self, config: Path | None) -> None:
+        self.config = config
+
+    def settings(self) -> Settings:
+        return load_settings(self.config)
+
+
+@click.group()
+@click.version_option(__version__, prog_name="newsdesk")
+@click.option("--config", "config", type=click.Path(path_type=Path), help="Path to newsdesk.toml.")
+@click.option("-v", "--verbose", count=True, help="More log output on stderr (-vv for debug).")
+@click.pass_context
+def main(ctx: click.Context, config: Path | None, verbose: int) -> None:
+    """newsdesk: analysed daily AI-news digests for static sites."""
+    level = (logging.WARNING, logging.INFO, logging.DEBUG)[min(verbose, 2)]
+    logging.basicConfig(level=level, format="%(message)s", handlers=[RichHandler(console=err, show_path=False)])
+    ctx.obj = Context(config)
+
+
+def _guard(func: Callable[..., None]) -> Callable[..., None]:
+    """Turn NewsdeskError into a message on stderr and its exit code."""
+
+    def wrapper(*args: Any, **kwargs: Any) -> None:
+        try:
+            func(*args, **kwargs)
+        except NewsdeskError as exc:
+            err.print(f"[bold red]error:[/] {exc}", highlight=False, markup=True, soft_wrap=True)
+            sys.exit(exc.exit_code)
+
+    wrapper.__name__ = func.__name__
+    wrapper.__doc__ = func.__doc__
+    return wrapper
+
+
+def _now() -> dt.datetime:
+    return dt.datetime.now(dt.UTC).replace(microsecond=0)
+
+
+@contextmanager
+def _run(settings: Settings, command: str) -> Iterator[tuple[Store, RunReport]]:
+    with Store(settings.path(settings.database)) as store:
+        report = start_run(store, command, _now())
+        ok = False
+        try:
+            yield store, report
+            ok = True
+        finally:
+            finish_run(store, report, now=_now(), ok=ok)
+
+
+def _show_outcome(outcome: SourceOutcome) -> None:
+    colour = {"ok": "green", "empty": "yellow", "error": "red"}.get(outcome.status, "white")
+    detail = f" — {outcome.reason}" if outcome.reason else ""
+    err.print(
+        f"[{colour}]{outcome.status:>5}[/] {outcome.source}: {outcome.items} items, "
+        f"{outcome.new_items} new{detail}",
+        highlight=False,
+        soft_wrap=True,
+    )
+
+
+def _collect(settings: Settings, store: Store, report: RunReport) -> list[SourceOutcome]:
+    outcomes = run_collect(settings, store, report, now=_now(), progress=_show_outcome)
+    failed = [o for o in outcomes if o.status == "error"]
+    err.print(f"collected from {len(outcomes) - len(failed)}/{len(outcomes)} sources", highlight=False)
+    return failed
+
+
+@main.command()
+@click.option("--out", type=click.Path(path_type=Path), default=Path("newsdesk-demo"), show_default=True)
+@click.option("--format", "fmt", type=FORMATS, help="Site generator format (default: site.format).")
+@click.option("--lang", type=LANGS, multiple=True, help="Digest language(s); default zh and en.")
+@click.pass_obj
+@_guard
+def demo(obj: Context, out: Path, fmt: str | None, lang: tuple[str, ...]) -> None:
+    """Collect the bundled sample week offline and write a digest for each day."""
+    out = out.resolve()
+    out.mkdir(parents=True, exist_ok=True)
+    fresh_store_path(out)
+    settings = demo_settings(obj.settings(), out, fmt=fmt)
+    with _run(settings, "demo") as (store, report):
+        failed = _collect(settings, store, report)
+        for day in sample_days(store, settings):
+            for language in lang or ("zh", "en"):
+                request = DailyRequest(day, "daily-brief", language, settings.site.format, out)
+                click.echo(write_day(settings, store, request, report=report, failed=failed, now=_now()))
+
+
+@main.command("collect")
+@click.pass_obj
+@_guard
+def collect_command(obj: Context) -> None:
+    """Fetch every enabled source and store new items."""
+    settings = obj.settings()
+    with _run(settings, "collect") as (store, report):
+        _collect(settings, store, report)
+
+
+@main.command()
+@click.option("--date", "day", type=click.DateTime(["%Y-%m-%d"]), help="Day to write (default: today).")
+@click.option("--style", type=click.Choice(sorted(STYLES)), default="daily-brief", show_default=True)
+@click.option("--format", "fmt", type=FORMATS, help="Site generator format (default: site.format).")
+@click.option("--lang", type=LANGS, help="Digest language (default: language).")
+@click.option("--out", type=click.Path(path_type=Path), help="Site folder (default: site.out).")
+@click.option("--no-collect", is_flag=True, help="Use stored items only; fetch nothing.")
+@click.pass_obj
+@_guard
+def daily(obj: Context, day: dt.datetime | None, style: str, fmt: str | None, lang: str | None,
+          out: Path | None, no_collect: bool) -> None:
+    """Write the daily digest for one day."""
+    settings = obj.settings()
+    target = day.date() if day else _now().astimezone(settings.tz).date()
+    request = DailyRequest(target, style, lang or settings.language, fmt or settings.site.format,
+                           out or settings.path(settings.site.out))
+    with _run(settings, "daily") as (store, report):
+        if no_collect:
+            failed = store.last_collect_failures(_now())
+        else:
+            failed = _collect(settings, store, report)
+        click.echo(write_day(settings, store, request, report=report, failed=failed, now=_now()))
+
+
+@main.group()
+def sources() -> None:
+    """Inspect the configured sources."""
+
+
+@sources.command("list")
+@click.pass_obj
+@_guard
+def sources_list(obj: Context) -> None:
+    """List the configured sources."""
+    settings = obj.settings()
+    table = Table("name", "kind", "weight", "enabled", "url")
+    for source in settings.sources:
+        table.add_row(source.name, source.kind, f"{source.weight:g}", "yes" if source.enabled else "no",
+                      source.url)
+    Console(soft_wrap=True).print(table)

@@ -1,0 +1,198 @@
+"""Settings: packaged defaults.toml, then the user's newsdesk.toml, validated into one frozen object."""
+
+from __future__ import annotations
+
+import os
+import tomllib
+from importlib import resources
+from pathlib import Path
+from typing import Any, Literal
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
+
+from newsdesk.errors import ConfigError
+
+CONFIG_NAME = "newsdesk.toml"
+ENV_CONFIG = "NEWSDESK_CONFIG"
+SiteFormat = Literal["hugo", "jekyll", "eleventy", "markdown"]
+Language = Literal["zh", "en"]
+
+
+class _Section(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class SiteSettings(_Section):
+    format: SiteFormat = "markdown"
+    out: Path = Path("site")
+    author: str = "newsdesk"
+    tags: list[str] = Field(default_factory=lambda: ["AI"])
+    categories: list[str] = Field(default_factory=lambda: ["AI"])
+    base_url: str = ""
+    draft: bool = False
+
+
+class FetchSettings(_Section):
+    timeout: float = Field(20.0, gt=0, le=600)
+    max_bytes: int = Field(10_000_000, ge=1024)
+    concurrency: int = Field(8, ge=1, le=256)
+    user_agent: str = "newsdesk/0.1 (+https://github.com/newsdesk/newsdesk)"
+
+
+class CategorySettings(_Section):
+    key: str = Field(min_length=1)
+    zh: str = Field(min_length=1)
+    en: str = Field(min_length=1)
+    emoji: str = ""
+    keywords: list[str] = Field(default_factory=list)
+
+
+class DedupeSettings(_Section):
+    threshold: float = Field(0.28, gt=0, lt=1)
+    window_hours: float = Field(72.0, gt=0)
+    lookback_days: int = Field(7, ge=0, le=60)
+
+
+class RankSettings(_Section):
+    half_life_hours: float = Field(24.0, gt=0)
+    source_bonus: float = Field(1.0, ge=0)
+    boost: dict[str, float] = Field(default_factory=dict)
+    top: int = Field(30, ge=1, le=500)
+
+
+class SourceSettings(_Section):
+    name: str = Field(min_length=1)
+    url: str = Field(min_length=1)
+    kind: str = "feed"
+    weight: float = Field(1.0, ge=0, le=10)
+    enabled: bool = True
+    lang: Language | None = None
+
+    @field_validator("kind")
+    @classmethod
+    def _known_kind(cls, value: str) -> str:
+        from newsdesk.sources import registry
+
+        if value not in registry:
+            raise ValueError(f"unknown source kind {value!r}; use one of {', '.join(sorted(registry))}")
+        return value
+
+
+class Settings(_Section):
+    timezone: str = "Asia/Shanghai"
+    language: Language = "zh"
+    database: Path = Path("newsdesk.db")
+    site: SiteSettings = Field(default_factory=SiteSettings)
+    fetch: FetchSettings = Field(default_factory=FetchSettings)
+    dedupe: DedupeSettings = Field(default_factory=DedupeSettings)
+    rank: RankSettings = Field(default_factory=RankSettings)
+    default_category: str = "industry"
+    categories: list[CategorySettings] = Field(default_factory=list)
+    sources: list[SourceSettings] = Field(default_factory=list)
+    base_dir: Path = Path(".")
+
+    @field_validator("timezone")
+    @classmethod
+    def _known_zone(cls, value: str) -> str:
+        try:
+            ZoneInfo(value)
+        except (ZoneInfoNotFoundError, ValueError):
+            raise ValueError(f"unknown time zone {value!r}; use an IANA name such as Asia/Shanghai") from None
+        return value
+
+    @model_validator(mode="after")
+    def _consistent(self) -> Settings:
+        keys = [c.key for c in self.categories]
+        if len(set(keys)) != len(keys):
+            raise ValueError("categories: each key must be unique")
+        if keys and self.default_category not in keys:
+            raise ValueError(f"default_category {self.default_category!r} is not one of the categories' keys")
+        names = [s.name for s in self.sources]
+        dupes = sorted({n for n in names if names.count(n) > 1})
+        if dupes:
+            raise ValueError(f"sources: names must be unique, repeated: {', '.join(dupes)}")
+        return self
+
+    @property
+    def tz(self) -> ZoneInfo:
+        return ZoneInfo(self.timezone)
+
+    def path(self, value: Path) -> Path:
+        """A path from the config, relative to the config file's folder."""
+        return value if value.is_absolute() else self.base_dir / value
+
+
+def find_config(explicit: Path | None, cwd: Path | None = None) -> Path | None:
+    """--config, then $NEWSDESK_CONFIG, then ./newsdesk.toml; None means packaged defaults only."""
+    for candidate, origin in ((explicit, "--config"), (os.environ.get(ENV_CONFIG), ENV_CONFIG)):
+        if candidate:
+            path = Path(candidate).expanduser()
+            if not path.is_file():
+                raise ConfigError(f"{origin}: no config file at {path}; create it or fix the path")
+            return path
+    local = (cwd or Path.cwd()) / CONFIG_NAME
+    return local if local.is_file() else None
+
+
+def load_settings(explicit: Path | None = None, **overrides: Any) -> Settings:
+    """Load and validate settings; raise ConfigError naming the key and the fix."""
+    path = find_config(explicit)
+    data = _merge(_defaults(), _read_toml(path) if path else {})
+    data = _merge(data, overrides)
+    data["base_dir"] = str(path.parent.resolve() if path else Path.cwd())
+    try:
+        return Settings.model_validate(data)
+    except ValidationError as exc:
+        raise ConfigError(_explain(exc, path)) from None
+
+
+def _defaults() -> dict[str, Any]:
+    text = resources.files("newsdesk").joinpath("defaults.toml").read_text(encoding="utf-8")
+    return tomllib.loads(text)
+
+
+def _read_toml(path: Path) -> dict[str, Any]:
+    try:
+        return tomllib.loads(path.read_text(encoding="utf-8"))
+    except tomllib.TOMLDecodeError as exc:
+        raise ConfigError(f"{path}: not valid TOML ({exc}); fix the syntax at that line") from None
+    except (OSError, UnicodeDecodeError) as exc:
+        raise ConfigError(f"{path}: cannot be read ({exc})") from None
+
+
+def _merge(base: dict[str, Any], extra: dict[str, Any]) -> dict[str, Any]:
+    """Tables merge key by key; arrays and values from `extra` replace those in `base`."""
+    merged = dict(base)
+    for key, value in extra.items():
+        if isinstance(value, dict) and isinstance(merged.get(key), dict):
+            merged[key] = _merge(merged[key], value)
+        else:
+            merged[key] = value
+    return merged
+
+
+def _explain(exc: ValidationError, path: Path | None) -> str:
+    where = str(path) if path else "configuration"
+    lines = [f"{where}: {exc.error_count()} invalid setting(s):"]
+    for error in exc.errors():
+        key = _dotted(error["loc"], error["type"])
+        if error["type"] == "extra_forbidden":
+            lines.append(f"  {key}: unknown key; check its spelling or remove it")
+            continue
+        got = error.get("input")
+        shown = "" if isinstance(got, dict | list) or got is None else f" (got {got!r})"
+        message = error["msg"].removeprefix("Value error, ")
+        lines.append(f"  {key}: {message}{shown}")
+    lines.append("Fix these keys in the file and run again.")
+    return "\n".join(lines)
+
+
+def _dotted(loc: tuple[int | str, ...], kind: str) -> str:
+    parts: list[str] = []
+    for part in loc:
+        if isinstance(part, int):
+            parts[-1] = f"{parts[-1]}[{part}]" if parts else f"[{part}]"
+        else:
+            parts.append(part)
+    return ".".join(parts) or "(top level)"

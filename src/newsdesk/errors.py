@@ -1,0 +1,29 @@
+"""The few exceptions newsdesk raises; each message says what to do."""
+
+from __future__ import annotations
+
+
+class NewsdeskError(Exception):
+    """Base class: misuse or bad configuration. The CLI prints the message and exits 2."""
+
+    exit_code = 2
+
+
+class ConfigError(NewsdeskError):
+    """The configuration file or a value in it is wrong."""
+
+
+class StoreError(NewsdeskError):
+    """The SQLite store cannot be opened or migrated."""
+
+
+class PublishError(NewsdeskError):
+    """A digest could not be written where it was asked to go."""
+
+    exit_code = 1
+
+
+class NothingToDo(NewsdeskError):
+    """The run could not produce anything (no items, every source failed)."""
+
+    exit_code = 1

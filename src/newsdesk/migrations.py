@@ -1,0 +1,100 @@
+"""Ordered, named schema steps. PRAGMA user_version counts the steps applied."""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Callable
+
+
+def _001_initial() -> str:
+    return """
+    CREATE TABLE sources (
+        name TEXT PRIMARY KEY,
+        url TEXT NOT NULL,
+        kind TEXT NOT NULL,
+        weight REAL NOT NULL,
+        etag TEXT,
+        last_modified TEXT
+    );
+    CREATE TABLE items (
+        id INTEGER PRIMARY KEY,
+        url TEXT NOT NULL UNIQUE,
+        title TEXT NOT NULL,
+        summary TEXT NOT NULL,
+        published TEXT NOT NULL,
+        first_seen TEXT NOT NULL,
+        dated INTEGER NOT NULL,
+        source TEXT NOT NULL,
+        lang TEXT NOT NULL,
+        content_hash TEXT NOT NULL
+    );
+    CREATE INDEX items_published ON items (published);
+    CREATE INDEX items_hash ON items (content_hash);
+    CREATE TABLE stories (
+        id INTEGER PRIMARY KEY,
+        day TEXT NOT NULL,
+        category TEXT NOT NULL,
+        score REAL NOT NULL,
+        continues_id INTEGER,
+        continues_day TEXT,
+        continues_title TEXT
+    );
+    CREATE INDEX stories_day ON stories (day);
+    CREATE TABLE story_items (
+        story_id INTEGER NOT NULL REFERENCES stories (id) ON DELETE CASCADE,
+        item_id INTEGER NOT NULL UNIQUE REFERENCES items (id),
+        position INTEGER NOT NULL,
+        PRIMARY KEY (story_id, item_id)
+    );
+    CREATE TABLE runs (
+        id INTEGER PRIMARY KEY,
+        command TEXT NOT NULL,
+        started TEXT NOT NULL,
+        finished TEXT,
+        status TEXT NOT NULL DEFAULT 'running',
+        warnings TEXT NOT NULL DEFAULT '[]'
+    );
+    CREATE TABLE run_sources (
+        run_id INTEGER NOT NULL REFERENCES runs (id),
+        source TEXT NOT NULL,
+        status TEXT NOT NULL,
+        reason TEXT NOT NULL,
+        items INTEGER NOT NULL,
+        new_items INTEGER NOT NULL,
+        bytes INTEGER NOT NULL,
+        elapsed_ms INTEGER NOT NULL,
+        skipped_entries INTEGER NOT NULL
+    );
+    CREATE INDEX run_sources_run ON run_sources (run_id);
+    CREATE TABLE posts (
+        day TEXT NOT NULL,
+        style TEXT NOT NULL,
+        lang TEXT NOT NULL,
+        format TEXT NOT NULL,
+        path TEXT NOT NULL,
+        url TEXT NOT NULL,
+        run_id INTEGER REFERENCES runs (id),
+        PRIMARY KEY (day, style, lang, format)
+    );
+    """
+
+
+MIGRATIONS: list[Callable[[], str]] = [_001_initial]
+
+
+def migrate(db: sqlite3.Connection) -> int:
+    """Apply the steps this database has not seen yet, each in one transaction."""
+    (version,) = db.execute("PRAGMA user_version").fetchone()
+    if version > len(MIGRATIONS):
+        raise RuntimeError(
+            f"database schema version {version} is newer than this newsdesk knows "
+            f"({len(MIGRATIONS)}); upgrade newsdesk"
+        )
+    for number, step in enumerate(MIGRATIONS[version:], start=version + 1):
+        try:
+            db.executescript(f"BEGIN;\n{step()}\nPRAGMA user_version = {number};\nCOMMIT;")
+        except sqlite3.Error:
+            if db.in_transaction:
+                db.execute("ROLLBACK")
+            raise
+    return len(MIGRATIONS)

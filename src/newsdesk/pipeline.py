@@ -1,0 +1,147 @@
+"""The daily job: collect → store → dedupe → classify → rank → analyse → write → publish."""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+from newsdesk import publish
+from newsdesk.analyze import Analyst, OfflineAnalyst
+from newsdesk.classify import Classifier
+from newsdesk.collect import Progress, collect
+from newsdesk.config import Settings
+from newsdesk.dedupe import build_stories
+from newsdesk.errors import ConfigError, NothingToDo
+from newsdesk.http import HttpClient
+from newsdesk.models import Digest, RunReport, SourceOutcome, Story
+from newsdesk.rank import rank
+from newsdesk.store import Store
+from newsdesk.write import STYLES, environment, render
+
+logger = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True, slots=True)
+class DailyRequest:
+    day: dt.date
+    style: str
+    lang: str
+    fmt: str
+    out: Path
+
+
+def day_bounds(day: dt.date, settings: Settings) -> tuple[dt.datetime, dt.datetime]:
+    """The day's start and end in the configured time zone."""
+    start = dt.datetime.combine(day, dt.time(), tzinfo=settings.tz)
+    return start, start + dt.timedelta(days=1)
+
+
+def start_run(store: Store, command: str, now: dt.datetime) -> RunReport:
+    return RunReport(id=store.start_run(command, now), command=command, started=now)
+
+
+def finish_run(store: Store, report: RunReport, *, now: dt.datetime, ok: bool) -> None:
+    status = "failed" if not ok else ("partial" if report.failed or report.warnings else "ok")
+    for outcome in report.failed:
+        report.warn(f"source {outcome.source}: {outcome.reason}")
+    store.finish_run(report, status, now)
+
+
+def run_collect(
+    settings: Settings, store: Store, report: RunReport, *, now: dt.datetime, progress: Progress | None = None
+) -> list[SourceOutcome]:
+    if not any(s.enabled for s in settings.sources):
+        raise ConfigError("no enabled [[sources]] in the configuration; add at least one feed")
+    with HttpClient(settings.fetch) as client:
+        return collect(settings, store, client=client, report=report, now=now, progress=progress)
+
+
+def prepare_day(settings: Settings, store: Store, day: dt.date) -> list[Story]:
+    """Merge the day's items into stories, classify and rank them, and store the result."""
+    start, end = day_bounds(day, settings)
+    items = store.items_between(start, end)
+    lookback = settings.dedupe.lookback_days
+    earlier = store.stories_between(day - dt.timedelta(days=lookback), day - dt.timedelta(days=1))
+    weights = {s.name: s.weight for s in settings.sources}
+    stories = build_stories(
+        day,
+        items,
+        earlier=earlier if lookback else [],
+        weights=weights,
+        threshold=settings.dedupe.threshold,
+        window_hours=settings.dedupe.window_hours,
+    )
+    Classifier(settings.categories, settings.default_category).classify(stories)
+    ranked = rank(stories, weights=weights, settings=settings.rank, day_end=end)
+    store.replace_stories(day, ranked)
+    return ranked
+
+
+def write_day(
+    settings: Settings,
+    store: Store,
+    request: DailyRequest,
+    *,
+    report: RunReport,
+    failed: Sequence[SourceOutcome],
+    now: dt.datetime,
+    analyst: Analyst | None = None,
+) -> Path:
+    """Prepare, analyse, render and publish one day's digest; return the file written."""
+    if request.style not in STYLES:
+        raise ConfigError(f"--style {request.style!r} is not a daily style; use one of {', '.join(STYLES)}")
+    stories = prepare_day(settings, store, request.day)
+    if not stories:
+        raise NothingToDo(
+            f"no items are stored for {request.day} ({settings.timezone}); run `newsdesk collect` "
+            "or pick another --date"
+        )
+    shortlist = stories[: settings.rank.top]
+    analysis = (analyst or OfflineAnalyst()).analyze_day(request.day, shortlist, lang=request.lang)
+    digest = Digest(request.day, request.lang, request.style, shortlist, analysis, list(failed), now)
+    fmt = publish.registry[request.fmt]
+    base = settings.site.base_url.rstrip("/")
+
+    def post_url(day: dt.date) -> str:
+        return base + fmt.url(_meta(settings, request, day, now, title="", description="", source=""))
+
+    env = environment(settings.base_dir / "templates")
+    rendered = render(digest, env=env, categories=settings.categories, post_url=post_url)
+    meta = _meta(settings, request, request.day, now, title=rendered.title,
+                 description=rendered.description, source=shortlist[0].lead.url)
+    path = publish.write_post(rendered.body, meta, fmt=fmt, out=request.out)
+    store.record_post(day=request.day, style=request.style, lang=request.lang, fmt=request.fmt,
+                      path=path, url=post_url(request.day), run_id=report.id)
+    return path
+
+
+def _meta(
+    settings: Settings, request: DailyRequest, day: dt.date, now: dt.datetime, *, title: str,
+    description: str, source: str,
+) -> publish.PostMeta:
+    end_of_day = dt.datetime.combine(day, dt.time(23, 59), tzinfo=settings.tz)
+    date = min(now.astimezone(settings.tz), end_of_day).replace(second=0, microsecond=0)
+    return publish.PostMeta(
+        title=title,
+        day=day,
+        date=date,
+        slug=f"ai-{request.style}-{request.lang}",
+        author=settings.site.author,
+        tags=list(settings.site.tags),
+        categories=list(settings.site.categories),
+        description=description,
+        draft=settings.site.draft,
+        source_url=source,
+    )
+
+
+def sample_days(store: Store, settings: Settings) -> list[dt.date]:
+    """Every local day from the first to the last dated item in the store."""
+    span = store.time_span()
+    if span is None:
+        return []
+    first, last = (moment.astimezone(settings.tz).date() for moment in span)
+    return [first + dt.timedelta(days=n) for n in range((last - first).days + 1)]

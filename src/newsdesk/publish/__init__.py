@@ -1,0 +1,71 @@
+"""Front matter and file placement per site generator, registered like third-party ones."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Protocol
+
+from newsdesk.errors import PublishError
+
+
+@dataclass(frozen=True, slots=True)
+class PostMeta:
+    title: str
+    day: dt.date
+    date: dt.datetime
+    slug: str
+    author: str
+    tags: list[str]
+    categories: list[str]
+    description: str
+    draft: bool
+    source_url: str
+
+
+class SiteFormat(Protocol):
+    name: str
+
+    def front_matter(self, meta: PostMeta) -> str: ...
+
+    def path(self, out: Path, meta: PostMeta) -> Path:
+        """Where the post goes under the site folder, as the generator expects."""
+        ...
+
+    def url(self, meta: PostMeta) -> str:
+        """The post's address under the generator's default permalinks."""
+        ...
+
+
+registry: dict[str, SiteFormat] = {}
+
+
+def register(fmt: SiteFormat) -> None:
+    registry[fmt.name] = fmt
+
+
+def write_post(body: str, meta: PostMeta, *, fmt: SiteFormat, out: Path) -> Path:
+    """Write front matter and body atomically; raise PublishError naming the folder."""
+    path = fmt.path(out, meta)
+    temporary = path.with_name(f".{path.name}.tmp")
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        temporary.write_text(fmt.front_matter(meta) + body, encoding="utf-8")
+        temporary.replace(path)
+    except OSError as exc:
+        raise PublishError(
+            f"cannot write {path}: {exc.strerror or exc}; check site.out or --out points to a "
+            "writable folder"
+        ) from None
+    return path
+
+
+def _register_builtins() -> None:
+    from newsdesk.publish import eleventy, hugo, jekyll, markdown
+
+    for fmt in (hugo.Hugo(), jekyll.Jekyll(), eleventy.Eleventy(), markdown.Markdown()):
+        register(fmt)
+
+
+_register_builtins()

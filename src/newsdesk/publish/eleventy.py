@@ -1,0 +1,30 @@
+"""Eleventy: YAML front matter with layouts/post.njk, posts under posts/."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from newsdesk.publish import PostMeta
+from newsdesk.publish.jekyll import dump_yaml
+
+
+class Eleventy:
+    name = "eleventy"
+
+    def front_matter(self, meta: PostMeta) -> str:
+        data: dict[str, object] = {
+            "title": meta.title,
+            "description": meta.description,
+            "date": meta.day.isoformat(),
+            "tags": meta.tags,
+            "layout": "layouts/post.njk",
+        }
+        if meta.draft:
+            data["draft"] = True
+        return dump_yaml(data)
+
+    def path(self, out: Path, meta: PostMeta) -> Path:
+        return out / "posts" / f"{meta.day.isoformat()}-{meta.slug}.md"
+
+    def url(self, meta: PostMeta) -> str:
+        return f"/posts/{meta.day.isoformat()}-{meta.slug}/"

@@ -1,0 +1,31 @@
+"""Hugo: TOML front matter between +++, posts under content/posts/."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import tomli_w
+
+from newsdesk.publish import PostMeta
+
+
+class Hugo:
+    name = "hugo"
+
+    def front_matter(self, meta: PostMeta) -> str:
+        data = {
+            "title": meta.title,
+            "date": meta.date.replace(microsecond=0),
+            "tags": meta.tags,
+            "categories": meta.categories,
+            "draft": meta.draft,
+        }
+        if meta.description:
+            data["description"] = meta.description
+        return f"+++\n{tomli_w.dumps(data)}+++\n\n"
+
+    def path(self, out: Path, meta: PostMeta) -> Path:
+        return out / "content" / "posts" / f"{meta.day.isoformat()}-{meta.slug}.md"
+
+    def url(self, meta: PostMeta) -> str:
+        return f"/posts/{meta.day.isoformat()}-{meta.slug}/"

@@ -1,0 +1,20 @@
+"""Plain Markdown: no front matter, files straight in the out folder."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from newsdesk.publish import PostMeta
+
+
+class Markdown:
+    name = "markdown"
+
+    def front_matter(self, meta: PostMeta) -> str:
+        return ""
+
+    def path(self, out: Path, meta: PostMeta) -> Path:
+        return out / f"{meta.day.isoformat()}-{meta.slug}.md"
+
+    def url(self, meta: PostMeta) -> str:
+        return f"{meta.day.isoformat()}-{meta.slug}.md"

@@ -1,0 +1,85 @@
+"""Kinds of source, one module each, registered here as a third-party kind would be."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING, Protocol
+from urllib.parse import unquote, urlsplit
+
+from newsdesk.http import FetchError, HttpClient, Response
+
+if TYPE_CHECKING:
+    from newsdesk.config import Settings, SourceSettings
+
+
+class SourceError(Exception):
+    """One source could not be read; the reason goes on the run report."""
+
+    def __init__(self, reason: str) -> None:
+        super().__init__(reason)
+        self.reason = reason
+
+
+@dataclass(frozen=True, slots=True)
+class Entry:
+    """An entry as a source gives it, before normalisation."""
+
+    link: str
+    title: str
+    summary: str
+    published: dt.datetime | None
+    markup: bool = True
+    lang: str | None = None
+
+
+@dataclass(slots=True)
+class SourceResult:
+    entries: list[Entry]
+    bytes: int = 0
+    skipped: int = 0
+    notes: list[str] = field(default_factory=list)
+
+
+class SourceKind(Protocol):
+    def collect(self, source: SourceSettings, *, client: HttpClient, settings: Settings) -> SourceResult:
+        """Read one source; raise SourceError when it cannot be read at all."""
+        ...
+
+
+registry: dict[str, SourceKind] = {}
+
+
+def register(name: str, kind: SourceKind) -> None:
+    registry[name] = kind
+
+
+def read_location(location: str, *, client: HttpClient, base_dir: Path) -> Response:
+    """Bytes from an http(s) URL (through the client) or a local file, within fetch.max_bytes."""
+    scheme = urlsplit(location).scheme.lower()
+    if scheme in {"http", "https"}:
+        try:
+            return client.get(location)
+        except FetchError as exc:
+            raise SourceError(exc.reason) from None
+    path = Path(unquote(urlsplit(location).path)) if scheme == "file" else Path(location).expanduser()
+    if not path.is_absolute():
+        path = base_dir / path
+    cap = client.settings.max_bytes
+    try:
+        size = path.stat().st_size
+        if size > cap:
+            raise SourceError(f"file of {size} bytes is over fetch.max_bytes ({cap})")
+        return Response(url=path.as_uri(), status=200, content=path.read_bytes())
+    except OSError as exc:
+        raise SourceError(f"cannot read {path}: {exc.strerror or exc}") from None
+
+
+def _register_builtins() -> None:
+    from newsdesk.sources import feed
+
+    register("feed", feed.FeedSource())
+
+
+_register_builtins()

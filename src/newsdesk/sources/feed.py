@@ -1,0 +1,190 @@
+"""RSS 0.9x/1.0/2.0, Atom and JSON Feed, parsed by feedparser from bytes we fetched."""
+
+from __future__ import annotations
+
+import calendar
+import datetime as dt
+import json
+import logging
+import time
+from typing import TYPE_CHECKING, Any
+
+import feedparser
+
+from newsdesk.normalize import canonical_url
+from newsdesk.sources import Entry, SourceError, SourceResult, read_location
+
+if TYPE_CHECKING:
+    from newsdesk.config import Settings, SourceSettings
+    from newsdesk.http import HttpClient
+
+logger = logging.getLogger(__name__)
+_PLAIN = {"text/plain"}
+_DATE_KEYS = ("published_parsed", "updated_parsed", "created_parsed")
+
+
+class FeedSource:
+    """The `feed` kind: one feed URL or file."""
+
+    def collect(self, source: SourceSettings, *, client: HttpClient, settings: Settings) -> SourceResult:
+        response = read_location(source.url, client=client, base_dir=settings.base_dir)
+        headers = {k.lower(): v for k, v in response.headers.items()}
+        if response.url.startswith(("http://", "https://")):
+            headers["content-location"] = response.url
+        result = parse_feed(response.content, headers=headers)
+        result.bytes = len(response.content)
+        return result
+
+
+def parse_feed(data: bytes, *, headers: dict[str, str] | None = None) -> SourceResult:
+    """Entries from feed bytes; raise SourceError when nothing in them is a feed."""
+    headers = headers or {}
+    if _looks_like_json(data, headers.get("content-type", "")):
+        return parse_json_feed(data, base=headers.get("content-location"))
+    parsed = feedparser.parse(data, response_headers=headers, sanitize_html=True)
+    problem = _problem(parsed)
+    if not parsed.entries:
+        if problem:
+            raise SourceError(f"not a readable feed: {problem}")
+        if not parsed.get("version"):
+            raise SourceError("no feed found in the response (an HTML page or another format?)")
+        return SourceResult(entries=[], notes=["the feed has no entries"])
+    base = headers.get("content-location") or parsed.feed.get("link")
+    lang = parsed.feed.get("language")
+    result = SourceResult(entries=[])
+    for raw in parsed.entries:
+        entry = _entry(raw, base=base, lang=lang)
+        if entry is None:
+            result.skipped += 1
+        else:
+            result.entries.append(entry)
+    if problem:
+        result.notes.append(f"malformed feed, read what could be read: {problem}")
+    if result.skipped:
+        result.notes.append(f"{result.skipped} entries without a usable link or text were skipped")
+    return result
+
+
+def _problem(parsed: Any) -> str:
+    if not parsed.get("bozo"):
+        return ""
+    exc = parsed.get("bozo_exception")
+    text = str(exc).strip() or type(exc).__name__
+    # feedparser flags a charset it had to correct; that is not a fault worth reporting.
+    if type(exc).__name__ in {"CharacterEncodingOverride", "NonXMLContentType"}:
+        return ""
+    return text[:200]
+
+
+def _entry(raw: Any, *, base: str | None, lang: str | None) -> Entry | None:
+    link = _link(raw, base)
+    title, markup = _title(raw)
+    summary = _summary(raw)
+    if link is None or not (title or summary):
+        return None
+    return Entry(link=link, title=title, summary=summary, published=_date(raw), markup=markup,
+                 lang=raw.get("language") or lang)
+
+
+def _link(raw: Any, base: str | None) -> str | None:
+    candidates = [raw.get("link")]
+    candidates += [link.get("href") for link in raw.get("links", []) if link.get("rel") == "alternate"]
+    candidates.append(raw.get("id"))
+    for candidate in candidates:
+        if isinstance(candidate, str) and candidate.strip():
+            url = canonical_url(candidate, base)
+            if url:
+                return url
+    return None
+
+
+def _title(raw: Any) -> tuple[str, bool]:
+    title = raw.get("title") or ""
+    detail = raw.get("title_detail") or {}
+    return (title if isinstance(title, str) else ""), detail.get("type") not in _PLAIN
+
+
+def _summary(raw: Any) -> str:
+    for content in raw.get("content") or []:
+        value = content.get("value")
+        if isinstance(value, str) and value.strip():
+            summary = raw.get("summary")
+            # Prefer the short summary when the feed has both; full content is for extraction.
+            if isinstance(summary, str) and summary.strip() and len(summary) < len(value):
+                return summary
+            return value
+    summary = raw.get("summary") or raw.get("description") or ""
+    return summary if isinstance(summary, str) else ""
+
+
+def _date(raw: Any) -> dt.datetime | None:
+    for key in _DATE_KEYS:
+        value = raw.get(key)
+        if isinstance(value, time.struct_time):
+            try:
+                return dt.datetime.fromtimestamp(calendar.timegm(value), tz=dt.UTC)
+            except (OverflowError, ValueError, OSError):
+                continue
+    return None
+
+
+def _looks_like_json(data: bytes, content_type: str) -> bool:
+    if "json" in content_type.lower():
+        return True
+    return data.lstrip(b"\xef\xbb\xbf \t\r\n")[:1] == b"{"
+
+
+def parse_json_feed(data: bytes, *, base: str | None = None) -> SourceResult:
+    """JSON Feed 1.0 and 1.1 (https://jsonfeed.org), which feedparser 6.0 does not read."""
+    try:
+        feed = json.loads(data.decode("utf-8-sig"))
+    except (UnicodeDecodeError, json.JSONDecodeError) as exc:
+        raise SourceError(f"not a readable JSON Feed: {exc}") from None
+    if not isinstance(feed, dict) or not isinstance(feed.get("items"), list):
+        raise SourceError("not a JSON Feed: no `items` list")
+    if not str(feed.get("version", "")).startswith("https://jsonfeed.org/version/"):
+        raise SourceError("not a JSON Feed: missing or unknown `version`")
+    base = base or _text(feed.get("home_page_url")) or _text(feed.get("feed_url")) or None
+    lang = _text(feed.get("language")) or None
+    result = SourceResult(entries=[])
+    for raw in feed["items"]:
+        entry = _json_entry(raw, base=base, lang=lang) if isinstance(raw, dict) else None
+        if entry is None:
+            result.skipped += 1
+        else:
+            result.entries.append(entry)
+    if result.skipped:
+        result.notes.append(f"{result.skipped} entries without a usable link or text were skipped")
+    if not result.entries and not result.skipped:
+        result.notes.append("the feed has no entries")
+    return result
+
+
+def _json_entry(raw: dict[str, Any], *, base: str | None, lang: str | None) -> Entry | None:
+    link = None
+    for key in ("url", "external_url", "id"):
+        value = _text(raw.get(key))
+        if value and (link := canonical_url(value, base)):
+            break
+    title = _text(raw.get("title"))
+    html_body = _text(raw.get("summary")) or _text(raw.get("content_html"))
+    summary = html_body or _text(raw.get("content_text"))
+    if link is None or not (title or summary):
+        return None
+    published = _iso_date(_text(raw.get("date_published")) or _text(raw.get("date_modified")))
+    return Entry(link=link, title=title, summary=summary, published=published, markup=False,
+                 lang=_text(raw.get("language")) or lang)
+
+
+def _text(value: object) -> str:
+    return value.strip() if isinstance(value, str) else ""
+
+
+def _iso_date(value: str) -> dt.datetime | None:
+    if not value:
+        return None
+    try:
+        moment = dt.datetime.fromisoformat(value.replace("Z", "+00:00"))
+    except ValueError:
+        return None
+    return moment if moment.tzinfo else moment.replace(tzinfo=dt.UTC)

@@ -1,0 +1,263 @@
+"""SQLite: the only module that writes SQL."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import logging
+import sqlite3
+from collections.abc import Iterable, Iterator, Sequence
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+from newsdesk.errors import StoreError
+from newsdesk.migrations import migrate
+from newsdesk.models import Continuation, Item, RunReport, SourceOutcome, Story
+
+logger = logging.getLogger(__name__)
+UTC = dt.UTC
+
+_ITEM_COLUMNS = "i.id, i.url, i.title, i.summary, i.published, i.first_seen, i.dated, i.source, i.lang, i.content_hash"
+
+
+def to_db_time(value: dt.datetime) -> str:
+    return value.astimezone(UTC).isoformat(timespec="seconds")
+
+
+def from_db_time(value: str) -> dt.datetime:
+    return dt.datetime.fromisoformat(value)
+
+
+class Store:
+    """One SQLite file in WAL mode, schema kept by ordered migrations."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            self.db = sqlite3.connect(path, isolation_level=None, check_same_thread=False)
+            self.db.execute("PRAGMA journal_mode = WAL")
+            self.db.execute("PRAGMA foreign_keys = ON")
+            self.db.execute("PRAGMA synchronous = NORMAL")
+            self.db.execute("PRAGMA busy_timeout = 5000")
+            migrate(self.db)
+        except (OSError, sqlite3.Error, RuntimeError) as exc:
+            raise StoreError(
+                f"database {path}: cannot be opened ({exc}); check `database` in newsdesk.toml"
+            ) from None
+
+    def close(self) -> None:
+        self.db.close()
+
+    def __enter__(self) -> Store:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    @contextmanager
+    def transaction(self) -> Iterator[sqlite3.Connection]:
+        self.db.execute("BEGIN IMMEDIATE")
+        try:
+            yield self.db
+        except BaseException:
+            self.db.execute("ROLLBACK")
+            raise
+        self.db.execute("COMMIT")
+
+    # sources -------------------------------------------------------------
+
+    def sync_sources(self, sources: Iterable[tuple[str, str, str, float]]) -> None:
+        with self.transaction() as db:
+            db.executemany(
+                "INSERT INTO sources (name, url, kind, weight) VALUES (?, ?, ?, ?) "
+                "ON CONFLICT (name) DO UPDATE SET url = excluded.url, kind = excluded.kind, "
+                "weight = excluded.weight",
+                list(sources),
+            )
+
+    # items ---------------------------------------------------------------
+
+    def add_items(self, items: Sequence[Item]) -> int:
+        """Insert items whose canonical URL is new; return how many were new."""
+        rows = [
+            (
+                item.url,
+                item.title,
+                item.summary,
+                to_db_time(item.published),
+                to_db_time(item.first_seen),
+                int(item.dated),
+                item.source,
+                item.lang,
+                item.content_hash,
+            )
+            for item in items
+        ]
+        with self.transaction() as db:
+            before = db.total_changes
+            db.executemany(
+                "INSERT OR IGNORE INTO items (url, title, summary, published, first_seen, dated, "
+                "source, lang, content_hash) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                rows,
+            )
+            return db.total_changes - before
+
+    def items_between(self, start: dt.datetime, end: dt.datetime) -> list[Item]:
+        rows = self.db.execute(
+            f"SELECT {_ITEM_COLUMNS} FROM items i WHERE i.published >= ? AND i.published < ? "
+            "ORDER BY i.published, i.id",
+            (to_db_time(start), to_db_time(end)),
+        )
+        return [_item(row) for row in rows]
+
+    def time_span(self) -> tuple[dt.datetime, dt.datetime] | None:
+        """First and last publication time among items that carried a date."""
+        low, high = self.db.execute(
+            "SELECT min(published), max(published) FROM items WHERE dated = 1"
+        ).fetchone()
+        return (from_db_time(low), from_db_time(high)) if low else None
+
+    def count_items(self) -> int:
+        return int(self.db.execute("SELECT count(*) FROM items").fetchone()[0])
+
+    # stories -------------------------------------------------------------
+
+    def replace_stories(self, day: dt.date, stories: Sequence[Story]) -> None:
+        """Write a day's stories in one transaction, replacing that day's earlier ones."""
+        with self.transaction() as db:
+            db.execute("DELETE FROM stories WHERE day = ?", (day.isoformat(),))
+            db.executemany(
+                "INSERT INTO stories (id, day, category, score, continues_id, continues_day, "
+                "continues_title) VALUES (?, ?, ?, ?, ?, ?, ?)",
+                [_story_row(story) for story in stories],
+            )
+            db.executemany(
+                "INSERT OR REPLACE INTO story_items (story_id, item_id, position) VALUES (?, ?, ?)",
+                [(s.id, item.id, pos) for s in stories for pos, item in enumerate(s.items)],
+            )
+
+    def stories_between(self, first: dt.date, last: dt.date) -> list[Story]:
+        """Stories of the days first..last inclusive, highest score first within each day."""
+        rows = self.db.execute(
+            f"SELECT s.id, s.day, s.category, s.score, s.continues_id, s.continues_day, "
+            f"s.continues_title, {_ITEM_COLUMNS} FROM stories s "
+            "JOIN story_items si ON si.story_id = s.id JOIN items i ON i.id = si.item_id "
+            "WHERE s.day BETWEEN ? AND ? ORDER BY s.day, s.score DESC, s.id, si.position",
+            (first.isoformat(), last.isoformat()),
+        )
+        stories: dict[int, Story] = {}
+        for row in rows:
+            story = stories.get(row[0])
+            if story is None:
+                story = stories[row[0]] = _story(row)
+            story.items.append(_item(row[7:]))
+        return list(stories.values())
+
+    # runs ----------------------------------------------------------------
+
+    def start_run(self, command: str, started: dt.datetime) -> int:
+        with self.transaction() as db:
+            cursor = db.execute(
+                "INSERT INTO runs (command, started) VALUES (?, ?)", (command, to_db_time(started))
+            )
+            return int(cursor.lastrowid or 0)
+
+    def record_outcomes(self, run_id: int, outcomes: Sequence[SourceOutcome]) -> None:
+        with self.transaction() as db:
+            db.executemany(
+                "INSERT INTO run_sources (run_id, source, status, reason, items, new_items, bytes, "
+                "elapsed_ms, skipped_entries) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                [
+                    (run_id, o.source, o.status, o.reason, o.items, o.new_items, o.bytes,
+                     o.elapsed_ms, o.skipped_entries)
+                    for o in outcomes
+                ],
+            )
+
+    def finish_run(self, report: RunReport, status: str, finished: dt.datetime) -> None:
+        with self.transaction() as db:
+            db.execute(
+                "UPDATE runs SET finished = ?, status = ?, warnings = ? WHERE id = ?",
+                (to_db_time(finished), status, json.dumps(report.warnings, ensure_ascii=False),
+                 report.id),
+            )
+
+    def run_outcomes(self, run_id: int) -> list[SourceOutcome]:
+        rows = self.db.execute(
+            "SELECT source, status, reason, items, new_items, bytes, elapsed_ms, skipped_entries "
+            "FROM run_sources WHERE run_id = ? ORDER BY rowid",
+            (run_id,),
+        )
+        return [SourceOutcome(*row) for row in rows]
+
+    def last_collect_failures(self, before: dt.datetime) -> list[SourceOutcome]:
+        """Failed sources of the latest run that collected at or before `before`."""
+        row = self.db.execute(
+            "SELECT max(r.id) FROM runs r WHERE r.started <= ? AND EXISTS "
+            "(SELECT 1 FROM run_sources rs WHERE rs.run_id = r.id)",
+            (to_db_time(before),),
+        ).fetchone()
+        if not row or row[0] is None:
+            return []
+        return [o for o in self.run_outcomes(int(row[0])) if o.status == "error"]
+
+    def run(self, run_id: int) -> dict[str, Any] | None:
+        row = self.db.execute(
+            "SELECT id, command, started, finished, status, warnings FROM runs WHERE id = ?",
+            (run_id,),
+        ).fetchone()
+        if row is None:
+            return None
+        keys = ("id", "command", "started", "finished", "status", "warnings")
+        record = dict(zip(keys, row, strict=True))
+        record["warnings"] = json.loads(record["warnings"])
+        return record
+
+    # posts ---------------------------------------------------------------
+
+    def record_post(self, *, day: dt.date, style: str, lang: str, fmt: str, path: Path, url: str,
+                    run_id: int) -> None:
+        with self.transaction() as db:
+            db.execute(
+                "INSERT OR REPLACE INTO posts (day, style, lang, format, path, url, run_id) "
+                "VALUES (?, ?, ?, ?, ?, ?, ?)",
+                (day.isoformat(), style, lang, fmt, str(path), url, run_id),
+            )
+
+
+def _item(row: Sequence[Any]) -> Item:
+    return Item(
+        id=row[0],
+        url=row[1],
+        title=row[2],
+        summary=row[3],
+        published=from_db_time(row[4]),
+        first_seen=from_db_time(row[5]),
+        dated=bool(row[6]),
+        source=row[7],
+        lang=row[8],
+        content_hash=row[9],
+    )
+
+
+def _story(row: Sequence[Any]) -> Story:
+    continues = None
+    if row[4] is not None:
+        continues = Continuation(story_id=row[4], day=dt.date.fromisoformat(row[5]), title=row[6])
+    return Story(id=row[0], day=dt.date.fromisoformat(row[1]), items=[], category=row[2],
+                 score=row[3], continues=continues)
+
+
+def _story_row(story: Story) -> tuple[Any, ...]:
+    c = story.continues
+    return (
+        story.id,
+        story.day.isoformat(),
+        story.category,
+        story.score,
+        c.story_id if c else None,
+        c.day.isoformat() if c else None,
+        c.title if c else None,
+    )

@@ -1,0 +1,148 @@
+"""Render digests with Jinja2 templates: one file per style and language, overridable."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections import Counter
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+from urllib.parse import quote
+
+from jinja2 import ChoiceLoader, Environment, FileSystemLoader, PackageLoader, StrictUndefined
+
+from newsdesk.analyze import display_item
+from newsdesk.config import CategorySettings
+from newsdesk.errors import ConfigError
+from newsdesk.models import Digest, Story
+
+STYLES = {"daily-brief": "daily"}
+_MD_SPECIAL = re.compile(r"([\\`*_\[\]|~])")
+_LINE_START = re.compile(r"^(\s*)([#>+=-]|\d+[.)])")
+_ENDS_SENTENCE = re.compile(r"[。！？!?.…」”\"')）]$")
+_AUTOLINK = re.compile(r"(?i)\b(?:[a-z][a-z0-9+.-]*://|www\.|mailto:)")
+_CJK_END = re.compile(r"[\u3000-\u303f\u3400-\u9fff\uff00-\uffef]$")
+
+
+def escape_markdown(text: str) -> str:
+    """Text that renders as itself, and never as a link or a tag, in Markdown and in
+    Liquid (Jekyll), Nunjucks (Eleventy) and Go templates (Hugo shortcodes)."""
+    text = text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+    text = text.replace("{", "&#123;").replace("}", "&#125;")
+    text = _MD_SPECIAL.sub(r"\\\1", text)
+    # Bare addresses in source text must not become links (generators auto-link them):
+    # every link in a digest comes from the store, as a link we place ourselves.
+    text = _AUTOLINK.sub(lambda m: m.group(0).replace(":", "&#58;").replace(".", "&#46;", 1), text)
+    return _LINE_START.sub(lambda m: f"{m.group(1)}\\{m.group(2)}", text)
+
+
+def escape_url(url: str) -> str:
+    """A URL safe inside Markdown link parentheses and template languages."""
+    return quote(url, safe=":/?#@!$&'*+,;=%-._~")
+
+
+def sentence(text: str) -> str:
+    """Text ending in sentence punctuation: a full stop of its own script if it has none."""
+    text = text.strip()
+    if not text or _ENDS_SENTENCE.search(text):
+        return text
+    return f"{text}。" if _CJK_END.search(text) else f"{text}."
+
+
+def environment(user_templates: Path | None = None) -> Environment:
+    loaders: list[Any] = []
+    if user_templates and user_templates.is_dir():
+        loaders.append(FileSystemLoader(user_templates))
+    loaders.append(PackageLoader("newsdesk", "templates"))
+    env = Environment(
+        loader=ChoiceLoader(loaders),
+        undefined=StrictUndefined,
+        autoescape=False,
+        keep_trailing_newline=True,
+        trim_blocks=True,
+        lstrip_blocks=True,
+    )
+    env.filters["md"] = escape_markdown
+    env.filters["url"] = escape_url
+    env.filters["sentence"] = sentence
+    return env
+
+
+@dataclass(frozen=True, slots=True)
+class Rendered:
+    title: str
+    description: str
+    body: str
+
+
+def render(
+    digest: Digest,
+    *,
+    env: Environment,
+    categories: Sequence[CategorySettings],
+    post_url: Callable[[dt.date], str],
+) -> Rendered:
+    """Render one digest with its style's template in its language."""
+    name = f"{digest.style}.{digest.lang}.md.j2"
+    if digest.style not in STYLES:
+        raise ConfigError(f"unknown style {digest.style!r}; use one of {', '.join(STYLES)}")
+    template = env.get_template(name)
+    module = template.make_module(context(digest, categories=categories, post_url=post_url))
+    body = re.sub(r"\n{3,}", "\n\n", str(module)).strip() + "\n"
+    return Rendered(str(module.post_title), str(getattr(module, "description", "")), body)
+
+
+def context(
+    digest: Digest, *, categories: Sequence[CategorySettings], post_url: Callable[[dt.date], str]
+) -> dict[str, Any]:
+    """The plain values a daily template sees; every URL and title comes from the store."""
+    lang = digest.lang
+    analysis = digest.analysis
+    entries = {s.id: _entry(s, digest, post_url) for s in digest.stories}
+    sections = []
+    for category in categories:
+        members = [entries[s.id] for s in digest.stories if s.category == category.key]
+        if members:
+            name = category.zh if lang == "zh" else category.en
+            sections.append({"key": category.key, "emoji": category.emoji, "name": name, "entries": members})
+    counts = Counter(s.category for s in digest.stories)
+    names = {c.key: (c.zh if lang == "zh" else c.en) for c in categories}
+    pick = entries.get(analysis.pick_id) if analysis.pick_id is not None else None
+    return {
+        "day": digest.day,
+        "lang": lang,
+        "headline": analysis.headline,
+        "lede": analysis.lede,
+        "sections": sections,
+        "story_count": len(digest.stories),
+        "source_count": len({name for s in digest.stories for name in s.sources}),
+        "fronts": [names.get(key, key) for key, _ in counts.most_common(3)],
+        "pick": pick,
+        "pick_text": analysis.pick_text,
+        "concept": analysis.concept,
+        "failed": [{"name": o.source, "reason": o.reason} for o in digest.failed_sources],
+        "generated": digest.generated,
+    }
+
+
+def _entry(story: Story, digest: Digest, post_url: Callable[[dt.date], str]) -> dict[str, Any]:
+    item = display_item(story, digest.lang)
+    text = digest.analysis.stories.get(story.id)
+    others = [{"name": i.source, "url": i.url} for i in story.items if i is not item]
+    continues = None
+    if story.continues:
+        continues = {"day": story.continues.day, "url": post_url(story.continues.day),
+                     "title": story.continues.title}
+    return {
+        "id": story.id,
+        "title": item.title,
+        "url": item.url,
+        "source": item.source,
+        "lead": text.lead if text else "",
+        "body": text.body if text else "",
+        "others": others,
+        "continues": continues,
+        "source_count": len(story.sources),
+    }
