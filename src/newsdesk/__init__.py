@@ -17,10 +17,10 @@ __all__ = [
     "Settings",
     "SourceOutcome",
     "Store",
-    "Story",
     "StoreError",
+    "Story",
     "__version__",
     "load_settings",
 ]
 
-from newsdesk.store import Store  # noqa: E402
+from newsdesk.store import Store

@@ -13,7 +13,12 @@ SUMMARY_CHARS = 400
 
 
 class Classifier:
-    """Keyword scoring: a hit in a title counts three times a hit in a summary."""
+    """Keyword scoring: a hit in a title counts three times a hit in a summary.
+
+    A tie goes to the category whose keyword comes first in the titles (a title's
+    framing word, "论文：…" or "Paper: …", says what kind of news it is), then to
+    the earlier category in the table.
+    """
 
     def __init__(self, categories: Sequence[CategorySettings], default: str) -> None:
         self.keys = [c.key for c in categories]
@@ -23,13 +28,15 @@ class Classifier:
     def category(self, story: Story) -> str:
         titles = " ".join(item.title for item in story.items).casefold()
         summaries = " ".join(item.summary[:SUMMARY_CHARS] for item in story.items).casefold()
-        best, best_score = self.default, 0
+        best, best_rank = self.default, (0, 0)
         for key, pattern in zip(self.keys, self.patterns, strict=True):
             if pattern is None:
                 continue
             score = TITLE_HITS * len(pattern.findall(titles)) + len(pattern.findall(summaries))
-            if score > best_score:
-                best, best_score = key, score
+            first = pattern.search(titles)
+            rank = (score, -(first.start() if first else len(titles)))
+            if score and rank > best_rank:
+                best, best_rank = key, rank
         return best
 
     def classify(self, stories: Sequence[Story]) -> None:

@@ -13,6 +13,7 @@ from typing import Any
 import click
 from rich.console import Console
 from rich.logging import RichHandler
+from rich.markup import escape
 from rich.table import Table
 
 from newsdesk import __version__, publish
@@ -52,7 +53,9 @@ class Context:
 def main(ctx: click.Context, config: Path | None, verbose: int) -> None:
     """newsdesk: analysed daily AI-news digests for static sites."""
     level = (logging.WARNING, logging.INFO, logging.DEBUG)[min(verbose, 2)]
-    logging.basicConfig(level=level, format="%(message)s", handlers=[RichHandler(console=err, show_path=False)])
+    logging.basicConfig(
+        level=level, format="%(message)s", handlers=[RichHandler(console=err, show_path=False)]
+    )
     ctx.obj = Context(config)
 
 
@@ -63,7 +66,7 @@ def _guard(func: Callable[..., None]) -> Callable[..., None]:
         try:
             func(*args, **kwargs)
         except NewsdeskError as exc:
-            err.print(f"[bold red]error:[/] {exc}", highlight=False, markup=True, soft_wrap=True)
+            err.print(f"[bold red]error:[/] {escape(str(exc))}", highlight=False, soft_wrap=True)
             sys.exit(exc.exit_code)
 
     wrapper.__name__ = func.__name__
@@ -89,9 +92,9 @@ def _run(settings: Settings, command: str) -> Iterator[tuple[Store, RunReport]]:
 
 def _show_outcome(outcome: SourceOutcome) -> None:
     colour = {"ok": "green", "empty": "yellow", "error": "red"}.get(outcome.status, "white")
-    detail = f" — {outcome.reason}" if outcome.reason else ""
+    detail = f" — {escape(outcome.reason)}" if outcome.reason else ""
     err.print(
-        f"[{colour}]{outcome.status:>5}[/] {outcome.source}: {outcome.items} items, "
+        f"[{colour}]{outcome.status:>5}[/] {escape(outcome.source)}: {outcome.items} items, "
         f"{outcome.new_items} new{detail}",
         highlight=False,
         soft_wrap=True,
@@ -101,12 +104,16 @@ def _show_outcome(outcome: SourceOutcome) -> None:
 def _collect(settings: Settings, store: Store, report: RunReport) -> list[SourceOutcome]:
     outcomes = run_collect(settings, store, report, now=_now(), progress=_show_outcome)
     failed = [o for o in outcomes if o.status == "error"]
-    err.print(f"collected from {len(outcomes) - len(failed)}/{len(outcomes)} sources", highlight=False)
+    err.print(
+        f"collected from {len(outcomes) - len(failed)}/{len(outcomes)} sources", highlight=False
+    )
     return failed
 
 
 @main.command()
-@click.option("--out", type=click.Path(path_type=Path), default=Path("newsdesk-demo"), show_default=True)
+@click.option(
+    "--out", type=click.Path(path_type=Path), default=Path("newsdesk-demo"), show_default=True
+)
 @click.option("--format", "fmt", type=FORMATS, help="Site generator format (default: site.format).")
 @click.option("--lang", type=LANGS, multiple=True, help="Digest language(s); default zh and en.")
 @click.pass_obj
@@ -122,7 +129,9 @@ def demo(obj: Context, out: Path, fmt: str | None, lang: tuple[str, ...]) -> Non
         for day in sample_days(store, settings):
             for language in lang or ("zh", "en"):
                 request = DailyRequest(day, "daily-brief", language, settings.site.format, out)
-                click.echo(write_day(settings, store, request, report=report, failed=failed, now=_now()))
+                click.echo(
+                    write_day(settings, store, request, report=report, failed=failed, now=_now())
+                )
 
 
 @main.command("collect")
@@ -136,21 +145,37 @@ def collect_command(obj: Context) -> None:
 
 
 @main.command()
-@click.option("--date", "day", type=click.DateTime(["%Y-%m-%d"]), help="Day to write (default: today).")
-@click.option("--style", type=click.Choice(sorted(STYLES)), default="daily-brief", show_default=True)
+@click.option(
+    "--date", "day", type=click.DateTime(["%Y-%m-%d"]), help="Day to write (default: today)."
+)
+@click.option(
+    "--style", type=click.Choice(sorted(STYLES)), default="daily-brief", show_default=True
+)
 @click.option("--format", "fmt", type=FORMATS, help="Site generator format (default: site.format).")
 @click.option("--lang", type=LANGS, help="Digest language (default: language).")
 @click.option("--out", type=click.Path(path_type=Path), help="Site folder (default: site.out).")
 @click.option("--no-collect", is_flag=True, help="Use stored items only; fetch nothing.")
 @click.pass_obj
 @_guard
-def daily(obj: Context, day: dt.datetime | None, style: str, fmt: str | None, lang: str | None,
-          out: Path | None, no_collect: bool) -> None:
+def daily(
+    obj: Context,
+    day: dt.datetime | None,
+    style: str,
+    fmt: str | None,
+    lang: str | None,
+    out: Path | None,
+    no_collect: bool,
+) -> None:
     """Write the daily digest for one day."""
     settings = obj.settings()
     target = day.date() if day else _now().astimezone(settings.tz).date()
-    request = DailyRequest(target, style, lang or settings.language, fmt or settings.site.format,
-                           out or settings.path(settings.site.out))
+    request = DailyRequest(
+        target,
+        style,
+        lang or settings.language,
+        fmt or settings.site.format,
+        out or settings.path(settings.site.out),
+    )
     with _run(settings, "daily") as (store, report):
         if no_collect:
             failed = store.last_collect_failures(_now())
@@ -172,6 +197,11 @@ def sources_list(obj: Context) -> None:
     settings = obj.settings()
     table = Table("name", "kind", "weight", "enabled", "url")
     for source in settings.sources:
-        table.add_row(source.name, source.kind, f"{source.weight:g}", "yes" if source.enabled else "no",
-                      source.url)
-    Console(soft_wrap=True).print(table)
+        table.add_row(
+            escape(source.name),
+            source.kind,
+            f"{source.weight:g}",
+            "yes" if source.enabled else "no",
+            escape(source.url),
+        )
+    err.print(table)

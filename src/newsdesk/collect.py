@@ -10,7 +10,7 @@ from concurrent.futures import Future, ThreadPoolExecutor, as_completed
 
 from newsdesk.config import Settings, SourceSettings
 from newsdesk.http import HttpClient
-from newsdesk.models import Item, RunReport, SourceOutcome
+from newsdesk.models import Item, OutcomeStatus, RunReport, SourceOutcome
 from newsdesk.normalize import clean_text, content_hash, detect_language
 from newsdesk.sources import Entry, SourceError, SourceResult, registry
 from newsdesk.store import Store
@@ -35,9 +35,12 @@ def collect(
     sources = [s for s in settings.sources if s.enabled]
     store.sync_sources((s.name, s.url, s.kind, s.weight) for s in settings.sources)
     outcomes: list[SourceOutcome] = []
-    with ThreadPoolExecutor(max_workers=min(settings.fetch.concurrency, max(1, len(sources)))) as pool:
+    with ThreadPoolExecutor(
+        max_workers=min(settings.fetch.concurrency, max(1, len(sources)))
+    ) as pool:
         futures: dict[Future[SourceResult], tuple[SourceSettings, float]] = {
-            pool.submit(_read, source, client, settings): (source, time.monotonic()) for source in sources
+            pool.submit(_read, source, client, settings): (source, time.monotonic())
+            for source in sources
         }
         for future in as_completed(futures):
             source, started = futures[future]
@@ -71,12 +74,19 @@ def _store_result(
     items = [item for entry in result.entries if (item := to_item(entry, source, now=now))]
     skipped = result.skipped + len(result.entries) - len(items)
     new = store.add_items(items)
-    status = "ok" if items else "empty"
+    status: OutcomeStatus = "ok" if items else "empty"
     notes = list(result.notes)
     if skipped and not any("skipped" in n for n in notes):
         notes.append(f"{skipped} entries without a usable link or text were skipped")
-    return SourceOutcome(source.name, status, "; ".join(notes), len(items), new, result.bytes,
-                         skipped_entries=skipped)
+    return SourceOutcome(
+        source.name,
+        status,
+        "; ".join(notes),
+        len(items),
+        new,
+        result.bytes,
+        skipped_entries=skipped,
+    )
 
 
 def to_item(entry: Entry, source: SourceSettings, *, now: dt.datetime) -> Item | None:

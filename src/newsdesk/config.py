@@ -75,7 +75,9 @@ class SourceSettings(_Section):
         from newsdesk.sources import registry
 
         if value not in registry:
-            raise ValueError(f"unknown source kind {value!r}; use one of {', '.join(sorted(registry))}")
+            raise ValueError(
+                f"unknown source kind {value!r}; use one of {', '.join(sorted(registry))}"
+            )
         return value
 
 
@@ -83,10 +85,10 @@ class Settings(_Section):
     timezone: str = "Asia/Shanghai"
     language: Language = "zh"
     database: Path = Path("newsdesk.db")
-    site: SiteSettings = Field(default_factory=SiteSettings)
-    fetch: FetchSettings = Field(default_factory=FetchSettings)
-    dedupe: DedupeSettings = Field(default_factory=DedupeSettings)
-    rank: RankSettings = Field(default_factory=RankSettings)
+    site: SiteSettings = Field(default_factory=lambda: SiteSettings())
+    fetch: FetchSettings = Field(default_factory=lambda: FetchSettings())
+    dedupe: DedupeSettings = Field(default_factory=lambda: DedupeSettings())
+    rank: RankSettings = Field(default_factory=lambda: RankSettings())
     default_category: str = "industry"
     categories: list[CategorySettings] = Field(default_factory=list)
     sources: list[SourceSettings] = Field(default_factory=list)
@@ -98,7 +100,9 @@ class Settings(_Section):
         try:
             ZoneInfo(value)
         except (ZoneInfoNotFoundError, ValueError):
-            raise ValueError(f"unknown time zone {value!r}; use an IANA name such as Asia/Shanghai") from None
+            raise ValueError(
+                f"unknown time zone {value!r}; use an IANA name such as Asia/Shanghai"
+            ) from None
         return value
 
     @model_validator(mode="after")
@@ -107,7 +111,9 @@ class Settings(_Section):
         if len(set(keys)) != len(keys):
             raise ValueError("categories: each key must be unique")
         if keys and self.default_category not in keys:
-            raise ValueError(f"default_category {self.default_category!r} is not one of the categories' keys")
+            raise ValueError(
+                f"default_category {self.default_category!r} is not one of the categories' keys"
+            )
         names = [s.name for s in self.sources]
         dupes = sorted({n for n in names if names.count(n) > 1})
         if dupes:

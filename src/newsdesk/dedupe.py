@@ -42,8 +42,10 @@ CROSS_BIGRAM_SHARE = 0.1
 # Factor applied when both items name an event type and the types differ.
 EVENT_CONFLICT = 0.6
 EVENTS = frozenset(
-    "@release @acquire @funding @outage @security @lawsuit @cut @hire @partnership @ipo "
-    "@regulation @law @layoff @ban @expand @fine".split()
+    """
+    @release @acquire @funding @outage @security @lawsuit @cut @hire @partnership @ipo
+    @regulation @law @layoff @ban @expand @fine
+    """.split()
 )
 
 _WORD = re.compile(r"[a-z0-9]+(?:[.\-+][a-z0-9]+)*")
@@ -55,16 +57,30 @@ _NUMBER = re.compile(
     r"(trillion|billion|million|thousand|bn|[kmbt](?![a-z])|万亿|亿|百万|万|千|percent|%|x(?![a-z])|倍)?"
 )
 _MULTIPLIERS = {
-    "trillion": 1e12, "t": 1e12, "万亿": 1e12, "billion": 1e9, "bn": 1e9, "b": 1e9, "亿": 1e8,
-    "million": 1e6, "m": 1e6, "百万": 1e6, "万": 1e4, "thousand": 1e3, "k": 1e3, "千": 1e3,
+    "trillion": 1e12,
+    "t": 1e12,
+    "万亿": 1e12,
+    "billion": 1e9,
+    "bn": 1e9,
+    "b": 1e9,
+    "亿": 1e8,
+    "million": 1e6,
+    "m": 1e6,
+    "百万": 1e6,
+    "万": 1e4,
+    "thousand": 1e3,
+    "k": 1e3,
+    "千": 1e3,
 }
 _EN_STOP = frozenset(
-    """a an the and or but of to in on at for from by with as is are was were be been being it its
-    this that these those into over after before about than then new says said say will would can
-    could may might has have had not no more most up out via amid how why what who when where which
-    while our your their his her they them we you i he she us my just also now get gets got make
-    makes made one two first last week today year years day per all any some other such only own
-    same so very vs""".split()
+    """
+    a an the and or but of to in on at for from by with as is are was were be been being it its
+    this that these those into over after before about than then new says said say will would
+    can could may might has have had not no more most up out via amid how why what who when
+    where which while our your their his her they them we you i he she us my just also now get
+    gets got make makes made one two first last week today year years day per all any some other
+    such only own same so very vs
+    """.split()
 )
 _ZH_STOP = frozenset("的了在是和与及等将对为把被也都就而并这那一个其中已于以之或从向到由让使")
 
@@ -171,7 +187,9 @@ class Corpus:
         n = len(self.items)
         self.df = df
         self.idf = {t: math.log((n + 1) / (d + 0.5)) + 1.0 for t, d in df.items()}
-        self.vectors = [self.vector(w, item.lang == "zh") for w, item in zip(self.raw, self.items, strict=True)]
+        self.vectors = [
+            self.vector(w, item.lang == "zh") for w, item in zip(self.raw, self.items, strict=True)
+        ]
 
     def vector(self, weights: dict[str, float], chinese: bool) -> Vector:
         idf = self.idf
@@ -180,7 +198,9 @@ class Corpus:
         mass = sum(scaled.values())
         bigrams = sum(v for t, v in scaled.items() if _bigram(t)) if chinese else 0.0
         events = frozenset(t for t in weights if t in EVENTS)
-        return Vector(scaled, mass or 1.0, (mass - bigrams * (1 - CROSS_BIGRAM_SHARE)) or 1.0, chinese, events)
+        return Vector(
+            scaled, mass or 1.0, (mass - bigrams * (1 - CROSS_BIGRAM_SHARE)) or 1.0, chinese, events
+        )
 
 
 def similarity(a: Vector, b: Vector) -> float:
@@ -267,7 +287,9 @@ def cluster(items: Sequence[Item], *, threshold: float, window_hours: float) -> 
     for i, j in _exact_duplicates(items):
         _merge(members, group, group[i], group[j])
     vectors = corpus.vectors
-    for _, i, j in sorted(scored_pairs(corpus, threshold=threshold, window_hours=window_hours), reverse=True):
+    for _, i, j in sorted(
+        scored_pairs(corpus, threshold=threshold, window_hours=window_hours), reverse=True
+    ):
         a, b = group[i], group[j]
         if a != b and _mean_similarity(vectors, members[a], members[b]) >= threshold:
             _merge(members, group, a, b)
@@ -276,8 +298,11 @@ def cluster(items: Sequence[Item], *, threshold: float, window_hours: float) -> 
 
 def _exact_duplicates(items: Sequence[Item]) -> list[tuple[int, int]]:
     first: dict[str, int] = {}
-    return [(first[item.content_hash], i) for i, item in enumerate(items)
-            if first.setdefault(item.content_hash, i) != i]
+    return [
+        (first[item.content_hash], i)
+        for i, item in enumerate(items)
+        if first.setdefault(item.content_hash, i) != i
+    ]
 
 
 def _merge(members: list[list[int]], group: list[int], a: int, b: int) -> None:
@@ -336,4 +361,6 @@ def link_continuations(stories: list[Story], earlier: Sequence[Story], *, thresh
             best[index] = (score, owner[old])
     for index, (_, old_story) in best.items():
         origin = old_story.continues
-        stories[index].continues = origin or Continuation(old_story.id, old_story.day, old_story.lead.title)
+        stories[index].continues = origin or Continuation(
+            old_story.id, old_story.day, old_story.lead.title
+        )

@@ -61,7 +61,9 @@ class HttpClient:
         try:
             with self._client.stream("GET", url, headers=headers) as response:
                 if response.status_code >= 400:
-                    raise FetchError(f"HTTP {response.status_code} {response.reason_phrase}".strip())
+                    raise FetchError(
+                        f"HTTP {response.status_code} {response.reason_phrase}".strip()
+                    )
                 content = self._read_capped(response)
         except httpx.TooManyRedirects:
             raise FetchError(f"more than {MAX_REDIRECTS} redirects") from None
@@ -70,7 +72,9 @@ class HttpClient:
         except httpx.HTTPError as exc:
             raise FetchError(f"{type(exc).__name__}: {exc}") from None
         elapsed = int((time.monotonic() - started) * 1000)
-        return Response(str(response.url), response.status_code, content, dict(response.headers), elapsed)
+        return Response(
+            str(response.url), response.status_code, content, dict(response.headers), elapsed
+        )
 
     def _read_capped(self, response: httpx.Response) -> bytes:
         cap = self.settings.max_bytes

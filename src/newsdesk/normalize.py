@@ -12,24 +12,27 @@ import lxml.html
 from lxml import etree
 
 TRACKING_PARAMS = frozenset(
-    {
-        "fbclid", "gclid", "dclid", "gbraid", "wbraid", "msclkid", "yclid", "igshid", "twclid",
-        "mc_cid", "mc_eid", "_hsenc", "_hsmi", "mkt_tok", "spm", "scm", "ref", "ref_src",
-        "ref_url", "cmpid", "share_source", "from_source",
-    }
+    """
+    fbclid gclid dclid gbraid wbraid msclkid yclid igshid twclid mc_cid mc_eid _hsenc _hsmi
+    mkt_tok spm scm ref ref_src ref_url cmpid share_source from_source
+    """.split()
 )
 TRACKING_PREFIXES = ("utm_", "__twitter", "pk_", "mtm_")
 DEFAULT_PORTS = {"http": 80, "https": 443}
 
 _DROP_TAGS = ("script", "style", "noscript", "iframe", "object", "embed", "template", "svg", "math")
 _BLOCK_TAGS = frozenset(
-    "p div br li ul ol h1 h2 h3 h4 h5 h6 tr td th table section article header footer blockquote "
-    "pre figure figcaption dd dt hr".split()
+    """
+    p div br li ul ol h1 h2 h3 h4 h5 h6 tr td th table section article header footer blockquote
+    pre figure figcaption dd dt hr
+    """.split()
 )
 _TAG = re.compile(r"</?[a-zA-Z!][^<>]*>")
 _SCRIPT = re.compile(r"<(script|style)\b[^>]*>.*?</\1\s*>", re.I | re.S)
 _SPACE = re.compile(r"\s+")
-_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\u200b-\u200f\u2028\u2029\u202a-\u202e\u2060\ufeff]")
+_CONTROL = re.compile(
+    r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\u200b-\u200f\u2028\u2029\u202a-\u202e\u2060\ufeff]"
+)
 _ENTITY = re.compile(r"&(?:[a-zA-Z]{2,8}|#\d{2,6}|#x[0-9a-fA-F]{2,6});")
 _HAN = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
 _KANA = re.compile(r"[\u3040-\u30ff]")

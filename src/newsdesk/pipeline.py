@@ -51,7 +51,12 @@ def finish_run(store: Store, report: RunReport, *, now: dt.datetime, ok: bool) -
 
 
 def run_collect(
-    settings: Settings, store: Store, report: RunReport, *, now: dt.datetime, progress: Progress | None = None
+    settings: Settings,
+    store: Store,
+    report: RunReport,
+    *,
+    now: dt.datetime,
+    progress: Progress | None = None,
 ) -> list[SourceOutcome]:
     if not any(s.enabled for s in settings.sources):
         raise ConfigError("no enabled [[sources]] in the configuration; add at least one feed")
@@ -92,7 +97,9 @@ def write_day(
 ) -> Path:
     """Prepare, analyse, render and publish one day's digest; return the file written."""
     if request.style not in STYLES:
-        raise ConfigError(f"--style {request.style!r} is not a daily style; use one of {', '.join(STYLES)}")
+        raise ConfigError(
+            f"--style {request.style!r} is not a daily style; use one of {', '.join(STYLES)}"
+        )
     stories = prepare_day(settings, store, request.day)
     if not stories:
         raise NothingToDo(
@@ -101,26 +108,50 @@ def write_day(
         )
     shortlist = stories[: settings.rank.top]
     analysis = (analyst or OfflineAnalyst()).analyze_day(request.day, shortlist, lang=request.lang)
-    digest = Digest(request.day, request.lang, request.style, shortlist, analysis, list(failed), now)
+    digest = Digest(
+        request.day, request.lang, request.style, shortlist, analysis, list(failed), now
+    )
     fmt = publish.registry[request.fmt]
     base = settings.site.base_url.rstrip("/")
 
     def post_url(day: dt.date) -> str:
-        return base + fmt.url(_meta(settings, request, day, now, title="", description="", source=""))
+        return base + fmt.url(
+            _meta(settings, request, day, now, title="", description="", source="")
+        )
 
     env = environment(settings.base_dir / "templates")
     rendered = render(digest, env=env, categories=settings.categories, post_url=post_url)
-    meta = _meta(settings, request, request.day, now, title=rendered.title,
-                 description=rendered.description, source=shortlist[0].lead.url)
+    meta = _meta(
+        settings,
+        request,
+        request.day,
+        now,
+        title=rendered.title,
+        description=rendered.description,
+        source=shortlist[0].lead.url,
+    )
     path = publish.write_post(rendered.body, meta, fmt=fmt, out=request.out)
-    store.record_post(day=request.day, style=request.style, lang=request.lang, fmt=request.fmt,
-                      path=path, url=post_url(request.day), run_id=report.id)
+    store.record_post(
+        day=request.day,
+        style=request.style,
+        lang=request.lang,
+        fmt=request.fmt,
+        path=path,
+        url=post_url(request.day),
+        run_id=report.id,
+    )
     return path
 
 
 def _meta(
-    settings: Settings, request: DailyRequest, day: dt.date, now: dt.datetime, *, title: str,
-    description: str, source: str,
+    settings: Settings,
+    request: DailyRequest,
+    day: dt.date,
+    now: dt.datetime,
+    *,
+    title: str,
+    description: str,
+    source: str,
 ) -> publish.PostMeta:
     end_of_day = dt.datetime.combine(day, dt.time(23, 59), tzinfo=settings.tz)
     date = min(now.astimezone(settings.tz), end_of_day).replace(second=0, microsecond=0)

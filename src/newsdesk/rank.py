@@ -20,19 +20,25 @@ from newsdesk.config import RankSettings
 from newsdesk.models import Story
 
 
-def score(story: Story, *, weights: dict[str, float], settings: RankSettings, day_end: dt.datetime) -> float:
+def score(
+    story: Story, *, weights: dict[str, float], settings: RankSettings, day_end: dt.datetime
+) -> float:
     sources = story.sources
     weight = max((weights.get(name, 1.0) for name in sources), default=1.0)
     newest = max(item.published for item in story.items)
     age_hours = max(0.0, (day_end - newest).total_seconds() / 3600)
-    recency = 0.5 ** (age_hours / settings.half_life_hours)
+    recency: float = 0.5 ** (age_hours / settings.half_life_hours)
     text = " ".join(f"{item.title} {item.summary}" for item in story.items).casefold()
-    boosts = sum(value for term, value in settings.boost.items() if term.casefold() in text)
+    boosts = sum((value for term, value in settings.boost.items() if term.casefold() in text), 0.0)
     return recency * (weight + settings.source_bonus * math.log2(len(sources))) + boosts
 
 
 def rank(
-    stories: Sequence[Story], *, weights: dict[str, float], settings: RankSettings, day_end: dt.datetime
+    stories: Sequence[Story],
+    *,
+    weights: dict[str, float],
+    settings: RankSettings,
+    day_end: dt.datetime,
 ) -> list[Story]:
     """Set each story's score and return them best first."""
     for story in stories:

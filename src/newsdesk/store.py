@@ -170,8 +170,17 @@ class Store:
                 "INSERT INTO run_sources (run_id, source, status, reason, items, new_items, bytes, "
                 "elapsed_ms, skipped_entries) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
                 [
-                    (run_id, o.source, o.status, o.reason, o.items, o.new_items, o.bytes,
-                     o.elapsed_ms, o.skipped_entries)
+                    (
+                        run_id,
+                        o.source,
+                        o.status,
+                        o.reason,
+                        o.items,
+                        o.new_items,
+                        o.bytes,
+                        o.elapsed_ms,
+                        o.skipped_entries,
+                    )
                     for o in outcomes
                 ],
             )
@@ -180,8 +189,12 @@ class Store:
         with self.transaction() as db:
             db.execute(
                 "UPDATE runs SET finished = ?, status = ?, warnings = ? WHERE id = ?",
-                (to_db_time(finished), status, json.dumps(report.warnings, ensure_ascii=False),
-                 report.id),
+                (
+                    to_db_time(finished),
+                    status,
+                    json.dumps(report.warnings, ensure_ascii=False),
+                    report.id,
+                ),
             )
 
     def run_outcomes(self, run_id: int) -> list[SourceOutcome]:
@@ -217,8 +230,9 @@ class Store:
 
     # posts ---------------------------------------------------------------
 
-    def record_post(self, *, day: dt.date, style: str, lang: str, fmt: str, path: Path, url: str,
-                    run_id: int) -> None:
+    def record_post(
+        self, *, day: dt.date, style: str, lang: str, fmt: str, path: Path, url: str, run_id: int
+    ) -> None:
         with self.transaction() as db:
             db.execute(
                 "INSERT OR REPLACE INTO posts (day, style, lang, format, path, url, run_id) "
@@ -246,8 +260,14 @@ def _story(row: Sequence[Any]) -> Story:
     continues = None
     if row[4] is not None:
         continues = Continuation(story_id=row[4], day=dt.date.fromisoformat(row[5]), title=row[6])
-    return Story(id=row[0], day=dt.date.fromisoformat(row[1]), items=[], category=row[2],
-                 score=row[3], continues=continues)
+    return Story(
+        id=row[0],
+        day=dt.date.fromisoformat(row[1]),
+        items=[],
+        category=row[2],
+        score=row[3],
+        continues=continues,
+    )
 
 
 def _story_row(story: Story) -> tuple[Any, ...]:

@@ -91,7 +91,9 @@ def render(
     template = env.get_template(name)
     module = template.make_module(context(digest, categories=categories, post_url=post_url))
     body = re.sub(r"\n{3,}", "\n\n", str(module)).strip() + "\n"
-    return Rendered(str(module.post_title), str(getattr(module, "description", "")), body)
+    return Rendered(
+        str(getattr(module, "post_title", "")), str(getattr(module, "description", "")), body
+    )
 
 
 def context(
@@ -106,7 +108,9 @@ def context(
         members = [entries[s.id] for s in digest.stories if s.category == category.key]
         if members:
             name = category.zh if lang == "zh" else category.en
-            sections.append({"key": category.key, "emoji": category.emoji, "name": name, "entries": members})
+            sections.append(
+                {"key": category.key, "emoji": category.emoji, "name": name, "entries": members}
+            )
     counts = Counter(s.category for s in digest.stories)
     names = {c.key: (c.zh if lang == "zh" else c.en) for c in categories}
     pick = entries.get(analysis.pick_id) if analysis.pick_id is not None else None
@@ -133,8 +137,11 @@ def _entry(story: Story, digest: Digest, post_url: Callable[[dt.date], str]) -> 
     others = [{"name": i.source, "url": i.url} for i in story.items if i is not item]
     continues = None
     if story.continues:
-        continues = {"day": story.continues.day, "url": post_url(story.continues.day),
-                     "title": story.continues.title}
+        continues = {
+            "day": story.continues.day,
+            "url": post_url(story.continues.day),
+            "title": story.continues.title,
+        }
     return {
         "id": story.id,
         "title": item.title,

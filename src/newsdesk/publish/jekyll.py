@@ -11,7 +11,9 @@ from newsdesk.publish import PostMeta
 
 
 def dump_yaml(data: dict[str, object]) -> str:
-    text = yaml.safe_dump(data, allow_unicode=True, sort_keys=False, default_flow_style=False, width=1000)
+    text = yaml.safe_dump(
+        data, allow_unicode=True, sort_keys=False, default_flow_style=False, width=1000
+    )
     return f"---\n{text}---\n\n"
 
 

@@ -43,7 +43,9 @@ class SourceResult:
 
 
 class SourceKind(Protocol):
-    def collect(self, source: SourceSettings, *, client: HttpClient, settings: Settings) -> SourceResult:
+    def collect(
+        self, source: SourceSettings, *, client: HttpClient, settings: Settings
+    ) -> SourceResult:
         """Read one source; raise SourceError when it cannot be read at all."""
         ...
 
@@ -63,7 +65,9 @@ def read_location(location: str, *, client: HttpClient, base_dir: Path) -> Respo
             return client.get(location)
         except FetchError as exc:
             raise SourceError(exc.reason) from None
-    path = Path(unquote(urlsplit(location).path)) if scheme == "file" else Path(location).expanduser()
+    path = (
+        Path(unquote(urlsplit(location).path)) if scheme == "file" else Path(location).expanduser()
+    )
     if not path.is_absolute():
         path = base_dir / path
     cap = client.settings.max_bytes

@@ -26,7 +26,9 @@ _DATE_KEYS = ("published_parsed", "updated_parsed", "created_parsed")
 class FeedSource:
     """The `feed` kind: one feed URL or file."""
 
-    def collect(self, source: SourceSettings, *, client: HttpClient, settings: Settings) -> SourceResult:
+    def collect(
+        self, source: SourceSettings, *, client: HttpClient, settings: Settings
+    ) -> SourceResult:
         response = read_location(source.url, client=client, base_dir=settings.base_dir)
         headers = {k.lower(): v for k, v in response.headers.items()}
         if response.url.startswith(("http://", "https://")):
@@ -82,13 +84,21 @@ def _entry(raw: Any, *, base: str | None, lang: str | None) -> Entry | None:
     summary = _summary(raw)
     if link is None or not (title or summary):
         return None
-    return Entry(link=link, title=title, summary=summary, published=_date(raw), markup=markup,
-                 lang=raw.get("language") or lang)
+    return Entry(
+        link=link,
+        title=title,
+        summary=summary,
+        published=_date(raw),
+        markup=markup,
+        lang=raw.get("language") or lang,
+    )
 
 
 def _link(raw: Any, base: str | None) -> str | None:
     candidates = [raw.get("link")]
-    candidates += [link.get("href") for link in raw.get("links", []) if link.get("rel") == "alternate"]
+    candidates += [
+        link.get("href") for link in raw.get("links", []) if link.get("rel") == "alternate"
+    ]
     candidates.append(raw.get("id"))
     for candidate in candidates:
         if isinstance(candidate, str) and candidate.strip():
@@ -119,7 +129,7 @@ def _summary(raw: Any) -> str:
 
 def _date(raw: Any) -> dt.datetime | None:
     for key in _DATE_KEYS:
-        value = raw.get(key)
+        value = dict.get(raw, key)  # plain lookup: feedparser's own fallback mapping warns
         if isinstance(value, time.struct_time):
             try:
                 return dt.datetime.fromtimestamp(calendar.timegm(value), tz=dt.UTC)
@@ -172,8 +182,14 @@ def _json_entry(raw: dict[str, Any], *, base: str | None, lang: str | None) -> E
     if link is None or not (title or summary):
         return None
     published = _iso_date(_text(raw.get("date_published")) or _text(raw.get("date_modified")))
-    return Entry(link=link, title=title, summary=summary, published=published, markup=False,
-                 lang=_text(raw.get("language")) or lang)
+    return Entry(
+        link=link,
+        title=title,
+        summary=summary,
+        published=published,
+        markup=False,
+        lang=_text(raw.get("language")) or lang,
+    )
 
 
 def _text(value: object) -> str:

@@ -1,0 +1,101 @@
+"""Shared test fixtures: a real HTTP server on 127.0.0.1, the shared fixture folder, configs."""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import threading
+import time
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+SHARED = ROOT.parent / "shared"
+DATA = Path(__file__).resolve().parent / "data"
+
+
+@dataclass
+class Route:
+    body: bytes = b""
+    status: int = 200
+    headers: dict[str, str] = field(default_factory=dict)
+    delay: float = 0.0
+    truncate: bool = False
+
+
+class LocalServer:
+    """A threaded HTTP server on 127.0.0.1 whose routes a test sets."""
+
+    def __init__(self) -> None:
+        self.routes: dict[str, Route | Callable[[], Route]] = {}
+        self.hits: list[str] = []
+        self.agents: list[str] = []
+        server = self
+
+        class Handler(BaseHTTPRequestHandler):
+            def do_GET(self) -> None:
+                server.hits.append(self.path)
+                server.agents.append(self.headers.get("User-Agent", ""))
+                route = server.routes.get(self.path)
+                if callable(route):
+                    route = route()
+                if route is None:
+                    route = Route(b"not found", 404)
+                if route.delay:
+                    time.sleep(route.delay)
+                self.send_response(route.status)
+                length = len(route.body) * (2 if route.truncate else 1)
+                headers = {
+                    "Content-Type": "application/xml",
+                    "Content-Length": str(length),
+                    **route.headers,
+                }
+                for key, value in headers.items():
+                    self.send_header(key, value)
+                self.end_headers()
+                with contextlib.suppress(BrokenPipeError, ConnectionResetError):
+                    self.wfile.write(route.body)
+
+            def log_message(self, *args: object) -> None:
+                pass
+
+        self.httpd = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.httpd.daemon_threads = True
+        self.thread = threading.Thread(target=self.httpd.serve_forever, daemon=True)
+
+    @property
+    def base(self) -> str:
+        host, port = self.httpd.server_address[:2]
+        return f"http://{host}:{port}"
+
+    def url(self, path: str) -> str:
+        return self.base + path
+
+
+@pytest.fixture
+def server() -> Iterator[LocalServer]:
+    local = LocalServer()
+    local.thread.start()
+    yield local
+    local.httpd.shutdown()
+    local.httpd.server_close()
+
+
+@pytest.fixture(scope="session")
+def shared_fixtures() -> Path:
+    folder = SHARED / "fixtures"
+    if not folder.is_dir():
+        if os.environ.get("CI"):
+            pytest.fail(f"{folder} is missing: CI must run with shared/ beside the repository")
+        pytest.skip("../shared/fixtures is not present")
+    return folder
+
+
+def write_config(folder: Path, text: str) -> Path:
+    path = folder / "newsdesk.toml"
+    path.write_text(text, encoding="utf-8")
+    return path

@@ -1,0 +1,157 @@
+"""Same-story merging: a labelled set with pinned precision and recall, and continuity."""
+
+from __future__ import annotations
+
+import datetime as dt
+import itertools
+import tomllib
+
+from newsdesk.dedupe import Corpus, build_stories, cluster, similarity, tokens
+from newsdesk.models import Item
+from newsdesk.normalize import content_hash, detect_language
+from tests.conftest import DATA
+
+T0 = dt.datetime(2026, 11, 10, 2, 0, tzinfo=dt.UTC)
+MIN_PRECISION = 0.93
+MIN_RECALL = 0.85
+
+
+def make(n: int, title: str, summary: str = "", *, at: dt.datetime = T0, source: str = "s") -> Item:
+    return Item(
+        url=f"https://x.example/{n}",
+        title=title,
+        summary=summary,
+        published=at,
+        first_seen=at,
+        source=source,
+        lang=detect_language(f"{title} {summary}"),
+        content_hash=content_hash(title, summary),
+        id=n,
+    )
+
+
+def labelled() -> tuple[list[Item], list[tuple[int, int, bool]]]:
+    data = tomllib.loads((DATA / "dedupe_stories.toml").read_text(encoding="utf-8"))
+    items: list[Item] = []
+    story_of: list[int] = []
+    topic_of: list[str] = []
+    for index, story in enumerate(data["story"]):
+        for variant in story["variants"]:
+            title, _, summary = variant.partition(" || ")
+            items.append(make(len(items) + 1, title, summary))
+            story_of.append(index)
+            topic_of.append(story["topic"])
+    pairs = [
+        (i, j, story_of[i] == story_of[j])
+        for i, j in itertools.combinations(range(len(items)), 2)
+        if story_of[i] == story_of[j] or topic_of[i] == topic_of[j]
+    ]
+    return items, pairs
+
+
+def test_labelled_set_is_large_and_bilingual() -> None:
+    items, pairs = labelled()
+    assert len(pairs) >= 200
+    langs = {(items[i].lang, items[j].lang) for i, j, same in pairs if same}
+    assert {("zh", "zh"), ("en", "en")} <= langs
+    assert ("en", "zh") in langs or ("zh", "en") in langs
+
+
+def test_precision_and_recall_stay_above_the_pinned_minimum() -> None:
+    items, pairs = labelled()
+    groups = cluster(items, threshold=0.28, window_hours=72)
+    group_of = {item.id: n for n, group in enumerate(groups) for item in group}
+    tp = sum(1 for i, j, same in pairs if same and group_of[i + 1] == group_of[j + 1])
+    fp = sum(1 for i, j, same in pairs if not same and group_of[i + 1] == group_of[j + 1])
+    fn = sum(1 for i, j, same in pairs if same and group_of[i + 1] != group_of[j + 1])
+    precision, recall = tp / (tp + fp), tp / (tp + fn)
+    print(
+        f"dedupe labelled set: precision {precision:.3f}, recall {recall:.3f} over {len(pairs)} pairs"
+    )
+    assert precision >= MIN_PRECISION
+    assert recall >= MIN_RECALL
+
+
+def test_numbers_with_units_meet_across_languages() -> None:
+    assert "#2e+09" in tokens("raises $2B") & tokens("融资 20 亿美元")
+    assert "#40%" in tokens("cut prices by 40 percent") & tokens("降价 40%")
+    assert "@acquire" in tokens("Meta acquires a startup") & tokens("Meta 收购初创公司")
+
+
+def test_window_keeps_apart_items_far_apart_in_time() -> None:
+    a = make(1, "Aurora Labs releases Lumen-4 with a million-token context window")
+    b = make(
+        2,
+        "Aurora Labs releases Lumen-4 with a million-token context",
+        at=T0 + dt.timedelta(days=10),
+    )
+    assert len(cluster([a, b], threshold=0.28, window_hours=72)) == 2
+    assert len(cluster([a, b], threshold=0.28, window_hours=24 * 11)) == 1
+
+
+def test_identical_text_under_different_urls_is_one_story() -> None:
+    a = make(1, "Quanta ships Q3", "Same text.")
+    b = make(2, "Quanta ships Q3", "Same text.", source="mirror")
+    (group,) = cluster([a, b], threshold=0.99, window_hours=1)
+    assert {i.id for i in group} == {1, 2}
+
+
+def test_similarity_is_symmetric_and_bounded() -> None:
+    items, _ = labelled()
+    corpus = Corpus(items)
+    for i in range(0, len(items), 7):
+        for j in range(0, len(items), 5):
+            s = similarity(corpus.vectors[i], corpus.vectors[j])
+            assert 0.0 <= s <= 1.0
+            assert abs(s - similarity(corpus.vectors[j], corpus.vectors[i])) < 1e-9
+
+
+def test_story_lists_all_sources_lead_from_heaviest_source() -> None:
+    items = [
+        make(1, "Nimbus AI raises $1.5 billion at a $20 billion valuation", source="wire"),
+        make(2, "Nimbus AI 完成 15 亿美元融资，估值 200 亿美元", source="zhixin"),
+        make(3, "Kestrel begins humanoid pilot", source="wire"),
+    ]
+    stories = build_stories(
+        T0.date(), items, earlier=[], weights={"zhixin": 2.0}, threshold=0.28, window_hours=72
+    )
+    merged = next(s for s in stories if len(s.items) == 2)
+    assert merged.sources == ["zhixin", "wire"]
+    assert merged.id == 1
+
+
+def test_a_story_from_an_earlier_day_is_marked_as_continuation_of_its_first_coverage() -> None:
+    day1 = build_stories(
+        T0.date(),
+        [make(1, "Aurora Labs releases Lumen-3 as an open-weight model")],
+        earlier=[],
+        weights={},
+        threshold=0.28,
+        window_hours=72,
+    )
+    day2_at = T0 + dt.timedelta(days=1)
+    day2 = build_stories(
+        day2_at.date(),
+        [make(2, "Lumen-3 open-weight model from Aurora tops leaderboard", at=day2_at)],
+        earlier=day1,
+        weights={},
+        threshold=0.28,
+        window_hours=72,
+    )
+    assert day2[0].continues is not None and day2[0].continues.day == T0.date()
+    day3_at = T0 + dt.timedelta(days=2)
+    day3 = build_stories(
+        day3_at.date(),
+        [
+            make(3, "Aurora Labs changes the Lumen-3 open-weight licence", at=day3_at),
+            make(4, "Kestrel Robotics raises $400 million", at=day3_at),
+        ],
+        earlier=[*day1, *day2],
+        weights={},
+        threshold=0.28,
+        window_hours=72,
+    )
+    lumen = next(s for s in day3 if s.id == 3)
+    assert lumen.continues is not None
+    assert lumen.continues.day == T0.date() and lumen.continues.story_id == 1
+    assert next(s for s in day3 if s.id == 4).continues is None
