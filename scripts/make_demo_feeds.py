@@ -245,13 +245,13 @@ STORIES = [
             (
                 "papers",
                 "lumen3-leaderboard",
-                "Lumen-3 tops the open-model leaderboard a week after release",
+                "Aurora Labs' open-weight Lumen-3 model tops the open-model leaderboard",
                 "Two days after its open-weight release, Aurora Labs' Lumen-3 ranks first among open models on a community leaderboard; a 4-bit quantized build runs on a single workstation GPU.",
             ),
             (
                 "zhixin",
                 "lumen3-ranking",
-                "Lumen-3 登顶开源模型榜单，4 比特量化版可在单卡运行",
+                "Aurora Labs 开源大模型 Lumen-3 登顶开源模型榜单，量化版可单卡运行",
                 "Aurora Labs 的 Lumen-3 开源两天后在社区榜单上位列开源模型第一，社区制作的 4 比特量化版本可在单张工作站显卡上运行。",
             ),
         ],

@@ -88,7 +88,9 @@ def test_demo_tracks_a_story_across_days(demo_run: tuple[Path, list[Path], float
     out, _, _, _ = demo_run
     later = (out / "2026-11-11-ai-daily-brief-zh.md").read_text(encoding="utf-8")
     line = next(
-        line for line in later.splitlines() if "Lumen-3 登顶" in line or "Lumen-3 tops" in line
+        line
+        for line in later.splitlines()
+        if "登顶开源模型榜单" in line or "tops the open-model leaderboard" in line
     )
     assert "持续跟踪" in line and "(2026-11-09-ai-daily-brief-zh.md)" in line
 

@@ -120,6 +120,28 @@ def test_story_lists_all_sources_lead_from_heaviest_source() -> None:
     assert merged.id == 1
 
 
+def test_same_company_other_news_is_not_a_continuation() -> None:
+    day1 = build_stories(
+        T0.date(),
+        [make(1, "Nimbus AI raises $1.5 billion in new funding")],
+        earlier=[],
+        weights={},
+        threshold=0.28,
+        window_hours=72,
+    )
+    later = T0 + dt.timedelta(days=2)
+    day3 = build_stories(
+        later.date(),
+        [make(2, "Nimbus AI open-sources Cirrus-7B, a small model", at=later)],
+        earlier=day1,
+        weights={},
+        threshold=0.28,
+        window_hours=72,
+        continuity_threshold=0.4,
+    )
+    assert day3[0].continues is None
+
+
 def test_a_story_from_an_earlier_day_is_marked_as_continuation_of_its_first_coverage() -> None:
     day1 = build_stories(
         T0.date(),

@@ -50,6 +50,7 @@ class CategorySettings(_Section):
 
 class DedupeSettings(_Section):
     threshold: float = Field(0.28, gt=0, lt=1)
+    continuity_threshold: float = Field(0.4, gt=0, lt=1)
     window_hours: float = Field(72.0, gt=0)
     lookback_days: int = Field(7, ge=0, le=60)
 

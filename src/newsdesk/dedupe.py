@@ -25,7 +25,7 @@ import unicodedata
 from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, lru_cache
 from importlib import resources
 
 from newsdesk.models import Continuation, Item, Story
@@ -35,6 +35,8 @@ SUMMARY_WEIGHT = 0.35
 SUMMARY_CHARS = 240
 # A token expected in more than this many items of one window is too common to pair on.
 MAX_POSTING = 300
+# The same for continuity, where a week of earlier items is searched for every new one.
+CONTINUITY_POSTING = 60
 # Share of a Chinese item's bigram mass kept in its norm when compared with a
 # non-Chinese item: bigrams cannot match across languages, but a long Chinese
 # text that shares only one name with an English title is not the same story.
@@ -52,6 +54,7 @@ _WORD = re.compile(r"[a-z0-9]+(?:[.\-+][a-z0-9]+)*")
 _POSSESSIVE = re.compile(r"['’]s\b")
 _HAN_RUN = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff]+")
 _SEPARATORS = re.compile(r"[.\-+]")
+_DIGIT = re.compile(r"\d")
 _NUMBER = re.compile(
     r"(?<![a-z0-9.])(\d+(?:,\d{3})*(?:\.\d+)?)\s*"
     r"(trillion|billion|million|thousand|bn|[kmbt](?![a-z])|万亿|亿|百万|万|千|percent|%|x(?![a-z])|倍)?"
@@ -97,22 +100,22 @@ class Vector:
 
 
 @cache
-def _lexicon() -> tuple[dict[str, str], tuple[tuple[str, str], ...]]:
-    """English word → concept, and (Chinese term, concept) pairs longest first."""
+def _lexicon() -> tuple[dict[str, str], dict[str, str], int]:
+    """English word → concept, Chinese term → concept, and the longest Chinese term's length."""
     text = resources.files("newsdesk").joinpath("data/lexicon.toml").read_text(encoding="utf-8")
     english: dict[str, str] = {}
-    chinese: list[tuple[str, str]] = []
+    chinese: dict[str, str] = {}
     for concept, forms in tomllib.loads(text)["concepts"].items():
         for form in forms:
             form = unicodedata.normalize("NFKC", form).casefold()
             if _HAN_RUN.fullmatch(form):
-                chinese.append((form, f"@{concept}"))
+                chinese[form] = f"@{concept}"
             else:
                 english[_stem(form)] = f"@{concept}"
-    chinese.sort(key=lambda pair: -len(pair[0]))
-    return english, tuple(chinese)
+    return english, chinese, max(map(len, chinese), default=0)
 
 
+@lru_cache(maxsize=1 << 16)
 def _stem(word: str) -> str:
     if len(word) > 5 and word.endswith("ing"):
         return word[:-3]
@@ -144,23 +147,30 @@ def _numbers(text: str, found: set[str]) -> str:
     return _NUMBER.sub(token, text)
 
 
-def tokens(text: str) -> set[str]:
-    """The token set of a text: words, numbers, compact names, Chinese bigrams and concepts."""
-    english, chinese = _lexicon()
+@lru_cache(maxsize=1 << 17)
+def tokens(text: str) -> frozenset[str]:
+    """The token set of a text: words, numbers, compact names, Chinese bigrams and concepts.
+
+    Cached: a day's items are tokenised again when later days look back at them.
+    """
+    english, chinese, longest = _lexicon()
     found: set[str] = set()
     text = _POSSESSIVE.sub("", unicodedata.normalize("NFKC", text).casefold())
-    for word in _WORD.findall(_numbers(text, found) if any(c.isdigit() for c in text) else text):
+    words = _numbers(text, found) if _DIGIT.search(text) else text
+    for word in _WORD.findall(words):
         if word in _EN_STOP:
             continue
-        compact = _SEPARATORS.sub("", word) if any(c.isdigit() for c in word) else _stem(word)
+        compact = _SEPARATORS.sub("", word) if _DIGIT.search(word) else _stem(word)
         found.add(english.get(compact, compact))
     for run in _HAN_RUN.findall(text):
-        for term, concept in chinese:
-            if term in run:
-                found.add(concept)
+        for start in range(len(run)):  # every lexicon term the run contains, overlaps included
+            for end in range(start + 1, min(start + longest, len(run)) + 1):
+                concept = chinese.get(run[start:end])
+                if concept:
+                    found.add(concept)
         run = "".join(ch for ch in run if ch not in _ZH_STOP)
         found.update(run[i : i + 2] for i in range(len(run) - 1))
-    return found
+    return frozenset(found)
 
 
 def item_tokens(item: Item) -> dict[str, float]:
@@ -212,13 +222,13 @@ def similarity(a: Vector, b: Vector) -> float:
     if len(a.weights) > len(b.weights):
         a, b = b, a
     other = b.weights
-    shared = sum(min(w, other[t]) for t, w in a.weights.items() if t in other)
+    return _score(a, b, sum(min(w, other[t]) for t, w in a.weights.items() if t in other))
+
+
+def _score(a: Vector, b: Vector, shared: float) -> float:
     if not shared:
         return 0.0
-    cross = a.chinese != b.chinese
-    mass_a = a.neutral if cross else a.mass
-    mass_b = b.neutral if cross else b.mass
-    score = shared / math.sqrt(mass_a * mass_b)
+    score = shared / _denominator(a, b)
     if a.events and b.events and not a.events & b.events:
         score *= EVENT_CONFLICT
     return min(score, 1.0)
@@ -230,7 +240,12 @@ def _denominator(a: Vector, b: Vector) -> float:
 
 
 def scored_pairs(
-    corpus: Corpus, *, threshold: float, window_hours: float | None, split: int = 0
+    corpus: Corpus,
+    *,
+    threshold: float,
+    window_hours: float | None,
+    split: int = 0,
+    max_posting: int = MAX_POSTING,
 ) -> list[tuple[float, int, int]]:
     """Pairs (score, i, j), i < j, whose similarity reaches the threshold.
 
@@ -245,33 +260,70 @@ def scored_pairs(
     span = (max(stamps) - min(stamps)) if stamps else 0.0
     window = window_hours * 3600 if window_hours else None
     share = min(1.0, window / span) if window and span else 1.0
-    frequent = {t for t, d in corpus.df.items() if d * share > MAX_POSTING}
+    frequent = {t for t, d in corpus.df.items() if d * share > max_posting}
     postings: dict[str, list[tuple[int, float]]] = defaultdict(list)
     found: list[tuple[float, int, int]] = []
-    for k in sorted(range(len(items)), key=stamps.__getitem__):
+    heavy = [_frequent_mass(v, frequent) for v in vectors]
+    order = sorted(range(len(items)), key=stamps.__getitem__) if window else range(len(items))
+    for k in order:
         vector = vectors[k]
-        oldest = stamps[k] - window if window else -math.inf
-        shared: dict[int, float] = defaultdict(float)
-        missing = 0.0
-        for token, weight in vector.weights.items():
-            if token in frequent:
-                missing += weight
-                continue
-            posting = postings[token]
-            for j, other in reversed(posting):
-                if stamps[j] < oldest:
-                    break
-                shared[j] += weight if weight < other else other
-            posting.append((k, weight))
-        for j, partial in shared.items():
-            if split and (j < split) == (k < split):
-                continue
-            if (partial + missing) / _denominator(vector, vectors[j]) < threshold:
-                continue
-            score = similarity(vector, vectors[j])
-            if score >= threshold:
-                found.append((score, min(j, k), max(j, k)))
+        if split and k < split:  # earlier items are only indexed, never compared among themselves
+            for token, weight in vector.weights.items():
+                if token not in frequent:
+                    postings[token].append((k, weight))
+            continue
+        found.extend(_matches(k, vectors, heavy, postings, frequent, stamps, window, threshold))
+        if not split:
+            for token, weight in vector.weights.items():
+                if token not in frequent:
+                    postings[token].append((k, weight))
     return found
+
+
+def _matches(
+    k: int,
+    vectors: list[Vector],
+    heavy: list[float],
+    postings: dict[str, list[tuple[int, float]]],
+    frequent: set[str],
+    stamps: list[float],
+    window: float | None,
+    threshold: float,
+) -> list[tuple[float, int, int]]:
+    """Indexed items that reach the threshold with item k.
+
+    The weight shared through indexed tokens is exact; what frequent tokens could add
+    is at most the smaller of the two items' frequent weight, so only pairs whose
+    bound reaches the threshold are finished, by adding the frequent tokens they share.
+    """
+    vector = vectors[k]
+    oldest = stamps[k] - window if window else -math.inf
+    shared: dict[int, float] = defaultdict(float)
+    common = [(t, w) for t, w in vector.weights.items() if t in frequent]
+    for token, weight in vector.weights.items():
+        if token in frequent:
+            continue
+        for j, other in reversed(postings.get(token, ())):
+            if stamps[j] < oldest:
+                break
+            shared[j] += weight if weight < other else other
+    missing = sum(w for _, w in common)
+    found = []
+    for j, partial in shared.items():
+        match = vectors[j]
+        bound = partial + min(missing, heavy[j])
+        if bound / _denominator(vector, match) < threshold:
+            continue
+        weights = match.weights
+        exact = partial + sum(min(w, weights[t]) for t, w in common if t in weights)
+        score = _score(vector, match, exact)
+        if score >= threshold:
+            found.append((score, min(j, k), max(j, k)))
+    return found
+
+
+def _frequent_mass(vector: Vector, frequent: set[str]) -> float:
+    return sum(w for t, w in vector.weights.items() if t in frequent) if frequent else 0.0
 
 
 def cluster(items: Sequence[Item], *, threshold: float, window_hours: float) -> list[list[Item]]:
@@ -329,6 +381,7 @@ def build_stories(
     weights: dict[str, float],
     threshold: float,
     window_hours: float,
+    continuity_threshold: float | None = None,
 ) -> list[Story]:
     """The day's stories: merged items, lead item first, continuations of earlier stories marked."""
     groups = cluster(items, threshold=threshold, window_hours=window_hours)
@@ -336,7 +389,7 @@ def build_stories(
         Story(id=min(i.id or 0 for i in group), day=day, items=_ordered(group, weights))
         for group in groups
     ]
-    link_continuations(stories, earlier, threshold=threshold)
+    link_continuations(stories, earlier, threshold=continuity_threshold or threshold)
     return stories
 
 
@@ -354,7 +407,10 @@ def link_continuations(stories: list[Story], earlier: Sequence[Story], *, thresh
     corpus = Corpus([*old_items, *(item for story in stories for item in story.items)])
     start = len(old_items)
     best: dict[int, tuple[float, Story]] = {}
-    for score, i, j in scored_pairs(corpus, threshold=threshold, window_hours=None, split=start):
+    pairs = scored_pairs(
+        corpus, threshold=threshold, window_hours=None, split=start, max_posting=CONTINUITY_POSTING
+    )
+    for score, i, j in pairs:
         old, new = (i, j) if i < start else (j, i)
         index = story_of[new - start]
         if score > best.get(index, (0.0, owner[old]))[0]:

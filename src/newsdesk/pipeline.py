@@ -78,6 +78,7 @@ def prepare_day(settings: Settings, store: Store, day: dt.date) -> list[Story]:
         weights=weights,
         threshold=settings.dedupe.threshold,
         window_hours=settings.dedupe.window_hours,
+        continuity_threshold=settings.dedupe.continuity_threshold,
     )
     Classifier(settings.categories, settings.default_category).classify(stories)
     ranked = rank(stories, weights=weights, settings=settings.rank, day_end=end)
