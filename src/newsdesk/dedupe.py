@@ -43,6 +43,9 @@ CONTINUITY_POSTING = 60
 CROSS_BIGRAM_SHARE = 0.1
 # Factor applied when both items name an event type and the types differ.
 EVENT_CONFLICT = 0.6
+# Factor applied when both titles carry numbers or versioned names (an amount, "Lumen-3")
+# and share none of them: $198M and $248M rounds are two stories.
+NUMBER_CONFLICT = 0.5
 EVENTS = frozenset(
     """
     @release @acquire @funding @outage @security @lawsuit @cut @hire @partnership @ipo
@@ -97,6 +100,7 @@ class Vector:
     neutral: float
     chinese: bool
     events: frozenset[str]
+    figures: frozenset[str]
 
 
 @cache
@@ -208,9 +212,13 @@ class Corpus:
         mass = sum(scaled.values())
         bigrams = sum(v for t, v in scaled.items() if _bigram(t)) if chinese else 0.0
         events = frozenset(t for t in weights if t in EVENTS)
-        return Vector(
-            scaled, mass or 1.0, (mass - bigrams * (1 - CROSS_BIGRAM_SHARE)) or 1.0, chinese, events
+        figures = frozenset(
+            t
+            for t, w in weights.items()
+            if w >= TITLE_WEIGHT and _DIGIT.search(t) and not _bigram(t)
         )
+        neutral = (mass - bigrams * (1 - CROSS_BIGRAM_SHARE)) or 1.0
+        return Vector(scaled, mass or 1.0, neutral, chinese, events, figures)
 
 
 def similarity(a: Vector, b: Vector) -> float:
@@ -231,6 +239,8 @@ def _score(a: Vector, b: Vector, shared: float) -> float:
     score = shared / _denominator(a, b)
     if a.events and b.events and not a.events & b.events:
         score *= EVENT_CONFLICT
+    if a.figures and b.figures and not a.figures & b.figures:
+        score *= NUMBER_CONFLICT
     return min(score, 1.0)
 
 
