@@ -146,44 +146,25 @@ def test_daily_in_every_site_format(site: Path) -> None:
     assert meta["date"].utcoffset().total_seconds() == 8 * 3600
     assert meta["title"].startswith("AI 日报｜2026-11-11：")
 
-    code, stdout, _ = invoke(
-        "--config",
-        config,
-        "daily",
-        "--date",
-        "2026-11-11",
-        "--format",
-        "jekyll",
-        "--lang",
-        "en",
-        "--no-collect",
-    )
-    assert code == 0
-    jekyll = Path(stdout.strip())
+    def day(*options: str) -> Path:
+        code, stdout, _ = invoke(
+            "--config", config, "daily", "--date", "2026-11-11", "--no-collect", *options
+        )
+        assert code == 0
+        return Path(stdout.strip())
+
+    jekyll = day("--format", "jekyll", "--lang", "en")
     assert jekyll == site / "site" / "_posts" / "2026-11-11-ai-daily-brief-en.md"
     meta = yaml.safe_load(jekyll.read_text(encoding="utf-8").split("---\n")[1])
     assert meta["layout"] == "post" and meta["author"] == "Desk" and meta["categories"] == ["AI"]
     assert meta["source"].startswith("https://")
 
-    code, stdout, _ = invoke(
-        "--config", config, "daily", "--date", "2026-11-11", "--format", "eleventy", "--no-collect"
-    )
-    eleventy = Path(stdout.strip())
+    eleventy = day("--format", "eleventy")
     assert eleventy == site / "site" / "posts" / "2026-11-11-ai-daily-brief-zh.md"
     meta = yaml.safe_load(eleventy.read_text(encoding="utf-8").split("---\n")[1])
     assert meta["layout"] == "layouts/post.njk" and meta["tags"] == ["AI", "daily"]
 
-    code, stdout, _ = invoke(
-        "--config",
-        config,
-        "daily",
-        "--date",
-        "2026-11-11",
-        "--no-collect",
-        "--out",
-        str(site / "plain"),
-    )
-    plain = Path(stdout.strip())
+    plain = day("--out", str(site / "plain"))
     assert plain == site / "plain" / "2026-11-11-ai-daily-brief-zh.md"
     assert plain.read_text(encoding="utf-8").startswith("# ")
 
