@@ -7,7 +7,7 @@ import itertools
 import tomllib
 
 from newsdesk.dedupe import Corpus, build_stories, cluster, similarity, tokens
-from newsdesk.models import Item
+from newsdesk.models import Item, Story
 from newsdesk.normalize import content_hash, detect_language
 from tests.conftest import DATA
 
@@ -120,58 +120,38 @@ def test_story_lists_all_sources_lead_from_heaviest_source() -> None:
     assert merged.id == 1
 
 
-def test_same_company_other_news_is_not_a_continuation() -> None:
-    day1 = build_stories(
-        T0.date(),
-        [make(1, "Nimbus AI raises $1.5 billion in new funding")],
-        earlier=[],
-        weights={},
-        threshold=0.28,
-        window_hours=72,
-    )
-    later = T0 + dt.timedelta(days=2)
-    day3 = build_stories(
-        later.date(),
-        [make(2, "Nimbus AI open-sources Cirrus-7B, a small model", at=later)],
-        earlier=day1,
+def day_of(offset: int, titles: dict[int, str], earlier: list[Story]) -> list[Story]:
+    """One day's stories as the pipeline builds them, with the default thresholds."""
+    at = T0 + dt.timedelta(days=offset)
+    items = [make(n, title, at=at) for n, title in titles.items()]
+    return build_stories(
+        at.date(),
+        items,
+        earlier=earlier,
         weights={},
         threshold=0.28,
         window_hours=72,
         continuity_threshold=0.4,
     )
+
+
+def test_same_company_other_news_is_not_a_continuation() -> None:
+    day1 = day_of(0, {1: "Nimbus AI raises $1.5 billion in new funding"}, [])
+    day3 = day_of(2, {2: "Nimbus AI open-sources Cirrus-7B, a small model"}, day1)
     assert day3[0].continues is None
 
 
 def test_a_story_from_an_earlier_day_is_marked_as_continuation_of_its_first_coverage() -> None:
-    day1 = build_stories(
-        T0.date(),
-        [make(1, "Aurora Labs releases Lumen-3 as an open-weight model")],
-        earlier=[],
-        weights={},
-        threshold=0.28,
-        window_hours=72,
-    )
-    day2_at = T0 + dt.timedelta(days=1)
-    day2 = build_stories(
-        day2_at.date(),
-        [make(2, "Lumen-3 open-weight model from Aurora tops leaderboard", at=day2_at)],
-        earlier=day1,
-        weights={},
-        threshold=0.28,
-        window_hours=72,
-    )
+    day1 = day_of(0, {1: "Aurora Labs releases Lumen-3 as an open-weight model"}, [])
+    day2 = day_of(1, {2: "Lumen-3 open-weight model from Aurora tops leaderboard"}, day1)
     assert day2[0].continues is not None and day2[0].continues.day == T0.date()
-    day3_at = T0 + dt.timedelta(days=2)
-    day3 = build_stories(
-        day3_at.date(),
-        [
-            make(3, "Aurora Labs changes the Lumen-3 open-weight licence", at=day3_at),
-            make(4, "Kestrel Robotics raises $400 million", at=day3_at),
-        ],
-        earlier=[*day1, *day2],
-        weights={},
-        threshold=0.28,
-        window_hours=72,
+    day3 = day_of(
+        2,
+        {
+            3: "Aurora Labs changes the Lumen-3 open-weight licence",
+            4: "Kestrel Robotics raises $400 million",
+        },
+        [*day1, *day2],
     )
     lumen = next(s for s in day3 if s.id == 3)
     assert lumen.continues is not None

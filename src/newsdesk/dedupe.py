@@ -207,8 +207,7 @@ class Corpus:
 
     def vector(self, weights: dict[str, float], chinese: bool) -> Vector:
         idf = self.idf
-        default = math.log(len(self.items) + 2) + 1.0
-        scaled = {t: w * idf.get(t, default) for t, w in weights.items()}
+        scaled = {t: w * idf[t] for t, w in weights.items()}
         mass = sum(scaled.values())
         bigrams = sum(v for t, v in scaled.items() if _bigram(t)) if chinese else 0.0
         events = frozenset(t for t in weights if t in EVENTS)
@@ -276,15 +275,11 @@ def scored_pairs(
     heavy = [_frequent_mass(v, frequent) for v in vectors]
     order = sorted(range(len(items)), key=stamps.__getitem__) if window else range(len(items))
     for k in order:
-        vector = vectors[k]
-        if split and k < split:  # earlier items are only indexed, never compared among themselves
-            for token, weight in vector.weights.items():
-                if token not in frequent:
-                    postings[token].append((k, weight))
-            continue
-        found.extend(_matches(k, vectors, heavy, postings, frequent, stamps, window, threshold))
-        if not split:
-            for token, weight in vector.weights.items():
+        earlier = split and k < split  # earlier items are indexed, never compared among themselves
+        if not earlier:
+            found.extend(_matches(k, vectors, heavy, postings, frequent, stamps, window, threshold))
+        if earlier or not split:
+            for token, weight in vectors[k].weights.items():
                 if token not in frequent:
                     postings[token].append((k, weight))
     return found

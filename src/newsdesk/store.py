@@ -216,18 +216,6 @@ class Store:
             return []
         return [o for o in self.run_outcomes(int(row[0])) if o.status == "error"]
 
-    def run(self, run_id: int) -> dict[str, Any] | None:
-        row = self.db.execute(
-            "SELECT id, command, started, finished, status, warnings FROM runs WHERE id = ?",
-            (run_id,),
-        ).fetchone()
-        if row is None:
-            return None
-        keys = ("id", "command", "started", "finished", "status", "warnings")
-        record = dict(zip(keys, row, strict=True))
-        record["warnings"] = json.loads(record["warnings"])
-        return record
-
     # posts ---------------------------------------------------------------
 
     def record_post(

@@ -18,7 +18,7 @@ from newsdesk.config import CategorySettings
 from newsdesk.errors import ConfigError
 from newsdesk.models import Digest, Story
 
-STYLES = {"daily-brief": "daily"}
+STYLES = ("daily-brief",)
 _MD_SPECIAL = re.compile(r"([\\`*_\[\]|~])")
 _LINE_START = re.compile(r"^(\s*)([#>+=-]|\d+[.)])")
 _ENDS_SENTENCE = re.compile(r"[。！？!?.…」”\"')）]$")
