@@ -37,7 +37,7 @@ def newsdesk_pipeline(folder: Path) -> dict[str, float]:
     from newsdesk.config import load_settings
     from newsdesk.http import HttpClient
     from newsdesk.models import RunReport
-    from newsdesk.pipeline import prepare_day, sample_days
+    from newsdesk.pipeline import prepare_days, sample_days
     from newsdesk.store import Store
 
     files = sorted(folder.glob("feed-*.xml"))
@@ -56,9 +56,8 @@ def newsdesk_pipeline(folder: Path) -> dict[str, float]:
         with HttpClient(settings.fetch) as client:
             collect(settings, store, client=client, report=report, now=now)
         collected = time.perf_counter()
-        stories = 0
-        for day in sample_days(store, settings):
-            stories += len(prepare_day(settings, store, day))
+        prepared = prepare_days(settings, store, sample_days(store, settings))
+        stories = sum(map(len, prepared.values()))
         finished = time.perf_counter()
         items = store.count_items()
         store.close()

@@ -4,15 +4,20 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import multiprocessing
+import os
 import time
 from pathlib import Path
 
 import pytest
 
+from newsdesk import collect as collect_module
 from newsdesk.collect import collect
 from newsdesk.config import Settings, load_settings
 from newsdesk.http import HttpClient
 from newsdesk.models import RunReport
+from newsdesk.sources import registry
+from newsdesk.sources.feed import FeedSource
 from newsdesk.store import Store
 from tests.conftest import LocalServer, Route
 
@@ -207,3 +212,60 @@ def test_garbage_is_recorded_not_raised(tmp_path: Path, data: bytes) -> None:
     report, _ = run(settings_for(tmp_path, [{"name": "g", "url": str(path)}]), tmp_path)
     assert report.outcomes[0].status == "error"
     assert report.outcomes[0].reason
+
+
+class DyingInWorkers:
+    """A feed kind whose parse kills the process it runs in, unless that is the main one."""
+
+    def fetch(self, source, *, client, settings):  # type: ignore[no-untyped-def]
+        return FeedSource().fetch(source, client=client, settings=settings)
+
+    def parse(self, response, source):  # type: ignore[no-untyped-def]
+        if multiprocessing.parent_process() is not None:
+            os._exit(3)
+        return FeedSource().parse(response, source)
+
+
+def _feeds(tmp_path: Path, count: int) -> list[dict[str, object]]:
+    sources: list[dict[str, object]] = []
+    for n in range(count):
+        path = tmp_path / f"feed-{n}.xml"
+        items = "".join(
+            f"<item><title>Story {n}-{k} about Model{n}x{k}</title>"
+            f"<link>https://f{n}.example/{k}</link><description>Body {k} of feed {n}.</description>"
+            f"<pubDate>Tue, 10 Nov 2026 08:{k % 60:02d}:00 +0000</pubDate></item>"
+            for k in range(40)
+        )
+        path.write_text(f'<rss version="2.0"><channel><title>F{n}</title>{items}</channel></rss>')
+        sources.append({"name": f"f{n}", "url": str(path)})
+    return sources
+
+
+def _stored(store: Store) -> list[tuple[str, str, str, str]]:
+    return sorted((i.url, i.title, i.summary, i.terms) for i in all_items(store))
+
+
+def test_parse_workers_give_the_same_items_as_parsing_inline(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(collect_module, "PARALLEL_AFTER_BYTES", 0)
+    sources = _feeds(tmp_path, 6)
+    inline = settings_for(tmp_path / "a", sources, parse_workers=0)
+    pooled = settings_for(tmp_path / "b", sources, parse_workers=2)
+    _, store_a = run(inline, tmp_path)
+    report_b, store_b = run(pooled, tmp_path)
+    assert [o.status for o in report_b.outcomes] == ["ok"] * 6
+    assert _stored(store_a) == _stored(store_b)
+    assert len(_stored(store_b)) == 240 and all(terms for *_, terms in _stored(store_b))
+
+
+def test_a_dead_parse_worker_costs_no_items(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+) -> None:
+    monkeypatch.setattr(collect_module, "PARALLEL_AFTER_BYTES", 0)
+    monkeypatch.setitem(registry, "dying", DyingInWorkers())
+    sources = [{**s, "kind": "dying"} for s in _feeds(tmp_path, 4)]
+    report, store = run(settings_for(tmp_path, sources, parse_workers=2), tmp_path)
+    assert [o.status for o in report.outcomes] == ["ok"] * 4
+    assert len(all_items(store)) == 160
+    assert "parser processes stopped" in caplog.text  # the workers did die, and were replaced

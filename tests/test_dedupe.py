@@ -5,8 +5,21 @@ from __future__ import annotations
 import datetime as dt
 import itertools
 import tomllib
+from dataclasses import replace
 
-from newsdesk.dedupe import Corpus, build_stories, cluster, similarity, tokens
+import pytest
+
+from newsdesk import dedupe
+from newsdesk.dedupe import (
+    Corpus,
+    build_stories,
+    cluster,
+    item_terms,
+    item_tokens,
+    scored_pairs,
+    similarity,
+    tokens,
+)
 from newsdesk.models import Item, Story
 from newsdesk.normalize import content_hash, detect_language
 from tests.conftest import DATA
@@ -157,3 +170,69 @@ def test_a_story_from_an_earlier_day_is_marked_as_continuation_of_its_first_cove
     assert lumen.continues is not None
     assert lumen.continues.day == T0.date() and lumen.continues.story_id == 1
     assert next(s for s in day3 if s.id == 4).continues is None
+
+
+def brute_pairs(corpus: Corpus, threshold: float, split: int = 0) -> dict[tuple[int, int], float]:
+    found = {}
+    for i, j in itertools.combinations(range(corpus.n), 2):
+        if split and not (i < split <= j):
+            continue
+        score = similarity(corpus.vector(i), corpus.vector(j))
+        if score >= threshold:
+            found[(i, j)] = score
+    return found
+
+
+def check_pairs(corpus: Corpus, threshold: float, **options: object) -> None:
+    fast = {(i, j): s for s, i, j in scored_pairs(corpus, threshold=threshold, **options)}  # type: ignore[arg-type]
+    slow = brute_pairs(corpus, threshold, int(options.get("split", 0)))  # type: ignore[call-overload]
+    assert fast.keys() == slow.keys()
+    assert all(abs(fast[k] - slow[k]) < 1e-9 for k in fast)
+
+
+def test_matrix_scores_equal_pairwise_similarity_on_the_labelled_set() -> None:
+    items, _ = labelled()
+    corpus = Corpus(items)
+    for threshold in (0.1, 0.28, 0.5):
+        check_pairs(corpus, threshold, window_hours=None)
+    check_pairs(corpus, 0.2, window_hours=None, split=len(items) // 2)
+
+
+@pytest.mark.parametrize("dense_columns", [0, 10_000])
+def test_common_tokens_are_counted_exactly_on_both_paths(
+    dense_columns: int, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """With a tiny posting limit most tokens are 'common': pairs must still score exactly."""
+    monkeypatch.setattr(dedupe, "DENSE_COLUMNS", dense_columns)
+    items, _ = labelled()
+    corpus = Corpus(items)
+    assert (corpus.df > 3).sum() > 20  # many tokens are common at this limit
+    fast = {
+        (i, j): score
+        for score, i, j in scored_pairs(corpus, threshold=0.28, window_hours=None, max_posting=3)
+    }
+    slow = brute_pairs(corpus, 0.28)
+    assert fast.keys() <= slow.keys()  # pairs sharing only common tokens are not candidates
+    assert len(fast) > len(slow) // 2
+    assert all(abs(fast[k] - slow[k]) < 1e-9 for k in fast)
+    check_pairs(corpus, 0.28, window_hours=None, max_posting=10_000)
+
+
+def test_dropping_common_tokens_keeps_small_batches_unchanged() -> None:
+    items, _ = labelled()
+    corpus = Corpus(items)
+    before = [corpus.vector(i).weights for i in range(corpus.n)]
+    corpus.drop_common(dedupe.MAX_POSTING, 72)
+    assert [corpus.vector(i).weights for i in range(corpus.n)] == before
+    corpus.drop_common(2, None)
+    assert any(0.0 in corpus.vector(i).weights.values() for i in range(corpus.n))
+    check_pairs(corpus, 0.28, window_hours=None)
+
+
+def test_stored_terms_are_the_tokens_of_title_and_summary() -> None:
+    title, summary = "Nimbus AI raises $1.5 billion", "The round values Nimbus at $20B."
+    head, _, rest = item_terms(title, summary).partition("\t")
+    assert set(head.split()) == tokens(title)
+    assert set(rest.split()) == tokens(summary) - tokens(title)
+    item = make(1, title, summary)
+    assert item_tokens(item) == item_tokens(replace(item, terms=item_terms(title, summary)))

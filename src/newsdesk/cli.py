@@ -24,6 +24,7 @@ from newsdesk.models import RunReport, SourceOutcome
 from newsdesk.pipeline import (
     DailyRequest,
     finish_run,
+    prepare_days,
     run_collect,
     sample_days,
     start_run,
@@ -126,12 +127,20 @@ def demo(obj: Context, out: Path, fmt: str | None, lang: tuple[str, ...]) -> Non
     settings = demo_settings(obj.settings(), out, fmt=fmt)
     with _run(settings, "demo") as (store, report):
         failed = _collect(settings, store, report)
-        for day in sample_days(store, settings):
+        prepared = prepare_days(settings, store, sample_days(store, settings))
+        for day, stories in prepared.items():
             for language in lang or ("zh", "en"):
                 request = DailyRequest(day, "daily-brief", language, settings.site.format, out)
-                click.echo(
-                    write_day(settings, store, request, report=report, failed=failed, now=_now())
+                path = write_day(
+                    settings,
+                    store,
+                    request,
+                    report=report,
+                    failed=failed,
+                    now=_now(),
+                    stories=stories,
                 )
+                click.echo(path)
 
 
 @main.command("collect")

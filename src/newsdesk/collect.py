@@ -1,25 +1,55 @@
-"""Collect: read every enabled source, normalise its entries into items, store them."""
+"""Collect: read every enabled source, normalise its entries into items, store them.
+
+Reading waits on the network, so sources are fetched by a pool of threads. Parsing
+and indexing use the CPU, so once a run has fetched more than a few megabytes they
+move to worker processes, one per CPU (`fetch.parse_workers`); small runs never pay
+for starting them. Each source's items are stored as soon as they are ready.
+"""
 
 from __future__ import annotations
 
 import datetime as dt
 import logging
+import multiprocessing
+import os
 import time
 from collections.abc import Callable
-from concurrent.futures import Future, ThreadPoolExecutor, as_completed
+from concurrent.futures import (
+    FIRST_COMPLETED,
+    Future,
+    ProcessPoolExecutor,
+    ThreadPoolExecutor,
+    wait,
+)
+from concurrent.futures.process import BrokenProcessPool
+from dataclasses import dataclass, field
+from typing import Any
 
 from newsdesk.config import Settings, SourceSettings
-from newsdesk.http import HttpClient
+from newsdesk.dedupe import TERMS_VERSION, item_terms
+from newsdesk.http import HttpClient, Response
 from newsdesk.models import Item, OutcomeStatus, RunReport, SourceOutcome
 from newsdesk.normalize import clean_text, content_hash, detect_language
-from newsdesk.sources import Entry, SourceError, SourceResult, registry
+from newsdesk.sources import Entry, SourceError, SourceKind, registry
 from newsdesk.store import Store
 
 logger = logging.getLogger(__name__)
 EARLIEST = dt.datetime(1995, 1, 1, tzinfo=dt.UTC)
 MAX_TITLE = 300
 MAX_SUMMARY = 2000
+# Bytes fetched in one run after which parsing moves to worker processes.
+PARALLEL_AFTER_BYTES = 4_000_000
 Progress = Callable[[SourceOutcome], None]
+
+
+@dataclass(slots=True)
+class Parsed:
+    """One source's entries, normalised into items (what a parse worker sends back)."""
+
+    items: list[Item]
+    skipped: int
+    bytes: int
+    notes: list[str] = field(default_factory=list)
 
 
 def collect(
@@ -34,21 +64,40 @@ def collect(
     """Read all enabled sources concurrently; each source's items are stored as it finishes."""
     sources = [s for s in settings.sources if s.enabled]
     store.sync_sources((s.name, s.url, s.kind, s.weight) for s in settings.sources)
+    store.check_terms(TERMS_VERSION)
     outcomes: list[SourceOutcome] = []
-    with ThreadPoolExecutor(
-        max_workers=min(settings.fetch.concurrency, max(1, len(sources)))
-    ) as pool:
-        futures: dict[Future[SourceResult], tuple[SourceSettings, float]] = {
-            pool.submit(_read, source, client, settings): (source, time.monotonic())
+    workers = min(settings.fetch.concurrency, max(1, len(sources)))
+    with (
+        ThreadPoolExecutor(max_workers=workers) as fetchers,
+        Parsers(settings.fetch.parse_workers) as parsers,
+    ):
+        pending: dict[Future[Any], tuple[SourceSettings, float, Response | None]] = {
+            fetchers.submit(_fetch, source, client, settings): (source, time.monotonic(), None)
             for source in sources
         }
-        for future in as_completed(futures):
-            source, started = futures[future]
-            outcome = _store_result(future, source, store, now=now)
-            outcome.elapsed_ms = int((time.monotonic() - started) * 1000)
-            outcomes.append(outcome)
-            if progress:
-                progress(outcome)
+        while pending:
+            done, _ = wait(pending, return_when=FIRST_COMPLETED)
+            for future in done:
+                source, started, fetched = pending.pop(future)
+                result = _result(future, source)
+                if fetched is not None and isinstance(result, BrokenProcessPool):
+                    parsers.stop()
+                    result = _result(
+                        parsers.submit(registry[source.kind], fetched, source, now), source
+                    )
+                if isinstance(result, Response):
+                    parsing = parsers.submit(registry[source.kind], result, source, now)
+                    pending[parsing] = (source, started, result)
+                    continue
+                if isinstance(result, BrokenProcessPool):
+                    continue  # unreachable: only a parse step raises it, and it was redone
+                outcome = (
+                    result if isinstance(result, SourceOutcome) else _store(result, source, store)
+                )
+                outcome.elapsed_ms = int((time.monotonic() - started) * 1000)
+                outcomes.append(outcome)
+                if progress:
+                    progress(outcome)
     order = {s.name: i for i, s in enumerate(sources)}
     outcomes.sort(key=lambda o: order[o.source])
     report.outcomes.extend(outcomes)
@@ -56,36 +105,106 @@ def collect(
     return outcomes
 
 
-def _read(source: SourceSettings, client: HttpClient, settings: Settings) -> SourceResult:
-    return registry[source.kind].collect(source, client=client, settings=settings)
+def _fetch(source: SourceSettings, client: HttpClient, settings: Settings) -> Response:
+    return registry[source.kind].fetch(source, client=client, settings=settings)
 
 
-def _store_result(
-    future: Future[SourceResult], source: SourceSettings, store: Store, *, now: dt.datetime
-) -> SourceOutcome:
+def _result(
+    future: Future[Any], source: SourceSettings
+) -> Response | Parsed | SourceOutcome | BrokenProcessPool:
+    """What a fetch or parse step gave, the failed outcome it ended in, or a broken pool."""
     try:
-        result = future.result()
+        value: Response | Parsed = future.result()
+        return value
     except SourceError as exc:
         logger.warning("source %s failed: %s", source.name, exc.reason)
         return SourceOutcome(source.name, "error", exc.reason)
+    except BrokenProcessPool as exc:
+        return exc
     except Exception as exc:  # a bug in one source kind must not stop the others
         logger.exception("source %s crashed", source.name)
         return SourceOutcome(source.name, "error", f"internal error: {type(exc).__name__}: {exc}")
+
+
+class Parsers:
+    """Runs `parse_source` in this process until the run has fetched PARALLEL_AFTER_BYTES,
+    then in worker processes.
+
+    When the processes cannot start or die (a script that starts a run without an
+    `if __name__ == "__main__":` guard, a worker killed by the system), the rest of the
+    run, and the sources whose parsing was lost, are parsed here instead.
+    """
+
+    def __init__(self, workers: int | None) -> None:
+        self.workers = (os.cpu_count() or 1) if workers is None else workers
+        self.fetched = 0
+        self.pool: ProcessPoolExecutor | None = None
+
+    def __enter__(self) -> Parsers:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        if self.pool is not None:
+            self.pool.shutdown(wait=True, cancel_futures=True)
+
+    def stop(self) -> None:
+        """Parse in this process from now on."""
+        if self.pool is not None:
+            logger.warning("parser processes stopped; parsing the rest of the run here")
+            self.pool.shutdown(wait=False, cancel_futures=True)
+        self.pool, self.workers = None, 0
+
+    def submit(
+        self, kind: SourceKind, response: Response, source: SourceSettings, now: dt.datetime
+    ) -> Future[Parsed]:
+        self.fetched += len(response.content)
+        if self.pool is None and self.workers and self.fetched > PARALLEL_AFTER_BYTES:
+            methods = multiprocessing.get_all_start_methods()
+            context = multiprocessing.get_context(
+                "forkserver" if "forkserver" in methods else "spawn"
+            )
+            try:
+                self.pool = ProcessPoolExecutor(self.workers, mp_context=context)
+            except (OSError, ValueError) as exc:
+                logger.warning("cannot start parser processes (%s); parsing here", exc)
+                self.workers = 0
+        if self.pool is not None:
+            try:
+                return self.pool.submit(parse_source, kind, response, source, now)
+            except (BrokenProcessPool, RuntimeError):
+                self.stop()
+        future: Future[Parsed] = Future()
+        try:
+            future.set_result(parse_source(kind, response, source, now))
+        except Exception as exc:
+            future.set_exception(exc)
+        return future
+
+
+def parse_source(
+    kind: SourceKind, response: Response, source: SourceSettings, now: dt.datetime
+) -> Parsed:
+    """Parse what was fetched and normalise every entry into an item, tokens included."""
+    result = kind.parse(response, source)
     items = [item for entry in result.entries if (item := to_item(entry, source, now=now))]
     skipped = result.skipped + len(result.entries) - len(items)
-    new = store.add_items(items)
-    status: OutcomeStatus = "ok" if items else "empty"
-    notes = list(result.notes)
-    if skipped and not any("skipped" in n for n in notes):
-        notes.append(f"{skipped} entries without a usable link or text were skipped")
+    return Parsed(items, skipped, result.bytes, list(result.notes))
+
+
+def _store(parsed: Parsed, source: SourceSettings, store: Store) -> SourceOutcome:
+    new = store.add_items(parsed.items)
+    status: OutcomeStatus = "ok" if parsed.items else "empty"
+    notes = parsed.notes
+    if parsed.skipped and not any("skipped" in n for n in notes):
+        notes.append(f"{parsed.skipped} entries without a usable link or text were skipped")
     return SourceOutcome(
         source.name,
         status,
         "; ".join(notes),
-        len(items),
+        len(parsed.items),
         new,
-        result.bytes,
-        skipped_entries=skipped,
+        parsed.bytes,
+        skipped_entries=parsed.skipped,
     )
 
 
@@ -110,4 +229,5 @@ def to_item(entry: Entry, source: SourceSettings, *, now: dt.datetime) -> Item |
         lang=lang,
         content_hash=content_hash(title, summary),
         dated=dated,
+        terms=item_terms(title, summary),
     )

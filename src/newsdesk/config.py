@@ -37,6 +37,7 @@ class FetchSettings(_Section):
     timeout: float = Field(20.0, gt=0, le=600)
     max_bytes: int = Field(10_000_000, ge=1024)
     concurrency: int = Field(8, ge=1, le=256)
+    parse_workers: int | None = Field(None, ge=0, le=64)
     user_agent: str = "newsdesk/0.1 (+https://github.com/newsdesk/newsdesk)"
 
 

@@ -9,24 +9,28 @@ document frequency in the batch. Two items tell the same story when the
 cosine of their vectors reaches `dedupe.threshold` and they were published
 within `dedupe.window_hours` of each other.
 
-Pairs are found by score accumulation over posting lists in time order (see
-`scored_pairs`), so only items that share a discriminating token within the
-window are ever compared, and the work grows with the number of items rather
-than with its square.
+Shared weights of all candidate pairs come from sparse matrix products (see
+`Corpus` and `scored_pairs`), so only items that share a discriminating token
+are ever compared, and the comparison runs in compiled code rather than in a
+Python loop over pairs. Tokens are computed once per item at collection and
+stored with it (`item_terms`).
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import itertools
 import math
 import re
 import tomllib
 import unicodedata
-from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import cache, lru_cache
 from importlib import resources
+
+import numpy as np
+from scipy import sparse
 
 from newsdesk.models import Continuation, Item, Story
 
@@ -34,9 +38,13 @@ TITLE_WEIGHT = 1.0
 SUMMARY_WEIGHT = 0.35
 SUMMARY_CHARS = 240
 # A token expected in more than this many items of one window is too common to pair on.
-MAX_POSTING = 300
+MAX_POSTING = 100
 # The same for continuity, where a week of earlier items is searched for every new one.
 CONTINUITY_POSTING = 60
+# Frequent columns up to which their shared weight is taken from a dense block, and the
+# number of cells of one chunk of that block.
+DENSE_COLUMNS = 512
+DENSE_CHUNK = 4_000_000
 # Share of a Chinese item's bigram mass kept in its norm when compared with a
 # non-Chinese item: bigrams cannot match across languages, but a long Chinese
 # text that shares only one name with an English title is not the same story.
@@ -52,6 +60,7 @@ EVENTS = frozenset(
     @regulation @law @layoff @ban @expand @fine
     """.split()
 )
+EVENT_BITS = {event: 1 << n for n, event in enumerate(sorted(EVENTS))}
 
 _WORD = re.compile(r"[a-z0-9]+(?:[.\-+][a-z0-9]+)*")
 _POSSESSIVE = re.compile(r"['’]s\b")
@@ -151,11 +160,11 @@ def _numbers(text: str, found: set[str]) -> str:
     return _NUMBER.sub(token, text)
 
 
-@lru_cache(maxsize=1 << 17)
+@lru_cache(maxsize=1 << 14)
 def tokens(text: str) -> frozenset[str]:
     """The token set of a text: words, numbers, compact names, Chinese bigrams and concepts.
 
-    Cached: a day's items are tokenised again when later days look back at them.
+    Cached for the small texts that are tokenised again (concept glossaries, tests).
     """
     english, chinese, longest = _lexicon()
     found: set[str] = set()
@@ -177,47 +186,184 @@ def tokens(text: str) -> frozenset[str]:
     return frozenset(found)
 
 
+TERMS_VERSION = 1  # raise when `tokens` changes: stored terms are then computed again
+
+
+def item_terms(title: str, summary: str) -> str:
+    """An item's tokens as stored: the title's, a tab, then the summary's other tokens."""
+    head = tokens(title)
+    rest = tokens(summary[:SUMMARY_CHARS]) - head
+    return " ".join(sorted(head)) + "\t" + " ".join(sorted(rest))
+
+
 def item_tokens(item: Item) -> dict[str, float]:
     """Token → weight for one item: title tokens count more than summary tokens."""
-    weights = dict.fromkeys(tokens(item.summary[:SUMMARY_CHARS]), SUMMARY_WEIGHT)
-    weights.update(dict.fromkeys(tokens(item.title), TITLE_WEIGHT))
+    head, rest = _split_terms(item)
+    weights = dict.fromkeys(rest, SUMMARY_WEIGHT)
+    weights.update(dict.fromkeys(head, TITLE_WEIGHT))
     return weights
+
+
+def _split_terms(item: Item) -> tuple[list[str], list[str]]:
+    head, _, rest = (item.terms or item_terms(item.title, item.summary)).partition("\t")
+    return head.split(), rest.split()
 
 
 def _bigram(token: str) -> bool:
     return len(token) == 2 and _HAN_RUN.match(token) is not None
 
 
+class Vocabulary:
+    """Token ↔ column numbers shared by the corpora of one run, and each item's encoded row.
+
+    A run that prepares several days encodes every item once, however many days look
+    back at it.
+    """
+
+    def __init__(self) -> None:
+        self.columns: dict[str, int] = {}
+        self.names: list[str] = []
+        self._bigrams: list[bool] = []
+        self._events: list[int] = []
+        self._figures: list[bool] = []
+        self._rows: dict[tuple[int, str], tuple[np.ndarray, int]] = {}
+
+    def encode(self, item: Item) -> tuple[np.ndarray, int]:
+        """The item's token columns, title tokens first, and how many are title tokens."""
+        key = (item.id, item.content_hash) if item.id is not None else None
+        if key is not None and (row := self._rows.get(key)) is not None:
+            return row
+        head, rest = _split_terms(item)
+        every = head + rest
+        found = list(map(self.columns.get, every, itertools.repeat(-1)))
+        if -1 in found:
+            for position, token in enumerate(every):
+                if found[position] == -1:
+                    found[position] = self._add(token)
+        row = (np.array(found, dtype=np.int32), len(head))
+        if key is not None:
+            self._rows[key] = row
+        return row
+
+    def _add(self, token: str) -> int:
+        column = self.columns.get(token)
+        if column is None:  # a token twice in one item is added once
+            column = self.columns[token] = len(self.names)
+            self.names.append(token)
+            bigram = _bigram(token)
+            self._bigrams.append(bigram)
+            self._events.append(EVENT_BITS.get(token, 0))
+            self._figures.append(not bigram and _DIGIT.search(token) is not None)
+        return column
+
+    def bigram_mask(self) -> np.ndarray:
+        return np.array(self._bigrams, dtype=bool)
+
+    def event_bits(self) -> np.ndarray:
+        return np.array(self._events, dtype=np.int64)
+
+    def figure_mask(self) -> np.ndarray:
+        """Columns that can be a title's figure: numbers and versioned names."""
+        return np.array(self._figures, dtype=bool)
+
+
 class Corpus:
-    """Token statistics of a batch of items, and their vectors."""
+    """Token statistics of a batch of items, as sparse item × token matrices.
 
-    def __init__(self, items: Sequence[Item]) -> None:
+    `binary` has a 1 for every token an item carries and `heading` for its title tokens,
+    so an item's weight for token t is idf(t) × (SUMMARY_WEIGHT + (TITLE_WEIGHT −
+    SUMMARY_WEIGHT) × heading). Because the two weights are fixed, the weight two items
+    share through t, idf(t) × min(their weights), is a sum of two products, and the
+    shared weight of every pair is two sparse matrix products.
+    """
+
+    def __init__(self, items: Sequence[Item], vocabulary: Vocabulary | None = None) -> None:
         self.items = list(items)
-        self.raw = [item_tokens(item) for item in self.items]
-        df: dict[str, int] = defaultdict(int)
-        for weights in self.raw:
-            for token in weights:
-                df[token] += 1
-        n = len(self.items)
-        self.df = df
-        self.idf = {t: math.log((n + 1) / (d + 0.5)) + 1.0 for t, d in df.items()}
-        self.vectors = [
-            self.vector(w, item.lang == "zh") for w, item in zip(self.raw, self.items, strict=True)
-        ]
+        self.vocabulary = vocabulary = vocabulary or Vocabulary()
+        rows = [vocabulary.encode(item) for item in self.items]
+        n = len(rows)
+        lengths = np.fromiter((len(columns) for columns, _ in rows), dtype=np.int64, count=n)
+        heads = np.fromiter((head for _, head in rows), dtype=np.int64, count=n)
+        indptr = np.zeros(n + 1, dtype=np.int64)
+        np.cumsum(lengths, out=indptr[1:])
+        indices = np.concatenate([columns for columns, _ in rows]) if n else np.zeros(0, np.int32)
+        position = np.arange(len(indices)) - np.repeat(indptr[:-1], lengths)
+        self.row_of = np.repeat(np.arange(n), lengths)
+        self.n = n
+        self.shape = (n, len(vocabulary.names))
+        self.indices, self.indptr = indices, indptr
+        self.in_title = position < np.repeat(heads, lengths)
+        self.df = np.bincount(indices, minlength=self.shape[1])
+        self.idf = np.log((n + 1) / (self.df + 0.5)) + 1.0
+        self.chinese = np.array([item.lang == "zh" for item in self.items], dtype=bool)
+        self.stamps = np.array([item.published.timestamp() for item in self.items], dtype=float)
+        # Distinct tokens of one item carry distinct bits, so their sum is their union.
+        self.events = self._row_sums(vocabulary.event_bits()[indices]).astype(np.int64)
+        figures = vocabulary.figure_mask()[indices] & self.in_title
+        self.figure_count = self._row_sums(figures.astype(float))
+        self._weigh()
 
-    def vector(self, weights: dict[str, float], chinese: bool) -> Vector:
-        idf = self.idf
-        scaled = {t: w * idf[t] for t, w in weights.items()}
-        mass = sum(scaled.values())
-        bigrams = sum(v for t, v in scaled.items() if _bigram(t)) if chinese else 0.0
-        events = frozenset(t for t in weights if t in EVENTS)
-        figures = frozenset(
-            t
-            for t, w in weights.items()
-            if w >= TITLE_WEIGHT and _DIGIT.search(t) and not _bigram(t)
+    def drop_common(self, max_posting: int, window_hours: float | None) -> None:
+        """Stop counting tokens expected in more than `max_posting` items of one window."""
+        span = float(self.stamps.max() - self.stamps.min()) if self.n else 0.0
+        window = window_hours * 3600 if window_hours else None
+        share = min(1.0, window / span) if window and span else 1.0
+        common = self.df * share > max_posting
+        if common.any():
+            self.idf = np.where(common, 0.0, self.idf)
+            self._weigh()
+
+    def _weigh(self) -> None:
+        indices = self.indices
+        raw = np.where(self.in_title, TITLE_WEIGHT, SUMMARY_WEIGHT)
+        self.weights = raw * self.idf[indices]  # each stored entry's weight
+        mass = self._row_sums(self.weights)
+        bigrams = self._row_sums(
+            np.where(self.vocabulary.bigram_mask()[indices], self.weights, 0.0)
         )
-        neutral = (mass - bigrams * (1 - CROSS_BIGRAM_SHARE)) or 1.0
-        return Vector(scaled, mass or 1.0, neutral, chinese, events, figures)
+        neutral = np.where(self.chinese, mass - bigrams * (1 - CROSS_BIGRAM_SHARE), mass)
+        self.mass = np.where(mass > 0, mass, 1.0)
+        self.neutral = np.where(neutral > 0, neutral, 1.0)
+        self._vectors: dict[int, Vector] = {}
+
+    def _row_sums(self, values: np.ndarray) -> np.ndarray:
+        return np.bincount(self.row_of, weights=values, minlength=self.n)
+
+    def matrix(self, column_weight: np.ndarray, *, title_only: bool = False) -> sparse.csr_matrix:
+        """Items × tokens with each entry set to its column's weight (zeros dropped)."""
+        data = column_weight[self.indices]
+        if title_only:
+            data = np.where(self.in_title, data, 0.0)
+        keep = data != 0
+        indptr = np.zeros_like(self.indptr)
+        np.cumsum(np.bincount(self.row_of[keep], minlength=self.n), out=indptr[1:])
+        matrix = sparse.csr_matrix((data[keep], self.indices[keep], indptr), shape=self.shape)
+        return matrix
+
+    def vector(self, index: int) -> Vector:
+        """Item `index` as a token → weight mapping, for exact pairwise similarity."""
+        vector = self._vectors.get(index)
+        if vector is None:
+            start, end = self.indptr[index], self.indptr[index + 1]
+            names = self.vocabulary.names
+            columns = self.indices[start:end].tolist()
+            weights = dict(
+                zip((names[c] for c in columns), self.weights[start:end].tolist(), strict=True)
+            )
+            heads = [names[c] for c, t in zip(columns, self.in_title[start:end], strict=True) if t]
+            vector = self._vectors[index] = Vector(
+                weights,
+                float(self.mass[index]),
+                float(self.neutral[index]),
+                bool(self.chinese[index]),
+                frozenset(t for t in weights if t in EVENTS),
+                frozenset(t for t in heads if _DIGIT.search(t) and not _bigram(t)),
+            )
+        return vector
+
+    @property
+    def vectors(self) -> list[Vector]:
+        return [self.vector(i) for i in range(self.n)]
 
 
 def similarity(a: Vector, b: Vector) -> float:
@@ -236,11 +382,16 @@ def _score(a: Vector, b: Vector, shared: float) -> float:
     if not shared:
         return 0.0
     score = shared / _denominator(a, b)
+    return min(score * _conflict(a, b), 1.0)
+
+
+def _conflict(a: Vector, b: Vector) -> float:
+    factor = 1.0
     if a.events and b.events and not a.events & b.events:
-        score *= EVENT_CONFLICT
+        factor *= EVENT_CONFLICT
     if a.figures and b.figures and not a.figures & b.figures:
-        score *= NUMBER_CONFLICT
-    return min(score, 1.0)
+        factor *= NUMBER_CONFLICT
+    return factor
 
 
 def _denominator(a: Vector, b: Vector) -> float:
@@ -258,97 +409,144 @@ def scored_pairs(
 ) -> list[tuple[float, int, int]]:
     """Pairs (score, i, j), i < j, whose similarity reaches the threshold.
 
-    Items are visited in time order; each accumulates the weight it shares with
-    earlier items (within the window) through posting lists of its tokens. Tokens
-    too frequent to discriminate are skipped, their weight kept as an upper bound,
-    and only pairs whose bound reaches the threshold are scored exactly. With
-    `split`, only pairs of one item before `split` and one from `split` on count.
+    Only pairs that share at least one discriminating token are candidates: tokens
+    expected in more than `max_posting` items of one window are too common to pair on.
+    The weight shared through discriminating tokens comes from sparse matrix products;
+    what common tokens could add is at most the smaller of the two items' common weight,
+    so only pairs whose bound reaches the threshold are finished exactly. With `split`,
+    only pairs of one item before `split` and one from `split` on count.
     """
-    items, vectors = corpus.items, corpus.vectors
-    stamps = [item.published.timestamp() for item in items]
-    span = (max(stamps) - min(stamps)) if stamps else 0.0
+    if corpus.n < 2 or (split and split >= corpus.n):
+        return []
+    stamps = corpus.stamps
+    span = float(stamps.max() - stamps.min())
     window = window_hours * 3600 if window_hours else None
     share = min(1.0, window / span) if window and span else 1.0
-    frequent = {t for t, d in corpus.df.items() if d * share > max_posting}
-    postings: dict[str, list[tuple[int, float]]] = defaultdict(list)
-    found: list[tuple[float, int, int]] = []
-    heavy = [_frequent_mass(v, frequent) for v in vectors]
-    order = sorted(range(len(items)), key=stamps.__getitem__) if window else range(len(items))
-    for k in order:
-        earlier = split and k < split  # earlier items are indexed, never compared among themselves
-        if not earlier:
-            found.extend(_matches(k, vectors, heavy, postings, frequent, stamps, window, threshold))
-        if earlier or not split:
-            for token, weight in vectors[k].weights.items():
-                if token not in frequent:
-                    postings[token].append((k, weight))
-    return found
+    frequent = (corpus.df * share > max_posting) & (corpus.idf > 0)
+    rare_idf = np.where(frequent, 0.0, corpus.idf)
+    partial = _shared(corpus, rare_idf, split)
+    left, right, value = partial.row, partial.col, partial.data
+    if split:
+        left, right = right, left + split  # rows were the later items, columns the earlier
+    else:
+        upper = left < right
+        left, right, value = left[upper], right[upper], value[upper]
+    if window:
+        near = np.abs(stamps[left] - stamps[right]) <= window
+        left, right, value = left[near], right[near], value[near]
+    heavy = corpus._row_sums(np.where(frequent[corpus.indices], corpus.weights, 0.0))
+    cross = corpus.chinese[left] != corpus.chinese[right]
+    denominator = np.sqrt(
+        np.where(
+            cross,
+            corpus.neutral[left] * corpus.neutral[right],
+            corpus.mass[left] * corpus.mass[right],
+        )
+    )
+    bound = (value + np.minimum(heavy[left], heavy[right])) / denominator
+    hopeful = bound >= threshold
+    left, right, value = left[hopeful], right[hopeful], value[hopeful]
+    denominator = denominator[hopeful]
+    if frequent.any() and len(left):
+        value = value + _common_shared(corpus, frequent, left, right)
+    score = value / denominator
+    reached = score >= threshold
+    left, right, score = left[reached], right[reached], score[reached]
+    score = np.minimum(score * _conflicts(corpus, left, right), 1.0)
+    reached = score >= threshold
+    low, high = np.minimum(left, right)[reached], np.maximum(left, right)[reached]
+    return list(zip(score[reached].tolist(), low.tolist(), high.tolist(), strict=True))
 
 
-def _matches(
-    k: int,
-    vectors: list[Vector],
-    heavy: list[float],
-    postings: dict[str, list[tuple[int, float]]],
-    frequent: set[str],
-    stamps: list[float],
-    window: float | None,
+def _common_shared(
+    corpus: Corpus, frequent: np.ndarray, left: np.ndarray, right: np.ndarray
+) -> np.ndarray:
+    """Weight each pair shares through the frequent columns."""
+    columns = np.flatnonzero(frequent)
+    if len(columns) > DENSE_COLUMNS:
+        every = corpus.matrix(np.where(frequent, corpus.idf, 0.0))
+        title = corpus.matrix(np.where(frequent, corpus.idf, 0.0), title_only=True)
+        return SUMMARY_WEIGHT * _row_dots(every, every.sign(), left, right) + (
+            TITLE_WEIGHT - SUMMARY_WEIGHT
+        ) * _row_dots(title, title.sign(), left, right)
+    # Few enough columns for a dense block: min() of the two items' weights, in chunks.
+    position = np.zeros(corpus.shape[1], dtype=np.int64)
+    position[columns] = np.arange(len(columns))
+    entries = frequent[corpus.indices]
+    dense = np.zeros((corpus.n, len(columns)))
+    dense[corpus.row_of[entries], position[corpus.indices[entries]]] = corpus.weights[entries]
+    shared = np.empty(len(left))
+    step = max(1, DENSE_CHUNK // len(columns))
+    for start in range(0, len(left), step):
+        part = slice(start, start + step)
+        shared[part] = np.minimum(dense[left[part]], dense[right[part]]).sum(axis=1)
+    return shared
+
+
+def _conflicts(corpus: Corpus, left: np.ndarray, right: np.ndarray) -> np.ndarray:
+    """The factor `_conflict` gives each pair: different events, different figures."""
+    factor = np.ones(len(left))
+    if not len(left):
+        return factor
+    events = corpus.events
+    a, b = events[left], events[right]
+    factor[(a != 0) & (b != 0) & ((a & b) == 0)] *= EVENT_CONFLICT
+    has = corpus.figure_count
+    both = (has[left] > 0) & (has[right] > 0)
+    if both.any():
+        figures = corpus.matrix(corpus.vocabulary.figure_mask().astype(float), title_only=True)
+        shared = _row_dots(figures, figures, left[both], right[both])
+        factor[np.flatnonzero(both)[shared == 0]] *= NUMBER_CONFLICT
+    return factor
+
+
+def _shared(corpus: Corpus, column_idf: np.ndarray, split: int) -> sparse.coo_matrix:
+    """Weight shared through the weighted columns, for every pair that shares one."""
+    every = corpus.matrix(column_idf)
+    title = corpus.matrix(column_idf, title_only=True)
+    ones_every, ones_title = every.sign(), title.sign()
+    if split:
+        product = SUMMARY_WEIGHT * (every[split:] @ ones_every[:split].T) + (
+            TITLE_WEIGHT - SUMMARY_WEIGHT
+        ) * (title[split:] @ ones_title[:split].T)
+    else:
+        product = SUMMARY_WEIGHT * (every @ ones_every.T) + (TITLE_WEIGHT - SUMMARY_WEIGHT) * (
+            title @ ones_title.T
+        )
+    return sparse.coo_matrix(product)
+
+
+def _row_dots(
+    weighted: sparse.csr_matrix, ones: sparse.csr_matrix, left: np.ndarray, right: np.ndarray
+) -> np.ndarray:
+    """For each pair k, the dot product of row left[k] of `weighted` and row right[k] of `ones`."""
+    return np.asarray(weighted[left].multiply(ones[right]).sum(axis=1)).ravel()
+
+
+def cluster(
+    items: Sequence[Item],
+    *,
     threshold: float,
-) -> list[tuple[float, int, int]]:
-    """Indexed items that reach the threshold with item k.
-
-    The weight shared through indexed tokens is exact; what frequent tokens could add
-    is at most the smaller of the two items' frequent weight, so only pairs whose
-    bound reaches the threshold are finished, by adding the frequent tokens they share.
-    """
-    vector = vectors[k]
-    oldest = stamps[k] - window if window else -math.inf
-    shared: dict[int, float] = defaultdict(float)
-    common = [(t, w) for t, w in vector.weights.items() if t in frequent]
-    for token, weight in vector.weights.items():
-        if token in frequent:
-            continue
-        for j, other in reversed(postings.get(token, ())):
-            if stamps[j] < oldest:
-                break
-            shared[j] += weight if weight < other else other
-    missing = sum(w for _, w in common)
-    found = []
-    for j, partial in shared.items():
-        match = vectors[j]
-        bound = partial + min(missing, heavy[j])
-        if bound / _denominator(vector, match) < threshold:
-            continue
-        weights = match.weights
-        exact = partial + sum(min(w, weights[t]) for t, w in common if t in weights)
-        score = _score(vector, match, exact)
-        if score >= threshold:
-            found.append((score, min(j, k), max(j, k)))
-    return found
-
-
-def _frequent_mass(vector: Vector, frequent: set[str]) -> float:
-    return sum(w for t, w in vector.weights.items() if t in frequent) if frequent else 0.0
-
-
-def cluster(items: Sequence[Item], *, threshold: float, window_hours: float) -> list[list[Item]]:
+    window_hours: float,
+    vocabulary: Vocabulary | None = None,
+) -> list[list[Item]]:
     """Group items that tell the same story; each group keeps the order it was given in.
 
     Average linkage: candidate pairs are taken from the most similar down, and two
     groups merge only when the mean similarity between their members reaches the
     threshold, so one company's five different stories do not chain into one.
     """
-    corpus = Corpus(items)
+    corpus = Corpus(items, vocabulary)
+    corpus.drop_common(MAX_POSTING, window_hours)
     members: list[list[int]] = [[i] for i in range(len(items))]
     group = list(range(len(items)))
     for i, j in _exact_duplicates(items):
         _merge(members, group, group[i], group[j])
-    vectors = corpus.vectors
-    for _, i, j in sorted(
-        scored_pairs(corpus, threshold=threshold, window_hours=window_hours), reverse=True
-    ):
+    pairs = scored_pairs(corpus, threshold=threshold, window_hours=window_hours)
+    known = {(i, j): score for score, i, j in pairs}
+    for _, i, j in sorted(pairs, reverse=True):
         a, b = group[i], group[j]
-        if a != b and _mean_similarity(vectors, members[a], members[b]) >= threshold:
+        if a != b and _mean_similarity(corpus, known, members[a], members[b]) >= threshold:
             _merge(members, group, a, b)
     return [[items[i] for i in sorted(m)] for m in members if m]
 
@@ -373,8 +571,15 @@ def _merge(members: list[list[int]], group: list[int], a: int, b: int) -> None:
     members[b] = []
 
 
-def _mean_similarity(vectors: list[Vector], left: list[int], right: list[int]) -> float:
-    total = sum(similarity(vectors[i], vectors[j]) for i in left for j in right)
+def _mean_similarity(
+    corpus: Corpus, known: dict[tuple[int, int], float], left: list[int], right: list[int]
+) -> float:
+    """Mean similarity between two groups; pairs already scored are not scored again."""
+    total = 0.0
+    for i in left:
+        for j in right:
+            score = known.get((i, j) if i < j else (j, i))
+            total += similarity(corpus.vector(i), corpus.vector(j)) if score is None else score
     return total / (len(left) * len(right))
 
 
@@ -387,14 +592,18 @@ def build_stories(
     threshold: float,
     window_hours: float,
     continuity_threshold: float | None = None,
+    vocabulary: Vocabulary | None = None,
 ) -> list[Story]:
     """The day's stories: merged items, lead item first, continuations of earlier stories marked."""
-    groups = cluster(items, threshold=threshold, window_hours=window_hours)
+    vocabulary = vocabulary or Vocabulary()
+    groups = cluster(items, threshold=threshold, window_hours=window_hours, vocabulary=vocabulary)
     stories = [
         Story(id=min(i.id or 0 for i in group), day=day, items=_ordered(group, weights))
         for group in groups
     ]
-    link_continuations(stories, earlier, threshold=continuity_threshold or threshold)
+    link_continuations(
+        stories, earlier, threshold=continuity_threshold or threshold, vocabulary=vocabulary
+    )
     return stories
 
 
@@ -402,14 +611,20 @@ def _ordered(group: list[Item], weights: dict[str, float]) -> list[Item]:
     return sorted(group, key=lambda i: (-weights.get(i.source, 1.0), i.published, i.id or 0))
 
 
-def link_continuations(stories: list[Story], earlier: Sequence[Story], *, threshold: float) -> None:
+def link_continuations(
+    stories: list[Story],
+    earlier: Sequence[Story],
+    *,
+    threshold: float,
+    vocabulary: Vocabulary | None = None,
+) -> None:
     """Mark each story that continues an earlier day's story, pointing at its first coverage."""
     if not stories or not earlier:
         return
     old_items = [item for story in earlier for item in story.items]
     owner = [story for story in earlier for _ in story.items]
     story_of = [index for index, story in enumerate(stories) for _ in story.items]
-    corpus = Corpus([*old_items, *(item for story in stories for item in story.items)])
+    corpus = Corpus([*old_items, *(item for story in stories for item in story.items)], vocabulary)
     start = len(old_items)
     best: dict[int, tuple[float, Story]] = {}
     pairs = scored_pairs(

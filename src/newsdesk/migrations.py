@@ -79,7 +79,16 @@ def _001_initial() -> str:
     """
 
 
-MIGRATIONS: list[Callable[[], str]] = [_001_initial]
+def _002_item_terms() -> str:
+    # The tokens same-story merging compares, computed once at collection; `meta`
+    # records which version of the tokeniser wrote them.
+    return """
+    ALTER TABLE items ADD COLUMN terms TEXT NOT NULL DEFAULT '';
+    CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+    """
+
+
+MIGRATIONS: list[Callable[[], str]] = [_001_initial, _002_item_terms]
 
 
 def migrate(db: sqlite3.Connection) -> int:

@@ -23,6 +23,7 @@ class Item:
     content_hash: str
     dated: bool = True
     id: int | None = None
+    terms: str = ""  # the tokens same-story merging compares, computed once at collection
 
 
 @dataclass(slots=True)

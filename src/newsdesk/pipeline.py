@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import logging
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from newsdesk import publish
@@ -13,10 +13,10 @@ from newsdesk.analyze import Analyst, OfflineAnalyst
 from newsdesk.classify import Classifier
 from newsdesk.collect import Progress, collect
 from newsdesk.config import Settings
-from newsdesk.dedupe import build_stories
+from newsdesk.dedupe import TERMS_VERSION, Vocabulary, build_stories, item_terms
 from newsdesk.errors import ConfigError, NothingToDo
 from newsdesk.http import HttpClient
-from newsdesk.models import Digest, RunReport, SourceOutcome, Story
+from newsdesk.models import Digest, Item, RunReport, SourceOutcome, Story
 from newsdesk.rank import rank
 from newsdesk.store import Store
 from newsdesk.write import STYLES, environment, render
@@ -66,19 +66,79 @@ def run_collect(
 
 def prepare_day(settings: Settings, store: Store, day: dt.date) -> list[Story]:
     """Merge the day's items into stories, classify and rank them, and store the result."""
+    return prepare_days(settings, store, [day])[day]
+
+
+def prepare_days(
+    settings: Settings, store: Store, days: Sequence[dt.date]
+) -> dict[dt.date, list[Story]]:
+    """Prepare several days, earliest first.
+
+    Each item is encoded once for the whole run, and each prepared day serves as the
+    look-back of the days after it, so a month costs about thirty single days of
+    merging rather than thirty times a week of look-back.
+    """
+    store.check_terms(TERMS_VERSION)
+    vocabulary = Vocabulary()
+    known: dict[dt.date, list[Story]] = {}
+    prepared: dict[dt.date, list[Story]] = {}
+    for day in sorted(set(days)):
+        earlier = _lookback(settings, store, day, known)
+        prepared[day] = known[day] = _prepare(settings, store, day, earlier, vocabulary)
+        for old in [
+            d for d in known if d <= day - dt.timedelta(days=settings.dedupe.lookback_days)
+        ]:
+            del known[old]
+    return prepared
+
+
+def _lookback(
+    settings: Settings, store: Store, day: dt.date, known: dict[dt.date, list[Story]]
+) -> list[Story]:
+    """Stories of the look-back days before `day`, from this run where it prepared them."""
+    needed = [day - dt.timedelta(days=n) for n in range(settings.dedupe.lookback_days, 0, -1)]
+    absent = [d for d in needed if d not in known]
+    if absent:
+        for d in absent:
+            known[d] = []
+        for story in store.stories_between(absent[0], absent[-1]):
+            if story.day in known and story.day in absent:
+                story.items = _with_terms(store, story.items)
+                known[story.day].append(story)
+    return [story for d in needed for story in known[d]]
+
+
+def _with_terms(store: Store, items: list[Item]) -> list[Item]:
+    """Items with their tokens, computing and storing any that an older store lacks."""
+    missing = [n for n, item in enumerate(items) if not item.terms]
+    if not missing:
+        return items
+    items = list(items)
+    for n in missing:
+        items[n] = replace(items[n], terms=item_terms(items[n].title, items[n].summary))
+    store.set_terms((item.id, item.terms) for n in missing if (item := items[n]).id is not None)
+    return items
+
+
+def _prepare(
+    settings: Settings,
+    store: Store,
+    day: dt.date,
+    earlier: list[Story],
+    vocabulary: Vocabulary,
+) -> list[Story]:
     start, end = day_bounds(day, settings)
-    items = store.items_between(start, end)
-    lookback = settings.dedupe.lookback_days
-    earlier = store.stories_between(day - dt.timedelta(days=lookback), day - dt.timedelta(days=1))
+    items = _with_terms(store, store.items_between(start, end))
     weights = {s.name: s.weight for s in settings.sources}
     stories = build_stories(
         day,
         items,
-        earlier=earlier if lookback else [],
+        earlier=earlier,
         weights=weights,
         threshold=settings.dedupe.threshold,
         window_hours=settings.dedupe.window_hours,
         continuity_threshold=settings.dedupe.continuity_threshold,
+        vocabulary=vocabulary,
     )
     Classifier(settings.categories, settings.default_category).classify(stories)
     ranked = rank(stories, weights=weights, settings=settings.rank, day_end=end)
@@ -95,13 +155,16 @@ def write_day(
     failed: Sequence[SourceOutcome],
     now: dt.datetime,
     analyst: Analyst | None = None,
+    stories: list[Story] | None = None,
 ) -> Path:
-    """Prepare, analyse, render and publish one day's digest; return the file written."""
+    """Prepare (unless `stories` were), analyse, render and publish one day's digest;
+    return the file written."""
     if request.style not in STYLES:
         raise ConfigError(
             f"--style {request.style!r} is not a daily style; use one of {', '.join(STYLES)}"
         )
-    stories = prepare_day(settings, store, request.day)
+    if stories is None:
+        stories = prepare_day(settings, store, request.day)
     if not stories:
         raise NothingToDo(
             f"no items are stored for {request.day} ({settings.timezone}); run `newsdesk collect` "

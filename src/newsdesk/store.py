@@ -18,7 +18,7 @@ from newsdesk.models import Continuation, Item, RunReport, SourceOutcome, Story
 logger = logging.getLogger(__name__)
 UTC = dt.UTC
 
-_ITEM_COLUMNS = "i.id, i.url, i.title, i.summary, i.published, i.first_seen, i.dated, i.source, i.lang, i.content_hash"
+_ITEM_COLUMNS = "i.id, i.url, i.title, i.summary, i.published, i.first_seen, i.dated, i.source, i.lang, i.content_hash, i.terms"
 
 
 def to_db_time(value: dt.datetime) -> str:
@@ -92,6 +92,7 @@ class Store:
                 item.source,
                 item.lang,
                 item.content_hash,
+                item.terms,
             )
             for item in items
         ]
@@ -99,10 +100,26 @@ class Store:
             before = db.total_changes
             db.executemany(
                 "INSERT OR IGNORE INTO items (url, title, summary, published, first_seen, dated, "
-                "source, lang, content_hash) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                "source, lang, content_hash, terms) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                 rows,
             )
             return db.total_changes - before
+
+    def check_terms(self, version: int) -> None:
+        """Forget stored item terms written by another version of the tokeniser."""
+        row = self.db.execute("SELECT value FROM meta WHERE key = 'terms_version'").fetchone()
+        if row and row[0] == str(version):
+            return
+        with self.transaction() as db:
+            db.execute("UPDATE items SET terms = '' WHERE terms != ''")
+            db.execute(
+                "INSERT OR REPLACE INTO meta (key, value) VALUES ('terms_version', ?)",
+                (str(version),),
+            )
+
+    def set_terms(self, terms: Iterable[tuple[int, str]]) -> None:
+        with self.transaction() as db:
+            db.executemany("UPDATE items SET terms = ? WHERE id = ?", [(t, i) for i, t in terms])
 
     def items_between(self, start: dt.datetime, end: dt.datetime) -> list[Item]:
         rows = self.db.execute(
@@ -241,6 +258,7 @@ def _item(row: Sequence[Any]) -> Item:
         source=row[7],
         lang=row[8],
         content_hash=row[9],
+        terms=row[10],
     )
 
 

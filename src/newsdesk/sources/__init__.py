@@ -43,10 +43,18 @@ class SourceResult:
 
 
 class SourceKind(Protocol):
-    def collect(
-        self, source: SourceSettings, *, client: HttpClient, settings: Settings
-    ) -> SourceResult:
-        """Read one source; raise SourceError when it cannot be read at all."""
+    """A kind of source in two steps: `fetch` waits on the network, `parse` uses the CPU.
+
+    `parse` may run in a worker process, so the kind object and the Response it gets
+    must pickle (a module-level class does), and it must not touch the network.
+    """
+
+    def fetch(self, source: SourceSettings, *, client: HttpClient, settings: Settings) -> Response:
+        """Read what the source serves; raise SourceError when it cannot be read at all."""
+        ...
+
+    def parse(self, response: Response, source: SourceSettings) -> SourceResult:
+        """Entries from what `fetch` read; raise SourceError when nothing in it is usable."""
         ...
 
 
