@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
+import itertools
 import json
 import resource
 import subprocess
@@ -17,6 +18,7 @@ import sys
 import tempfile
 import time
 from pathlib import Path
+from typing import Any
 
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
@@ -61,18 +63,46 @@ def newsdesk_pipeline(folder: Path) -> dict[str, float]:
         finished = time.perf_counter()
         items = store.count_items()
         store.close()
+        cpu = time.process_time()
+        precision, recall = quality(folder, prepared.values())
     return {
         "seconds": finished - started,
         "collect_seconds": collected - started,
         "stories_seconds": finished - collected,
+        "cpu_seconds": cpu,
         "items": items,
         "stories": stories,
+        "precision": precision,
+        "recall": recall,
     }
+
+
+def quality(folder: Path, days: Any) -> tuple[float, float]:
+    """Precision and recall of same-story merging on the planted duplicates (truth.json).
+
+    Tellings of one planted story that fall on two days cannot be merged (a story is
+    one day's), so recall has a ceiling below 1.
+    """
+    truth = json.loads((folder / "truth.json").read_text(encoding="utf-8"))
+    merged = {
+        pair
+        for stories in days
+        for story in stories
+        for pair in itertools.combinations(sorted(i.url for i in story.items), 2)
+    }
+    members: dict[int, list[str]] = {}
+    for url, story in truth.items():
+        members.setdefault(story, []).append(url)
+    planted = {p for urls in members.values() for p in itertools.combinations(sorted(urls), 2)}
+    hits = len(merged & planted)
+    return hits / (len(merged) or 1), hits / (len(planted) or 1)
 
 
 def child(mode: str, folder: Path) -> None:
     result = feedparser_only(folder) if mode == "feedparser" else newsdesk_pipeline(folder)
     result["max_rss_mb"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    # Parse workers are this process's children; the largest one's peak, for the total.
+    result["worker_rss_mb"] = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
     print(json.dumps(result))
 
 
@@ -105,8 +135,10 @@ def main() -> None:
         print(
             f"{size:>7} items: feedparser {fp['seconds']:.1f}s ({fp['max_rss_mb']:.0f} MB) | newsdesk "
             f"{nd['seconds']:.1f}s = collect {nd['collect_seconds']:.1f}s + stories "
-            f"{nd['stories_seconds']:.1f}s, {nd['items']:.0f} items -> {nd['stories']:.0f} stories, "
-            f"peak {nd['max_rss_mb']:.0f} MB | ratio {nd['seconds'] / fp['seconds']:.2f}x",
+            f"{nd['stories_seconds']:.1f}s (CPU {nd['cpu_seconds']:.1f}s in the main process), "
+            f"{nd['items']:.0f} items -> {nd['stories']:.0f} stories, precision "
+            f"{nd['precision']:.3f} recall {nd['recall']:.3f}, peak {nd['max_rss_mb']:.0f} MB "
+            f"| ratio {nd['seconds'] / fp['seconds']:.2f}x",
             flush=True,
         )
     if len(rows) > 1:
