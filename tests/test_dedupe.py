@@ -236,3 +236,19 @@ def test_stored_terms_are_the_tokens_of_title_and_summary() -> None:
     assert set(rest.split()) == tokens(summary) - tokens(title)
     item = make(1, title, summary)
     assert item_tokens(item) == item_tokens(replace(item, terms=item_terms(title, summary)))
+
+
+def test_title_candidates_are_the_pairs_whose_titles_share_a_token() -> None:
+    items, _ = labelled()
+    corpus = Corpus(items)
+    split = len(items) // 2
+    fast = {
+        (i, j): score
+        for score, i, j in scored_pairs(
+            corpus, threshold=0.2, window_hours=None, split=split, title_candidates=True
+        )
+    }
+    slow = brute_pairs(corpus, 0.2, split)
+    titled = {(i, j) for i, j in slow if tokens(items[i].title) & tokens(items[j].title)}
+    assert titled <= fast.keys() <= slow.keys()
+    assert all(abs(fast[k] - slow[k]) < 1e-9 for k in fast)

@@ -28,6 +28,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import cache, lru_cache
 from importlib import resources
+from typing import Any
 
 import numpy as np
 from scipy import sparse
@@ -226,6 +227,7 @@ class Vocabulary:
         self._bigrams: list[bool] = []
         self._events: list[int] = []
         self._figures: list[bool] = []
+        self._arrays: dict[str, np.ndarray] = {}
         self._rows: dict[tuple[int, str], tuple[np.ndarray, int]] = {}
 
     def encode(self, item: Item) -> tuple[np.ndarray, int]:
@@ -257,14 +259,23 @@ class Vocabulary:
         return column
 
     def bigram_mask(self) -> np.ndarray:
-        return np.array(self._bigrams, dtype=bool)
+        return self._array("bigrams", self._bigrams, bool)
 
     def event_bits(self) -> np.ndarray:
-        return np.array(self._events, dtype=np.int64)
+        return self._array("events", self._events, np.int64)
 
     def figure_mask(self) -> np.ndarray:
         """Columns that can be a title's figure: numbers and versioned names."""
-        return np.array(self._figures, dtype=bool)
+        return self._array("figures", self._figures, bool)
+
+    def _array(self, name: str, values: list[Any], dtype: Any) -> np.ndarray:
+        """`values` as an array, converting only what was added since the last call."""
+        done = self._arrays.get(name)
+        if done is None or len(done) < len(values):
+            start = 0 if done is None else len(done)
+            fresh = np.array(values[start:], dtype=dtype)
+            done = self._arrays[name] = fresh if done is None else np.concatenate((done, fresh))
+        return done
 
 
 class Corpus:
@@ -406,6 +417,7 @@ def scored_pairs(
     window_hours: float | None,
     split: int = 0,
     max_posting: int = MAX_POSTING,
+    title_candidates: bool = False,
 ) -> list[tuple[float, int, int]]:
     """Pairs (score, i, j), i < j, whose similarity reaches the threshold.
 
@@ -424,13 +436,19 @@ def scored_pairs(
     share = min(1.0, window / span) if window and span else 1.0
     frequent = (corpus.df * share > max_posting) & (corpus.idf > 0)
     rare_idf = np.where(frequent, 0.0, corpus.idf)
-    partial = _shared(corpus, rare_idf, split)
+    partial = _shared(corpus, rare_idf, split, titles=title_candidates)
     left, right, value = partial.row, partial.col, partial.data
     if split:
         left, right = right, left + split  # rows were the later items, columns the earlier
     else:
         upper = left < right
         left, right, value = left[upper], right[upper], value[upper]
+    if title_candidates:  # the candidates' shared weight through all their rare tokens
+        every = corpus.matrix(rare_idf)
+        title = corpus.matrix(rare_idf, title_only=True)
+        value = SUMMARY_WEIGHT * _row_dots(every, every.sign(), left, right) + (
+            TITLE_WEIGHT - SUMMARY_WEIGHT
+        ) * _row_dots(title, title.sign(), left, right)
     if window:
         near = np.abs(stamps[left] - stamps[right]) <= window
         left, right, value = left[near], right[near], value[near]
@@ -500,11 +518,19 @@ def _conflicts(corpus: Corpus, left: np.ndarray, right: np.ndarray) -> np.ndarra
     return factor
 
 
-def _shared(corpus: Corpus, column_idf: np.ndarray, split: int) -> sparse.coo_matrix:
-    """Weight shared through the weighted columns, for every pair that shares one."""
-    every = corpus.matrix(column_idf)
+def _shared(
+    corpus: Corpus, column_idf: np.ndarray, split: int, *, titles: bool = False
+) -> sparse.coo_matrix:
+    """Weight shared through the weighted columns, for every pair that shares one
+    (with `titles`, through title tokens only, for every pair whose titles share one)."""
     title = corpus.matrix(column_idf, title_only=True)
-    ones_every, ones_title = every.sign(), title.sign()
+    ones_title = title.sign()
+    if titles:
+        return sparse.coo_matrix(
+            title[split:] @ ones_title[:split].T if split else title @ ones_title.T
+        )
+    every = corpus.matrix(column_idf)
+    ones_every = every.sign()
     if split:
         product = SUMMARY_WEIGHT * (every[split:] @ ones_every[:split].T) + (
             TITLE_WEIGHT - SUMMARY_WEIGHT
@@ -628,7 +654,12 @@ def link_continuations(
     start = len(old_items)
     best: dict[int, tuple[float, Story]] = {}
     pairs = scored_pairs(
-        corpus, threshold=threshold, window_hours=None, split=start, max_posting=CONTINUITY_POSTING
+        corpus,
+        threshold=threshold,
+        window_hours=None,
+        split=start,
+        max_posting=CONTINUITY_POSTING,
+        title_candidates=True,
     )
     for score, i, j in pairs:
         old, new = (i, j) if i < start else (j, i)
