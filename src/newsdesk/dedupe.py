@@ -99,6 +99,7 @@ _EN_STOP = frozenset(
     """.split()
 )
 _ZH_STOP = frozenset("的了在是和与及等将对为把被也都就而并这那一个其中已于以之或从向到由让使")
+_ZH_STOP_TABLE = str.maketrans("", "", "".join(_ZH_STOP))
 
 
 @dataclass(frozen=True, slots=True)
@@ -127,6 +128,12 @@ def _lexicon() -> tuple[dict[str, str], dict[str, str], int]:
             else:
                 english[_stem(form)] = f"@{concept}"
     return english, chinese, max(map(len, chinese), default=0)
+
+
+@cache
+def _lexicon_heads() -> frozenset[str]:
+    """The first two characters of every Chinese lexicon term (the term itself if shorter)."""
+    return frozenset(term[:2] for term in _lexicon()[1])
 
 
 @lru_cache(maxsize=1 << 16)
@@ -176,14 +183,19 @@ def tokens(text: str) -> frozenset[str]:
             continue
         compact = _SEPARATORS.sub("", word) if _DIGIT.search(word) else _stem(word)
         found.add(english.get(compact, compact))
+    heads = _lexicon_heads()
     for run in _HAN_RUN.findall(text):
-        for start in range(len(run)):  # every lexicon term the run contains, overlaps included
-            for end in range(start + 1, min(start + longest, len(run)) + 1):
-                concept = chinese.get(run[start:end])
-                if concept:
-                    found.add(concept)
-        run = "".join(ch for ch in run if ch not in _ZH_STOP)
-        found.update(run[i : i + 2] for i in range(len(run) - 1))
+        pairs = [run[i : i + 2] for i in range(len(run))]  # the last one is a single character
+        if not heads.isdisjoint(pairs) or not heads.isdisjoint(run):
+            for start in range(len(run)):  # every lexicon term in the run, overlaps included
+                if pairs[start] not in heads and run[start] not in heads:
+                    continue
+                for end in range(start + 1, min(start + longest, len(run)) + 1):
+                    concept = chinese.get(run[start:end])
+                    if concept:
+                        found.add(concept)
+        run = run.translate(_ZH_STOP_TABLE)
+        found.update([run[i : i + 2] for i in range(len(run) - 1)])
     return frozenset(found)
 
 

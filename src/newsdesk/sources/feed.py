@@ -43,7 +43,12 @@ def parse_feed(data: bytes, *, headers: dict[str, str] | None = None) -> SourceR
     headers = headers or {}
     if _looks_like_json(data, headers.get("content-type", "")):
         return parse_json_feed(data, base=headers.get("content-location"))
-    parsed = feedparser.parse(data, response_headers=headers, sanitize_html=True)
+    # No HTML from a feed survives as HTML: `clean_text` turns every field into plain text
+    # (scripts and styles dropped first), so feedparser's own sanitising and link
+    # rewriting inside HTML would be work done twice.
+    parsed = feedparser.parse(
+        data, response_headers=headers, sanitize_html=False, resolve_relative_uris=False
+    )
     problem = _problem(parsed)
     if not parsed.entries:
         if problem:
