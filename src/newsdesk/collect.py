@@ -89,8 +89,8 @@ def collect(
                     parsing = parsers.submit(registry[source.kind], result, source, now)
                     pending[parsing] = (source, started, result)
                     continue
-                if isinstance(result, BrokenProcessPool):
-                    continue  # unreachable: only a parse step raises it, and it was redone
+                if isinstance(result, BrokenProcessPool):  # only if parsing here failed alike
+                    result = SourceOutcome(source.name, "error", "the parser processes failed")
                 outcome = (
                     result if isinstance(result, SourceOutcome) else _store(result, source, store)
                 )
