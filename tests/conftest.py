@@ -31,7 +31,8 @@ class LocalServer:
     """A threaded HTTP server on 127.0.0.1 whose routes a test sets."""
 
     def __init__(self) -> None:
-        self.routes: dict[str, Route | Callable[[], Route]] = {}
+        # A route, or a function of the request headers that returns one.
+        self.routes: dict[str, Route | Callable[[dict[str, str]], Route]] = {}
         self.hits: list[str] = []
         self.agents: list[str] = []
         server = self
@@ -42,7 +43,7 @@ class LocalServer:
                 server.agents.append(self.headers.get("User-Agent", ""))
                 route = server.routes.get(self.path)
                 if callable(route):
-                    route = route()
+                    route = route({k.lower(): v for k, v in self.headers.items()})
                 if route is None:
                     route = Route(b"not found", 404)
                 if route.delay:

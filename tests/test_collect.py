@@ -217,7 +217,7 @@ def test_garbage_is_recorded_not_raised(tmp_path: Path, data: bytes) -> None:
 class DyingInWorkers:
     """A feed kind whose parse kills the process it runs in, unless that is the main one."""
 
-    def fetch(self, source, *, client, settings):  # type: ignore[no-untyped-def]
+    def fetch(self, source, *, client, settings, validators=None):  # type: ignore[no-untyped-def]
         return FeedSource().fetch(source, client=client, settings=settings)
 
     def parse(self, response, source):  # type: ignore[no-untyped-def]

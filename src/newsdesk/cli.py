@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
+import json
 import logging
 import sys
 from collections.abc import Callable, Iterator
@@ -19,7 +21,7 @@ from rich.table import Table
 from newsdesk import __version__, publish
 from newsdesk.config import Settings, load_settings
 from newsdesk.demo import demo_settings, fresh_store_path
-from newsdesk.errors import NewsdeskError
+from newsdesk.errors import NewsdeskError, NothingToDo
 from newsdesk.models import RunReport, SourceOutcome
 from newsdesk.pipeline import (
     DailyRequest,
@@ -92,7 +94,9 @@ def _run(settings: Settings, command: str) -> Iterator[tuple[Store, RunReport]]:
 
 
 def _show_outcome(outcome: SourceOutcome) -> None:
-    colour = {"ok": "green", "empty": "yellow", "error": "red"}.get(outcome.status, "white")
+    colour = {"ok": "green", "empty": "yellow", "not_modified": "cyan", "error": "red"}.get(
+        outcome.status, "white"
+    )
     detail = f" — {escape(outcome.reason)}" if outcome.reason else ""
     err.print(
         f"[{colour}]{outcome.status:>5}[/] {escape(outcome.source)}: {outcome.items} items, "
@@ -108,7 +112,7 @@ def _collect(settings: Settings, store: Store, report: RunReport) -> list[Source
     err.print(
         f"collected from {len(outcomes) - len(failed)}/{len(outcomes)} sources", highlight=False
     )
-    return failed
+    return outcomes
 
 
 @main.command()
@@ -126,7 +130,7 @@ def demo(obj: Context, out: Path, fmt: str | None, lang: tuple[str, ...]) -> Non
     fresh_store_path(out)
     settings = demo_settings(obj.settings(), out, fmt=fmt)
     with _run(settings, "demo") as (store, report):
-        failed = _collect(settings, store, report)
+        outcomes = _collect(settings, store, report)
         prepared = prepare_days(settings, store, sample_days(store, settings))
         for day, stories in prepared.items():
             for language in lang or ("zh", "en"):
@@ -136,7 +140,7 @@ def demo(obj: Context, out: Path, fmt: str | None, lang: tuple[str, ...]) -> Non
                     store,
                     request,
                     report=report,
-                    failed=failed,
+                    outcomes=outcomes,
                     now=_now(),
                     stories=stories,
                 )
@@ -187,10 +191,12 @@ def daily(
     )
     with _run(settings, "daily") as (store, report):
         if no_collect:
-            failed = store.last_collect_failures(_now())
+            outcomes = store.last_collect_outcomes(_now())
         else:
-            failed = _collect(settings, store, report)
-        click.echo(write_day(settings, store, request, report=report, failed=failed, now=_now()))
+            outcomes = _collect(settings, store, report)
+        click.echo(
+            write_day(settings, store, request, report=report, outcomes=outcomes, now=_now())
+        )
 
 
 @main.group()
@@ -214,3 +220,45 @@ def sources_list(obj: Context) -> None:
             escape(source.url),
         )
     err.print(table)
+
+
+@main.command()
+@click.option("--run", "run_id", type=int, help="Run number (default: the latest run).")
+@click.option("--json", "as_json", is_flag=True, help="Print the report as JSON on stdout.")
+@click.pass_obj
+@_guard
+def report(obj: Context, run_id: int | None, as_json: bool) -> None:
+    """Show what a run did, source by source."""
+    settings = obj.settings()
+    with Store(settings.path(settings.database)) as store:
+        info = store.run_info(run_id)
+        if info is None:
+            raise NothingToDo(
+                f"no run {run_id} in the store" if run_id is not None else "no runs yet"
+            )
+        outcomes = store.run_outcomes(info["id"])
+    if as_json:
+        info["sources"] = [dataclasses.asdict(o) for o in outcomes]
+        click.echo(json.dumps(info, ensure_ascii=False, indent=2))
+        return
+    err.print(
+        f"run {info['id']} ({escape(info['command'])}), started {info['started']}, "
+        f"{info['status']}",
+        highlight=False,
+    )
+    table = Table("source", "status", "fault", "items", "new", "bytes", "ms", "retries", "reason")
+    for o in outcomes:
+        table.add_row(
+            escape(o.source),
+            o.status,
+            o.fault,
+            str(o.items),
+            str(o.new_items),
+            str(o.bytes),
+            str(o.elapsed_ms),
+            f"{o.retries} ({o.waited_ms} ms)" if o.retries else "",
+            escape(o.reason),
+        )
+    err.print(table)
+    for warning in info["warnings"]:
+        err.print(f"warning: {escape(warning)}", highlight=False)

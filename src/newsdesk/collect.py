@@ -24,10 +24,11 @@ from concurrent.futures import (
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field
 from typing import Any
+from urllib.parse import urlsplit
 
 from newsdesk.config import Settings, SourceSettings
 from newsdesk.dedupe import TERMS_VERSION, item_terms
-from newsdesk.http import HttpClient, Response
+from newsdesk.http import HttpClient, Response, Validators
 from newsdesk.models import Item, OutcomeStatus, RunReport, SourceOutcome
 from newsdesk.normalize import clean_text, content_hash, detect_language
 from newsdesk.sources import Entry, SourceError, SourceKind, registry
@@ -61,39 +62,53 @@ def collect(
     now: dt.datetime,
     progress: Progress | None = None,
 ) -> list[SourceOutcome]:
-    """Read all enabled sources concurrently; each source's items are stored as it finishes."""
+    """Read all enabled sources concurrently; each source's items are stored as it finishes.
+
+    At most `fetch.per_host` sources of one host are fetched at once, so a slow or
+    rate-limiting site holds back only its own sources, never the fetch threads of others.
+    """
     sources = [s for s in settings.sources if s.enabled]
     store.sync_sources((s.name, s.url, s.kind, s.weight) for s in settings.sources)
     store.check_terms(TERMS_VERSION)
+    known = store.validators()
+    queues = _by_host(sources)
     outcomes: list[SourceOutcome] = []
     workers = min(settings.fetch.concurrency, max(1, len(sources)))
     with (
         ThreadPoolExecutor(max_workers=workers) as fetchers,
         Parsers(settings.fetch.parse_workers) as parsers,
     ):
-        pending: dict[Future[Any], tuple[SourceSettings, float, Response | None]] = {
-            fetchers.submit(_fetch, source, client, settings): (source, time.monotonic(), None)
-            for source in sources
-        }
+        pending: dict[Future[Any], tuple[SourceSettings, float, Response | None]] = {}
+
+        def start_fetches(host: str) -> None:
+            queue = queues[host]
+            busy = sum(1 for s, _, r in pending.values() if r is None and _host(s) == host)
+            while queue and busy < settings.fetch.per_host:
+                source = queue.pop(0)
+                cached = Validators(*known[source.name]) if source.name in known else None
+                future = fetchers.submit(_fetch, source, client, settings, cached)
+                pending[future] = (source, time.monotonic(), None)
+                busy += 1
+
+        for host in queues:
+            start_fetches(host)
         while pending:
             done, _ = wait(pending, return_when=FIRST_COMPLETED)
             for future in done:
                 source, started, fetched = pending.pop(future)
+                if fetched is None:
+                    start_fetches(_host(source))
                 result = _result(future, source)
                 if fetched is not None and isinstance(result, BrokenProcessPool):
                     parsers.stop()
                     result = _result(
                         parsers.submit(registry[source.kind], fetched, source, now), source
                     )
-                if isinstance(result, Response):
+                if isinstance(result, Response) and not result.not_modified:
                     parsing = parsers.submit(registry[source.kind], result, source, now)
                     pending[parsing] = (source, started, result)
                     continue
-                if isinstance(result, BrokenProcessPool):  # only if parsing here failed alike
-                    result = SourceOutcome(source.name, "error", "the parser processes failed")
-                outcome = (
-                    result if isinstance(result, SourceOutcome) else _store(result, source, store)
-                )
+                outcome = _outcome(result, source, store, fetched)
                 outcome.elapsed_ms = int((time.monotonic() - started) * 1000)
                 outcomes.append(outcome)
                 if progress:
@@ -105,8 +120,57 @@ def collect(
     return outcomes
 
 
-def _fetch(source: SourceSettings, client: HttpClient, settings: Settings) -> Response:
-    return registry[source.kind].fetch(source, client=client, settings=settings)
+def _host(source: SourceSettings) -> str:
+    return (urlsplit(source.url).hostname or "").lower()
+
+
+def _by_host(sources: list[SourceSettings]) -> dict[str, list[SourceSettings]]:
+    queues: dict[str, list[SourceSettings]] = {}
+    for source in sources:
+        queues.setdefault(_host(source), []).append(source)
+    return queues
+
+
+def _fetch(
+    source: SourceSettings, client: HttpClient, settings: Settings, validators: Validators | None
+) -> Response:
+    return registry[source.kind].fetch(
+        source, client=client, settings=settings, validators=validators
+    )
+
+
+def _outcome(
+    result: Response | Parsed | SourceOutcome | BrokenProcessPool,
+    source: SourceSettings,
+    store: Store,
+    fetched: Response | None,
+) -> SourceOutcome:
+    """The outcome of a finished source: stored items, a 304, or the failure."""
+    if isinstance(result, SourceOutcome):
+        return result
+    if isinstance(result, BrokenProcessPool):  # only if parsing here failed alike
+        return SourceOutcome(source.name, "error", "the parser processes failed", fault="crash")
+    if isinstance(result, Response):  # 304: nothing changed since the last run
+        return SourceOutcome(
+            source.name,
+            "not_modified",
+            _retry_note(result),
+            retries=result.retries,
+            waited_ms=int(result.waited * 1000),
+        )
+    outcome = _store(result, source, store)
+    if fetched is not None:
+        outcome.retries, outcome.waited_ms = fetched.retries, int(fetched.waited * 1000)
+        if note := _retry_note(fetched):
+            outcome.reason = "; ".join(filter(None, [note, outcome.reason]))
+        etag, modified = fetched.headers.get("etag"), fetched.headers.get("last-modified")
+        if fetched.url.startswith(("http://", "https://")) and (etag or modified):
+            store.set_validators(source.name, etag, modified)
+    return outcome
+
+
+def _retry_note(response: Response) -> str:
+    return "; ".join(response.notes)
 
 
 def _result(
@@ -118,12 +182,21 @@ def _result(
         return value
     except SourceError as exc:
         logger.warning("source %s failed: %s", source.name, exc.reason)
-        return SourceOutcome(source.name, "error", exc.reason)
+        return SourceOutcome(
+            source.name,
+            "error",
+            exc.reason,
+            fault=exc.fault,
+            retries=exc.retries,
+            waited_ms=int(exc.waited * 1000),
+        )
     except BrokenProcessPool as exc:
         return exc
     except Exception as exc:  # a bug in one source kind must not stop the others
         logger.exception("source %s crashed", source.name)
-        return SourceOutcome(source.name, "error", f"internal error: {type(exc).__name__}: {exc}")
+        return SourceOutcome(
+            source.name, "error", f"internal error: {type(exc).__name__}: {exc}", fault="crash"
+        )
 
 
 class Parsers:

@@ -37,6 +37,10 @@ class FetchSettings(_Section):
     timeout: float = Field(20.0, gt=0, le=600)
     max_bytes: int = Field(10_000_000, ge=1024)
     concurrency: int = Field(8, ge=1, le=256)
+    per_host: int = Field(2, ge=1, le=64)
+    retries: int = Field(1, ge=0, le=10)
+    backoff: float = Field(1.0, ge=0, le=60)
+    max_wait: float = Field(30.0, ge=0, le=3600)
     parse_workers: int | None = Field(None, ge=0, le=64)
     user_agent: str = "newsdesk/0.1 (+https://github.com/newsdesk/newsdesk)"
 

@@ -1,10 +1,27 @@
-"""The one HTTP client: user agent, timeouts, redirects, and a cap on body size."""
+"""The one HTTP client: user agent, timeouts, limits, conditional GET, retries, size cap.
+
+Every network access in newsdesk goes through `HttpClient.get`. It holds a global
+limit on requests in flight (`fetch.concurrency`) and a limit per host
+(`fetch.per_host`), so one slow site never takes every slot. A 429 or 503 is retried
+after the server's Retry-After (seconds or an HTTP date) when that is within
+`fetch.max_wait`; other passing faults (a timeout, a dropped connection, a 5xx) after
+an exponential backoff with jitter; at most `fetch.retries` times. What happened is
+kept on the Response (or the FetchError): retries, the time waited, the fault.
+"""
 
 from __future__ import annotations
 
+import email.utils
 import logging
+import random
+import threading
 import time
+from collections import defaultdict
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
+from typing import Literal
+from urllib.parse import urlsplit
 
 import httpx
 
@@ -12,14 +29,22 @@ from newsdesk.config import FetchSettings
 
 logger = logging.getLogger(__name__)
 MAX_REDIRECTS = 5
+RETRY_AFTER_STATUSES = frozenset({429, 503})
+RETRYABLE_STATUSES = frozenset({429, 500, 502, 503, 504})
+Fault = Literal[
+    "", "timeout", "rate_limited", "http_error", "unreachable", "too_large", "redirects", "refused"
+]
 
 
 class FetchError(Exception):
     """A fetch that failed; `reason` is short and readable, for the run report."""
 
-    def __init__(self, reason: str) -> None:
+    def __init__(self, reason: str, fault: Fault = "unreachable", *, retries: int = 0) -> None:
         super().__init__(reason)
         self.reason = reason
+        self.fault = fault
+        self.retries = retries
+        self.waited = 0.0
 
 
 @dataclass(frozen=True, slots=True)
@@ -29,21 +54,56 @@ class Response:
     content: bytes
     headers: dict[str, str] = field(default_factory=dict)
     elapsed_ms: int = 0
+    retries: int = 0
+    waited: float = 0.0  # seconds spent in backoff before the answer
+    notes: tuple[str, ...] = ()
+
+    @property
+    def not_modified(self) -> bool:
+        return self.status == 304
+
+
+@dataclass(frozen=True, slots=True)
+class Validators:
+    """What a server said identifies the body we have: sent back for a conditional GET."""
+
+    etag: str | None = None
+    last_modified: str | None = None
+
+    def headers(self) -> dict[str, str]:
+        headers = {}
+        if self.etag:
+            headers["If-None-Match"] = self.etag
+        if self.last_modified:
+            headers["If-Modified-Since"] = self.last_modified
+        return headers
 
 
 class HttpClient:
-    """Wraps one httpx.Client; every network access in newsdesk goes through here."""
+    """Wraps one httpx.Client with the limits, retries and size cap of `[fetch]`."""
 
     def __init__(self, settings: FetchSettings, transport: httpx.BaseTransport | None = None):
         self.settings = settings
         self._client = httpx.Client(
-            headers={"User-Agent": settings.user_agent, "Accept-Encoding": "gzip, deflate"},
+            headers={
+                "User-Agent": settings.user_agent,
+                "Accept-Encoding": "gzip, deflate, br",
+            },
             timeout=httpx.Timeout(settings.timeout, connect=min(10.0, settings.timeout)),
             follow_redirects=True,
             max_redirects=MAX_REDIRECTS,
-            limits=httpx.Limits(max_connections=settings.concurrency),
+            limits=httpx.Limits(
+                max_connections=settings.concurrency,
+                max_keepalive_connections=settings.concurrency,
+            ),
             transport=transport,
         )
+        self._slots = threading.BoundedSemaphore(settings.concurrency)
+        self._hosts: dict[str, threading.BoundedSemaphore] = defaultdict(
+            lambda: threading.BoundedSemaphore(settings.per_host)
+        )
+        self._lock = threading.Lock()
+        self._random = random.Random()
 
     def close(self) -> None:
         self._client.close()
@@ -54,38 +114,130 @@ class HttpClient:
     def __exit__(self, *exc: object) -> None:
         self.close()
 
-    def get(self, url: str, headers: dict[str, str] | None = None) -> Response:
-        """GET a URL; raise FetchError with a readable reason on any failure."""
+    def get(self, url: str, *, validators: Validators | None = None) -> Response:
+        """GET a URL, retrying passing faults; raise FetchError with a readable reason."""
+        headers = validators.headers() if validators else {}
+        waited = 0.0
+        notes: list[str] = []
+        for attempt in range(self.settings.retries + 1):
+            try:
+                response = self._once(url, headers)
+            except FetchError as exc:
+                delay = self._backoff(attempt) if exc.fault in {"timeout", "unreachable"} else None
+                if delay is None or attempt == self.settings.retries:
+                    exc.retries, exc.waited = attempt, waited
+                    raise
+                notes.append(f"{exc.reason}; retried after {delay:.1f} s")
+            else:
+                if response.status not in RETRYABLE_STATUSES:
+                    return Response(
+                        response.url,
+                        response.status,
+                        response.content,
+                        response.headers,
+                        response.elapsed_ms,
+                        attempt,
+                        waited,
+                        tuple(notes),
+                    )
+                delay, reason = self._retry_delay(response, attempt)
+                fault: Fault = "rate_limited" if response.status in {429, 503} else "http_error"
+                if delay is None or attempt == self.settings.retries:
+                    error = FetchError(reason, fault, retries=attempt)
+                    error.waited = waited
+                    raise error
+                notes.append(f"{reason}; retried after {delay:.1f} s")
+            logger.info("retrying %s in %.1f s", url, delay)
+            time.sleep(delay)
+            waited += delay
+        raise AssertionError("unreachable: the last attempt returns or raises")
+
+    def _retry_delay(self, response: Response, attempt: int) -> tuple[float | None, str]:
+        """How long to wait before retrying a 429/5xx answer (None: do not), and why."""
+        status = f"HTTP {response.status}"
+        if response.status in RETRY_AFTER_STATUSES:
+            told = retry_after(response.headers.get("retry-after", ""))
+            if told is not None:
+                if told > self.settings.max_wait:
+                    return None, (
+                        f"{status}, Retry-After {told:.0f} s is over fetch.max_wait "
+                        f"({self.settings.max_wait:.0f} s); not retried"
+                    )
+                return told, f"{status} with Retry-After {told:.0f} s"
+        return self._backoff(attempt), status
+
+    def _backoff(self, attempt: int) -> float:
+        """Exponential backoff with jitter (0.5–1.5 × base × 2^attempt), capped."""
+        with self._lock:
+            jitter = 0.5 + self._random.random()
+        return float(min(self.settings.max_wait, self.settings.backoff * (2**attempt) * jitter))
+
+    @contextmanager
+    def _slot(self, url: str) -> Iterator[None]:
+        host = (urlsplit(url).hostname or "").lower()
+        with self._lock:
+            per_host = self._hosts[host]
+        with per_host, self._slots:
+            yield
+
+    def _once(self, url: str, headers: dict[str, str]) -> Response:
         started = time.monotonic()
         logger.info("GET %s", url)
         try:
-            with self._client.stream("GET", url, headers=headers) as response:
-                if response.status_code >= 400:
+            with (
+                self._slot(url),
+                self._client.stream("GET", url, headers=headers) as response,
+            ):
+                if response.status_code >= 400 and response.status_code not in RETRYABLE_STATUSES:
                     raise FetchError(
-                        f"HTTP {response.status_code} {response.reason_phrase}".strip()
+                        f"HTTP {response.status_code} {response.reason_phrase}".strip(),
+                        "http_error",
                     )
-                content = self._read_capped(response)
+                content = b"" if response.status_code == 304 else self._read_capped(response)
         except httpx.TooManyRedirects:
-            raise FetchError(f"more than {MAX_REDIRECTS} redirects") from None
+            raise FetchError(f"more than {MAX_REDIRECTS} redirects", "redirects") from None
         except httpx.TimeoutException as exc:
-            raise FetchError(f"timed out ({type(exc).__name__})") from None
+            raise FetchError(f"timed out ({type(exc).__name__})", "timeout") from None
         except httpx.HTTPError as exc:
-            raise FetchError(f"{type(exc).__name__}: {exc}") from None
+            raise FetchError(f"{type(exc).__name__}: {exc}", "unreachable") from None
         elapsed = int((time.monotonic() - started) * 1000)
-        return Response(
-            str(response.url), response.status_code, content, dict(response.headers), elapsed
-        )
+        lowered = {k.lower(): v for k, v in response.headers.items()}
+        return Response(str(response.url), response.status_code, content, lowered, elapsed)
 
     def _read_capped(self, response: httpx.Response) -> bytes:
         cap = self.settings.max_bytes
         declared = response.headers.get("content-length", "")
-        if declared.isdigit() and int(declared) > cap:
-            raise FetchError(f"body of {int(declared)} bytes is over fetch.max_bytes ({cap})")
+        if (
+            declared.isdigit()
+            and int(declared) > cap
+            and not response.headers.get("content-encoding")
+        ):
+            raise FetchError(
+                f"body of {int(declared)} bytes is over fetch.max_bytes ({cap})", "too_large"
+            )
         chunks: list[bytes] = []
         size = 0
-        for chunk in response.iter_bytes():
+        for chunk in response.iter_bytes():  # decoded: the cap holds for what we keep
             size += len(chunk)
             if size > cap:
-                raise FetchError(f"body is over fetch.max_bytes ({cap} bytes); stopped reading")
+                raise FetchError(
+                    f"body is over fetch.max_bytes ({cap} bytes); stopped reading", "too_large"
+                )
             chunks.append(chunk)
         return b"".join(chunks)
+
+
+def retry_after(value: str, *, now: float | None = None) -> float | None:
+    """Seconds to wait from a Retry-After header: delta seconds or an HTTP date."""
+    value = value.strip()
+    if not value:
+        return None
+    if value.isdigit():
+        return float(value)
+    try:
+        moment = email.utils.parsedate_to_datetime(value)
+    except (TypeError, ValueError):
+        return None
+    if moment.tzinfo is None:
+        return None
+    return max(0.0, moment.timestamp() - (time.time() if now is None else now))

@@ -88,7 +88,15 @@ def _002_item_terms() -> str:
     """
 
 
-MIGRATIONS: list[Callable[[], str]] = [_001_initial, _002_item_terms]
+def _003_outcome_faults() -> str:
+    return """
+    ALTER TABLE run_sources ADD COLUMN fault TEXT NOT NULL DEFAULT '';
+    ALTER TABLE run_sources ADD COLUMN retries INTEGER NOT NULL DEFAULT 0;
+    ALTER TABLE run_sources ADD COLUMN waited_ms INTEGER NOT NULL DEFAULT 0;
+    """
+
+
+MIGRATIONS: list[Callable[[], str]] = [_001_initial, _002_item_terms, _003_outcome_faults]
 
 
 def migrate(db: sqlite3.Connection) -> int:

@@ -6,7 +6,7 @@ import datetime as dt
 from dataclasses import dataclass, field
 from typing import Literal
 
-OutcomeStatus = Literal["ok", "empty", "error", "skipped"]
+OutcomeStatus = Literal["ok", "empty", "not_modified", "error", "skipped"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -38,6 +38,9 @@ class SourceOutcome:
     bytes: int = 0
     elapsed_ms: int = 0
     skipped_entries: int = 0
+    fault: str = ""  # for errors: timeout, rate_limited, http_error, unreachable, parse_error …
+    retries: int = 0
+    waited_ms: int = 0  # time spent backing off before retrying
 
 
 @dataclass(frozen=True, slots=True)
@@ -122,3 +125,4 @@ class Digest:
     analysis: DayAnalysis
     failed_sources: list[SourceOutcome]
     generated: dt.datetime
+    retried_sources: list[SourceOutcome] = field(default_factory=list)

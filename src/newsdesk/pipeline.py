@@ -152,7 +152,7 @@ def write_day(
     request: DailyRequest,
     *,
     report: RunReport,
-    failed: Sequence[SourceOutcome],
+    outcomes: Sequence[SourceOutcome],
     now: dt.datetime,
     analyst: Analyst | None = None,
     stories: list[Story] | None = None,
@@ -173,7 +173,14 @@ def write_day(
     shortlist = stories[: settings.rank.top]
     analysis = (analyst or OfflineAnalyst()).analyze_day(request.day, shortlist, lang=request.lang)
     digest = Digest(
-        request.day, request.lang, request.style, shortlist, analysis, list(failed), now
+        request.day,
+        request.lang,
+        request.style,
+        shortlist,
+        analysis,
+        [o for o in outcomes if o.status == "error"],
+        now,
+        retried_sources=[o for o in outcomes if o.status != "error" and o.retries],
     )
     fmt = publish.registry[request.fmt]
     base = settings.site.base_url.rstrip("/")

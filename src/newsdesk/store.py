@@ -77,6 +77,18 @@ class Store:
                 list(sources),
             )
 
+    def validators(self) -> dict[str, tuple[str | None, str | None]]:
+        """Per source, the ETag and Last-Modified its server sent with the last body we read."""
+        rows = self.db.execute("SELECT name, etag, last_modified FROM sources")
+        return {name: (etag, modified) for name, etag, modified in rows if etag or modified}
+
+    def set_validators(self, name: str, etag: str | None, last_modified: str | None) -> None:
+        with self.transaction() as db:
+            db.execute(
+                "UPDATE sources SET etag = ?, last_modified = ? WHERE name = ?",
+                (etag, last_modified, name),
+            )
+
     # items ---------------------------------------------------------------
 
     def add_items(self, items: Sequence[Item]) -> int:
@@ -185,7 +197,8 @@ class Store:
         with self.transaction() as db:
             db.executemany(
                 "INSERT INTO run_sources (run_id, source, status, reason, items, new_items, bytes, "
-                "elapsed_ms, skipped_entries) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                "elapsed_ms, skipped_entries, fault, retries, waited_ms) "
+                "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                 [
                     (
                         run_id,
@@ -197,6 +210,9 @@ class Store:
                         o.bytes,
                         o.elapsed_ms,
                         o.skipped_entries,
+                        o.fault,
+                        o.retries,
+                        o.waited_ms,
                     )
                     for o in outcomes
                 ],
@@ -216,14 +232,32 @@ class Store:
 
     def run_outcomes(self, run_id: int) -> list[SourceOutcome]:
         rows = self.db.execute(
-            "SELECT source, status, reason, items, new_items, bytes, elapsed_ms, skipped_entries "
-            "FROM run_sources WHERE run_id = ? ORDER BY rowid",
+            "SELECT source, status, reason, items, new_items, bytes, elapsed_ms, skipped_entries, "
+            "fault, retries, waited_ms FROM run_sources WHERE run_id = ? ORDER BY rowid",
             (run_id,),
         )
         return [SourceOutcome(*row) for row in rows]
 
-    def last_collect_failures(self, before: dt.datetime) -> list[SourceOutcome]:
-        """Failed sources of the latest run that collected at or before `before`."""
+    def run_info(self, run_id: int | None = None) -> dict[str, Any] | None:
+        """A run's command, times, status and warnings (the latest run without `run_id`)."""
+        query = "SELECT id, command, started, finished, status, warnings FROM runs "
+        row = self.db.execute(
+            query + ("WHERE id = ?" if run_id is not None else "ORDER BY id DESC LIMIT 1"),
+            (run_id,) if run_id is not None else (),
+        ).fetchone()
+        if row is None:
+            return None
+        return {
+            "id": row[0],
+            "command": row[1],
+            "started": row[2],
+            "finished": row[3],
+            "status": row[4],
+            "warnings": json.loads(row[5]),
+        }
+
+    def last_collect_outcomes(self, before: dt.datetime) -> list[SourceOutcome]:
+        """Source outcomes of the latest run that collected at or before `before`."""
         row = self.db.execute(
             "SELECT max(r.id) FROM runs r WHERE r.started <= ? AND EXISTS "
             "(SELECT 1 FROM run_sources rs WHERE rs.run_id = r.id)",
@@ -231,7 +265,7 @@ class Store:
         ).fetchone()
         if not row or row[0] is None:
             return []
-        return [o for o in self.run_outcomes(int(row[0])) if o.status == "error"]
+        return self.run_outcomes(int(row[0]))
 
     # posts ---------------------------------------------------------------
 

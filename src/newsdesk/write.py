@@ -16,7 +16,7 @@ from jinja2 import ChoiceLoader, Environment, FileSystemLoader, PackageLoader, S
 from newsdesk.analyze import display_item
 from newsdesk.config import CategorySettings
 from newsdesk.errors import ConfigError
-from newsdesk.models import Digest, Story
+from newsdesk.models import Digest, SourceOutcome, Story
 
 STYLES = ("daily-brief",)
 _MD_SPECIAL = re.compile(r"([\\`*_\[\]|~])")
@@ -126,7 +126,12 @@ def context(
         "pick": pick,
         "pick_text": analysis.pick_text,
         "concept": analysis.concept,
-        "failed": [{"name": o.source, "reason": o.reason} for o in digest.failed_sources],
+        "failed": [
+            {"name": o.source, "reason": fault_text(o, lang)} for o in digest.failed_sources
+        ],
+        "retried": [
+            {"name": o.source, "reason": fault_text(o, lang)} for o in digest.retried_sources
+        ],
         "generated": digest.generated,
     }
 
@@ -153,3 +158,42 @@ def _entry(story: Story, digest: Digest, post_url: Callable[[dt.date], str]) -> 
         "continues": continues,
         "source_count": len(story.sources),
     }
+
+
+# What went wrong with a source, in the digest's language; the technical reason stays on
+# the run report (`newsdesk report`).
+FAULTS = {
+    "timeout": ("超时", "timed out"),
+    "rate_limited": ("被限流", "rate-limited"),
+    "http_error": ("服务器返回错误", "server error"),
+    "unreachable": ("无法连接", "unreachable"),
+    "too_large": ("内容超过大小上限", "over the size limit"),
+    "redirects": ("重定向过多", "too many redirects"),
+    "refused": ("地址被拒绝", "address refused"),
+    "parse_error": ("无法解析", "could not be parsed"),
+    "crash": ("内部错误", "internal error"),
+}
+
+
+def fault_text(outcome: SourceOutcome, lang: str) -> str:
+    """A short, translated account of a source's trouble: the fault, the retries, the wait."""
+    zh, en = FAULTS.get(outcome.fault, ("读取失败", "could not be read"))
+    if outcome.status != "error":
+        zh, en = "遇到临时故障", "hit a passing fault"
+        if "Retry-After" in outcome.reason or "429" in outcome.reason:
+            zh, en = FAULTS["rate_limited"]
+    seconds = round(outcome.waited_ms / 1000)
+    if lang == "zh":
+        parts = [zh]
+        if outcome.retries:
+            parts.append(f"等待 {seconds} 秒后重试 {outcome.retries} 次")
+        if outcome.status != "error":
+            parts.append("最终读取成功")
+        return "，".join(parts)
+    parts = [en]
+    if outcome.retries:
+        times = "once" if outcome.retries == 1 else f"{outcome.retries} times"
+        parts.append(f"retried {times} after waiting {seconds} s")
+    if outcome.status != "error":
+        parts.append("then read")
+    return ", ".join(parts)

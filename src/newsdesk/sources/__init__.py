@@ -8,7 +8,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Protocol
 from urllib.parse import unquote, urlsplit
 
-from newsdesk.http import FetchError, HttpClient, Response
+from newsdesk.http import FetchError, HttpClient, Response, Validators
 
 if TYPE_CHECKING:
     from newsdesk.config import Settings, SourceSettings
@@ -17,9 +17,14 @@ if TYPE_CHECKING:
 class SourceError(Exception):
     """One source could not be read; the reason goes on the run report."""
 
-    def __init__(self, reason: str) -> None:
+    def __init__(
+        self, reason: str, fault: str = "parse_error", *, retries: int = 0, waited: float = 0.0
+    ) -> None:
         super().__init__(reason)
         self.reason = reason
+        self.fault = fault
+        self.retries = retries
+        self.waited = waited
 
 
 @dataclass(frozen=True, slots=True)
@@ -49,8 +54,16 @@ class SourceKind(Protocol):
     must pickle (a module-level class does), and it must not touch the network.
     """
 
-    def fetch(self, source: SourceSettings, *, client: HttpClient, settings: Settings) -> Response:
-        """Read what the source serves; raise SourceError when it cannot be read at all."""
+    def fetch(
+        self,
+        source: SourceSettings,
+        *,
+        client: HttpClient,
+        settings: Settings,
+        validators: Validators | None = None,
+    ) -> Response:
+        """Read what the source serves (a 304 Response when `validators` still hold);
+        raise SourceError when it cannot be read at all."""
         ...
 
     def parse(self, response: Response, source: SourceSettings) -> SourceResult:
@@ -65,14 +78,18 @@ def register(name: str, kind: SourceKind) -> None:
     registry[name] = kind
 
 
-def read_location(location: str, *, client: HttpClient, base_dir: Path) -> Response:
+def read_location(
+    location: str, *, client: HttpClient, base_dir: Path, validators: Validators | None = None
+) -> Response:
     """Bytes from an http(s) URL (through the client) or a local file, within fetch.max_bytes."""
     scheme = urlsplit(location).scheme.lower()
     if scheme in {"http", "https"}:
         try:
-            return client.get(location)
+            return client.get(location, validators=validators)
         except FetchError as exc:
-            raise SourceError(exc.reason) from None
+            raise SourceError(
+                exc.reason, exc.fault, retries=exc.retries, waited=exc.waited
+            ) from None
     path = (
         Path(unquote(urlsplit(location).path)) if scheme == "file" else Path(location).expanduser()
     )
@@ -82,10 +99,10 @@ def read_location(location: str, *, client: HttpClient, base_dir: Path) -> Respo
     try:
         size = path.stat().st_size
         if size > cap:
-            raise SourceError(f"file of {size} bytes is over fetch.max_bytes ({cap})")
+            raise SourceError(f"file of {size} bytes is over fetch.max_bytes ({cap})", "too_large")
         return Response(url=path.as_uri(), status=200, content=path.read_bytes())
     except OSError as exc:
-        raise SourceError(f"cannot read {path}: {exc.strerror or exc}") from None
+        raise SourceError(f"cannot read {path}: {exc.strerror or exc}", "unreachable") from None
 
 
 def _register_builtins() -> None:

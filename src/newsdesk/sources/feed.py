@@ -16,7 +16,7 @@ from newsdesk.sources import Entry, SourceError, SourceResult, read_location
 
 if TYPE_CHECKING:
     from newsdesk.config import Settings, SourceSettings
-    from newsdesk.http import HttpClient, Response
+    from newsdesk.http import HttpClient, Response, Validators
 
 logger = logging.getLogger(__name__)
 _PLAIN = {"text/plain"}
@@ -26,8 +26,17 @@ _DATE_KEYS = ("published_parsed", "updated_parsed", "created_parsed")
 class FeedSource:
     """The `feed` kind: one feed URL or file."""
 
-    def fetch(self, source: SourceSettings, *, client: HttpClient, settings: Settings) -> Response:
-        return read_location(source.url, client=client, base_dir=settings.base_dir)
+    def fetch(
+        self,
+        source: SourceSettings,
+        *,
+        client: HttpClient,
+        settings: Settings,
+        validators: Validators | None = None,
+    ) -> Response:
+        return read_location(
+            source.url, client=client, base_dir=settings.base_dir, validators=validators
+        )
 
     def parse(self, response: Response, source: SourceSettings) -> SourceResult:
         headers = {k.lower(): v for k, v in response.headers.items()}
