@@ -184,3 +184,79 @@ def test_the_digest_note_tells_of_failures_and_retries_in_its_language(
     assert code == 0 and "Wire" in stderr and "Gone" in stderr
     code, _, stderr = invoke("--config", config, "report", "--run", "99")
     assert code == 1 and "no run 99" in stderr
+
+
+PAGE = b"""<!doctype html><html><head><title>Lab blog</title>
+<link rel="stylesheet" href="/style.css">
+<link rel="alternate" type="application/rss+xml" title="Posts" href="/blog/feed.xml">
+</head><body><p>Welcome.</p></body></html>"""
+
+
+def test_a_page_that_advertises_its_feed(tmp_path: Path, server: LocalServer) -> None:
+    server.routes["/blog/"] = Route(PAGE, headers={"Content-Type": "text/html; charset=utf-8"})
+    server.routes["/blog/feed.xml"] = Route(FEED)
+    # The page is named in the config (trusted); the feed it points to was discovered in
+    # fetched content, and it is on loopback: refused unless private addresses are allowed.
+    refused = one(tmp_path / "a", server, "/blog/")
+    assert refused.status == "error" and refused.fault == "refused"
+    assert "/blog/feed.xml" in refused.reason and "fetch.allow_private" in refused.reason
+    assert "/blog/feed.xml" not in server.hits
+    allowed = one(tmp_path / "b", server, "/blog/", allow_private=True)
+    assert allowed.status == "ok" and allowed.items == 1
+    assert f"feed found at {server.url('/blog/feed.xml')}" in allowed.reason
+
+
+def test_the_guard_checks_every_redirect_of_a_discovered_url(server: LocalServer) -> None:
+    from newsdesk.config import FetchSettings
+    from newsdesk.http import FetchError, HttpClient, refuse_private
+
+    for url in (
+        "http://127.0.0.1/x",
+        "http://10.1.2.3/x",
+        "http://169.254.169.254/latest/meta-data/",
+        "http://[::1]/x",
+        "http://[::ffff:192.168.0.1]/x",
+        "http://0.0.0.0/x",
+        "file:///etc/passwd",
+    ):
+        with pytest.raises(FetchError) as caught:
+            refuse_private(url)
+        assert caught.value.fault == "refused", url
+    refuse_private("http://93.184.216.34/x")  # a public address passes
+    server.routes["/hop"] = Route(b"", 302, {"Location": "http://10.0.0.7/internal"})
+    with HttpClient(FetchSettings(allow_private=False, timeout=1, retries=0)) as client:
+        # Named in the config: trusted wherever it points, so the redirect is followed
+        # (and fails only because nothing answers there).
+        with pytest.raises(FetchError) as caught:
+            client.get(server.url("/hop"))
+        assert caught.value.fault != "refused"
+    with HttpClient(FetchSettings(allow_private=True, timeout=1, retries=0)) as client:
+        with pytest.raises(FetchError) as caught:
+            client.get(server.url("/hop"), discovered=True)
+        assert caught.value.fault != "refused"
+
+
+def test_a_discovered_url_redirecting_inward_is_refused(
+    tmp_path: Path, server: LocalServer, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A public-looking first hop that redirects to a private address is refused at the hop."""
+    from newsdesk import http
+    from newsdesk.config import FetchSettings
+
+    checked: list[str] = []
+    real = http.refuse_private
+
+    def only_hop_two(url: str) -> None:  # treat the test server as public, the target not
+        checked.append(url)
+        if "10.0.0.7" in url:
+            real(url)
+
+    monkeypatch.setattr(http, "refuse_private", only_hop_two)
+    server.routes["/hop"] = Route(b"", 302, {"Location": "http://10.0.0.7/internal"})
+    with (
+        http.HttpClient(FetchSettings(retries=0)) as client,
+        pytest.raises(http.FetchError) as caught,
+    ):
+        client.get(server.url("/hop"), discovered=True)
+    assert caught.value.fault == "refused" and "10.0.0.7" in caught.value.reason
+    assert checked == [server.url("/hop"), "http://10.0.0.7/internal"]

@@ -41,6 +41,7 @@ class FetchSettings(_Section):
     retries: int = Field(1, ge=0, le=10)
     backoff: float = Field(1.0, ge=0, le=60)
     max_wait: float = Field(30.0, ge=0, le=3600)
+    allow_private: bool = False
     parse_workers: int | None = Field(None, ge=0, le=64)
     user_agent: str = "newsdesk/0.1 (+https://github.com/newsdesk/newsdesk)"
 

@@ -12,8 +12,10 @@ kept on the Response (or the FetchError): retries, the time waited, the fault.
 from __future__ import annotations
 
 import email.utils
+import ipaddress
 import logging
 import random
+import socket
 import threading
 import time
 from collections import defaultdict
@@ -114,14 +116,21 @@ class HttpClient:
     def __exit__(self, *exc: object) -> None:
         self.close()
 
-    def get(self, url: str, *, validators: Validators | None = None) -> Response:
-        """GET a URL, retrying passing faults; raise FetchError with a readable reason."""
+    def get(
+        self, url: str, *, validators: Validators | None = None, discovered: bool = False
+    ) -> Response:
+        """GET a URL, retrying passing faults; raise FetchError with a readable reason.
+
+        A `discovered` URL (found inside fetched content rather than named in the
+        configuration) and every redirect from it must resolve to public addresses,
+        unless `fetch.allow_private` is set.
+        """
         headers = validators.headers() if validators else {}
         waited = 0.0
         notes: list[str] = []
         for attempt in range(self.settings.retries + 1):
             try:
-                response = self._once(url, headers)
+                response = self._once(url, headers, guarded=discovered)
             except FetchError as exc:
                 delay = self._backoff(attempt) if exc.fault in {"timeout", "unreachable"} else None
                 if delay is None or attempt == self.settings.retries:
@@ -180,7 +189,9 @@ class HttpClient:
         with per_host, self._slots:
             yield
 
-    def _once(self, url: str, headers: dict[str, str]) -> Response:
+    def _once(self, url: str, headers: dict[str, str], *, guarded: bool = False) -> Response:
+        if guarded and not self.settings.allow_private:
+            return self._guarded(url, headers)
         started = time.monotonic()
         logger.info("GET %s", url)
         try:
@@ -203,6 +214,35 @@ class HttpClient:
         elapsed = int((time.monotonic() - started) * 1000)
         lowered = {k.lower(): v for k, v in response.headers.items()}
         return Response(str(response.url), response.status_code, content, lowered, elapsed)
+
+    def _guarded(self, url: str, headers: dict[str, str]) -> Response:
+        """Follow redirects one by one, checking every hop's addresses before connecting."""
+        for _ in range(MAX_REDIRECTS + 1):
+            refuse_private(url)
+            started = time.monotonic()
+            try:
+                with (
+                    self._slot(url),
+                    self._client.stream(
+                        "GET", url, headers=headers, follow_redirects=False
+                    ) as response,
+                ):
+                    if response.is_redirect:
+                        url = str(response.url.join(response.headers["location"]))
+                        continue
+                    if response.status_code >= 400 and response.status_code not in (
+                        RETRYABLE_STATUSES
+                    ):
+                        raise FetchError(f"HTTP {response.status_code}", "http_error")
+                    content = b"" if response.status_code == 304 else self._read_capped(response)
+            except httpx.TimeoutException as exc:
+                raise FetchError(f"timed out ({type(exc).__name__})", "timeout") from None
+            except httpx.HTTPError as exc:
+                raise FetchError(f"{type(exc).__name__}: {exc}", "unreachable") from None
+            elapsed = int((time.monotonic() - started) * 1000)
+            lowered = {k.lower(): v for k, v in response.headers.items()}
+            return Response(str(response.url), response.status_code, content, lowered, elapsed)
+        raise FetchError(f"more than {MAX_REDIRECTS} redirects", "redirects")
 
     def _read_capped(self, response: httpx.Response) -> bytes:
         cap = self.settings.max_bytes
@@ -241,3 +281,27 @@ def retry_after(value: str, *, now: float | None = None) -> float | None:
     if moment.tzinfo is None:
         return None
     return max(0.0, moment.timestamp() - (time.time() if now is None else now))
+
+
+def refuse_private(url: str) -> None:
+    """Raise FetchError ("refused") when the URL's host resolves to an address that is not
+    public: loopback, private, link-local (cloud metadata at 169.254.169.254 among them),
+    reserved, multicast or unspecified."""
+    parts = urlsplit(url)
+    host = parts.hostname or ""
+    if parts.scheme not in {"http", "https"} or not host:
+        raise FetchError(f"refused {url}: not an http(s) URL", "refused")
+    try:
+        infos = socket.getaddrinfo(host, parts.port or 0, proto=socket.IPPROTO_TCP)
+    except (socket.gaierror, UnicodeError) as exc:
+        raise FetchError(f"cannot resolve {host}: {exc}", "unreachable") from None
+    for info in infos:
+        address = ipaddress.ip_address(str(info[4][0]).split("%")[0])
+        if isinstance(address, ipaddress.IPv6Address) and address.ipv4_mapped:
+            address = address.ipv4_mapped
+        if not address.is_global or address.is_multicast:
+            raise FetchError(
+                f"refused {url}: {host} resolves to the non-public address {address} "
+                "(set fetch.allow_private = true to allow it)",
+                "refused",
+            )

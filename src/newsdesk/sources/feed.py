@@ -7,16 +7,20 @@ import datetime as dt
 import json
 import logging
 import time
+from dataclasses import replace
 from typing import TYPE_CHECKING, Any
 
 import feedparser
+import lxml.html
+from lxml import etree
 
+from newsdesk.http import FetchError, Response
 from newsdesk.normalize import canonical_url
 from newsdesk.sources import Entry, SourceError, SourceResult, read_location
 
 if TYPE_CHECKING:
     from newsdesk.config import Settings, SourceSettings
-    from newsdesk.http import HttpClient, Response, Validators
+    from newsdesk.http import HttpClient, Validators
 
 logger = logging.getLogger(__name__)
 _PLAIN = {"text/plain"}
@@ -34,9 +38,25 @@ class FeedSource:
         settings: Settings,
         validators: Validators | None = None,
     ) -> Response:
-        return read_location(
+        response = read_location(
             source.url, client=client, base_dir=settings.base_dir, validators=validators
         )
+        if not response.url.startswith(("http://", "https://")) or not _looks_like_html(response):
+            return response
+        # A web page, not a feed: follow the feed it advertises, if any (autodiscovery).
+        advertised = discover_feeds(response.content, response.url)
+        if not advertised:
+            return response  # parse reports that no feed was found
+        try:
+            found = client.get(advertised[0], discovered=True)
+        except FetchError as exc:
+            raise SourceError(
+                f"the page advertises {advertised[0]}, which failed: {exc.reason}",
+                exc.fault,
+                retries=exc.retries,
+                waited=exc.waited,
+            ) from None
+        return replace(found, notes=(*found.notes, f"feed found at {found.url}"))
 
     def parse(self, response: Response, source: SourceSettings) -> SourceResult:
         headers = {k.lower(): v for k, v in response.headers.items()}
@@ -150,6 +170,37 @@ def _date(raw: Any) -> dt.datetime | None:
             except (OverflowError, ValueError, OSError):
                 continue
     return None
+
+
+FEED_TYPES = frozenset(
+    {"application/rss+xml", "application/atom+xml", "application/feed+json", "application/json"}
+)
+
+
+def _looks_like_html(response: Response) -> bool:
+    if "html" in response.headers.get("content-type", "").lower():
+        return True
+    head = response.content.lstrip(b"\xef\xbb\xbf \t\r\n")[:64].lower()
+    return head.startswith((b"<!doctype html", b"<html"))
+
+
+def discover_feeds(page: bytes, url: str) -> list[str]:
+    """Feed URLs a page advertises with <link rel="alternate" type="…rss+xml|atom+xml|…">,
+    resolved against the page's URL (or its <base>), in the page's order."""
+    try:
+        document = lxml.html.document_fromstring(page)
+    except (etree.ParserError, ValueError):
+        return []
+    base = next(iter(document.xpath("//base/@href")), None) or url
+    found: list[str] = []
+    for link in document.xpath("//link[@href]"):
+        rel = (link.get("rel") or "").lower().split()
+        kind = (link.get("type") or "").lower().split(";")[0].strip()
+        if "alternate" in rel and kind in FEED_TYPES:
+            href = canonical_url(link.get("href", ""), str(base))
+            if href and href not in found:
+                found.append(href)
+    return found
 
 
 def _looks_like_json(data: bytes, content_type: str) -> bool:
