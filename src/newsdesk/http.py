@@ -190,58 +190,39 @@ class HttpClient:
             yield
 
     def _once(self, url: str, headers: dict[str, str], *, guarded: bool = False) -> Response:
-        if guarded and not self.settings.allow_private:
-            return self._guarded(url, headers)
-        started = time.monotonic()
-        logger.info("GET %s", url)
-        try:
-            with (
-                self._slot(url),
-                self._client.stream("GET", url, headers=headers) as response,
-            ):
-                if response.status_code >= 400 and response.status_code not in RETRYABLE_STATUSES:
-                    raise FetchError(
-                        f"HTTP {response.status_code} {response.reason_phrase}".strip(),
-                        "http_error",
-                    )
-                content = b"" if response.status_code == 304 else self._read_capped(response)
-        except httpx.TooManyRedirects:
-            raise FetchError(f"more than {MAX_REDIRECTS} redirects", "redirects") from None
-        except httpx.TimeoutException as exc:
-            raise FetchError(f"timed out ({type(exc).__name__})", "timeout") from None
-        except httpx.HTTPError as exc:
-            raise FetchError(f"{type(exc).__name__}: {exc}", "unreachable") from None
-        elapsed = int((time.monotonic() - started) * 1000)
-        lowered = {k.lower(): v for k, v in response.headers.items()}
-        return Response(str(response.url), response.status_code, content, lowered, elapsed)
-
-    def _guarded(self, url: str, headers: dict[str, str]) -> Response:
-        """Follow redirects one by one, checking every hop's addresses before connecting."""
+        """One GET. A guarded one follows redirects itself, checking every hop's addresses
+        before connecting to it."""
+        check = guarded and not self.settings.allow_private
         for _ in range(MAX_REDIRECTS + 1):
-            refuse_private(url)
+            if check:
+                refuse_private(url)
             started = time.monotonic()
+            logger.info("GET %s", url)
             try:
                 with (
                     self._slot(url),
                     self._client.stream(
-                        "GET", url, headers=headers, follow_redirects=False
+                        "GET", url, headers=headers, follow_redirects=not check
                     ) as response,
                 ):
-                    if response.is_redirect:
+                    if check and response.is_redirect:
                         url = str(response.url.join(response.headers["location"]))
                         continue
-                    if response.status_code >= 400 and response.status_code not in (
-                        RETRYABLE_STATUSES
-                    ):
-                        raise FetchError(f"HTTP {response.status_code}", "http_error")
-                    content = b"" if response.status_code == 304 else self._read_capped(response)
+                    status = response.status_code
+                    if status >= 400 and status not in RETRYABLE_STATUSES:
+                        raise FetchError(
+                            f"HTTP {status} {response.reason_phrase}".strip(), "http_error"
+                        )
+                    content = b"" if status == 304 else self._read_capped(response)
+            except httpx.TooManyRedirects:
+                break
             except httpx.TimeoutException as exc:
                 raise FetchError(f"timed out ({type(exc).__name__})", "timeout") from None
             except httpx.HTTPError as exc:
                 raise FetchError(f"{type(exc).__name__}: {exc}", "unreachable") from None
             elapsed = int((time.monotonic() - started) * 1000)
             lowered = {k.lower(): v for k, v in response.headers.items()}
-            return Response(str(response.url), response.status_code, content, lowered, elapsed)
+            return Response(str(response.url), status, content, lowered, elapsed)
         raise FetchError(f"more than {MAX_REDIRECTS} redirects", "redirects")
 
     def _read_capped(self, response: httpx.Response) -> bytes:
