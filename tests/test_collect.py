@@ -246,7 +246,7 @@ def _stored(store: Store) -> list[tuple[str, str, str, str]]:
 
 
 def test_parse_workers_give_the_same_items_as_parsing_inline(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
 ) -> None:
     monkeypatch.setattr(collect_module, "PARALLEL_AFTER_BYTES", 0)
     sources = _feeds(tmp_path, 6)
@@ -257,6 +257,7 @@ def test_parse_workers_give_the_same_items_as_parsing_inline(
     assert [o.status for o in report_b.outcomes] == ["ok"] * 6
     assert _stored(store_a) == _stored(store_b)
     assert len(_stored(store_b)) == 240 and all(terms for *_, terms in _stored(store_b))
+    assert "parser processes stopped" not in caplog.text  # the workers did the parsing
 
 
 def test_a_dead_parse_worker_costs_no_items(

@@ -15,7 +15,6 @@ from newsdesk.dedupe import (
     build_stories,
     cluster,
     item_terms,
-    item_tokens,
     scored_pairs,
     similarity,
     tokens,
@@ -235,7 +234,10 @@ def test_stored_terms_are_the_tokens_of_title_and_summary() -> None:
     assert set(head.split()) == tokens(title)
     assert set(rest.split()) == tokens(summary) - tokens(title)
     item = make(1, title, summary)
-    assert item_tokens(item) == item_tokens(replace(item, terms=item_terms(title, summary)))
+    computed = Corpus([item]).vector(0)
+    stored = Corpus([replace(item, terms=item_terms(title, summary))]).vector(0)
+    assert stored == computed and computed.weights
+    assert {t for t, w in computed.weights.items() if w > 0} == tokens(title) | tokens(summary)
 
 
 def test_title_candidates_are_the_pairs_whose_titles_share_a_token() -> None:

@@ -7,7 +7,7 @@ import shutil
 from pathlib import Path
 
 from newsdesk.collect import collect
-from newsdesk.config import load_settings
+from newsdesk.config import Settings, load_settings
 from newsdesk.dedupe import TERMS_VERSION
 from newsdesk.demo import demo_settings
 from newsdesk.http import HttpClient
@@ -18,7 +18,7 @@ from newsdesk.store import Store
 NOW = dt.datetime(2026, 11, 16, 9, 0, tzinfo=dt.UTC)
 
 
-def collected_demo(folder: Path) -> tuple[Store, object]:
+def collected_demo(folder: Path) -> tuple[Store, Settings]:
     settings = demo_settings(load_settings(None), folder)
     store = Store(settings.path(settings.database))
     report = RunReport(id=store.start_run("test", NOW), command="test", started=NOW)
@@ -45,10 +45,10 @@ def test_one_pass_over_the_week_equals_preparing_day_by_day(tmp_path: Path) -> N
     store.close()
     shutil.copytree(tmp_path / "a", tmp_path / "b")
     one = Store(tmp_path / "a" / "newsdesk.db")
-    days = sample_days(one, settings)  # type: ignore[arg-type]
-    together = prepare_days(settings, one, days)  # type: ignore[arg-type]
+    days = sample_days(one, settings)
+    together = prepare_days(settings, one, days)
     other = Store(tmp_path / "b" / "newsdesk.db")
-    apart = {day: prepare_day(settings, other, day) for day in days}  # type: ignore[arg-type]
+    apart = {day: prepare_day(settings, other, day) for day in days}
     assert len(days) == 7
     assert any(s.continues for stories in together.values() for s in stories)
     assert {d: shape(s) for d, s in together.items()} == {d: shape(s) for d, s in apart.items()}
@@ -56,13 +56,13 @@ def test_one_pass_over_the_week_equals_preparing_day_by_day(tmp_path: Path) -> N
 
 def test_tokens_of_another_tokeniser_version_are_recomputed(tmp_path: Path) -> None:
     store, settings = collected_demo(tmp_path)
-    days = sample_days(store, settings)  # type: ignore[arg-type]
-    expected = shape(prepare_days(settings, store, days)[days[-1]])  # type: ignore[arg-type]
+    days = sample_days(store, settings)
+    expected = shape(prepare_days(settings, store, days)[days[-1]])
     stored = dict(store.db.execute("SELECT id, terms FROM items").fetchall())
     assert all(stored.values())
     store.db.execute("UPDATE items SET terms = 'stale\tstale'")
     store.db.execute("UPDATE meta SET value = 'old' WHERE key = 'terms_version'")
-    assert shape(prepare_days(settings, store, days)[days[-1]]) == expected  # type: ignore[arg-type]
+    assert shape(prepare_days(settings, store, days)[days[-1]]) == expected
     again = dict(store.db.execute("SELECT id, terms FROM items").fetchall())
     recomputed = {k for k, v in again.items() if v}  # items of the prepared days
     assert len(recomputed) >= len(stored) - 3

@@ -151,26 +151,18 @@ def _outcome(
     if isinstance(result, BrokenProcessPool):  # only if parsing here failed alike
         return SourceOutcome(source.name, "error", "the parser processes failed", fault="crash")
     if isinstance(result, Response):  # 304: nothing changed since the last run
-        return SourceOutcome(
-            source.name,
-            "not_modified",
-            _retry_note(result),
-            retries=result.retries,
-            waited_ms=int(result.waited * 1000),
-        )
-    outcome = _store(result, source, store)
+        outcome, fetched = SourceOutcome(source.name, "not_modified"), result
+    else:
+        outcome = _store(result, source, store)
     if fetched is not None:
         outcome.retries, outcome.waited_ms = fetched.retries, int(fetched.waited * 1000)
-        if note := _retry_note(fetched):
-            outcome.reason = "; ".join(filter(None, [note, outcome.reason]))
+        outcome.fault = fetched.fault
+        outcome.reason = "; ".join(filter(None, [*fetched.notes, outcome.reason]))
         etag, modified = fetched.headers.get("etag"), fetched.headers.get("last-modified")
-        if fetched.url.startswith(("http://", "https://")) and (etag or modified):
+        web = fetched.url.startswith(("http://", "https://"))
+        if web and not fetched.not_modified and (etag or modified):
             store.set_validators(source.name, etag, modified)
     return outcome
-
-
-def _retry_note(response: Response) -> str:
-    return "; ".join(response.notes)
 
 
 def _result(

@@ -209,14 +209,6 @@ def item_terms(title: str, summary: str) -> str:
     return " ".join(sorted(head)) + "\t" + " ".join(sorted(rest))
 
 
-def item_tokens(item: Item) -> dict[str, float]:
-    """Token → weight for one item: title tokens count more than summary tokens."""
-    head, rest = _split_terms(item)
-    weights = dict.fromkeys(rest, SUMMARY_WEIGHT)
-    weights.update(dict.fromkeys(head, TITLE_WEIGHT))
-    return weights
-
-
 def _split_terms(item: Item) -> tuple[list[str], list[str]]:
     head, _, rest = (item.terms or item_terms(item.title, item.summary)).partition("\t")
     return head.split(), rest.split()
@@ -291,13 +283,14 @@ class Vocabulary:
 
 
 class Corpus:
-    """Token statistics of a batch of items, as sparse item × token matrices.
+    """Token statistics of a batch of items, kept as the entries of a sparse
+    item × token matrix (`indices`, `indptr`, and `in_title` for each entry).
 
-    `binary` has a 1 for every token an item carries and `heading` for its title tokens,
-    so an item's weight for token t is idf(t) × (SUMMARY_WEIGHT + (TITLE_WEIGHT −
-    SUMMARY_WEIGHT) × heading). Because the two weights are fixed, the weight two items
-    share through t, idf(t) × min(their weights), is a sum of two products, and the
-    shared weight of every pair is two sparse matrix products.
+    An item's weight for token t is idf(t) × SUMMARY_WEIGHT, or idf(t) × TITLE_WEIGHT when
+    t is in its title. Because the two weights are fixed, the weight two items share
+    through t, idf(t) × min(their weights), is SUMMARY_WEIGHT × idf(t) plus, when both
+    titles carry t, (TITLE_WEIGHT − SUMMARY_WEIGHT) × idf(t): the shared weight of every
+    pair is two sparse matrix products (`_shared`, `_pair_shared`).
     """
 
     def __init__(self, items: Sequence[Item], vocabulary: Vocabulary | None = None) -> None:
@@ -360,8 +353,7 @@ class Corpus:
         keep = data != 0
         indptr = np.zeros_like(self.indptr)
         np.cumsum(np.bincount(self.row_of[keep], minlength=self.n), out=indptr[1:])
-        matrix = sparse.csr_matrix((data[keep], self.indices[keep], indptr), shape=self.shape)
-        return matrix
+        return sparse.csr_matrix((data[keep], self.indices[keep], indptr), shape=self.shape)
 
     def vector(self, index: int) -> Vector:
         """Item `index` as a token → weight mapping, for exact pairwise similarity."""
@@ -438,7 +430,8 @@ def scored_pairs(
     The weight shared through discriminating tokens comes from sparse matrix products;
     what common tokens could add is at most the smaller of the two items' common weight,
     so only pairs whose bound reaches the threshold are finished exactly. With `split`,
-    only pairs of one item before `split` and one from `split` on count.
+    only pairs of one item before `split` and one from `split` on count. With
+    `title_candidates`, candidates must share a discriminating token in their titles.
     """
     if corpus.n < 2 or (split and split >= corpus.n):
         return []
@@ -456,11 +449,7 @@ def scored_pairs(
         upper = left < right
         left, right, value = left[upper], right[upper], value[upper]
     if title_candidates:  # the candidates' shared weight through all their rare tokens
-        every = corpus.matrix(rare_idf)
-        title = corpus.matrix(rare_idf, title_only=True)
-        value = SUMMARY_WEIGHT * _row_dots(every, every.sign(), left, right) + (
-            TITLE_WEIGHT - SUMMARY_WEIGHT
-        ) * _row_dots(title, title.sign(), left, right)
+        value = _pair_shared(corpus, rare_idf, left, right)
     if window:
         near = np.abs(stamps[left] - stamps[right]) <= window
         left, right, value = left[near], right[near], value[near]
@@ -494,11 +483,7 @@ def _common_shared(
     """Weight each pair shares through the frequent columns."""
     columns = np.flatnonzero(frequent)
     if len(columns) > DENSE_COLUMNS:
-        every = corpus.matrix(np.where(frequent, corpus.idf, 0.0))
-        title = corpus.matrix(np.where(frequent, corpus.idf, 0.0), title_only=True)
-        return SUMMARY_WEIGHT * _row_dots(every, every.sign(), left, right) + (
-            TITLE_WEIGHT - SUMMARY_WEIGHT
-        ) * _row_dots(title, title.sign(), left, right)
+        return _pair_shared(corpus, np.where(frequent, corpus.idf, 0.0), left, right)
     # Few enough columns for a dense block: min() of the two items' weights, in chunks.
     position = np.zeros(corpus.shape[1], dtype=np.int64)
     position[columns] = np.arange(len(columns))
@@ -535,23 +520,25 @@ def _shared(
 ) -> sparse.coo_matrix:
     """Weight shared through the weighted columns, for every pair that shares one
     (with `titles`, through title tokens only, for every pair whose titles share one)."""
+    # Rows are the later items, columns the earlier ones (all items both ways without split).
+    later, earlier = (slice(split, None), slice(None, split)) if split else (slice(None),) * 2
     title = corpus.matrix(column_idf, title_only=True)
-    ones_title = title.sign()
-    if titles:
-        return sparse.coo_matrix(
-            title[split:] @ ones_title[:split].T if split else title @ ones_title.T
-        )
-    every = corpus.matrix(column_idf)
-    ones_every = every.sign()
-    if split:
-        product = SUMMARY_WEIGHT * (every[split:] @ ones_every[:split].T) + (
-            TITLE_WEIGHT - SUMMARY_WEIGHT
-        ) * (title[split:] @ ones_title[:split].T)
-    else:
-        product = SUMMARY_WEIGHT * (every @ ones_every.T) + (TITLE_WEIGHT - SUMMARY_WEIGHT) * (
-            title @ ones_title.T
-        )
+    product = (TITLE_WEIGHT - SUMMARY_WEIGHT) * (title[later] @ title.sign()[earlier].T)
+    if not titles:
+        every = corpus.matrix(column_idf)
+        product = product + SUMMARY_WEIGHT * (every[later] @ every.sign()[earlier].T)
     return sparse.coo_matrix(product)
+
+
+def _pair_shared(
+    corpus: Corpus, column_idf: np.ndarray, left: np.ndarray, right: np.ndarray
+) -> np.ndarray:
+    """For each pair k, the weight items left[k] and right[k] share through the columns."""
+    every = corpus.matrix(column_idf)
+    title = corpus.matrix(column_idf, title_only=True)
+    return SUMMARY_WEIGHT * _row_dots(every, every.sign(), left, right) + (
+        TITLE_WEIGHT - SUMMARY_WEIGHT
+    ) * _row_dots(title, title.sign(), left, right)
 
 
 def _row_dots(

@@ -21,7 +21,7 @@ import time
 from collections import defaultdict
 from collections.abc import Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Literal
 from urllib.parse import urlsplit
 
@@ -41,12 +41,14 @@ Fault = Literal[
 class FetchError(Exception):
     """A fetch that failed; `reason` is short and readable, for the run report."""
 
-    def __init__(self, reason: str, fault: Fault = "unreachable", *, retries: int = 0) -> None:
+    def __init__(
+        self, reason: str, fault: Fault = "unreachable", *, retries: int = 0, waited: float = 0.0
+    ) -> None:
         super().__init__(reason)
         self.reason = reason
         self.fault = fault
         self.retries = retries
-        self.waited = 0.0
+        self.waited = waited
 
 
 @dataclass(frozen=True, slots=True)
@@ -59,6 +61,7 @@ class Response:
     retries: int = 0
     waited: float = 0.0  # seconds spent in backoff before the answer
     notes: tuple[str, ...] = ()
+    fault: Fault = ""  # the passing fault that was retried, if any
 
     @property
     def not_modified(self) -> bool:
@@ -128,6 +131,7 @@ class HttpClient:
         headers = validators.headers() if validators else {}
         waited = 0.0
         notes: list[str] = []
+        retried: Fault = ""
         for attempt in range(self.settings.retries + 1):
             try:
                 response = self._once(url, headers, guarded=discovered)
@@ -137,24 +141,18 @@ class HttpClient:
                     exc.retries, exc.waited = attempt, waited
                     raise
                 notes.append(f"{exc.reason}; retried after {delay:.1f} s")
+                retried = exc.fault
             else:
                 if response.status not in RETRYABLE_STATUSES:
-                    return Response(
-                        response.url,
-                        response.status,
-                        response.content,
-                        response.headers,
-                        response.elapsed_ms,
-                        attempt,
-                        waited,
-                        tuple(notes),
+                    return replace(
+                        response, retries=attempt, waited=waited, notes=tuple(notes), fault=retried
                     )
                 delay, reason = self._retry_delay(response, attempt)
-                fault: Fault = "rate_limited" if response.status in {429, 503} else "http_error"
+                retried = (
+                    "rate_limited" if response.status in RETRY_AFTER_STATUSES else "http_error"
+                )
                 if delay is None or attempt == self.settings.retries:
-                    error = FetchError(reason, fault, retries=attempt)
-                    error.waited = waited
-                    raise error
+                    raise FetchError(reason, retried, retries=attempt, waited=waited)
                 notes.append(f"{reason}; retried after {delay:.1f} s")
             logger.info("retrying %s in %.1f s", url, delay)
             time.sleep(delay)

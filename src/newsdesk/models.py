@@ -38,7 +38,9 @@ class SourceOutcome:
     bytes: int = 0
     elapsed_ms: int = 0
     skipped_entries: int = 0
-    fault: str = ""  # for errors: timeout, rate_limited, http_error, unreachable, parse_error …
+    # For errors the failure (timeout, rate_limited, http_error, unreachable, parse_error …);
+    # otherwise the passing fault that was retried, if any.
+    fault: str = ""
     retries: int = 0
     waited_ms: int = 0  # time spent backing off before retrying
 

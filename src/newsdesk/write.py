@@ -178,10 +178,6 @@ FAULTS = {
 def fault_text(outcome: SourceOutcome, lang: str) -> str:
     """A short, translated account of a source's trouble: the fault, the retries, the wait."""
     zh, en = FAULTS.get(outcome.fault, ("读取失败", "could not be read"))
-    if outcome.status != "error":
-        zh, en = "遇到临时故障", "hit a passing fault"
-        if "Retry-After" in outcome.reason or "429" in outcome.reason:
-            zh, en = FAULTS["rate_limited"]
     seconds = round(outcome.waited_ms / 1000)
     if lang == "zh":
         parts = [zh]

@@ -26,6 +26,11 @@ class SourceError(Exception):
         self.retries = retries
         self.waited = waited
 
+    @classmethod
+    def from_fetch(cls, error: FetchError, reason: str | None = None) -> SourceError:
+        """The source's failure for a failed fetch, keeping its fault, retries and wait."""
+        return cls(reason or error.reason, error.fault, retries=error.retries, waited=error.waited)
+
 
 @dataclass(frozen=True, slots=True)
 class Entry:
@@ -87,9 +92,7 @@ def read_location(
         try:
             return client.get(location, validators=validators)
         except FetchError as exc:
-            raise SourceError(
-                exc.reason, exc.fault, retries=exc.retries, waited=exc.waited
-            ) from None
+            raise SourceError.from_fetch(exc) from None
     path = (
         Path(unquote(urlsplit(location).path)) if scheme == "file" else Path(location).expanduser()
     )

@@ -50,12 +50,8 @@ class FeedSource:
         try:
             found = client.get(advertised[0], discovered=True)
         except FetchError as exc:
-            raise SourceError(
-                f"the page advertises {advertised[0]}, which failed: {exc.reason}",
-                exc.fault,
-                retries=exc.retries,
-                waited=exc.waited,
-            ) from None
+            reason = f"the page advertises {advertised[0]}, which failed: {exc.reason}"
+            raise SourceError.from_fetch(exc, reason) from None
         return replace(found, notes=(*found.notes, f"feed found at {found.url}"))
 
     def parse(self, response: Response, source: SourceSettings) -> SourceResult:
