@@ -7,8 +7,10 @@ import datetime as dt
 import json
 import logging
 import sys
+from collections import Counter
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from importlib import resources
 from pathlib import Path
 from typing import Any
 
@@ -16,13 +18,24 @@ import click
 from rich.console import Console
 from rich.logging import RichHandler
 from rich.markup import escape
+from rich.progress import (
+    BarColumn,
+    MofNCompleteColumn,
+    Progress,
+    SpinnerColumn,
+    TaskID,
+    TextColumn,
+    TimeElapsedColumn,
+)
 from rich.table import Table
 
 from newsdesk import __version__, publish
-from newsdesk.config import Settings, load_settings
+from newsdesk.config import CONFIG_NAME, Settings, find_config, load_settings
 from newsdesk.demo import demo_settings, fresh_store_path
-from newsdesk.errors import NewsdeskError, NothingToDo
+from newsdesk.errors import ConfigError, NewsdeskError, NothingToDo
+from newsdesk.health import Health, all_health
 from newsdesk.models import RunReport, SourceOutcome
+from newsdesk.opml import append_sources, new_sources, read_opml, write_opml
 from newsdesk.pipeline import (
     DailyRequest,
     finish_run,
@@ -41,8 +54,9 @@ LANGS = click.Choice(["zh", "en"])
 
 
 class Context:
-    def __init__(self, config: Path | None) -> None:
+    def __init__(self, config: Path | None, verbose: int = 0) -> None:
         self.config = config
+        self.verbose = verbose
 
     def settings(self) -> Settings:
         return load_settings(self.config)
@@ -59,7 +73,7 @@ def main(ctx: click.Context, config: Path | None, verbose: int) -> None:
     logging.basicConfig(
         level=level, format="%(message)s", handlers=[RichHandler(console=err, show_path=False)]
     )
-    ctx.obj = Context(config)
+    ctx.obj = Context(config, verbose)
 
 
 def _guard(func: Callable[..., None]) -> Callable[..., None]:
@@ -93,24 +107,74 @@ def _run(settings: Settings, command: str) -> Iterator[tuple[Store, RunReport]]:
             finish_run(store, report, now=_now(), ok=ok)
 
 
-def _show_outcome(outcome: SourceOutcome) -> None:
-    colour = {"ok": "green", "empty": "yellow", "not_modified": "cyan", "error": "red"}.get(
-        outcome.status, "white"
-    )
+STATUS_COLOURS = {
+    "ok": "green",
+    "empty": "yellow",
+    "not_modified": "cyan",
+    "error": "red",
+    "skipped": "magenta",
+}
+
+
+def _outcome_line(outcome: SourceOutcome) -> str:
+    colour = STATUS_COLOURS.get(outcome.status, "white")
     detail = f" — {escape(outcome.reason)}" if outcome.reason else ""
-    err.print(
+    return (
         f"[{colour}]{outcome.status:>5}[/] {escape(outcome.source)}: {outcome.items} items, "
-        f"{outcome.new_items} new{detail}",
-        highlight=False,
-        soft_wrap=True,
+        f"{outcome.new_items} new{detail}"
     )
 
 
-def _collect(settings: Settings, store: Store, report: RunReport) -> list[SourceOutcome]:
-    outcomes = run_collect(settings, store, report, now=_now(), progress=_show_outcome)
-    failed = [o for o in outcomes if o.status == "error"]
+class CollectDisplay:
+    """Collect's progress on stderr: a live bar on a terminal; elsewhere (cron, CI, a
+    pipe) quiet lines, one per source that had trouble (every source with -v)."""
+
+    def __init__(self, total: int, verbose: int) -> None:
+        self.total, self.verbose = total, verbose
+        self.bar: Progress | None = None
+        self.task: TaskID | None = None
+
+    def __enter__(self) -> CollectDisplay:
+        if err.is_terminal and self.total:
+            self.bar = Progress(
+                SpinnerColumn(),
+                TextColumn("[progress.description]{task.description}"),
+                BarColumn(),
+                MofNCompleteColumn(),
+                TimeElapsedColumn(),
+                console=err,
+                transient=True,
+            )
+            self.bar.start()
+            self.task = self.bar.add_task("collecting", total=self.total)
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        if self.bar is not None:
+            self.bar.stop()
+
+    def __call__(self, outcome: SourceOutcome) -> None:
+        trouble = outcome.status in {"error", "skipped"} or outcome.retries > 0
+        if self.bar is not None and self.task is not None:
+            self.bar.update(self.task, advance=1, description=escape(outcome.source))
+        if trouble or self.verbose:
+            err.print(_outcome_line(outcome), highlight=False, soft_wrap=True)
+
+
+def _collect(
+    settings: Settings, store: Store, report: RunReport, *, verbose: int, retry_dead: bool = False
+) -> list[SourceOutcome]:
+    total = sum(1 for s in settings.sources if s.enabled)
+    with CollectDisplay(total, verbose) as display:
+        outcomes = run_collect(
+            settings, store, report, now=_now(), progress=display, retry_dead=retry_dead
+        )
+    read = [o for o in outcomes if o.status not in {"error", "skipped"}]
+    new = sum(o.new_items for o in outcomes)
+    kilobytes = sum(o.bytes for o in outcomes) / 1000
     err.print(
-        f"collected from {len(outcomes) - len(failed)}/{len(outcomes)} sources", highlight=False
+        f"collected from {len(read)}/{len(outcomes)} sources: {new} new items, {kilobytes:,.0f} kB",
+        highlight=False,
     )
     return outcomes
 
@@ -130,7 +194,7 @@ def demo(obj: Context, out: Path, fmt: str | None, lang: tuple[str, ...]) -> Non
     fresh_store_path(out)
     settings = demo_settings(obj.settings(), out, fmt=fmt)
     with _run(settings, "demo") as (store, report):
-        outcomes = _collect(settings, store, report)
+        outcomes = _collect(settings, store, report, verbose=obj.verbose)
         prepared = prepare_days(settings, store, sample_days(store, settings))
         for day, stories in prepared.items():
             for language in lang or ("zh", "en"):
@@ -154,7 +218,7 @@ def collect_command(obj: Context) -> None:
     """Fetch every enabled source and store new items."""
     settings = obj.settings()
     with _run(settings, "collect") as (store, report):
-        _collect(settings, store, report)
+        _collect(settings, store, report, verbose=obj.verbose)
 
 
 @main.command()
@@ -193,7 +257,7 @@ def daily(
         if no_collect:
             outcomes = store.last_collect_outcomes(_now())
         else:
-            outcomes = _collect(settings, store, report)
+            outcomes = _collect(settings, store, report, verbose=obj.verbose)
         click.echo(
             write_day(settings, store, request, report=report, outcomes=outcomes, now=_now())
         )
@@ -220,6 +284,141 @@ def sources_list(obj: Context) -> None:
             escape(source.url),
         )
     err.print(table)
+
+
+@sources.command("check")
+@click.option("--no-fetch", is_flag=True, help="Show the stored history only; fetch nothing.")
+@click.option("--json", "as_json", is_flag=True, help="Print the health as JSON on stdout.")
+@click.pass_obj
+@_guard
+def sources_check(obj: Context, no_fetch: bool, as_json: bool) -> None:
+    """Read every enabled source now (paused ones too) and show each one's health."""
+    settings = obj.settings()
+    if not no_fetch:
+        with _run(settings, "check") as (store, report):
+            _collect(settings, store, report, verbose=obj.verbose, retry_dead=True)
+    with Store(settings.path(settings.database)) as store:
+        healths = all_health(settings, store, _now())
+    if as_json:
+        click.echo(json.dumps([_health_json(h) for h in healths], ensure_ascii=False, indent=2))
+        return
+    table = Table(
+        "source", "kind", "health", "last", "items", "new (20 runs)", "ms", "fails", "last ok",
+        "newest item", "problem",
+    )  # fmt: skip
+    colours = {"ok": "green", "new": "cyan", "failing": "yellow", "dead": "red", "stale": "yellow"}
+    for h in healths:
+        table.add_row(
+            escape(h.source),
+            h.kind,
+            f"[{colours.get(h.state, 'white')}]{h.state}[/]",
+            h.last.status if h.last else "",
+            str(h.last.items) if h.last else "",
+            str(h.new_items),
+            str(h.mean_ms),
+            str(h.failures_in_a_row or ""),
+            _when(h.last_success),
+            _when(h.newest_item),
+            escape(h.problem),
+        )
+    err.print(table)
+    counts = Counter(h.state for h in healths)
+    err.print(
+        f"{len(healths)} sources: " + ", ".join(f"{n} {state}" for state, n in counts.items()),
+        highlight=False,
+    )
+
+
+def _when(moment: dt.datetime | None) -> str:
+    return moment.astimezone(dt.UTC).strftime("%Y-%m-%d %H:%M") if moment else ""
+
+
+def _health_json(health: Health) -> dict[str, Any]:
+    data = dataclasses.asdict(health)
+    data["problem"] = health.problem
+    for key in ("last_attempt", "last_success", "newest_item"):
+        data[key] = data[key].isoformat() if data[key] else None
+    return data
+
+
+@sources.command("import-opml")
+@click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--dry-run", is_flag=True, help="Say what would be added; change nothing.")
+@click.pass_obj
+@_guard
+def import_opml(obj: Context, file: Path, dry_run: bool) -> None:
+    """Add the feeds of an OPML file (a feed reader's export) to newsdesk.toml."""
+    config = find_config(obj.config) or Path.cwd() / CONFIG_NAME
+    settings = obj.settings()
+    feeds = read_opml(file.read_bytes(), str(file))
+    tables, already = new_sources(feeds, settings.sources)
+    if not dry_run and tables:
+        before = config.read_text(encoding="utf-8") if config.exists() else None
+        append_sources(config, tables, file.name)
+        try:
+            load_settings(config)
+        except ConfigError as exc:
+            if before is None:
+                config.unlink()
+            else:
+                config.write_text(before, encoding="utf-8")
+            raise ConfigError(
+                f"the imported sources did not fit in {config}, left unchanged: {exc}"
+            ) from None
+    verb = "would be added to" if dry_run else "added to"
+    err.print(
+        f"{len(feeds)} feeds in {escape(file.name)}: {len(tables)} {verb} {escape(str(config))}, "
+        f"{already} already configured",
+        highlight=False,
+    )
+    for table in tables:
+        err.print(f"  {escape(str(table['name']))}  {escape(str(table['url']))}", highlight=False)
+    if not dry_run:
+        click.echo(config)
+
+
+@sources.command("export-opml")
+@click.option(
+    "--out", type=click.Path(dir_okay=False, path_type=Path), help="File (default: stdout)."
+)
+@click.pass_obj
+@_guard
+def export_opml(obj: Context, out: Path | None) -> None:
+    """Write the configured feeds as OPML 2.0, for a feed reader."""
+    settings = obj.settings()
+    feeds = [s for s in settings.sources if s.kind == "feed"]
+    document = write_opml(feeds)
+    if out is None:
+        click.echo(document.decode("utf-8"), nl=False)
+    else:
+        out.write_bytes(document)
+        click.echo(out)
+    others = len(settings.sources) - len(feeds)
+    note = f" ({others} sources of other kinds have no OPML form)" if others else ""
+    err.print(f"{len(feeds)} feeds exported{note}", highlight=False)
+
+
+@main.command()
+@click.argument("directory", type=click.Path(file_okay=False, path_type=Path), default=Path("."))
+@click.option("--force", is_flag=True, help="Overwrite an existing newsdesk.toml.")
+@_guard
+def init(directory: Path, force: bool) -> None:
+    """Write a commented newsdesk.toml with a curated list of AI-news sources."""
+    target = directory / CONFIG_NAME
+    if target.exists() and not force:
+        raise ConfigError(f"{target} already exists; edit it, or pass --force to replace it")
+    directory.mkdir(parents=True, exist_ok=True)
+    text = resources.files("newsdesk").joinpath("data/init.toml").read_text(encoding="utf-8")
+    target.write_text(text, encoding="utf-8")
+    settings = load_settings(target)
+    err.print(
+        f"wrote {escape(str(target))} with {len(settings.sources)} sources. Next:\n"
+        f"  cd {escape(str(directory))}\n"
+        "  newsdesk sources check    # read each source once, flag any that fail\n"
+        "  newsdesk daily            # collect and write today's digest",
+        highlight=False,
+    )
+    click.echo(target)
 
 
 @main.command()

@@ -28,6 +28,7 @@ from urllib.parse import urlsplit
 
 from newsdesk.config import Settings, SourceSettings
 from newsdesk.dedupe import TERMS_VERSION, item_terms
+from newsdesk.health import HISTORY, assess, skip_dead
 from newsdesk.http import HttpClient, Response, Validators
 from newsdesk.models import Item, OutcomeStatus, RunReport, SourceOutcome
 from newsdesk.normalize import clean_text, content_hash, detect_language
@@ -40,6 +41,9 @@ MAX_TITLE = 300
 MAX_SUMMARY = 2000
 # Bytes fetched in one run after which parsing moves to worker processes.
 PARALLEL_AFTER_BYTES = 4_000_000
+# How far back the links a source already gave are remembered (kinds that fetch each
+# entry, like `page`, skip those).
+SEEN_DAYS = dt.timedelta(days=30)
 Progress = Callable[[SourceOutcome], None]
 
 
@@ -61,18 +65,35 @@ def collect(
     report: RunReport,
     now: dt.datetime,
     progress: Progress | None = None,
+    retry_dead: bool = False,
 ) -> list[SourceOutcome]:
     """Read all enabled sources concurrently; each source's items are stored as it finishes.
 
     At most `fetch.per_host` sources of one host are fetched at once, so a slow or
     rate-limiting site holds back only its own sources, never the fetch threads of others.
+    A dead source (health.py) is skipped and reported, unless `retry_dead` or its periodic
+    retry is due.
     """
-    sources = [s for s in settings.sources if s.enabled]
+    enabled = [s for s in settings.sources if s.enabled]
     store.sync_sources((s.name, s.url, s.kind, s.weight) for s in settings.sources)
     store.check_terms(TERMS_VERSION)
-    known = store.validators()
-    queues = _by_host(sources)
     outcomes: list[SourceOutcome] = []
+    newest = store.newest_items()
+    sources = []
+    for source in enabled:
+        history = store.source_history(source.name, HISTORY)
+        health = assess(settings, source, history, newest.get(source.name), now)
+        paused = None if retry_dead else skip_dead(health, settings, now)
+        if paused is None:
+            sources.append(source)
+            continue
+        outcomes.append(paused)
+        report.warn(f"source {source.name} is paused: {paused.reason}")
+        if progress:
+            progress(paused)
+    known = store.validators()
+    seen = store.seen_links(now - SEEN_DAYS)
+    queues = _by_host(sources)
     workers = min(settings.fetch.concurrency, max(1, len(sources)))
     with (
         ThreadPoolExecutor(max_workers=workers) as fetchers,
@@ -86,7 +107,8 @@ def collect(
             while queue and busy < settings.fetch.per_host:
                 source = queue.pop(0)
                 cached = Validators(*known[source.name]) if source.name in known else None
-                future = fetchers.submit(_fetch, source, client, settings, cached)
+                links = seen.get(source.name, frozenset())
+                future = fetchers.submit(_fetch, source, client, settings, cached, links)
                 pending[future] = (source, time.monotonic(), None)
                 busy += 1
 
@@ -113,7 +135,7 @@ def collect(
                 outcomes.append(outcome)
                 if progress:
                     progress(outcome)
-    order = {s.name: i for i, s in enumerate(sources)}
+    order = {s.name: i for i, s in enumerate(enabled)}
     outcomes.sort(key=lambda o: order[o.source])
     report.outcomes.extend(outcomes)
     store.record_outcomes(report.id, outcomes)
@@ -132,10 +154,14 @@ def _by_host(sources: list[SourceSettings]) -> dict[str, list[SourceSettings]]:
 
 
 def _fetch(
-    source: SourceSettings, client: HttpClient, settings: Settings, validators: Validators | None
+    source: SourceSettings,
+    client: HttpClient,
+    settings: Settings,
+    validators: Validators | None,
+    seen: frozenset[str],
 ) -> Response:
     return registry[source.kind].fetch(
-        source, client=client, settings=settings, validators=validators
+        source, client=client, settings=settings, validators=validators, seen=seen
     )
 
 
@@ -222,7 +248,7 @@ class Parsers:
     def submit(
         self, kind: SourceKind, response: Response, source: SourceSettings, now: dt.datetime
     ) -> Future[Parsed]:
-        self.fetched += len(response.content)
+        self.fetched += response.size
         if self.pool is None and self.workers and self.fetched > PARALLEL_AFTER_BYTES:
             methods = multiprocessing.get_all_start_methods()
             context = multiprocessing.get_context(

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 import tomllib
 from importlib import resources
 from pathlib import Path
@@ -36,13 +37,16 @@ class SiteSettings(_Section):
 class FetchSettings(_Section):
     timeout: float = Field(20.0, gt=0, le=600)
     max_bytes: int = Field(10_000_000, ge=1024)
-    concurrency: int = Field(8, ge=1, le=256)
+    concurrency: int = Field(32, ge=1, le=256)
     per_host: int = Field(2, ge=1, le=64)
     retries: int = Field(1, ge=0, le=10)
     backoff: float = Field(1.0, ge=0, le=60)
     max_wait: float = Field(30.0, ge=0, le=3600)
     allow_private: bool = False
     parse_workers: int | None = Field(None, ge=0, le=64)
+    dead_after: int = Field(5, ge=1, le=1000)
+    dead_retry_hours: float = Field(24.0, ge=0, le=24 * 365)
+    stale_days: float = Field(14.0, gt=0, le=3650)
     user_agent: str = "newsdesk/0.1 (+https://github.com/newsdesk/newsdesk)"
 
 
@@ -69,12 +73,27 @@ class RankSettings(_Section):
 
 
 class SourceSettings(_Section):
+    """One source. The keys after `lang` belong to some kinds only (docs/sources.md)."""
+
     name: str = Field(min_length=1)
     url: str = Field(min_length=1)
     kind: str = "feed"
     weight: float = Field(1.0, ge=0, le=10)
     enabled: bool = True
     lang: Language | None = None
+    # hackernews: keep stories with at least `min_points` whose title names one of `terms`.
+    terms: list[str] = Field(default_factory=list)
+    min_points: int = Field(100, ge=0)
+    # search: one request per query to a Brave Search or SearXNG endpoint.
+    provider: Literal["brave", "searxng"] = "brave"
+    queries: list[str] = Field(default_factory=list)
+    api_key_env: str | None = Field(None, pattern=r"^[A-Za-z_][A-Za-z0-9_]*$")
+    # page: article links on the page matching `link_pattern` (a regular expression).
+    link_pattern: str | None = None
+    # hackernews, search, page: at most this many entries per request (page: articles).
+    max_items: int = Field(20, ge=1, le=200)
+    # hackernews, search: only what was published within this many hours.
+    max_age_hours: float = Field(48.0, gt=0, le=24 * 31)
 
     @field_validator("kind")
     @classmethod
@@ -86,6 +105,28 @@ class SourceSettings(_Section):
                 f"unknown source kind {value!r}; use one of {', '.join(sorted(registry))}"
             )
         return value
+
+    @field_validator("link_pattern")
+    @classmethod
+    def _valid_pattern(cls, value: str | None) -> str | None:
+        if value is not None:
+            try:
+                re.compile(value)
+            except re.error as exc:
+                raise ValueError(f"not a valid regular expression: {exc}") from None
+        return value
+
+    @model_validator(mode="after")
+    def _kind_keys(self) -> SourceSettings:
+        if self.kind == "search":
+            if not self.queries:
+                raise ValueError('a search source needs `queries`, e.g. queries = ["AI model"]')
+            if self.provider == "brave" and not self.api_key_env:
+                raise ValueError(
+                    "a Brave search source needs `api_key_env`: the name of the environment "
+                    'variable holding the key, e.g. api_key_env = "BRAVE_API_KEY"'
+                )
+        return self
 
 
 class Settings(_Section):

@@ -62,6 +62,13 @@ class Response:
     waited: float = 0.0  # seconds spent in backoff before the answer
     notes: tuple[str, ...] = ()
     fault: Fault = ""  # the passing fault that was retried, if any
+    # Responses read on this one's behalf: one per search query, the articles of a page.
+    parts: tuple[Response, ...] = ()
+
+    @property
+    def size(self) -> int:
+        """Bytes received for this response and its parts."""
+        return len(self.content) + sum(part.size for part in self.parts)
 
     @property
     def not_modified(self) -> bool:
@@ -120,15 +127,20 @@ class HttpClient:
         self.close()
 
     def get(
-        self, url: str, *, validators: Validators | None = None, discovered: bool = False
+        self,
+        url: str,
+        *,
+        validators: Validators | None = None,
+        discovered: bool = False,
+        headers: dict[str, str] | None = None,
     ) -> Response:
         """GET a URL, retrying passing faults; raise FetchError with a readable reason.
 
         A `discovered` URL (found inside fetched content rather than named in the
         configuration) and every redirect from it must resolve to public addresses,
-        unless `fetch.allow_private` is set.
+        unless `fetch.allow_private` is set. `headers` are sent as given and never logged.
         """
-        headers = validators.headers() if validators else {}
+        headers = {**(headers or {}), **(validators.headers() if validators else {})}
         waited = 0.0
         notes: list[str] = []
         retried: Fault = ""

@@ -96,7 +96,27 @@ def _003_outcome_faults() -> str:
     """
 
 
-MIGRATIONS: list[Callable[[], str]] = [_001_initial, _002_item_terms, _003_outcome_faults]
+def _004_health_and_articles() -> str:
+    # Source health reads each source's outcomes newest first; `articles` caches the
+    # full text fetched for thin stories (an empty text with a reason is a failure).
+    return """
+    CREATE INDEX run_sources_source ON run_sources (source, run_id);
+    CREATE INDEX items_source ON items (source, published);
+    CREATE TABLE articles (
+        url TEXT PRIMARY KEY,
+        text TEXT NOT NULL,
+        reason TEXT NOT NULL DEFAULT '',
+        fetched TEXT NOT NULL
+    );
+    """
+
+
+MIGRATIONS: list[Callable[[], str]] = [
+    _001_initial,
+    _002_item_terms,
+    _003_outcome_faults,
+    _004_health_and_articles,
+]
 
 
 def migrate(db: sqlite3.Connection) -> int:

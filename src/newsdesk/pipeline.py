@@ -57,11 +57,20 @@ def run_collect(
     *,
     now: dt.datetime,
     progress: Progress | None = None,
+    retry_dead: bool = False,
 ) -> list[SourceOutcome]:
     if not any(s.enabled for s in settings.sources):
         raise ConfigError("no enabled [[sources]] in the configuration; add at least one feed")
     with HttpClient(settings.fetch) as client:
-        return collect(settings, store, client=client, report=report, now=now, progress=progress)
+        return collect(
+            settings,
+            store,
+            client=client,
+            report=report,
+            now=now,
+            progress=progress,
+            retry_dead=retry_dead,
+        )
 
 
 def prepare_day(settings: Settings, store: Store, day: dt.date) -> list[Story]:
@@ -178,7 +187,7 @@ def write_day(
         request.style,
         shortlist,
         analysis,
-        [o for o in outcomes if o.status == "error"],
+        [o for o in outcomes if o.status == "error" or o.fault == "dead"],
         now,
         retried_sources=[o for o in outcomes if o.status != "error" and o.retries],
     )

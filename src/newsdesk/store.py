@@ -267,6 +267,56 @@ class Store:
             return []
         return self.run_outcomes(int(row[0]))
 
+    def source_history(self, name: str, limit: int = 20) -> list[tuple[str, SourceOutcome]]:
+        """A source's latest outcomes, newest first, each with its run's start time."""
+        rows = self.db.execute(
+            "SELECT r.started, rs.source, rs.status, rs.reason, rs.items, rs.new_items, "
+            "rs.bytes, rs.elapsed_ms, rs.skipped_entries, rs.fault, rs.retries, rs.waited_ms "
+            "FROM run_sources rs JOIN runs r ON r.id = rs.run_id WHERE rs.source = ? "
+            "ORDER BY rs.run_id DESC, rs.rowid DESC LIMIT ?",
+            (name, limit),
+        )
+        return [(row[0], SourceOutcome(*row[1:])) for row in rows]
+
+    def newest_items(self) -> dict[str, dt.datetime]:
+        """Per source, the publication time of its newest stored item."""
+        rows = self.db.execute("SELECT source, max(published) FROM items GROUP BY source")
+        return {name: from_db_time(value) for name, value in rows if value}
+
+    def seen_links(self, since: dt.datetime) -> dict[str, frozenset[str]]:
+        """Per source, the links of the items it gave since `since`."""
+        seen: dict[str, set[str]] = {}
+        rows = self.db.execute(
+            "SELECT source, url FROM items WHERE first_seen >= ?", (to_db_time(since),)
+        )
+        for name, url in rows:
+            seen.setdefault(name, set()).add(url)
+        return {name: frozenset(urls) for name, urls in seen.items()}
+
+    # articles ------------------------------------------------------------
+
+    def articles(self, urls: Iterable[str]) -> dict[str, tuple[str, str, dt.datetime]]:
+        """Cached full text per URL: (text, reason it failed, when it was fetched)."""
+        found: dict[str, tuple[str, str, dt.datetime]] = {}
+        wanted = list(dict.fromkeys(urls))
+        for start in range(0, len(wanted), 500):
+            chunk = wanted[start : start + 500]
+            rows = self.db.execute(
+                "SELECT url, text, reason, fetched FROM articles WHERE url IN "
+                f"({', '.join('?' * len(chunk))})",
+                chunk,
+            )
+            for url, text, reason, fetched in rows:
+                found[url] = (text, reason, from_db_time(fetched))
+        return found
+
+    def set_article(self, url: str, text: str, reason: str, fetched: dt.datetime) -> None:
+        with self.transaction() as db:
+            db.execute(
+                "INSERT OR REPLACE INTO articles (url, text, reason, fetched) VALUES (?, ?, ?, ?)",
+                (url, text, reason, to_db_time(fetched)),
+            )
+
     # posts ---------------------------------------------------------------
 
     def record_post(

@@ -172,6 +172,8 @@ FAULTS = {
     "refused": ("地址被拒绝", "address refused"),
     "parse_error": ("无法解析", "could not be parsed"),
     "crash": ("内部错误", "internal error"),
+    "config": ("配置有误", "misconfigured"),
+    "dead": ("连续多次失败，已暂停", "paused after failing run after run"),
 }
 
 
@@ -183,7 +185,7 @@ def fault_text(outcome: SourceOutcome, lang: str) -> str:
         parts = [zh]
         if outcome.retries:
             parts.append(f"等待 {seconds} 秒后重试 {outcome.retries} 次")
-        if outcome.status != "error":
+        if outcome.status not in ("error", "skipped"):
             parts.append("最终读取成功")
         return "，".join(parts)
     parts = [en]

@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import datetime as dt
+import json
+import os
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Protocol
+from typing import TYPE_CHECKING, Any, Protocol
 from urllib.parse import unquote, urlsplit
 
 from newsdesk.http import FetchError, HttpClient, Response, Validators
@@ -66,9 +68,11 @@ class SourceKind(Protocol):
         client: HttpClient,
         settings: Settings,
         validators: Validators | None = None,
+        seen: frozenset[str] = frozenset(),
     ) -> Response:
         """Read what the source serves (a 304 Response when `validators` still hold);
-        raise SourceError when it cannot be read at all."""
+        raise SourceError when it cannot be read at all. `seen` holds the links already
+        stored for this source, so a kind that fetches each entry can skip those."""
         ...
 
     def parse(self, response: Response, source: SourceSettings) -> SourceResult:
@@ -108,10 +112,55 @@ def read_location(
         raise SourceError(f"cannot read {path}: {exc.strerror or exc}", "unreachable") from None
 
 
+def load_json(response: Response, what: str) -> Any:
+    """The JSON document in a response; SourceError naming what came instead."""
+    try:
+        return json.loads(response.content.decode("utf-8-sig"))
+    except (UnicodeDecodeError, json.JSONDecodeError):
+        kind = response.headers.get("content-type", "").split(";")[0].strip() or "no content type"
+        head = response.content[:60].decode("utf-8", "replace").strip()
+        raise SourceError(f"{what} answered {kind}, not JSON: {head!r}") from None
+
+
+def api_key(source: SourceSettings) -> str:
+    """The key named by `api_key_env`, read from the environment (never logged)."""
+    name = source.api_key_env or ""
+    value = os.environ.get(name, "").strip()
+    if not value:
+        raise SourceError(
+            f"environment variable {name} is not set; export it with the API key", "config"
+        )
+    return value
+
+
+def epoch(value: object) -> dt.datetime | None:
+    """A UTC datetime from seconds since the epoch, None when it is not a number."""
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        return None
+    try:
+        return dt.datetime.fromtimestamp(value, tz=dt.UTC)
+    except (OverflowError, OSError, ValueError):
+        return None
+
+
+def iso_date(value: object) -> dt.datetime | None:
+    """A datetime from an ISO 8601 string (UTC when it names no zone), None otherwise."""
+    if not isinstance(value, str) or not value.strip():
+        return None
+    try:
+        moment = dt.datetime.fromisoformat(value.strip().replace("Z", "+00:00"))
+    except ValueError:
+        return None
+    return moment if moment.tzinfo else moment.replace(tzinfo=dt.UTC)
+
+
 def _register_builtins() -> None:
-    from newsdesk.sources import feed
+    from newsdesk.sources import feed, hackernews, page, search
 
     register("feed", feed.FeedSource())
+    register("hackernews", hackernews.HackerNewsSource())
+    register("search", search.SearchSource())
+    register("page", page.PageSource())
 
 
 _register_builtins()

@@ -16,7 +16,7 @@ from lxml import etree
 
 from newsdesk.http import FetchError, Response
 from newsdesk.normalize import canonical_url
-from newsdesk.sources import Entry, SourceError, SourceResult, read_location
+from newsdesk.sources import Entry, SourceError, SourceResult, iso_date, read_location
 
 if TYPE_CHECKING:
     from newsdesk.config import Settings, SourceSettings
@@ -24,6 +24,9 @@ if TYPE_CHECKING:
 
 logger = logging.getLogger(__name__)
 _PLAIN = {"text/plain"}
+# Content types no feed is served as. Others (text/html, text/plain, octet-stream) are
+# tried anyway: many servers label their feeds wrongly.
+NOT_FEEDS = ("image/", "audio/", "video/", "font/", "application/pdf", "application/zip")
 _DATE_KEYS = ("published_parsed", "updated_parsed", "created_parsed")
 
 
@@ -37,6 +40,7 @@ class FeedSource:
         client: HttpClient,
         settings: Settings,
         validators: Validators | None = None,
+        seen: frozenset[str] = frozenset(),
     ) -> Response:
         response = read_location(
             source.url, client=client, base_dir=settings.base_dir, validators=validators
@@ -56,10 +60,13 @@ class FeedSource:
 
     def parse(self, response: Response, source: SourceSettings) -> SourceResult:
         headers = {k.lower(): v for k, v in response.headers.items()}
+        kind = headers.get("content-type", "").split(";")[0].strip().lower()
+        if kind.startswith(NOT_FEEDS):
+            raise SourceError(f"the server sent {kind}, not a feed; check the source's URL")
         if response.url.startswith(("http://", "https://")):
             headers["content-location"] = response.url
         result = parse_feed(response.content, headers=headers)
-        result.bytes = len(response.content)
+        result.bytes = response.size
         return result
 
 
@@ -242,7 +249,7 @@ def _json_entry(raw: dict[str, Any], *, base: str | None, lang: str | None) -> E
     summary = html_body or _text(raw.get("content_text"))
     if link is None or not (title or summary):
         return None
-    published = _iso_date(_text(raw.get("date_published")) or _text(raw.get("date_modified")))
+    published = iso_date(_text(raw.get("date_published")) or _text(raw.get("date_modified")))
     return Entry(
         link=link,
         title=title,
@@ -255,13 +262,3 @@ def _json_entry(raw: dict[str, Any], *, base: str | None, lang: str | None) -> E
 
 def _text(value: object) -> str:
     return value.strip() if isinstance(value, str) else ""
-
-
-def _iso_date(value: str) -> dt.datetime | None:
-    if not value:
-        return None
-    try:
-        moment = dt.datetime.fromisoformat(value.replace("Z", "+00:00"))
-    except ValueError:
-        return None
-    return moment if moment.tzinfo else moment.replace(tzinfo=dt.UTC)
