@@ -35,15 +35,20 @@ class LocalServer:
         self.routes: dict[str, Route | Callable[[dict[str, str]], Route]] = {}
         self.hits: list[str] = []
         self.agents: list[str] = []
+        # Every request's path (query included) and headers (names in lower case).
+        self.requests: list[tuple[str, dict[str, str]]] = []
         server = self
 
         class Handler(BaseHTTPRequestHandler):
             def do_GET(self) -> None:
                 server.hits.append(self.path)
                 server.agents.append(self.headers.get("User-Agent", ""))
-                route = server.routes.get(self.path)
+                headers = {k.lower(): v for k, v in self.headers.items()}
+                server.requests.append((self.path, headers))
+                # A route for the exact path and query, else for the path alone.
+                route = server.routes.get(self.path) or server.routes.get(self.path.split("?")[0])
                 if callable(route):
-                    route = route({k.lower(): v for k, v in self.headers.items()})
+                    route = route(headers)
                 if route is None:
                     route = Route(b"not found", 404)
                 if route.delay:

@@ -370,9 +370,16 @@ def import_opml(obj: Context, file: Path, dry_run: bool) -> None:
         f"{len(feeds)} feeds in {escape(file.name)}: {len(tables)} {verb} {escape(str(config))}, "
         f"{already} already configured",
         highlight=False,
+        soft_wrap=True,
     )
-    for table in tables:
-        err.print(f"  {escape(str(table['name']))}  {escape(str(table['url']))}", highlight=False)
+    for table in tables[:20]:
+        err.print(
+            f"  {escape(str(table['name']))}  {escape(str(table['url']))}",
+            highlight=False,
+            soft_wrap=True,
+        )
+    if len(tables) > 20:
+        err.print(f"  … and {len(tables) - 20} more", highlight=False)
     if not dry_run:
         click.echo(config)
 

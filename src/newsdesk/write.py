@@ -192,6 +192,6 @@ def fault_text(outcome: SourceOutcome, lang: str) -> str:
     if outcome.retries:
         times = "once" if outcome.retries == 1 else f"{outcome.retries} times"
         parts.append(f"retried {times} after waiting {seconds} s")
-    if outcome.status != "error":
+    if outcome.status not in ("error", "skipped"):
         parts.append("then read")
     return ", ".join(parts)

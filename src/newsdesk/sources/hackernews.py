@@ -77,8 +77,14 @@ def terms_pattern(terms: list[str]) -> re.Pattern[str] | None:
     """
     if not terms:
         return None
-    parts = [rf"(?<![^\W_]){re.escape(term.strip())}(?![^\W_])" for term in terms if term.strip()]
+    parts = [_term(term.strip()) for term in terms if term.strip()]
     return re.compile("|".join(parts), re.IGNORECASE) if parts else None
+
+
+def _term(term: str) -> str:
+    if term.isascii():
+        return rf"(?<![^\W_]){re.escape(term)}(?![^\W_])"
+    return re.escape(term)  # Chinese has no spaces between words
 
 
 def _points(hit: dict[str, Any]) -> int:
