@@ -35,6 +35,13 @@ def display_item(story: Story, lang: str) -> Item:
     return next((item for item in story.items if item.lang == lang), story.lead)
 
 
+def story_text(story: Story, lang: str) -> str:
+    """What is known of a story in `lang`: its item's summary, or the article's main text
+    when that was fetched because the summary was thin."""
+    summary = display_item(story, lang).summary
+    return story.text if len(story.text) > len(summary) else summary
+
+
 class OfflineAnalyst:
     """Extractive analysis from the stored text only; invents nothing."""
 
@@ -48,13 +55,12 @@ class OfflineAnalyst:
             lede="",
             stories=analyses,
             pick_id=top.id if top else None,
-            pick_text=_extract(display_item(top, lang).summary, PICK_CHARS) if top else "",
+            pick_text=_extract(story_text(top, lang), PICK_CHARS) if top else "",
             concept=find_concept(stories, lang=lang),
         )
 
     def analyze_story(self, story: Story, *, lang: str) -> StoryAnalysis:
-        item = display_item(story, lang)
-        parts = sentences(item.summary)
+        parts = sentences(story_text(story, lang))
         if not parts:
             return StoryAnalysis(lead="", body="")
         return StoryAnalysis(lead=parts[0], body=_extract(" ".join(parts[1:]), BODY_CHARS))

@@ -34,6 +34,7 @@ from newsdesk.config import CONFIG_NAME, Settings, find_config, load_settings
 from newsdesk.demo import demo_settings, fresh_store_path
 from newsdesk.errors import ConfigError, NewsdeskError, NothingToDo
 from newsdesk.health import Health, all_health
+from newsdesk.http import HttpClient
 from newsdesk.models import RunReport, SourceOutcome
 from newsdesk.opml import append_sources, new_sources, read_opml, write_opml
 from newsdesk.pipeline import (
@@ -231,7 +232,9 @@ def collect_command(obj: Context) -> None:
 @click.option("--format", "fmt", type=FORMATS, help="Site generator format (default: site.format).")
 @click.option("--lang", type=LANGS, help="Digest language (default: language).")
 @click.option("--out", type=click.Path(path_type=Path), help="Site folder (default: site.out).")
-@click.option("--no-collect", is_flag=True, help="Use stored items only; fetch nothing.")
+@click.option(
+    "--no-collect", is_flag=True, help="Use stored items and cached full text only; fetch nothing."
+)
 @click.pass_obj
 @_guard
 def daily(
@@ -256,11 +259,20 @@ def daily(
     with _run(settings, "daily") as (store, report):
         if no_collect:
             outcomes = store.last_collect_outcomes(_now())
+            path = write_day(settings, store, request, report=report, outcomes=outcomes, now=_now())
         else:
             outcomes = _collect(settings, store, report, verbose=obj.verbose)
-        click.echo(
-            write_day(settings, store, request, report=report, outcomes=outcomes, now=_now())
-        )
+            with HttpClient(settings.fetch) as client:
+                path = write_day(
+                    settings,
+                    store,
+                    request,
+                    report=report,
+                    outcomes=outcomes,
+                    now=_now(),
+                    client=client,
+                )
+        click.echo(path)
 
 
 @main.group()

@@ -50,6 +50,16 @@ class FetchSettings(_Section):
     user_agent: str = "newsdesk/0.1 (+https://github.com/newsdesk/newsdesk)"
 
 
+class FullTextSettings(_Section):
+    enabled: bool = True
+    # A story whose feed text is shorter than this gets its article's main text.
+    min_chars: int = Field(200, ge=0, le=100_000)
+    # At most this many articles are fetched per digest.
+    max_articles: int = Field(20, ge=0, le=500)
+    # An article that could not be read is tried again after this many hours.
+    retry_hours: float = Field(24.0, ge=0)
+
+
 class CategorySettings(_Section):
     key: str = Field(min_length=1)
     zh: str = Field(min_length=1)
@@ -135,6 +145,7 @@ class Settings(_Section):
     database: Path = Path("newsdesk.db")
     site: SiteSettings = Field(default_factory=lambda: SiteSettings())
     fetch: FetchSettings = Field(default_factory=lambda: FetchSettings())
+    fulltext: FullTextSettings = Field(default_factory=lambda: FullTextSettings())
     dedupe: DedupeSettings = Field(default_factory=lambda: DedupeSettings())
     rank: RankSettings = Field(default_factory=lambda: RankSettings())
     default_category: str = "industry"

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 
 import trafilatura
 
-from newsdesk.sources import iso_date
+from newsdesk.normalize import iso_date
 
 logger = logging.getLogger(__name__)
 MAX_TEXT = 20_000

@@ -64,6 +64,7 @@ class Story:
     category: str = ""
     score: float = 0.0
     continues: Continuation | None = None
+    text: str = ""  # the lead article's main text, fetched when the feed's was thin
 
     @property
     def lead(self) -> Item:

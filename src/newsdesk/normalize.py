@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
 import html
 import re
@@ -131,3 +132,24 @@ def sentences(text: str) -> list[str]:
     """Split plain text into sentences (Chinese and English punctuation)."""
     parts = (part.strip() for part in _SENTENCE_END.split(text))
     return [part for part in parts if part]
+
+
+def epoch(value: object) -> dt.datetime | None:
+    """A UTC datetime from seconds since the epoch, None when it is not a number."""
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        return None
+    try:
+        return dt.datetime.fromtimestamp(value, tz=dt.UTC)
+    except (OverflowError, OSError, ValueError):
+        return None
+
+
+def iso_date(value: object) -> dt.datetime | None:
+    """A datetime from an ISO 8601 string (UTC when it names no zone), None otherwise."""
+    if not isinstance(value, str) or not value.strip():
+        return None
+    try:
+        moment = dt.datetime.fromisoformat(value.strip().replace("Z", "+00:00"))
+    except ValueError:
+        return None
+    return moment if moment.tzinfo else moment.replace(tzinfo=dt.UTC)

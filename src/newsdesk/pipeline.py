@@ -8,7 +8,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
 
-from newsdesk import publish
+from newsdesk import fulltext, publish
 from newsdesk.analyze import Analyst, OfflineAnalyst
 from newsdesk.classify import Classifier
 from newsdesk.collect import Progress, collect
@@ -165,9 +165,10 @@ def write_day(
     now: dt.datetime,
     analyst: Analyst | None = None,
     stories: list[Story] | None = None,
+    client: HttpClient | None = None,
 ) -> Path:
-    """Prepare (unless `stories` were), analyse, render and publish one day's digest;
-    return the file written."""
+    """Prepare (unless `stories` were), fill in thin stories' full text (fetched only with
+    a `client`), analyse, render and publish one day's digest; return the file written."""
     if request.style not in STYLES:
         raise ConfigError(
             f"--style {request.style!r} is not a daily style; use one of {', '.join(STYLES)}"
@@ -180,6 +181,11 @@ def write_day(
             "or pick another --date"
         )
     shortlist = stories[: settings.rank.top]
+    texts = fulltext.fill(
+        shortlist, store=store, settings=settings, lang=request.lang, now=now, client=client
+    )
+    if texts.failures:
+        report.warn(texts.summary())
     analysis = (analyst or OfflineAnalyst()).analyze_day(request.day, shortlist, lang=request.lang)
     digest = Digest(
         request.day,

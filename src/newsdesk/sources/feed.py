@@ -15,8 +15,8 @@ import lxml.html
 from lxml import etree
 
 from newsdesk.http import FetchError, Response
-from newsdesk.normalize import canonical_url
-from newsdesk.sources import Entry, SourceError, SourceResult, iso_date, read_location
+from newsdesk.normalize import canonical_url, iso_date
+from newsdesk.sources import Entry, SourceError, SourceResult, read_location
 
 if TYPE_CHECKING:
     from newsdesk.config import Settings, SourceSettings

@@ -14,8 +14,8 @@ from typing import TYPE_CHECKING, Any
 from urllib.parse import urlencode
 
 from newsdesk.http import FetchError, Response
-from newsdesk.normalize import canonical_url
-from newsdesk.sources import Entry, SourceError, SourceResult, epoch, load_json
+from newsdesk.normalize import canonical_url, epoch
+from newsdesk.sources import Entry, SourceError, SourceResult, load_json
 
 if TYPE_CHECKING:
     from newsdesk.config import Settings, SourceSettings

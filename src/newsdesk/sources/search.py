@@ -17,8 +17,8 @@ from typing import TYPE_CHECKING, Any
 from urllib.parse import urlencode
 
 from newsdesk.http import FetchError, Response
-from newsdesk.normalize import canonical_url
-from newsdesk.sources import Entry, SourceError, SourceResult, api_key, iso_date, load_json
+from newsdesk.normalize import canonical_url, iso_date
+from newsdesk.sources import Entry, SourceError, SourceResult, api_key, load_json
 
 if TYPE_CHECKING:
     from newsdesk.config import Settings, SourceSettings
