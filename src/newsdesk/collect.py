@@ -12,15 +12,10 @@ import datetime as dt
 import logging
 import multiprocessing
 import os
+import queue
 import time
 from collections.abc import Callable
-from concurrent.futures import (
-    FIRST_COMPLETED,
-    Future,
-    ProcessPoolExecutor,
-    ThreadPoolExecutor,
-    wait,
-)
+from concurrent.futures import Future, ProcessPoolExecutor, ThreadPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field
 from typing import Any
@@ -39,8 +34,10 @@ logger = logging.getLogger(__name__)
 EARLIEST = dt.datetime(1995, 1, 1, tzinfo=dt.UTC)
 MAX_TITLE = 300
 MAX_SUMMARY = 2000
-# Bytes fetched in one run after which parsing moves to worker processes.
+# Bytes fetched in one run after which parsing moves to worker processes; a run of
+# this many sources or more starts them at once.
 PARALLEL_AFTER_BYTES = 4_000_000
+PARALLEL_AFTER_SOURCES = 64
 # How far back the links a source already gave are remembered (kinds that fetch each
 # entry, like `page`, skip those).
 SEEN_DAYS = dt.timedelta(days=30)
@@ -97,44 +94,57 @@ def collect(
     workers = min(settings.fetch.concurrency, max(1, len(sources)))
     with (
         ThreadPoolExecutor(max_workers=workers) as fetchers,
-        Parsers(settings.fetch.parse_workers) as parsers,
+        Parsers(settings.fetch.parse_workers, len(sources)) as parsers,
     ):
         pending: dict[Future[Any], tuple[SourceSettings, float, Response | None]] = {}
+        # Finished futures arrive here in order of completion: O(1) per source, where
+        # waiting on all pending futures again after each one would cost O(pending).
+        finished: queue.SimpleQueue[Future[Any]] = queue.SimpleQueue()
+        fetching = dict.fromkeys(queues, 0)
+
+        def track(
+            future: Future[Any], source: SourceSettings, started: float, fetched: Response | None
+        ) -> None:
+            pending[future] = (source, started, fetched)
+            future.add_done_callback(finished.put)
 
         def start_fetches(host: str) -> None:
-            queue = queues[host]
-            busy = sum(1 for s, _, r in pending.values() if r is None and _host(s) == host)
-            while queue and busy < settings.fetch.per_host:
-                source = queue.pop(0)
+            waiting = queues[host]
+            while waiting and fetching[host] < settings.fetch.per_host:
+                source = waiting.pop(0)
                 cached = Validators(*known[source.name]) if source.name in known else None
                 links = seen.get(source.name, frozenset())
                 future = fetchers.submit(_fetch, source, client, settings, cached, links)
-                pending[future] = (source, time.monotonic(), None)
-                busy += 1
+                track(future, source, time.monotonic(), None)
+                fetching[host] += 1
 
         for host in queues:
             start_fetches(host)
         while pending:
-            done, _ = wait(pending, return_when=FIRST_COMPLETED)
-            for future in done:
-                source, started, fetched = pending.pop(future)
-                if fetched is None:
-                    start_fetches(_host(source))
-                result = _result(future, source)
-                if fetched is not None and isinstance(result, BrokenProcessPool):
-                    parsers.stop()
-                    result = _result(
-                        parsers.submit(registry[source.kind], fetched, source, now), source
-                    )
-                if isinstance(result, Response) and not result.not_modified:
-                    parsing = parsers.submit(registry[source.kind], result, source, now)
-                    pending[parsing] = (source, started, result)
-                    continue
-                outcome = _outcome(result, source, store, fetched)
-                outcome.elapsed_ms = int((time.monotonic() - started) * 1000)
-                outcomes.append(outcome)
-                if progress:
-                    progress(outcome)
+            future = finished.get()
+            source, started, fetched = pending.pop(future)
+            if fetched is None:
+                fetching[_host(source)] -= 1
+                start_fetches(_host(source))
+            result = _result(future, source)
+            if fetched is not None and isinstance(result, BrokenProcessPool):
+                parsers.stop()
+                result = _result(
+                    parsers.submit(registry[source.kind], fetched, source, now), source
+                )
+            if isinstance(result, Response) and not result.not_modified:
+                track(
+                    parsers.submit(registry[source.kind], result, source, now),
+                    source,
+                    started,
+                    result,
+                )
+                continue
+            outcome = _outcome(result, source, store, fetched)
+            outcome.elapsed_ms = int((time.monotonic() - started) * 1000)
+            outcomes.append(outcome)
+            if progress:
+                progress(outcome)
     order = {s.name: i for i, s in enumerate(enabled)}
     outcomes.sort(key=lambda o: order[o.source])
     report.outcomes.extend(outcomes)
@@ -219,20 +229,35 @@ def _result(
 
 class Parsers:
     """Runs `parse_source` in this process until the run has fetched PARALLEL_AFTER_BYTES,
-    then in worker processes.
+    then in worker processes. A run of PARALLEL_AFTER_SOURCES sources or more uses the
+    workers from its first changed source on, so they start while other fetches wait;
+    a run in which every source answers 304 never starts them.
 
     When the processes cannot start or die (a script that starts a run without an
     `if __name__ == "__main__":` guard, a worker killed by the system), the rest of the
     run, and the sources whose parsing was lost, are parsed here instead.
     """
 
-    def __init__(self, workers: int | None) -> None:
+    def __init__(self, workers: int | None, sources: int = 0) -> None:
         self.workers = (os.cpu_count() or 1) if workers is None else workers
         self.fetched = 0
         self.pool: ProcessPoolExecutor | None = None
+        self.early = sources >= PARALLEL_AFTER_SOURCES
 
     def __enter__(self) -> Parsers:
         return self
+
+    def _start(self) -> None:
+        methods = multiprocessing.get_all_start_methods()
+        context = multiprocessing.get_context("forkserver" if "forkserver" in methods else "spawn")
+        if context.get_start_method() == "forkserver":
+            # The server imports the parsers once; each worker forked from it shares them.
+            context.set_forkserver_preload([__name__])
+        try:
+            self.pool = ProcessPoolExecutor(self.workers, mp_context=context)
+        except (OSError, ValueError) as exc:
+            logger.warning("cannot start parser processes (%s); parsing here", exc)
+            self.workers = 0
 
     def __exit__(self, *exc: object) -> None:
         if self.pool is not None:
@@ -249,16 +274,12 @@ class Parsers:
         self, kind: SourceKind, response: Response, source: SourceSettings, now: dt.datetime
     ) -> Future[Parsed]:
         self.fetched += response.size
-        if self.pool is None and self.workers and self.fetched > PARALLEL_AFTER_BYTES:
-            methods = multiprocessing.get_all_start_methods()
-            context = multiprocessing.get_context(
-                "forkserver" if "forkserver" in methods else "spawn"
-            )
-            try:
-                self.pool = ProcessPoolExecutor(self.workers, mp_context=context)
-            except (OSError, ValueError) as exc:
-                logger.warning("cannot start parser processes (%s); parsing here", exc)
-                self.workers = 0
+        if (
+            self.pool is None
+            and self.workers
+            and (self.early or self.fetched > PARALLEL_AFTER_BYTES)
+        ):
+            self._start()
         if self.pool is not None:
             try:
                 return self.pool.submit(parse_source, kind, response, source, now)

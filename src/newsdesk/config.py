@@ -37,7 +37,7 @@ class SiteSettings(_Section):
 class FetchSettings(_Section):
     timeout: float = Field(20.0, gt=0, le=600)
     max_bytes: int = Field(10_000_000, ge=1024)
-    concurrency: int = Field(32, ge=1, le=256)
+    concurrency: int = Field(100, ge=1, le=256)
     per_host: int = Field(2, ge=1, le=64)
     retries: int = Field(1, ge=0, le=10)
     backoff: float = Field(1.0, ge=0, le=60)

@@ -18,6 +18,7 @@ import random
 import socket
 import threading
 import time
+import zlib
 from collections import defaultdict
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -31,6 +32,7 @@ from newsdesk.config import FetchSettings
 
 logger = logging.getLogger(__name__)
 MAX_REDIRECTS = 5
+POOL_SIZE = 16  # requests in flight per httpx connection pool
 RETRY_AFTER_STATUSES = frozenset({429, 503})
 RETRYABLE_STATUSES = frozenset({429, 500, 502, 503, 504})
 Fault = Literal[
@@ -96,20 +98,28 @@ class HttpClient:
 
     def __init__(self, settings: FetchSettings, transport: httpx.BaseTransport | None = None):
         self.settings = settings
-        self._client = httpx.Client(
-            headers={
-                "User-Agent": settings.user_agent,
-                "Accept-Encoding": "gzip, deflate, br",
-            },
-            timeout=httpx.Timeout(settings.timeout, connect=min(10.0, settings.timeout)),
-            follow_redirects=True,
-            max_redirects=MAX_REDIRECTS,
-            limits=httpx.Limits(
-                max_connections=settings.concurrency,
-                max_keepalive_connections=settings.concurrency,
-            ),
-            transport=transport,
-        )
+        # httpx's connection pool does work in proportion to the requests in flight on
+        # each request, so many requests at once go through a few pools, by host.
+        shards = max(1, settings.concurrency // POOL_SIZE)
+        self._clients = [
+            httpx.Client(
+                headers={
+                    "User-Agent": settings.user_agent,
+                    "Accept-Encoding": "gzip, deflate, br",
+                },
+                timeout=httpx.Timeout(settings.timeout, connect=min(10.0, settings.timeout)),
+                follow_redirects=True,
+                max_redirects=MAX_REDIRECTS,
+                limits=httpx.Limits(
+                    max_connections=settings.concurrency,
+                    max_keepalive_connections=max(
+                        settings.per_host, settings.concurrency // shards
+                    ),
+                ),
+                transport=transport,
+            )
+            for _ in range(shards)
+        ]
         self._slots = threading.BoundedSemaphore(settings.concurrency)
         self._hosts: dict[str, threading.BoundedSemaphore] = defaultdict(
             lambda: threading.BoundedSemaphore(settings.per_host)
@@ -118,7 +128,12 @@ class HttpClient:
         self._random = random.Random()
 
     def close(self) -> None:
-        self._client.close()
+        for client in self._clients:
+            client.close()
+
+    def _pool(self, url: str) -> httpx.Client:
+        host = (urlsplit(url).hostname or "").lower()
+        return self._clients[zlib.crc32(host.encode()) % len(self._clients)]
 
     def __enter__(self) -> HttpClient:
         return self
@@ -211,7 +226,7 @@ class HttpClient:
             try:
                 with (
                     self._slot(url),
-                    self._client.stream(
+                    self._pool(url).stream(
                         "GET", url, headers=headers, follow_redirects=not check
                     ) as response,
                 ):
