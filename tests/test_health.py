@@ -53,7 +53,7 @@ def test_a_source_failing_run_after_run_is_paused_and_retried_daily(
     assert report.outcomes[1].status == "ok" and server.hits.count("/gone") == 4
     with Store(settings.path(settings.database)) as store:
         history = store.source_history("Gone")
-    health = assess(settings, settings.sources[1], history, None, NOW + dt.timedelta(days=1))
+    health = assess(settings, settings.sources[1], history, NOW, NOW + dt.timedelta(days=1))
     assert health.state == "ok" and health.failures_in_a_row == 0
     assert [o.status for _, o in history] == ["ok", "skipped", "error", "error", "error"]
 
@@ -89,8 +89,7 @@ def test_health_states(tmp_path: Path) -> None:
     assert state(["error", "skipped", "error", "error", "ok"], fresh) == "dead"
     # Read fine for three weeks, but nothing newer than a month: stale.
     assert state(["not_modified"] * 21, NOW - dt.timedelta(days=30)) == "stale"
-    # A quiet source read for only two days is not called stale yet.
-    assert state(["ok", "ok"], NOW - dt.timedelta(days=30)) == "ok"
+    assert state(["ok"], None) == "stale"  # read fine, but never an item
     health = assess(
         settings, source, [(days[0], outcome("error")), (days[1], outcome("ok", 2))], fresh, NOW
     )
@@ -99,18 +98,23 @@ def test_health_states(tmp_path: Path) -> None:
     assert health.problem == "HTTP 500"
 
 
-def test_sources_check_probes_every_source_and_flags_problems(
-    tmp_path: Path, server: LocalServer
-) -> None:
+def ok_and_gone(tmp_path: Path, server: LocalServer, dead_after: int) -> str:
+    """A config with a working feed "Ok" and a feed "Gone" that answers 404."""
     server.routes["/ok"] = Route(FEED)
     server.routes["/gone"] = Route(b"", 404)
-    write_config(
+    config = write_config(
         tmp_path,
-        'database = "news.db"\n[fetch]\ndead_after = 2\n'
+        f'database = "news.db"\n[site]\nout = "site"\n[fetch]\ndead_after = {dead_after}\n'
         f'[[sources]]\nname = "Ok"\nurl = "{server.url("/ok")}"\n'
         f'[[sources]]\nname = "Gone"\nurl = "{server.url("/gone")}"\n',
     )
-    config = str(tmp_path / "newsdesk.toml")
+    return str(config)
+
+
+def test_sources_check_probes_every_source_and_flags_problems(
+    tmp_path: Path, server: LocalServer
+) -> None:
+    config = ok_and_gone(tmp_path, server, dead_after=2)
     for _ in range(2):
         code, _, _ = invoke("--config", config, "collect")
     assert server.hits.count("/gone") == 2
@@ -133,15 +137,7 @@ def test_sources_check_probes_every_source_and_flags_problems(
 
 
 def test_a_paused_source_is_named_in_the_digest_note(tmp_path: Path, server: LocalServer) -> None:
-    server.routes["/ok"] = Route(FEED)
-    server.routes["/gone"] = Route(b"", 404)
-    write_config(
-        tmp_path,
-        'database = "news.db"\n[site]\nout = "site"\n[fetch]\ndead_after = 1\n'
-        f'[[sources]]\nname = "Ok"\nurl = "{server.url("/ok")}"\n'
-        f'[[sources]]\nname = "Gone"\nurl = "{server.url("/gone")}"\n',
-    )
-    config = str(tmp_path / "newsdesk.toml")
+    config = ok_and_gone(tmp_path, server, dead_after=1)
     invoke("--config", config, "collect")
     code, stdout, stderr = invoke(
         "--config", config, "daily", "--date", "2026-11-10", "--lang", "en"

@@ -256,22 +256,20 @@ def daily(
         fmt or settings.site.format,
         out or settings.path(settings.site.out),
     )
-    with _run(settings, "daily") as (store, report):
+    with _run(settings, "daily") as (store, report), HttpClient(settings.fetch) as client:
         if no_collect:
             outcomes = store.last_collect_outcomes(_now())
-            path = write_day(settings, store, request, report=report, outcomes=outcomes, now=_now())
         else:
             outcomes = _collect(settings, store, report, verbose=obj.verbose)
-            with HttpClient(settings.fetch) as client:
-                path = write_day(
-                    settings,
-                    store,
-                    request,
-                    report=report,
-                    outcomes=outcomes,
-                    now=_now(),
-                    client=client,
-                )
+        path = write_day(
+            settings,
+            store,
+            request,
+            report=report,
+            outcomes=outcomes,
+            now=_now(),
+            client=None if no_collect else client,
+        )
         click.echo(path)
 
 

@@ -27,7 +27,7 @@ from newsdesk.health import HISTORY, assess, skip_dead
 from newsdesk.http import HttpClient, Response, Validators
 from newsdesk.models import Item, OutcomeStatus, RunReport, SourceOutcome
 from newsdesk.normalize import clean_text, content_hash, detect_language
-from newsdesk.sources import Entry, SourceError, SourceKind, registry
+from newsdesk.sources import Entry, FetchContext, SourceError, SourceKind, registry
 from newsdesk.store import Store
 
 logger = logging.getLogger(__name__)
@@ -170,9 +170,8 @@ def _fetch(
     validators: Validators | None,
     seen: frozenset[str],
 ) -> Response:
-    return registry[source.kind].fetch(
-        source, client=client, settings=settings, validators=validators, seen=seen
-    )
+    context = FetchContext(client, settings, validators, seen)
+    return registry[source.kind].fetch(source, context)
 
 
 def _outcome(

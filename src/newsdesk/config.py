@@ -102,7 +102,7 @@ class SourceSettings(_Section):
     link_pattern: str | None = None
     # hackernews, search, page: at most this many entries per request (page: articles).
     max_items: int = Field(20, ge=1, le=200)
-    # hackernews, search: only what was published within this many hours.
+    # hackernews: only stories posted within this many hours (search: always the last day).
     max_age_hours: float = Field(48.0, gt=0, le=24 * 31)
 
     @field_validator("kind")

@@ -4,7 +4,8 @@ A source that failed `fetch.dead_after` runs in a row is *dead*: collect skips i
 says so on the run report and in the digest's note, trying it again only once every
 `fetch.dead_retry_hours` (and whenever `newsdesk sources check` runs), so a site that
 comes back is noticed without hammering one that is gone. A source that is read fine
-but gave no item newer than `fetch.stale_days` is *stale*: it may have moved its feed.
+but has no item newer than `fetch.stale_days` is *stale*: it may have moved its feed,
+or stopped publishing.
 """
 
 from __future__ import annotations
@@ -84,9 +85,7 @@ def assess(
     elif in_a_row:
         state = "failing"
     elif newest is None or now - newest > stale_after:
-        # A source read fine for less than the stale period may just be quiet.
-        first = attempts[-1][0]
-        state = "stale" if now - first > stale_after or len(attempts) >= HISTORY else "ok"
+        state = "stale"
     else:
         state = "ok"
     return Health(

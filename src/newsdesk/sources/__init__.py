@@ -54,6 +54,18 @@ class SourceResult:
     notes: list[str] = field(default_factory=list)
 
 
+@dataclass(frozen=True, slots=True)
+class FetchContext:
+    """What a kind's `fetch` may use: the one HTTP client, the settings, the validators
+    stored for the source (for a conditional GET), and the links already stored for it
+    (so a kind that fetches each entry can skip those)."""
+
+    client: HttpClient
+    settings: Settings
+    validators: Validators | None = None
+    seen: frozenset[str] = frozenset()
+
+
 class SourceKind(Protocol):
     """A kind of source in two steps: `fetch` waits on the network, `parse` uses the CPU.
 
@@ -61,18 +73,9 @@ class SourceKind(Protocol):
     must pickle (a module-level class does), and it must not touch the network.
     """
 
-    def fetch(
-        self,
-        source: SourceSettings,
-        *,
-        client: HttpClient,
-        settings: Settings,
-        validators: Validators | None = None,
-        seen: frozenset[str] = frozenset(),
-    ) -> Response:
-        """Read what the source serves (a 304 Response when `validators` still hold);
-        raise SourceError when it cannot be read at all. `seen` holds the links already
-        stored for this source, so a kind that fetches each entry can skip those."""
+    def fetch(self, source: SourceSettings, context: FetchContext) -> Response:
+        """Read what the source serves (a 304 Response when the validators still hold);
+        raise SourceError when it cannot be read at all."""
         ...
 
     def parse(self, response: Response, source: SourceSettings) -> SourceResult:
@@ -87,21 +90,21 @@ def register(name: str, kind: SourceKind) -> None:
     registry[name] = kind
 
 
-def read_location(
-    location: str, *, client: HttpClient, base_dir: Path, validators: Validators | None = None
-) -> Response:
-    """Bytes from an http(s) URL (through the client) or a local file, within fetch.max_bytes."""
+def read_location(location: str, context: FetchContext) -> Response:
+    """Bytes from an http(s) URL (through the client, conditionally) or a local file (relative
+    to the config's folder), within fetch.max_bytes."""
+    client = context.client
     scheme = urlsplit(location).scheme.lower()
     if scheme in {"http", "https"}:
         try:
-            return client.get(location, validators=validators)
+            return client.get(location, validators=context.validators)
         except FetchError as exc:
             raise SourceError.from_fetch(exc) from None
     path = (
         Path(unquote(urlsplit(location).path)) if scheme == "file" else Path(location).expanduser()
     )
     if not path.is_absolute():
-        path = base_dir / path
+        path = context.settings.base_dir / path
     cap = client.settings.max_bytes
     try:
         size = path.stat().st_size

@@ -19,8 +19,8 @@ from newsdesk.normalize import canonical_url, iso_date
 from newsdesk.sources import Entry, SourceError, SourceResult, read_location
 
 if TYPE_CHECKING:
-    from newsdesk.config import Settings, SourceSettings
-    from newsdesk.http import HttpClient, Validators
+    from newsdesk.config import SourceSettings
+    from newsdesk.sources import FetchContext
 
 logger = logging.getLogger(__name__)
 _PLAIN = {"text/plain"}
@@ -33,18 +33,8 @@ _DATE_KEYS = ("published_parsed", "updated_parsed", "created_parsed")
 class FeedSource:
     """The `feed` kind: one feed URL or file."""
 
-    def fetch(
-        self,
-        source: SourceSettings,
-        *,
-        client: HttpClient,
-        settings: Settings,
-        validators: Validators | None = None,
-        seen: frozenset[str] = frozenset(),
-    ) -> Response:
-        response = read_location(
-            source.url, client=client, base_dir=settings.base_dir, validators=validators
-        )
+    def fetch(self, source: SourceSettings, context: FetchContext) -> Response:
+        response = read_location(source.url, context)
         if not response.url.startswith(("http://", "https://")) or not _looks_like_html(response):
             return response
         # A web page, not a feed: follow the feed it advertises, if any (autodiscovery).
@@ -52,7 +42,7 @@ class FeedSource:
         if not advertised:
             return response  # parse reports that no feed was found
         try:
-            found = client.get(advertised[0], discovered=True)
+            found = context.client.get(advertised[0], discovered=True)
         except FetchError as exc:
             reason = f"the page advertises {advertised[0]}, which failed: {exc.reason}"
             raise SourceError.from_fetch(exc, reason) from None

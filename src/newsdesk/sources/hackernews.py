@@ -18,8 +18,8 @@ from newsdesk.normalize import canonical_url, epoch
 from newsdesk.sources import Entry, SourceError, SourceResult, load_json
 
 if TYPE_CHECKING:
-    from newsdesk.config import Settings, SourceSettings
-    from newsdesk.http import HttpClient, Validators
+    from newsdesk.config import SourceSettings
+    from newsdesk.sources import FetchContext
 
 ITEM_URL = "https://news.ycombinator.com/item?id={}"
 DEFAULT_API = "https://hn.algolia.com/api/v1/search_by_date"
@@ -28,15 +28,7 @@ DEFAULT_API = "https://hn.algolia.com/api/v1/search_by_date"
 class HackerNewsSource:
     """The `hackernews` kind; `url` is the API's search_by_date endpoint."""
 
-    def fetch(
-        self,
-        source: SourceSettings,
-        *,
-        client: HttpClient,
-        settings: Settings,
-        validators: Validators | None = None,
-        seen: frozenset[str] = frozenset(),
-    ) -> Response:
+    def fetch(self, source: SourceSettings, context: FetchContext) -> Response:
         since = dt.datetime.now(dt.UTC) - dt.timedelta(hours=source.max_age_hours)
         query = urlencode(
             {
@@ -46,7 +38,7 @@ class HackerNewsSource:
             }
         )
         try:
-            return client.get(f"{source.url}?{query}")
+            return context.client.get(f"{source.url}?{query}")
         except FetchError as exc:
             raise SourceError.from_fetch(exc) from None
 

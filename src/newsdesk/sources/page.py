@@ -27,8 +27,8 @@ from newsdesk.normalize import canonical_url, clean_text
 from newsdesk.sources import Entry, SourceError, SourceResult, read_location
 
 if TYPE_CHECKING:
-    from newsdesk.config import Settings, SourceSettings
-    from newsdesk.http import HttpClient, Validators
+    from newsdesk.config import SourceSettings
+    from newsdesk.sources import FetchContext
 
 NOT_ARTICLES = re.compile(
     r"/(tags?|category|categories|topics?|authors?|page|login|signin|signup|register|search|"
@@ -42,18 +42,8 @@ CJK = re.compile(r"[\u3400-\u9fff]")
 class PageSource:
     """The `page` kind."""
 
-    def fetch(
-        self,
-        source: SourceSettings,
-        *,
-        client: HttpClient,
-        settings: Settings,
-        validators: Validators | None = None,
-        seen: frozenset[str] = frozenset(),
-    ) -> Response:
-        page = read_location(
-            source.url, client=client, base_dir=settings.base_dir, validators=validators
-        )
+    def fetch(self, source: SourceSettings, context: FetchContext) -> Response:
+        page = read_location(source.url, context)
         if page.not_modified:
             return page
         links = article_links(page.content, page.url, source.link_pattern)
@@ -63,12 +53,14 @@ class PageSource:
                 "article URLs",
                 "parse_error",
             )
-        fresh = [link for link in links if link not in seen][: source.max_items]
+        fresh = [link for link in links if link not in context.seen][: source.max_items]
         articles: list[Response] = []
         failed: list[str] = []
         for link in fresh:
             try:
-                articles.append(client.get(link, discovered=True))
+                # Kept under the link the page gives, so that the next run knows it
+                # even when the article redirects elsewhere.
+                articles.append(replace(context.client.get(link, discovered=True), url=link))
             except FetchError as exc:
                 failed.append(f"{link}: {exc.reason}")
         if fresh and not articles:

@@ -21,8 +21,8 @@ from newsdesk.normalize import canonical_url, iso_date
 from newsdesk.sources import Entry, SourceError, SourceResult, api_key, load_json
 
 if TYPE_CHECKING:
-    from newsdesk.config import Settings, SourceSettings
-    from newsdesk.http import HttpClient, Validators
+    from newsdesk.config import SourceSettings
+    from newsdesk.sources import FetchContext
 
 BRAVE_API = "https://api.search.brave.com/res/v1/news/search"
 
@@ -30,15 +30,7 @@ BRAVE_API = "https://api.search.brave.com/res/v1/news/search"
 class SearchSource:
     """The `search` kind."""
 
-    def fetch(
-        self,
-        source: SourceSettings,
-        *,
-        client: HttpClient,
-        settings: Settings,
-        validators: Validators | None = None,
-        seen: frozenset[str] = frozenset(),
-    ) -> Response:
+    def fetch(self, source: SourceSettings, context: FetchContext) -> Response:
         headers = {"Accept": "application/json"}
         if source.provider == "brave":
             headers["X-Subscription-Token"] = api_key(source)
@@ -46,7 +38,7 @@ class SearchSource:
         failures: list[FetchError] = []
         for query in source.queries:
             try:
-                answers.append(client.get(_request(source, query), headers=headers))
+                answers.append(context.client.get(_request(source, query), headers=headers))
             except FetchError as exc:
                 failures.append(exc)
         if not answers:
