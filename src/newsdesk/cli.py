@@ -313,8 +313,8 @@ def sources_check(obj: Context, no_fetch: bool, as_json: bool) -> None:
         click.echo(json.dumps([_health_json(h) for h in healths], ensure_ascii=False, indent=2))
         return
     table = Table(
-        "source", "kind", "health", "last", "items", "new (20 runs)", "ms", "fails", "last ok",
-        "newest item", "problem",
+        "source", "kind", "health", "last", "items", "kB", "new (20 runs)", "ms", "fails",
+        "last ok", "newest item", "problem",
     )  # fmt: skip
     colours = {"ok": "green", "new": "cyan", "failing": "yellow", "dead": "red", "stale": "yellow"}
     for h in healths:
@@ -324,6 +324,7 @@ def sources_check(obj: Context, no_fetch: bool, as_json: bool) -> None:
             f"[{colours.get(h.state, 'white')}]{h.state}[/]",
             h.last.status if h.last else "",
             str(h.last.items) if h.last else "",
+            f"{h.last.bytes / 1000:.0f}" if h.last else "",
             str(h.new_items),
             str(h.mean_ms),
             str(h.failures_in_a_row or ""),

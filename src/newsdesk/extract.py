@@ -49,7 +49,14 @@ def extract_article(html: bytes, url: str) -> Article | None:
         return None
     return Article(
         title=title,
-        text=text[:MAX_TEXT],
+        text=without_title(text, title)[:MAX_TEXT],
         description=(getattr(document, "description", None) or "").strip(),
         published=iso_date(getattr(document, "date", None)),
     )
+
+
+def without_title(text: str, title: str) -> str:
+    """The text without a first line that repeats the title (pages put it in the body)."""
+    first, _, rest = text.partition("\n")
+    same = first.strip().casefold() == title.strip().casefold()
+    return rest.strip() if same and rest.strip() else text

@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 
 from newsdesk.analyze import display_item
 from newsdesk.config import Settings
-from newsdesk.extract import extract_article
+from newsdesk.extract import extract_article, without_title
 from newsdesk.http import FetchError, HttpClient
 from newsdesk.models import Story
 from newsdesk.store import Store
@@ -64,7 +64,7 @@ def fill(
     for story in wanted:
         text, reason, fetched = cache.get(story.lead.url, ("", "", None))
         if text:
-            story.text = _without_title(text, story.lead.title)
+            story.text = without_title(text, story.lead.title)
             result.cached += 1
         elif fetched is None or now - fetched >= dt.timedelta(hours=settings.fulltext.retry_hours):
             due.append(story)
@@ -76,18 +76,11 @@ def fill(
         for story, (text, reason) in zip(due, read, strict=True):
             store.set_article(story.lead.url, text, reason, now)
             if text:
-                story.text = _without_title(text, story.lead.title)
+                story.text = without_title(text, story.lead.title)
                 result.fetched += 1
             else:
                 result.failures.append(f"{story.lead.url}: {reason}")
     return result
-
-
-def _without_title(text: str, title: str) -> str:
-    """The text without a first line that repeats the title (pages put it in the body)."""
-    first, _, rest = text.partition("\n")
-    same = first.strip().casefold() == title.strip().casefold()
-    return rest.strip() if same and rest.strip() else text
 
 
 def _read(client: HttpClient, url: str) -> tuple[str, str]:

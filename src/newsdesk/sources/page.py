@@ -37,6 +37,7 @@ NOT_ARTICLES = re.compile(
     re.IGNORECASE,
 )
 CJK = re.compile(r"[\u3400-\u9fff]")
+ENOUGH_TEXT = 200  # the default fulltext.min_chars
 
 
 class PageSource:
@@ -86,7 +87,11 @@ class PageSource:
                 Entry(
                     link=link,
                     title=found.title,
-                    summary=found.description or found.text[:1500],
+                    # The page's own description when it says enough; else the article's
+                    # opening, so that full text need not fetch the article again.
+                    summary=found.description
+                    if len(found.description) >= ENOUGH_TEXT
+                    else found.text[:1500],
                     published=found.published,
                     markup=False,
                 )
