@@ -185,6 +185,14 @@ def test_a_missing_key_or_bad_answer_is_reported(
     )[0].outcomes
     assert outcome.status == "ok" and outcome.items == 1
     assert "a query failed: HTTP 500" in outcome.reason
+    # One unusable answer does not lose the other's results either.
+    server.routes["/res/v1/news/search"] = sequence(
+        Route(b"<html>busy</html>", 200, {"Content-Type": "text/html"}),
+        Route(brave_answer("Still here"), 200, JSON),
+    )
+    (outcome,) = run(settings_for(tmp_path, [brave_source(server)]), tmp_path)[0].outcomes
+    assert outcome.status == "ok" and outcome.items == 1
+    assert "a query's answer was unusable: Brave Search answered text/html" in outcome.reason
 
 
 def test_searxng_gets_the_json_news_request(tmp_path: Path, server: LocalServer) -> None:

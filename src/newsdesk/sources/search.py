@@ -64,15 +64,23 @@ class SearchSource:
         result = SourceResult(entries=[], bytes=response.size)
         seen: set[str] = set()
         what = "Brave Search" if source.provider == "brave" else "SearXNG"
+        unreadable: list[SourceError] = []
         for answer in response.parts:
-            data = load_json(answer, what)
-            for raw in _results(data, source.provider)[: source.max_items]:
+            try:
+                results = _results(load_json(answer, what), source.provider)
+            except SourceError as exc:  # one bad answer does not lose the others
+                unreadable.append(exc)
+                continue
+            for raw in results[: source.max_items]:
                 entry = _entry(raw, source.provider) if isinstance(raw, dict) else None
                 if entry is None:
                     result.skipped += 1
                 elif entry.link not in seen:  # several queries may find one article
                     seen.add(entry.link)
                     result.entries.append(entry)
+        if unreadable and len(unreadable) == len(response.parts):
+            raise unreadable[0]
+        result.notes += [f"a query's answer was unusable: {exc.reason}" for exc in unreadable]
         return result
 
 
