@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import io
-import tomllib
 from pathlib import Path
 
 import pytest
@@ -153,4 +152,3 @@ def test_collect_shows_a_live_bar_on_a_terminal_and_quiet_lines_elsewhere(
     shown = screen.getvalue()
     assert code == 0 and "\x1b[" in shown and "2/2" in shown  # the bar, finished
     assert "error Gone" in shown.replace("\x1b[31m", "").replace("\x1b[0m", "")
-    assert tomllib.loads(config.read_text(encoding="utf-8"))["database"] == "d.db"

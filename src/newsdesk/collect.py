@@ -38,8 +38,8 @@ MAX_SUMMARY = 2000
 # this many sources or more starts them at once.
 PARALLEL_AFTER_BYTES = 4_000_000
 PARALLEL_AFTER_SOURCES = 64
-# How far back the links a source already gave are remembered (kinds that fetch each
-# entry, like `page`, skip those).
+# How far back the links a source already gave are remembered, for the kinds that
+# fetch each entry and skip those already stored (`remembers_links`, like `page`).
 SEEN_DAYS = dt.timedelta(days=30)
 Progress = Callable[[SourceOutcome], None]
 
@@ -89,7 +89,8 @@ def collect(
         if progress:
             progress(paused)
     known = store.validators()
-    seen = store.seen_links(now - SEEN_DAYS)
+    remembering = [s.name for s in sources if registry[s.kind].remembers_links]
+    seen = store.seen_links(remembering, now - SEEN_DAYS)
     queues = _by_host(sources)
     workers = min(settings.fetch.concurrency, max(1, len(sources)))
     with (

@@ -283,15 +283,18 @@ class Store:
         rows = self.db.execute("SELECT source, max(published) FROM items GROUP BY source")
         return {name: from_db_time(value) for name, value in rows if value}
 
-    def seen_links(self, since: dt.datetime) -> dict[str, frozenset[str]]:
-        """Per source, the links of the items it gave since `since`."""
-        seen: dict[str, set[str]] = {}
-        rows = self.db.execute(
-            "SELECT source, url FROM items WHERE first_seen >= ?", (to_db_time(since),)
-        )
-        for name, url in rows:
-            seen.setdefault(name, set()).add(url)
-        return {name: frozenset(urls) for name, urls in seen.items()}
+    def seen_links(self, names: Iterable[str], since: dt.datetime) -> dict[str, frozenset[str]]:
+        """For each named source, the links of the items it gave since `since`."""
+        return {
+            name: frozenset(
+                url
+                for (url,) in self.db.execute(
+                    "SELECT url FROM items WHERE source = ? AND first_seen >= ?",
+                    (name, to_db_time(since)),
+                )
+            )
+            for name in names
+        }
 
     # articles ------------------------------------------------------------
 

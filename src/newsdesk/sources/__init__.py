@@ -71,7 +71,11 @@ class SourceKind(Protocol):
 
     `parse` may run in a worker process, so the kind object and the Response it gets
     must pickle (a module-level class does), and it must not touch the network.
+    `remembers_links`: whether `fetch` wants the links already stored for the source
+    (FetchContext.seen); collect reads them from the store only for such kinds.
     """
+
+    remembers_links: bool
 
     def fetch(self, source: SourceSettings, context: FetchContext) -> Response:
         """Read what the source serves (a 304 Response when the validators still hold);

@@ -33,6 +33,8 @@ _DATE_KEYS = ("published_parsed", "updated_parsed", "created_parsed")
 class FeedSource:
     """The `feed` kind: one feed URL or file."""
 
+    remembers_links = False
+
     def fetch(self, source: SourceSettings, context: FetchContext) -> Response:
         response = read_location(source.url, context)
         if not response.url.startswith(("http://", "https://")) or not _looks_like_html(response):

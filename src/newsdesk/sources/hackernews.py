@@ -28,6 +28,8 @@ DEFAULT_API = "https://hn.algolia.com/api/v1/search_by_date"
 class HackerNewsSource:
     """The `hackernews` kind; `url` is the API's search_by_date endpoint."""
 
+    remembers_links = False
+
     def fetch(self, source: SourceSettings, context: FetchContext) -> Response:
         since = dt.datetime.now(dt.UTC) - dt.timedelta(hours=source.max_age_hours)
         query = urlencode(

@@ -43,6 +43,8 @@ ENOUGH_TEXT = 200  # the default fulltext.min_chars
 class PageSource:
     """The `page` kind."""
 
+    remembers_links = True
+
     def fetch(self, source: SourceSettings, context: FetchContext) -> Response:
         page = read_location(source.url, context)
         if page.not_modified:

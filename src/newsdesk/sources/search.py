@@ -30,6 +30,8 @@ BRAVE_API = "https://api.search.brave.com/res/v1/news/search"
 class SearchSource:
     """The `search` kind."""
 
+    remembers_links = False
+
     def fetch(self, source: SourceSettings, context: FetchContext) -> Response:
         headers = {"Accept": "application/json"}
         if source.provider == "brave":
