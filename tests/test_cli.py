@@ -104,6 +104,8 @@ def test_hostile_markup_is_inert_in_the_demo(demo_run: tuple[Path, list[Path], f
     assert "javascript" not in " ".join(LINK.findall(line))
     assert "\\[click me\\](" in line  # the fake link stays visible text, not a link
     assert "&#123;&#123; site.title &#125;&#125;" in line  # still visible as text
+    # The sentence addressed to a model is flagged and left out; the run says so.
+    assert "Ignore previous" not in text and "evil" not in text
 
 
 def test_demo_is_deterministic(

@@ -3,20 +3,47 @@
 The offline analyst is extractive: it fills only what the stored text supports
 (each story's lead sentence and a short extract, the day's headline from the
 top story, a concept from the glossary we ship) and leaves the rest empty for
-the templates to omit. The LLM analyst (issue 4) sits behind the same seam.
+the templates to omit. The model analyst sits behind the same seam: it sends the day's shortlist
+to an OpenAI-compatible endpoint (llm.py) in batches, checks every answer (schemas.py)
+and falls back to the offline analyst section by section.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import json
+import logging
 import tomllib
-from collections.abc import Sequence
+from collections.abc import Callable, Iterator, Sequence
+from concurrent.futures import ThreadPoolExecutor
+from contextlib import contextmanager
+from dataclasses import replace
 from functools import cache
 from importlib import resources
-from typing import Protocol
+from pathlib import Path
+from typing import Any, Protocol
 
-from newsdesk.models import Concept, DayAnalysis, Item, Story, StoryAnalysis
+from jinja2 import ChoiceLoader, Environment, FileSystemLoader, PackageLoader, StrictUndefined
+from pydantic import BaseModel
+
+from newsdesk.config import LlmSettings, Settings
+from newsdesk.llm import Message, ModelClient, ModelError, Reply, estimate_tokens
+from newsdesk.models import (
+    Concept,
+    DayAnalysis,
+    Item,
+    ModelUsage,
+    Point,
+    RunReport,
+    Story,
+    StoryAnalysis,
+)
 from newsdesk.normalize import sentences
+from newsdesk.schemas import Checked, DayAnswer, StoriesAnswer, StoryNotes, check_day, check_stories
+from newsdesk.screen import without_instructions
+from newsdesk.store import Store
+
+logger = logging.getLogger(__name__)
 
 BODY_CHARS = 280
 PICK_CHARS = 600
@@ -37,9 +64,10 @@ def display_item(story: Story, lang: str) -> Item:
 
 def story_text(story: Story, lang: str) -> str:
     """What is known of a story in `lang`: its item's summary, or the article's main text
-    when that was fetched because the summary was thin."""
+    when that was fetched because the summary was thin; never a sentence that addresses a
+    model (screen.py), so no analyst reads one as an instruction or repeats it."""
     summary = display_item(story, lang).summary
-    return story.text if len(story.text) > len(summary) else summary
+    return without_instructions(story.text if len(story.text) > len(summary) else summary)
 
 
 class OfflineAnalyst:
@@ -63,7 +91,8 @@ class OfflineAnalyst:
         parts = sentences(story_text(story, lang))
         if not parts:
             return StoryAnalysis(lead="", body="")
-        return StoryAnalysis(lead=parts[0], body=_extract(" ".join(parts[1:]), BODY_CHARS))
+        body = _extract(" ".join(parts[1:]), BODY_CHARS)
+        return StoryAnalysis(lead=parts[0], body=body, what=f"{parts[0]} {body}".strip())
 
 
 def _extract(text: str, limit: int) -> str:
@@ -107,3 +136,280 @@ def _mentions(text: str, form: str) -> bool:
             return True
         start = text.find(form, start + 1)
     return False
+
+
+# -- the model analyst --------------------------------------------------------
+
+
+@contextmanager
+def analyst_for(
+    settings: Settings, *, store: Store, report: RunReport, offline: bool = False
+) -> Iterator[Analyst]:
+    """The model analyst when `[llm]` names an endpoint (its usage counted on the run),
+    else the offline analyst."""
+    if offline or not settings.llm.enabled:
+        yield OfflineAnalyst()
+        return
+    if report.usage is None:
+        report.usage = ModelUsage()
+    client = ModelClient(settings.llm, usage=report.usage, store=store, warn=report.warn)
+    try:
+        yield ModelAnalyst(
+            settings.llm, client, prompts=prompt_environment(settings.base_dir / "prompts")
+        )
+    finally:
+        client.close()
+
+
+def prompt_environment(user_prompts: Path | None = None) -> Environment:
+    """Prompt files: the user's `prompts` folder first, then the packaged ones."""
+    loaders: list[Any] = []
+    if user_prompts and user_prompts.is_dir():
+        loaders.append(FileSystemLoader(user_prompts))
+    loaders.append(PackageLoader("newsdesk", "prompts"))
+    return Environment(
+        loader=ChoiceLoader(loaders),
+        undefined=StrictUndefined,
+        autoescape=False,
+        trim_blocks=True,
+        lstrip_blocks=True,
+    )
+
+
+def prompt_text(env: Environment, name: str, **values: Any) -> str:
+    return env.get_template(name).render(**values).strip()
+
+
+def prompt_messages(env: Environment, name: str, **values: Any) -> list[Message]:
+    """A prompt file rendered into a system message and, after `=== user ===`, a user one."""
+    system, _, user = prompt_text(env, name, **values).partition("=== user ===")
+    messages = [{"role": "system", "content": system.strip()}]
+    if user.strip():
+        messages.append({"role": "user", "content": user.strip()})
+    return messages
+
+
+def data_block(records: Sequence[dict[str, Any]]) -> str:
+    """Records as JSON, one per line, in which no fetched text can close the data block:
+    angle brackets are JSON-escaped."""
+    lines = ",\n".join(json.dumps(r, ensure_ascii=False) for r in records)
+    return f"[\n{lines}\n]".replace("<", "\\u003c").replace(">", "\\u003e")
+
+
+def cap_tokens(text: str, limit: int) -> str:
+    """Whole sentences of `text` within about `limit` tokens; a first sentence that is
+    longer is cut."""
+    chosen: list[str] = []
+    used = 0
+    for part in sentences(text):
+        cost = estimate_tokens(part) + 1
+        if used + cost > limit:
+            if not chosen:
+                chosen.append(_cut(part, limit))
+            break
+        chosen.append(part)
+        used += cost
+    return " ".join(chosen)
+
+
+def _cut(text: str, limit: int) -> str:
+    while estimate_tokens(text) > limit and len(text) > 1:
+        text = text[: max(1, int(len(text) * limit / estimate_tokens(text)) - 1)]
+    return text.rstrip() + "…"
+
+
+class ModelAnalyst:
+    """Analysis by an OpenAI-compatible model: the day's shortlist in batches of
+    compact facts, then one call for the day; any section whose answer stays unusable
+    after one re-ask is written by the offline analyst, and the run says so."""
+
+    name = "model"
+
+    def __init__(self, settings: LlmSettings, client: ModelClient, *, prompts: Environment):
+        self.settings = settings
+        self.client = client
+        self.prompts = prompts
+        self.offline = OfflineAnalyst()
+
+    @property
+    def usage(self) -> ModelUsage:
+        return self.client.usage
+
+    def analyze_day(self, day: dt.date, stories: Sequence[Story], *, lang: str) -> DayAnalysis:
+        base = self.offline.analyze_day(day, stories, lang=lang)
+        shortlist = list(stories[: self.settings.shortlist])
+        size = self.settings.batch_size
+        batches = [shortlist[n : n + size] for n in range(0, len(shortlist), size)]
+        with ThreadPoolExecutor(max_workers=self.settings.concurrency) as pool:
+            results = list(pool.map(lambda batch: self._stories(batch, lang), batches))
+        analyses = dict(base.stories)
+        failed: list[tuple[list[int], str]] = []
+        for batch, checked in zip(batches, results, strict=True):
+            self._count(checked)
+            for ident, notes in checked.stories.items():
+                analyses[ident] = _story_analysis(notes)
+            missing = [s.id for s in batch if s.id not in checked.stories]
+            if missing:
+                failed.append((missing, checked.errors[0] if checked.errors else "no answer"))
+        fallbacks = sum(len(ids) for ids, _ in failed)
+        for ids, reason in failed:
+            self.client.warn(
+                f"llm: {day} ({lang}): stories {', '.join(map(str, ids))} analysed offline: {reason}"
+            )
+        checked = self._day(shortlist, analyses, lang)
+        self._count(checked)
+        result = replace(base, stories=analyses, model=self.client.model)
+        if checked.day is None:
+            reason = checked.errors[0] if checked.errors else "no answer"
+            self.client.warn(f"llm: {day} ({lang}): the day's synthesis written offline: {reason}")
+            fallbacks += 1
+        else:
+            result = _with_day(result, checked.day)
+        self.usage.fallbacks += fallbacks
+        return replace(result, fallbacks=fallbacks)
+
+    # -- sections -----------------------------------------------------------------
+
+    def _stories(self, batch: list[Story], lang: str) -> Checked:
+        facts = [self._facts(story, lang) for story in batch]
+        wanted = {int(f["id"]): bool(f.get("translate")) for f in facts}
+        messages = prompt_messages(
+            self.prompts,
+            f"stories.{lang}.md",
+            count=len(facts),
+            ids=", ".join(map(str, wanted)),
+            data=data_block(facts),
+        )
+
+        def check(text: str, ids: list[int]) -> Checked:
+            return check_stories(text, wanted={i: wanted[i] for i in ids}, lang=lang)
+
+        return self._section(messages, StoriesAnswer, "stories", check, list(wanted), lang)
+
+    def _day(
+        self, shortlist: list[Story], analyses: dict[int, StoryAnalysis], lang: str
+    ) -> Checked:
+        records = []
+        for story in shortlist:
+            analysis = analyses.get(story.id)
+            title = (analysis.headline if analysis else "") or _title(story, lang)
+            records.append(
+                {
+                    "id": story.id,
+                    "title": title,
+                    "category": story.category,
+                    "sources": len(story.sources),
+                    "lead": analysis.lead if analysis else "",
+                }
+            )
+        messages = prompt_messages(
+            self.prompts, f"day.{lang}.md", count=len(records), data=data_block(records)
+        )
+        ids = {story.id for story in shortlist}
+
+        def check(text: str, _: list[int]) -> Checked:
+            return check_day(text, ids=ids, lang=lang)
+
+        return self._section(messages, DayAnswer, "day", check, [], lang)
+
+    def _section(
+        self,
+        messages: list[Message],
+        schema: type[BaseModel],
+        name: str,
+        check: Callable[[str, list[int]], Checked],
+        ids: list[int],
+        lang: str,
+    ) -> Checked:
+        """Ask; when the answer cannot be used, ask once more with what was wrong; keep
+        the answers in the cache only when the section came out whole."""
+        replies: list[Reply] = []
+        try:
+            reply = self.client.complete(messages, schema=schema, name=name)
+        except ModelError as exc:
+            return Checked(errors=[str(exc)])
+        replies.append(reply)
+        checked = check(reply.text, ids)
+        if checked.errors:
+            remaining = [i for i in ids if i not in checked.stories]
+            errors = list(checked.errors)
+            if reply.finish_reason == "length":
+                errors.append("the answer was cut off at the token limit: write less")
+            reask = prompt_text(
+                self.prompts,
+                f"reask.{lang}.md",
+                errors=errors,
+                ids=", ".join(map(str, remaining)) if ids else "",
+            )
+            again = [
+                *messages,
+                {"role": "assistant", "content": reply.text[:8000]},
+                {"role": "user", "content": reask},
+            ]
+            checked.counts.reasked += 1
+            try:
+                second = self.client.complete(again, schema=schema, name=name)
+            except ModelError as exc:
+                checked.errors = [f"{errors[0]}; asked again: {exc}"]
+                return checked
+            replies.append(second)
+            retry = check(second.text, remaining)
+            checked.stories.update(retry.stories)
+            checked.day = checked.day or retry.day
+            checked.counts.add(retry.counts)
+            checked.errors = [f"{errors[0]}; asked again: {e}" for e in retry.errors[:1]]
+        if not checked.errors:
+            self.client.keep(replies)
+        return checked
+
+    def _facts(self, story: Story, lang: str) -> dict[str, Any]:
+        """A story as the model sees it: ids and fetched text, capped, screened."""
+        item = display_item(story, lang)
+        facts: dict[str, Any] = {
+            "id": story.id,
+            "title": _title(story, lang),
+            "sources": story.sources[:6],
+            "date": item.published.date().isoformat(),
+        }
+        if item.lang != lang:
+            facts["translate"] = True
+        facts["text"] = cap_tokens(story_text(story, lang), self.settings.excerpt_tokens)
+        return facts
+
+    def _count(self, checked: Checked) -> None:
+        usage, counts = self.usage, checked.counts
+        usage.repaired += counts.repaired
+        usage.reasked += counts.reasked
+        usage.urls_removed += counts.urls_removed
+        usage.ids_dropped += counts.ids_dropped
+
+
+def _title(story: Story, lang: str) -> str:
+    return without_instructions(display_item(story, lang).title) or "(title withheld)"
+
+
+def _story_analysis(notes: StoryNotes) -> StoryAnalysis:
+    return StoryAnalysis(
+        lead=notes.lead,
+        body=notes.what,
+        what=notes.what,
+        why=notes.why,
+        impact=notes.impact,
+        advice=notes.advice,
+        headline=notes.headline,
+        by_model=True,
+    )
+
+
+def _with_day(analysis: DayAnalysis, day: DayAnswer) -> DayAnalysis:
+    picked = day.pick_id >= 0
+    return replace(
+        analysis,
+        headline=day.headline,
+        lede=day.lede,
+        trends=[Point(p.title, p.detail) for p in day.trends],
+        watch=[Point(p.title, p.detail) for p in day.watch],
+        concept=Concept(day.concept.term, day.concept.explanation),
+        pick_id=day.pick_id if picked else analysis.pick_id,
+        pick_text=day.pick_reason if picked else analysis.pick_text,
+    )

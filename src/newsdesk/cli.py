@@ -30,12 +30,14 @@ from rich.progress import (
 from rich.table import Table
 
 from newsdesk import __version__, publish
+from newsdesk.analyze import analyst_for
 from newsdesk.config import CONFIG_NAME, Settings, find_config, load_settings
 from newsdesk.demo import demo_settings, fresh_store_path
+from newsdesk.doctor import as_json, diagnose
 from newsdesk.errors import ConfigError, NewsdeskError, NothingToDo
 from newsdesk.health import Health, all_health
 from newsdesk.http import HttpClient
-from newsdesk.models import RunReport, SourceOutcome
+from newsdesk.models import ModelUsage, RunReport, SourceOutcome
 from newsdesk.opml import append_sources, new_sources, read_opml, write_opml
 from newsdesk.pipeline import (
     DailyRequest,
@@ -106,6 +108,35 @@ def _run(settings: Settings, command: str) -> Iterator[tuple[Store, RunReport]]:
             ok = True
         finally:
             finish_run(store, report, now=_now(), ok=ok)
+            _summary(report)
+
+
+def _summary(report: RunReport) -> None:
+    """The model's cost and the warnings the collect display has not shown."""
+    if report.usage is not None:
+        err.print(_usage_line(report.usage), highlight=False, soft_wrap=True)
+    for warning in report.warnings:
+        if not warning.startswith("source "):
+            err.print(f"[yellow]warning:[/] {escape(warning)}", highlight=False, soft_wrap=True)
+
+
+def _usage_line(usage: ModelUsage) -> str:
+    line = (
+        f"model {escape(usage.model)}: {usage.calls} calls, {usage.cache_hits} answers from the "
+        f"cache, {usage.prompt_tokens:,} prompt + {usage.completion_tokens:,} completion tokens"
+    )
+    extras = {
+        "estimated": usage.estimated_calls,
+        "retried": usage.retries,
+        "repaired": usage.repaired,
+        "asked again": usage.reasked,
+        "written offline": usage.fallbacks,
+        "links removed": usage.urls_removed,
+        "unknown ids dropped": usage.ids_dropped,
+        "calls over budget": usage.budget_stops,
+    }
+    shown = [f"{name} {count}" for name, count in extras.items() if count]
+    return line + (f" ({', '.join(shown)})" if shown else "")
 
 
 STATUS_COLOURS = {
@@ -186,30 +217,52 @@ def _collect(
 )
 @click.option("--format", "fmt", type=FORMATS, help="Site generator format (default: site.format).")
 @click.option("--lang", type=LANGS, multiple=True, help="Digest language(s); default zh and en.")
+@click.option(
+    "--style",
+    "styles",
+    type=click.Choice(STYLES),
+    multiple=True,
+    help="Style(s) to write; default daily-brief.",
+)
+@click.option(
+    "--llm", "use_model", is_flag=True, help="Analyse with the [llm] model (default: offline)."
+)
 @click.pass_obj
 @_guard
-def demo(obj: Context, out: Path, fmt: str | None, lang: tuple[str, ...]) -> None:
+def demo(
+    obj: Context,
+    out: Path,
+    fmt: str | None,
+    lang: tuple[str, ...],
+    styles: tuple[str, ...],
+    use_model: bool,
+) -> None:
     """Collect the bundled sample week offline and write a digest for each day."""
     out = out.resolve()
     out.mkdir(parents=True, exist_ok=True)
     fresh_store_path(out)
     settings = demo_settings(obj.settings(), out, fmt=fmt)
-    with _run(settings, "demo") as (store, report):
+    with (
+        _run(settings, "demo") as (store, report),
+        analyst_for(settings, store=store, report=report, offline=not use_model) as analyst,
+    ):
         outcomes = _collect(settings, store, report, verbose=obj.verbose)
         prepared = prepare_days(settings, store, sample_days(store, settings))
         for day, stories in prepared.items():
-            for language in lang or ("zh", "en"):
-                request = DailyRequest(day, "daily-brief", language, settings.site.format, out)
-                path = write_day(
-                    settings,
-                    store,
-                    request,
-                    report=report,
-                    outcomes=outcomes,
-                    now=_now(),
-                    stories=stories,
-                )
-                click.echo(path)
+            for style in styles or ("daily-brief",):
+                for language in lang or ("zh", "en"):
+                    request = DailyRequest(day, style, language, settings.site.format, out)
+                    path = write_day(
+                        settings,
+                        store,
+                        request,
+                        report=report,
+                        outcomes=outcomes,
+                        now=_now(),
+                        stories=stories,
+                        analyst=analyst,
+                    )
+                    click.echo(path)
 
 
 @main.command("collect")
@@ -235,6 +288,7 @@ def collect_command(obj: Context) -> None:
 @click.option(
     "--no-collect", is_flag=True, help="Use stored items and cached full text only; fetch nothing."
 )
+@click.option("--offline", is_flag=True, help="Use the offline analyst even if [llm] is set.")
 @click.pass_obj
 @_guard
 def daily(
@@ -245,6 +299,7 @@ def daily(
     lang: str | None,
     out: Path | None,
     no_collect: bool,
+    offline: bool,
 ) -> None:
     """Write the daily digest for one day."""
     settings = obj.settings()
@@ -256,7 +311,11 @@ def daily(
         fmt or settings.site.format,
         out or settings.path(settings.site.out),
     )
-    with _run(settings, "daily") as (store, report), HttpClient(settings.fetch) as client:
+    with (
+        _run(settings, "daily") as (store, report),
+        HttpClient(settings.fetch) as client,
+        analyst_for(settings, store=store, report=report, offline=offline) as analyst,
+    ):
         if no_collect:
             outcomes = store.last_collect_outcomes(_now())
         else:
@@ -269,6 +328,7 @@ def daily(
             outcomes=outcomes,
             now=_now(),
             client=None if no_collect else client,
+            analyst=analyst,
         )
         click.echo(path)
 
@@ -454,8 +514,12 @@ def report(obj: Context, run_id: int | None, as_json: bool) -> None:
                 f"no run {run_id} in the store" if run_id is not None else "no runs yet"
             )
         outcomes = store.run_outcomes(info["id"])
+        usage = store.run_usage(info["id"])
+        flagged = store.flagged_stories(info["id"])
     if as_json:
         info["sources"] = [dataclasses.asdict(o) for o in outcomes]
+        info["model"] = dataclasses.asdict(usage) if usage else None
+        info["flagged"] = [{"story": s, "day": d, "kinds": k.split(",")} for s, d, k in flagged]
         click.echo(json.dumps(info, ensure_ascii=False, indent=2))
         return
     err.print(
@@ -476,6 +540,37 @@ def report(obj: Context, run_id: int | None, as_json: bool) -> None:
             f"{o.retries} ({o.waited_ms} ms)" if o.retries else "",
             escape(o.reason),
         )
-    err.print(table)
+    if outcomes:
+        err.print(table)
+    if usage is not None:
+        err.print(_usage_line(usage), highlight=False, soft_wrap=True)
+    if flagged:
+        err.print(
+            f"{len(flagged)} stories carried text that tries to instruct a model: "
+            + ", ".join(f"{s} ({d}: {k})" for s, d, k in flagged),
+            highlight=False,
+            soft_wrap=True,
+        )
     for warning in info["warnings"]:
-        err.print(f"warning: {escape(warning)}", highlight=False)
+        err.print(f"warning: {escape(warning)}", highlight=False, soft_wrap=True)
+
+
+@main.command()
+@click.option("--json", "as_json_", is_flag=True, help="Print the checks as JSON on stdout.")
+@click.pass_obj
+@_guard
+def doctor(obj: Context, as_json_: bool) -> None:
+    """Check the configuration, the database and the model endpoint; say what to fix."""
+    settings = obj.settings()
+    checks = diagnose(settings)
+    if as_json_:
+        click.echo(as_json(checks))
+    else:
+        colours = {"ok": "green", "warn": "yellow", "fail": "red", "skip": "cyan"}
+        table = Table("check", "status", "detail")
+        for check in checks:
+            colour = colours[check.status]
+            table.add_row(check.name, f"[{colour}]{check.status}[/]", escape(check.detail))
+        err.print(table)
+    if any(check.status == "fail" for check in checks):
+        sys.exit(1)

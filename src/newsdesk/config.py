@@ -139,6 +139,152 @@ class SourceSettings(_Section):
         return self
 
 
+class Preset(BaseModel):
+    """What one line `provider = "..."` stands for."""
+
+    model_config = ConfigDict(frozen=True)
+    base_url: str
+    model: str | None  # None: the user names the model their server serves
+    api_key_env: str | None  # None: a local server that takes no key
+    response_format: Literal["json_schema", "json_object", "plain"]
+
+
+# Providers' OpenAI-compatible endpoints. The response format is the strongest each is
+# known to accept; `llm.response_format` overrides it, and a run that finds it refused
+# steps down (json_schema → json_object → plain) and says so.
+PRESETS: dict[str, Preset] = {
+    "deepseek": Preset(
+        base_url="https://api.deepseek.com",
+        model="deepseek-chat",
+        api_key_env="DEEPSEEK_API_KEY",
+        response_format="json_object",
+    ),
+    "qwen": Preset(
+        base_url="https://dashscope.aliyuncs.com/compatible-mode/v1",
+        model="qwen-plus",
+        api_key_env="DASHSCOPE_API_KEY",
+        response_format="json_object",
+    ),
+    "moonshot": Preset(
+        base_url="https://api.moonshot.cn/v1",
+        model="moonshot-v1-32k",
+        api_key_env="MOONSHOT_API_KEY",
+        response_format="json_object",
+    ),
+    "zhipu": Preset(
+        base_url="https://open.bigmodel.cn/api/paas/v4",
+        model="glm-4-plus",
+        api_key_env="ZHIPUAI_API_KEY",
+        response_format="json_object",
+    ),
+    "openai": Preset(
+        base_url="https://api.openai.com/v1",
+        model="gpt-4o-mini",
+        api_key_env="OPENAI_API_KEY",
+        response_format="json_schema",
+    ),
+    "ollama": Preset(
+        base_url="http://localhost:11434/v1",
+        model=None,
+        api_key_env=None,
+        response_format="json_schema",
+    ),
+    "vllm": Preset(
+        base_url="http://localhost:8000/v1",
+        model=None,
+        api_key_env=None,
+        response_format="json_schema",
+    ),
+    "llamacpp": Preset(
+        base_url="http://localhost:8080/v1",
+        model=None,
+        api_key_env=None,
+        response_format="json_schema",
+    ),
+}
+PRESETS["kimi"] = PRESETS["moonshot"]
+PRESETS["glm"] = PRESETS["zhipu"]
+PRESETS["dashscope"] = PRESETS["qwen"]
+ResponseFormat = Literal["json_schema", "json_object", "plain"]
+
+
+class LlmSettings(_Section):
+    """The model behind the analysis. Unset (no provider, no base_url): the offline analyst."""
+
+    provider: str | None = None
+    base_url: str | None = None
+    model: str | None = None
+    api_key_env: str | None = Field(None, pattern=r"^[A-Za-z_][A-Za-z0-9_]*$")
+    temperature: float = Field(0.3, ge=0, le=2)
+    # Completion tokens allowed per call.
+    max_tokens: int = Field(3000, ge=64, le=65_536)
+    timeout: float = Field(90.0, gt=0, le=1800)
+    concurrency: int = Field(4, ge=1, le=32)
+    retries: int = Field(2, ge=0, le=10)
+    backoff: float = Field(1.0, ge=0, le=60)
+    max_wait: float = Field(60.0, ge=0, le=3600)
+    response_format: Literal["auto", "json_schema", "json_object", "plain"] = "auto"
+    # The ranked stories of a day that the model analyses; the rest are extracted offline.
+    shortlist: int = Field(20, ge=1, le=200)
+    batch_size: int = Field(5, ge=1, le=50)
+    # Each story's text is cut to about this many tokens before it is sent.
+    excerpt_tokens: int = Field(220, ge=20, le=4000)
+    # Hard cap on prompt + completion tokens per run; past it, sections are written offline.
+    max_tokens_per_run: int = Field(300_000, ge=1000)
+
+    @field_validator("provider")
+    @classmethod
+    def _known_provider(cls, value: str | None) -> str | None:
+        if value is not None and value.lower() not in PRESETS:
+            raise ValueError(
+                f"unknown provider {value!r}; use one of {', '.join(sorted(PRESETS))}, "
+                "or leave it out and set base_url and model"
+            )
+        return value.lower() if value else value
+
+    @field_validator("base_url")
+    @classmethod
+    def _http_url(cls, value: str | None) -> str | None:
+        if value is not None and not re.match(r"^https?://[^/\s]+", value):
+            raise ValueError(
+                "base_url must start with http:// or https://, e.g. http://localhost:8000/v1"
+            )
+        return value
+
+    @model_validator(mode="after")
+    def _complete(self) -> LlmSettings:
+        if self.enabled and not self.resolved_model:
+            where = f"the {self.provider} server" if self.provider else "the endpoint"
+            raise ValueError(f"set llm.model to the name of a model {where} serves")
+        return self
+
+    @property
+    def enabled(self) -> bool:
+        return bool(self.provider or self.base_url)
+
+    @property
+    def preset(self) -> Preset | None:
+        return PRESETS[self.provider] if self.provider else None
+
+    @property
+    def resolved_base_url(self) -> str:
+        return self.base_url or (self.preset.base_url if self.preset else "")
+
+    @property
+    def resolved_model(self) -> str:
+        return self.model or (self.preset.model or "" if self.preset else "")
+
+    @property
+    def resolved_key_env(self) -> str | None:
+        return self.api_key_env or (self.preset.api_key_env if self.preset else None)
+
+    @property
+    def resolved_format(self) -> ResponseFormat:
+        if self.response_format != "auto":
+            return self.response_format
+        return self.preset.response_format if self.preset else "json_object"
+
+
 class Settings(_Section):
     timezone: str = "Asia/Shanghai"
     language: Language = "zh"
@@ -148,6 +294,7 @@ class Settings(_Section):
     fulltext: FullTextSettings = Field(default_factory=lambda: FullTextSettings())
     dedupe: DedupeSettings = Field(default_factory=lambda: DedupeSettings())
     rank: RankSettings = Field(default_factory=lambda: RankSettings())
+    llm: LlmSettings = Field(default_factory=lambda: LlmSettings())
     default_category: str = "industry"
     categories: list[CategorySettings] = Field(default_factory=list)
     sources: list[SourceSettings] = Field(default_factory=list)

@@ -111,11 +111,40 @@ def _004_health_and_articles() -> str:
     """
 
 
+def _005_model() -> str:
+    # Model answers keyed by the hash of model and prompt (a rerun makes no call), what
+    # the model cost per run, and the stories whose text tried to instruct a model.
+    return """
+    CREATE TABLE answers (
+        key TEXT PRIMARY KEY,
+        model TEXT NOT NULL,
+        text TEXT NOT NULL,
+        prompt_tokens INTEGER NOT NULL,
+        completion_tokens INTEGER NOT NULL,
+        created TEXT NOT NULL
+    );
+    CREATE TABLE run_usage (
+        run_id INTEGER PRIMARY KEY REFERENCES runs (id),
+        model TEXT NOT NULL,
+        counts TEXT NOT NULL
+    );
+    CREATE TABLE story_flags (
+        story_id INTEGER NOT NULL,
+        day TEXT NOT NULL,
+        kinds TEXT NOT NULL,
+        spans TEXT NOT NULL,
+        run_id INTEGER REFERENCES runs (id),
+        PRIMARY KEY (story_id)
+    );
+    """
+
+
 MIGRATIONS: list[Callable[[], str]] = [
     _001_initial,
     _002_item_terms,
     _003_outcome_faults,
     _004_health_and_articles,
+    _005_model,
 ]
 
 

@@ -65,6 +65,9 @@ class Story:
     score: float = 0.0
     continues: Continuation | None = None
     text: str = ""  # the lead article's main text, fetched when the feed's was thin
+    # Kinds of text in the story that try to instruct a model (screen.py); such text is
+    # left out of what any analyst reads.
+    flags: list[str] = field(default_factory=list)
 
     @property
     def lead(self) -> Item:
@@ -77,16 +80,35 @@ class Story:
 
 @dataclass(frozen=True, slots=True)
 class StoryAnalysis:
-    """Text about one story. Never holds a URL or a title: those come from the store."""
+    """Text about one story. Never holds a URL or a title: those come from the store.
+
+    `lead` and `body` are what a brief shows; `what`, `why`, `impact` and `advice` are the
+    deep report's four points (the offline analyst fills `what` only). `headline` is the
+    title translated into the digest's language when no source wrote in it.
+    """
 
     lead: str
     body: str
+    what: str = ""
+    why: str = ""
+    impact: str = ""
+    advice: str = ""
+    headline: str = ""
+    by_model: bool = False
 
 
 @dataclass(frozen=True, slots=True)
 class Concept:
     term: str
     explanation: str
+
+
+@dataclass(frozen=True, slots=True)
+class Point:
+    """A trend or a thing to watch: a short bold title and a sentence or two."""
+
+    title: str
+    detail: str
 
 
 @dataclass(frozen=True, slots=True)
@@ -97,6 +119,35 @@ class DayAnalysis:
     pick_id: int | None
     pick_text: str
     concept: Concept | None = None
+    trends: list[Point] = field(default_factory=list)
+    watch: list[Point] = field(default_factory=list)
+    model: str = ""  # the model that wrote it, "" for the offline analyst alone
+    fallbacks: int = 0  # sections the offline analyst wrote because the model's were unusable
+
+
+@dataclass(slots=True)
+class ModelUsage:
+    """What the model cost and how its answers fared in one run."""
+
+    model: str = ""
+    calls: int = 0
+    cache_hits: int = 0
+    prompt_tokens: int = 0
+    completion_tokens: int = 0
+    estimated_calls: int = 0  # calls whose endpoint gave no usage; our estimate was counted
+    retries: int = 0
+    waited_ms: int = 0
+    repaired: int = 0  # answers that were not valid JSON until json-repair mended them
+    reasked: int = 0  # sections asked for again with the validation error
+    fallbacks: int = 0  # sections written by the offline analyst instead
+    urls_removed: int = 0
+    ids_dropped: int = 0
+    echoes_dropped: int = 0  # answer fields that repeated instructions found in fetched text
+    budget_stops: int = 0  # calls not made because llm.max_tokens_per_run was reached
+
+    @property
+    def total_tokens(self) -> int:
+        return self.prompt_tokens + self.completion_tokens
 
 
 @dataclass(slots=True)
@@ -108,13 +159,15 @@ class RunReport:
     started: dt.datetime
     outcomes: list[SourceOutcome] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
+    usage: ModelUsage | None = None
 
     @property
     def failed(self) -> list[SourceOutcome]:
         return [o for o in self.outcomes if o.status == "error"]
 
     def warn(self, message: str) -> None:
-        self.warnings.append(message)
+        if message not in self.warnings:
+            self.warnings.append(message)
 
 
 @dataclass(frozen=True, slots=True)
@@ -129,3 +182,6 @@ class Digest:
     failed_sources: list[SourceOutcome]
     generated: dt.datetime
     retried_sources: list[SourceOutcome] = field(default_factory=list)
+    considered: int = 0  # the day's stories before the shortlist
+    items: int = 0  # the reports they merge
+    sources: int = 0  # the sources those reports came from

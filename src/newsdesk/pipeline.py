@@ -18,6 +18,7 @@ from newsdesk.errors import ConfigError, NothingToDo
 from newsdesk.http import HttpClient
 from newsdesk.models import Digest, Item, RunReport, SourceOutcome, Story
 from newsdesk.rank import rank
+from newsdesk.screen import screen_stories
 from newsdesk.store import Store
 from newsdesk.write import STYLES, environment, render
 
@@ -47,6 +48,8 @@ def finish_run(store: Store, report: RunReport, *, now: dt.datetime, ok: bool) -
     status = "failed" if not ok else ("partial" if report.failed or report.warnings else "ok")
     for outcome in report.failed:
         report.warn(f"source {outcome.source}: {outcome.reason}")
+    if report.usage is not None:
+        store.record_usage(report.id, report.usage)
     store.finish_run(report, status, now)
 
 
@@ -186,6 +189,16 @@ def write_day(
     )
     if texts.failures:
         report.warn(texts.summary())
+    flagged = screen_stories(shortlist)
+    if flagged:
+        store.record_flags(
+            request.day, [(f.story_id, f.kinds, f.spans) for f in flagged], report.id
+        )
+        for found in flagged:
+            report.warn(
+                f"story {found.story_id} ({request.day}): text that tries to instruct a model "
+                f"({', '.join(found.kinds)}) was left out of the analysis"
+            )
     analysis = (analyst or OfflineAnalyst()).analyze_day(request.day, shortlist, lang=request.lang)
     digest = Digest(
         request.day,
@@ -196,6 +209,9 @@ def write_day(
         [o for o in outcomes if o.status == "error" or o.fault == "dead"],
         now,
         retried_sources=[o for o in outcomes if o.status != "error" and o.retries],
+        considered=len(stories),
+        items=sum(len(s.items) for s in stories),
+        sources=len({name for s in stories for name in s.sources}),
     )
     fmt = publish.registry[request.fmt]
     base = settings.site.base_url.rstrip("/")

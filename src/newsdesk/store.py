@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import json
 import logging
@@ -13,7 +14,7 @@ from typing import Any
 
 from newsdesk.errors import StoreError
 from newsdesk.migrations import migrate
-from newsdesk.models import Continuation, Item, RunReport, SourceOutcome, Story
+from newsdesk.models import Continuation, Item, ModelUsage, RunReport, SourceOutcome, Story
 
 logger = logging.getLogger(__name__)
 UTC = dt.UTC
@@ -319,6 +320,69 @@ class Store:
                 "INSERT OR REPLACE INTO articles (url, text, reason, fetched) VALUES (?, ?, ?, ?)",
                 (url, text, reason, to_db_time(fetched)),
             )
+
+    # model ---------------------------------------------------------------
+
+    def answer(self, key: str) -> str | None:
+        row = self.db.execute("SELECT text FROM answers WHERE key = ?", (key,)).fetchone()
+        return str(row[0]) if row else None
+
+    def put_answer(
+        self, key: str, *, model: str, text: str, prompt_tokens: int, completion_tokens: int
+    ) -> None:
+        with self.transaction() as db:
+            db.execute(
+                "INSERT OR REPLACE INTO answers (key, model, text, prompt_tokens, "
+                "completion_tokens, created) VALUES (?, ?, ?, ?, ?, ?)",
+                (
+                    key,
+                    model,
+                    text,
+                    prompt_tokens,
+                    completion_tokens,
+                    to_db_time(dt.datetime.now(UTC)),
+                ),
+            )
+
+    def record_usage(self, run_id: int, usage: ModelUsage) -> None:
+        counts = {k: v for k, v in dataclasses.asdict(usage).items() if k != "model"}
+        with self.transaction() as db:
+            db.execute(
+                "INSERT OR REPLACE INTO run_usage (run_id, model, counts) VALUES (?, ?, ?)",
+                (run_id, usage.model, json.dumps(counts)),
+            )
+
+    def run_usage(self, run_id: int) -> ModelUsage | None:
+        row = self.db.execute(
+            "SELECT model, counts FROM run_usage WHERE run_id = ?", (run_id,)
+        ).fetchone()
+        if row is None:
+            return None
+        known = {f.name for f in dataclasses.fields(ModelUsage)}
+        counts = {k: v for k, v in json.loads(row[1]).items() if k in known}
+        return ModelUsage(model=row[0], **counts)
+
+    def record_flags(
+        self, day: dt.date, flags: Iterable[tuple[int, list[str], list[str]]], run_id: int
+    ) -> None:
+        """Per story, the kinds of instruction its text carries and the sentences."""
+        with self.transaction() as db:
+            db.executemany(
+                "INSERT OR REPLACE INTO story_flags (story_id, day, kinds, spans, run_id) "
+                "VALUES (?, ?, ?, ?, ?)",
+                [
+                    (story_id, day.isoformat(), ",".join(kinds), json.dumps(spans), run_id)
+                    for story_id, kinds, spans in flags
+                ],
+            )
+
+    def flagged_stories(self, run_id: int) -> list[tuple[int, str, str]]:
+        """(story id, day, kinds) of the stories a run flagged."""
+        rows = self.db.execute(
+            "SELECT story_id, day, kinds FROM story_flags WHERE run_id = ? ORDER BY day, story_id",
+            (run_id,),
+        )
+        return [(int(a), str(b), str(c)) for a, b, c in rows]
 
     # posts ---------------------------------------------------------------
 

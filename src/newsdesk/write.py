@@ -18,7 +18,7 @@ from newsdesk.config import CategorySettings
 from newsdesk.errors import ConfigError
 from newsdesk.models import Digest, SourceOutcome, Story
 
-STYLES = ("daily-brief",)
+STYLES = ("daily-brief", "daily-deep")
 _MD_SPECIAL = re.compile(r"([\\`*_\[\]|~])")
 _LINE_START = re.compile(r"^(\s*)([#>+=-]|\d+[.)])")
 _ENDS_SENTENCE = re.compile(r"[。！？!?.…」”\"')）]$")
@@ -126,6 +126,14 @@ def context(
         "pick": pick,
         "pick_text": analysis.pick_text,
         "concept": analysis.concept,
+        "stories": [entries[s.id] for s in digest.stories],
+        "trends": analysis.trends,
+        "watch": analysis.watch,
+        "model": analysis.model,
+        "fallbacks": analysis.fallbacks,
+        "considered": digest.considered,
+        "item_count": digest.items,
+        "all_sources": digest.sources,
         "failed": [
             {"name": o.source, "reason": fault_text(o, lang)} for o in digest.failed_sources
         ],
@@ -152,8 +160,14 @@ def _entry(story: Story, digest: Digest, post_url: Callable[[dt.date], str]) -> 
         "title": item.title,
         "url": item.url,
         "source": item.source,
+        "headline": text.headline if text else "",
         "lead": text.lead if text else "",
         "body": text.body if text else "",
+        "what": text.what if text else "",
+        "why": text.why if text else "",
+        "impact": text.impact if text else "",
+        "advice": text.advice if text else "",
+        "by_model": text.by_model if text else False,
         "others": others,
         "continues": continues,
         "source_count": len(story.sources),
