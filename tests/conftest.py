@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import contextlib
 import os
+import shutil
 import threading
 import time
 from collections.abc import Callable, Iterator
@@ -12,6 +13,9 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 import pytest
+
+from newsdesk.demo import demo_folder
+from tests.model_server import ModelServer
 
 ROOT = Path(__file__).resolve().parents[1]
 SHARED = ROOT.parent / "shared"
@@ -105,3 +109,28 @@ def write_config(folder: Path, text: str) -> Path:
     path = folder / "newsdesk.toml"
     path.write_text(text, encoding="utf-8")
     return path
+
+
+@pytest.fixture
+def model_server() -> Iterator[ModelServer]:
+    """A scripted OpenAI-compatible endpoint on 127.0.0.1 (tests/model_server.py)."""
+    endpoint = ModelServer().start()
+    yield endpoint
+    endpoint.stop()
+
+
+def demo_site(folder: Path, extra: str = "") -> Path:
+    """A site whose sources are copies of the bundled demo feeds (read from files, offline);
+    `extra` is appended to its newsdesk.toml."""
+    feeds = folder / "feeds"
+    shutil.copytree(demo_folder(), feeds)
+    sources = (
+        (feeds / "sources.toml").read_text(encoding="utf-8").replace('url = "', 'url = "feeds/')
+    )
+    write_config(
+        folder,
+        'database = "news.db"\n[site]\nout = "site"\nauthor = "Desk"\ntags = ["AI", "daily"]\n'
+        + sources
+        + extra,
+    )
+    return folder

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import re
-import shutil
 import sqlite3
 import subprocess
 import sys
@@ -16,8 +15,7 @@ import yaml
 from click.testing import CliRunner
 
 from newsdesk.cli import main
-from newsdesk.demo import demo_folder
-from tests.conftest import write_config
+from tests.conftest import demo_site, write_config
 
 # A Markdown link: an unescaped [ … ] directly followed by (url).
 LINK = re.compile(r"(?<!\\)\[(?:[^\]\\]|\\.)*(?<!\\)\]\(([^)\s]+)\)")
@@ -121,17 +119,7 @@ def test_demo_is_deterministic(
 
 @pytest.fixture
 def site(tmp_path: Path) -> Path:
-    feeds = tmp_path / "feeds"
-    shutil.copytree(demo_folder(), feeds)
-    sources = (
-        (feeds / "sources.toml").read_text(encoding="utf-8").replace('url = "', 'url = "feeds/')
-    )
-    write_config(
-        tmp_path,
-        'database = "news.db"\n[site]\nout = "site"\nauthor = "Desk"\ntags = ["AI", "daily"]\n'
-        + sources,
-    )
-    return tmp_path
+    return demo_site(tmp_path)
 
 
 def test_daily_in_every_site_format(site: Path) -> None:

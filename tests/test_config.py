@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pytest
@@ -92,3 +93,38 @@ def test_toml_syntax_errors_point_at_the_file(tmp_path: Path) -> None:
 def test_missing_explicit_config_is_an_error(tmp_path: Path) -> None:
     with pytest.raises(ConfigError, match="--config: no config file"):
         load_settings(tmp_path / "nope.toml")
+
+
+def test_one_line_picks_a_provider(tmp_path: Path) -> None:
+    settings = load_settings(write_config(tmp_path, '[llm]\nprovider = "DeepSeek"\n'))
+    llm = settings.llm
+    assert llm.enabled and llm.provider == "deepseek"
+    assert llm.resolved_base_url == "https://api.deepseek.com"
+    assert (llm.resolved_model, llm.resolved_key_env) == ("deepseek-chat", "DEEPSEEK_API_KEY")
+    assert llm.resolved_format == "json_object" and llm.shortlist == 20
+    override = load_settings(
+        write_config(
+            tmp_path, '[llm]\nprovider = "kimi"\nmodel = "kimi-k2"\nresponse_format = "plain"\n'
+        )
+    ).llm
+    assert override.resolved_base_url == "https://api.moonshot.cn/v1"
+    assert (override.resolved_model, override.resolved_format) == ("kimi-k2", "plain")
+    assert not load_settings(write_config(tmp_path, "")).llm.enabled
+
+
+@pytest.mark.parametrize(
+    ("body", "message"),
+    [
+        ('[llm]\nprovider = "skynet"\n', "llm.provider: unknown provider 'skynet'; use one of"),
+        (
+            '[llm]\nprovider = "ollama"\n',
+            "llm: set llm.model to the name of a model the ollama server serves",
+        ),
+        ('[llm]\nbase_url = "localhost:8000"\n', "llm.base_url: base_url must start with http://"),
+        ('[llm]\nprovider = "openai"\napi_key_env = "sk-123"\n', "llm.api_key_env"),
+        ('[llm]\nprovider = "openai"\nshortlist = 0\n', "llm.shortlist"),
+    ],
+)
+def test_wrong_llm_settings_say_what_to_change(tmp_path: Path, body: str, message: str) -> None:
+    with pytest.raises(ConfigError, match=re.escape(message)):
+        load_settings(write_config(tmp_path, body))
