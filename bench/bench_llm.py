@@ -1,0 +1,206 @@
+"""Tokens a day's analysis costs: newsdesk against two baselines, in one run.
+
+    python bench/bench_llm.py [--items-per-day 300] [--days 7]
+
+A synthetic week (bench/corpus.py, 300 items a day) is collected and merged into
+stories; each day's daily-deep digest (zh) is then analysed through the scripted
+OpenAI-compatible endpoint of the tests (tests/model_server.py), which answers every
+prompt well-formed and reports usage with newsdesk's token estimator (it has no
+tokenizer of its own). In the same run, the same endpoint counts
+
+- per item: one call per item of the day, each with the same system prompt and that
+  item's title and capped excerpt (as per-item scoring tools do);
+- all titles: one call with every title of the day and the day-synthesis prompt.
+
+Then the week is analysed again: every answer should come from the cache (0 calls).
+Targets (issue 4): a day at most 25,000 prompt tokens; at least 5x fewer tokens than
+one call per item; a rerun 0 calls.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import json
+import sys
+import tempfile
+import time
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "bench"))
+
+import corpus  # noqa: E402
+
+from newsdesk.analyze import (  # noqa: E402
+    analyst_for,
+    cap_tokens,
+    data_block,
+    prompt_environment,
+    prompt_messages,
+)
+from newsdesk.collect import collect  # noqa: E402
+from newsdesk.config import Settings, load_settings  # noqa: E402
+from newsdesk.http import HttpClient  # noqa: E402
+from newsdesk.llm import ModelClient  # noqa: E402
+from newsdesk.models import ModelUsage, RunReport  # noqa: E402
+from newsdesk.pipeline import DailyRequest, day_bounds, prepare_days, sample_days, write_day  # noqa: E402
+from newsdesk.schemas import DayAnswer, StoriesAnswer  # noqa: E402
+from newsdesk.store import Store  # noqa: E402
+from tests.model_server import ModelServer  # noqa: E402
+
+NOW = dt.datetime(2026, 11, 20, tzinfo=dt.UTC)
+
+
+def week_settings(folder: Path, db: Path, endpoint: ModelServer) -> Settings:
+    files = sorted(folder.glob("feed-*.xml"))
+    return load_settings(
+        None,
+        sources=[{"name": p.stem, "url": str(p)} for p in files],
+        database=str(db),
+        timezone="UTC",
+        fulltext={"enabled": False},
+        llm={
+            "base_url": endpoint.base_url,
+            "model": "test-model",
+            "response_format": "json_object",
+            "concurrency": 4,
+            "max_tokens_per_run": 10_000_000,
+        },
+    )
+
+
+def analyse_week(settings: Settings, store: Store, days: list[dt.date], out: Path) -> list[ModelUsage]:
+    """One run per day, as `newsdesk daily` makes; the usage of each."""
+    per_day = []
+    prepared = prepare_days(settings, store, days)
+    for day in days:
+        report = RunReport(id=store.start_run("bench", NOW), command="bench", started=NOW)
+        with analyst_for(settings, store=store, report=report) as analyst:
+            request = DailyRequest(day, "daily-deep", "zh", "markdown", out)
+            write_day(
+                settings,
+                store,
+                request,
+                report=report,
+                outcomes=[],
+                now=NOW,
+                analyst=analyst,
+                stories=prepared[day],
+            )
+        assert report.usage is not None
+        per_day.append(report.usage)
+    return per_day
+
+
+def baselines(settings: Settings, store: Store, day: dt.date) -> tuple[ModelUsage, ModelUsage, int]:
+    """Usage of one call per item and of one call with all titles, for one day."""
+    start, end = day_bounds(day, settings)
+    items = store.items_between(start, end)
+    prompts = prompt_environment()
+    per_item, all_titles = ModelUsage(), ModelUsage()
+    client = ModelClient(settings.llm, usage=per_item, store=None)
+    for item in items:
+        facts = {
+            "id": item.id,
+            "title": item.title,
+            "sources": [item.source],
+            "date": item.published.date().isoformat(),
+            "text": cap_tokens(item.summary, settings.llm.excerpt_tokens),
+        }
+        messages = prompt_messages(
+            prompts, "stories.zh.md", count=1, ids=str(item.id), data=data_block([facts])
+        )
+        client.complete(messages, schema=StoriesAnswer, name="stories")
+    client.close()
+    client = ModelClient(settings.llm, usage=all_titles, store=None)
+    records = [{"id": item.id, "title": item.title} for item in items]
+    messages = prompt_messages(prompts, "day.zh.md", count=len(records), data=data_block(records))
+    client.complete(messages, schema=DayAnswer, name="day")
+    client.close()
+    return per_item, all_titles, len(items)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--items-per-day", type=int, default=300)
+    parser.add_argument("--days", type=int, default=7)
+    parser.add_argument("--json", type=Path, help="Also write the results here.")
+    args = parser.parse_args()
+    endpoint = ModelServer().start()
+    with tempfile.TemporaryDirectory() as tmp:
+        folder = Path(tmp) / "corpus"
+        # corpus days are 24 h windows from its START; cut to whole UTC days below
+        corpus.generate(args.items_per_day * args.days, folder, feeds=60, days=args.days)
+        settings = week_settings(folder, Path(tmp) / "bench.db", endpoint)
+        store = Store(settings.path(settings.database))
+        report = RunReport(id=store.start_run("bench", NOW), command="bench", started=NOW)
+        with HttpClient(settings.fetch) as client:
+            collect(settings, store, client=client, report=report, now=NOW)
+        days = sample_days(store, settings)[: args.days]
+        started = time.perf_counter()
+        first = analyse_week(settings, store, days, Path(tmp) / "site")
+        seconds = time.perf_counter() - started
+        rerun = analyse_week(settings, store, days, Path(tmp) / "site")
+        rows = []
+        for day, usage in zip(days, first, strict=True):
+            per_item, all_titles, items = baselines(settings, store, day)
+            rows.append(
+                {
+                    "day": day.isoformat(),
+                    "items": items,
+                    "calls": usage.calls,
+                    "prompt": usage.prompt_tokens,
+                    "completion": usage.completion_tokens,
+                    "per_item_calls": per_item.calls,
+                    "per_item_prompt": per_item.prompt_tokens,
+                    "per_item_completion": per_item.completion_tokens,
+                    "titles_prompt": all_titles.prompt_tokens,
+                    "titles_completion": all_titles.completion_tokens,
+                }
+            )
+        store.close()
+    endpoint.stop()
+    report_results(rows, rerun, seconds, args.json)
+
+
+def report_results(rows: list[dict[str, Any]], rerun: list[ModelUsage], seconds: float, path: Path | None) -> None:
+    header = (
+        f"{'day':<11}{'items':>6}{'calls':>6}{'prompt':>9}{'compl.':>8}"
+        f"{'per-item prompt':>17}{'compl.':>9}{'ratio':>7}{'titles prompt':>15}{'compl.':>8}"
+    )
+    print(header)
+    for r in rows:
+        ours = r["prompt"] + r["completion"]
+        theirs = r["per_item_prompt"] + r["per_item_completion"]
+        print(
+            f"{r['day']:<11}{r['items']:>6}{r['calls']:>6}{r['prompt']:>9,}{r['completion']:>8,}"
+            f"{r['per_item_prompt']:>17,}{r['per_item_completion']:>9,}{theirs / ours:>6.1f}x"
+            f"{r['titles_prompt']:>15,}{r['titles_completion']:>8,}"
+        )
+    total = {k: sum(r[k] for r in rows) for k in rows[0] if k != "day"}
+    ours = total["prompt"] + total["completion"]
+    theirs = total["per_item_prompt"] + total["per_item_completion"]
+    print(
+        f"{'week':<11}{total['items']:>6}{total['calls']:>6}{total['prompt']:>9,}{total['completion']:>8,}"
+        f"{total['per_item_prompt']:>17,}{total['per_item_completion']:>9,}{theirs / ours:>6.1f}x"
+        f"{total['titles_prompt']:>15,}{total['titles_completion']:>8,}"
+    )
+    worst = max(r["prompt"] for r in rows)
+    rerun_calls = sum(u.calls for u in rerun)
+    rerun_hits = sum(u.cache_hits for u in rerun)
+    print(f"\nanalysis of the week: {seconds:.1f} s for {total['calls']} calls")
+    print(f"largest day: {worst:,} prompt tokens (target <= 25,000)")
+    print(f"vs one call per item: {theirs / ours:.1f}x fewer tokens (target >= 5x)")
+    print(f"rerun of the week: {rerun_calls} calls, {rerun_hits} answers from the cache (target 0 calls)")
+    if path:
+        path.write_text(
+            json.dumps({"days": rows, "rerun_calls": rerun_calls, "rerun_hits": rerun_hits}, indent=2),
+            encoding="utf-8",
+        )
+
+
+if __name__ == "__main__":
+    main()
