@@ -72,7 +72,9 @@ def week_settings(folder: Path, db: Path, endpoint: ModelServer) -> Settings:
     )
 
 
-def analyse_week(settings: Settings, store: Store, days: list[dt.date], out: Path) -> list[ModelUsage]:
+def analyse_week(
+    settings: Settings, store: Store, days: list[dt.date], out: Path
+) -> list[ModelUsage]:
     """One run per day, as `newsdesk daily` makes; the usage of each."""
     per_day = []
     prepared = prepare_days(settings, store, days)
@@ -166,7 +168,9 @@ def main() -> None:
     report_results(rows, rerun, seconds, args.json)
 
 
-def report_results(rows: list[dict[str, Any]], rerun: list[ModelUsage], seconds: float, path: Path | None) -> None:
+def report_results(
+    rows: list[dict[str, Any]], rerun: list[ModelUsage], seconds: float, path: Path | None
+) -> None:
     header = (
         f"{'day':<11}{'items':>6}{'calls':>6}{'prompt':>9}{'compl.':>8}"
         f"{'per-item prompt':>17}{'compl.':>9}{'ratio':>7}{'titles prompt':>15}{'compl.':>8}"
@@ -194,10 +198,14 @@ def report_results(rows: list[dict[str, Any]], rerun: list[ModelUsage], seconds:
     print(f"\nanalysis of the week: {seconds:.1f} s for {total['calls']} calls")
     print(f"largest day: {worst:,} prompt tokens (target <= 25,000)")
     print(f"vs one call per item: {theirs / ours:.1f}x fewer tokens (target >= 5x)")
-    print(f"rerun of the week: {rerun_calls} calls, {rerun_hits} answers from the cache (target 0 calls)")
+    print(
+        f"rerun of the week: {rerun_calls} calls, {rerun_hits} answers from the cache (target 0 calls)"
+    )
     if path:
         path.write_text(
-            json.dumps({"days": rows, "rerun_calls": rerun_calls, "rerun_hits": rerun_hits}, indent=2),
+            json.dumps(
+                {"days": rows, "rerun_calls": rerun_calls, "rerun_hits": rerun_hits}, indent=2
+            ),
             encoding="utf-8",
         )
 
