@@ -153,6 +153,13 @@ def _asked_ids(call: Call) -> set[int]:
     return {int(n) for n in re.findall(r"\d+", match.group(1))} if match else set()
 
 
+def serve(handler: type[BaseHTTPRequestHandler]) -> tuple[ThreadingHTTPServer, threading.Thread]:
+    """A threaded server for `handler` on a free port of 127.0.0.1, and its (unstarted) thread."""
+    httpd = ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    httpd.daemon_threads = True
+    return httpd, threading.Thread(target=httpd.serve_forever, daemon=True)
+
+
 class ModelServer:
     def __init__(self, models: tuple[str, ...] = ("test-model",)) -> None:
         self.models = list(models)
@@ -241,9 +248,7 @@ class ModelServer:
             def log_message(self, *args: object) -> None:
                 pass
 
-        self.httpd = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-        self.httpd.daemon_threads = True
-        self.thread = threading.Thread(target=self.httpd.serve_forever, daemon=True)
+        self.httpd, self.thread = serve(Handler)
 
     @property
     def base_url(self) -> str:
