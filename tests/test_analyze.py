@@ -397,3 +397,14 @@ def test_doctor_without_a_model(tmp_path: Path) -> None:
     code, checks = doctor(demo_site(tmp_path))
     assert code == 0 and checks["model"][0] == "skip" and "offline analyst" in checks["model"][1]
     assert checks["database"][0] == "ok" and checks["config"][0] == "ok"
+
+
+def test_a_refused_request_costs_its_section_only(site: Path, model_server: ModelServer) -> None:
+    too_long = "This model's maximum context length is 8192 tokens"
+    model_server.script = [Reply(status=400, body={"error": {"message": too_long}})]
+    text, _ = daily(site)
+    counts = usage(site)
+    assert counts["fallbacks"] == len(model_server.calls[0].records())  # the first batch
+    assert counts["calls"] == len(model_server.calls) - 1
+    assert any(too_long in w for w in warnings(site))
+    assert "模型说明" in text and "模型精选理由" in text

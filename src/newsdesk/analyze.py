@@ -258,7 +258,8 @@ class ModelAnalyst:
             )
         checked = self._day(shortlist, analyses, lang)
         self._count(checked)
-        result = replace(base, stories=analyses, model=self.client.model)
+        used = checked.day is not None or any(a.by_model for a in analyses.values())
+        result = replace(base, stories=analyses, model=self.client.model if used else "")
         if checked.day is None:
             reason = checked.errors[0] if checked.errors else "no answer"
             self.client.warn(f"llm: {day} ({lang}): the day's synthesis written offline: {reason}")

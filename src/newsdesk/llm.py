@@ -40,6 +40,11 @@ _STEP_DOWN: dict[ResponseFormat, ResponseFormat] = {
     "json_schema": "json_object",
     "json_object": "plain",
 }
+_NO_MODEL = re.compile(
+    r"model\W.{0,60}(?:not exist|does not exist|not found|unknown|invalid|no such)"
+    r"|(?:unknown|invalid|no such) model",
+    re.IGNORECASE,
+)
 # A local server needs no key, but the client library insists on one.
 NO_KEY = "not-needed"
 
@@ -212,6 +217,8 @@ class ModelClient:
                 if exc.status_code == 400 and self._refused_format(exc):
                     continue
                 fault, message = _status_fault(exc, self.settings)
+                if fault == "refused":  # this request only (too long, say): its section falls back
+                    raise ModelError(message, fault) from None
                 if fault not in ("rate_limited", "http_error"):
                     raise self._break(ModelError(message, fault)) from None
                 delay = self._delay(attempt, exc.response.headers.get("retry-after", ""))
@@ -354,7 +361,7 @@ def _status_fault(exc: openai.APIStatusError, settings: LlmSettings) -> tuple[st
     if status in (401, 403):
         env = settings.resolved_key_env or "llm.api_key_env"
         return "auth", f"the endpoint refused the key ({status}: {detail}); check {env}"
-    if status == 404 or "model" in detail.casefold():
+    if status == 404 or _NO_MODEL.search(detail):
         return "unknown_model", (
             f"the endpoint answered {status} ({detail}); check llm.model "
             f"({settings.resolved_model}) and llm.base_url ({settings.resolved_base_url})"
