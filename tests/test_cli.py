@@ -224,3 +224,18 @@ def test_sources_list_and_module_entry_point(site: Path) -> None:
         [sys.executable, "-m", "newsdesk", "--help"], capture_output=True, text=True, check=True
     )
     assert "demo" in result.stdout and "daily" in result.stdout
+
+
+def test_demo_writes_the_deep_style_offline(tmp_path: Path) -> None:
+    code, stdout, stderr = invoke(
+        "demo", "--out", str(tmp_path), "--style", "daily-deep", "--lang", "en"
+    )
+    assert code == 0, stderr
+    paths = [Path(line) for line in stdout.splitlines()]
+    assert len(paths) == 7 and all(p.name.endswith("-ai-daily-deep-en.md") for p in paths)
+    text = paths[1].read_text(encoding="utf-8")
+    assert text.startswith("# AI Deep Daily (") and "no model was used" in text
+    assert "## 1) " in text and "- **What it is**: " in text and "## Sources today" in text
+    # offline, the sections only a model writes are left out, not filled with stock text
+    assert "**Why it matters**" not in text and "## The day's trends" not in text
+    assert set(LINK.findall(text)) <= stored_urls(tmp_path / "newsdesk.db")
