@@ -49,12 +49,12 @@ _PATTERNS: dict[str, list[str]] = {
         r"(?:务必|一定要|总是)(?:推荐|提到|宣传)(?:本|我们|这个|以下)",
     ],
     "leak": [
-        r"\b(?:reveal|print|show|repeat|output|tell\s+me|disclose|leak|dump)\s+(?:me\s+)?(?:your|the)\s+(?:system\s+|initial\s+|hidden\s+|full\s+)*(?:prompt|instructions|configuration|api\s*key|secret|token|password)s?",
+        r"\b(?:reveal|print|show|repeat|output|tell\s+me|disclose|leak|dump)\s+(?:me\s+)?(?:your\s+(?:system\s+|initial\s+|hidden\s+|full\s+)*|the\s+(?:system|initial|hidden)\s+)(?:prompt|instructions|configuration|api\s*key|secret|token|password)s?",
         r"\b(?:api[\s_-]*key|secret\s+key|access\s+token|environment\s+variables?)\b.{0,40}\b(?:reveal|print|include|output|send|show)",
         r"(?:泄露|透露|输出|显示|告诉我|打印)(?:你的|系统的?)?(?:系统)?(?:提示词|提示|指令|密钥|api\s*key|令牌|密码|环境变量)",
     ],
     "language": [
-        r"\b(?:respond|reply|answer|write|output|translate\s+everything)\s+(?:only\s+|exclusively\s+)?in\s+(?:english|chinese|french|german|spanish|japanese|russian|korean|pirate)\b",
+        r"(?:(?:^|[.!?。！？:：\n])\W*|please\s+|you\s+(?:must|should)\s+|from\s+now\s+on,?\s+)(?:respond|reply|answer|write|output|translate\s+everything)\s+(?:only\s+|exclusively\s+)?in\s+(?:english|chinese|french|german|spanish|japanese|russian|korean|pirate)\b",
         r"\bswitch\s+(?:the\s+|your\s+)?(?:output\s+)?language\b",
         r"(?:用|改用|请用|只用)(?:英文|英语|中文|法语|日语|德语)(?:回答|回复|输出|写作|书写)",
         r"(?:切换|更改|改变)(?:输出)?语言",
