@@ -65,9 +65,6 @@ class Story:
     score: float = 0.0
     continues: Continuation | None = None
     text: str = ""  # the lead article's main text, fetched when the feed's was thin
-    # Kinds of text in the story that try to instruct a model (screen.py); such text is
-    # left out of what any analyst reads.
-    flags: list[str] = field(default_factory=list)
 
     @property
     def lead(self) -> Item:
@@ -142,7 +139,6 @@ class ModelUsage:
     fallbacks: int = 0  # sections written by the offline analyst instead
     urls_removed: int = 0
     ids_dropped: int = 0
-    echoes_dropped: int = 0  # answer fields that repeated instructions found in fetched text
     budget_stops: int = 0  # calls not made because llm.max_tokens_per_run was reached
 
     @property

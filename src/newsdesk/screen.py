@@ -104,14 +104,13 @@ class Screened:
 
 
 def screen_stories(stories: Iterable[Story]) -> list[Screened]:
-    """Flag each story whose title, summaries or article text address a model; set
-    `story.flags` and return what was found, for the store and the run report."""
+    """The stories whose title, summaries or article text address a model, with the
+    kinds and sentences found, for the store and the run report."""
     found = []
     for story in stories:
         texts = [story.text] + [t for item in story.items for t in (item.title, item.summary)]
         spans = [s for text in texts if text for s in sentences(text) if instruction_kinds(s)]
         kinds = sorted({kind for span in spans for kind in instruction_kinds(span)})
-        story.flags = kinds
         if kinds:
             found.append(Screened(story.id, kinds, list(dict.fromkeys(spans))))
     return found
