@@ -26,27 +26,51 @@ from typing import Any, Protocol
 from jinja2 import ChoiceLoader, Environment, FileSystemLoader, PackageLoader, StrictUndefined
 from pydantic import BaseModel
 
-from newsdesk.config import LlmSettings, Settings
+from newsdesk.axes import offline_axes
+from newsdesk.config import LlmSettings, Settings, WeeklySettings
 from newsdesk.llm import Message, ModelClient, ModelError, Reply, estimate_tokens
 from newsdesk.models import (
+    Advice,
+    Axis,
     Concept,
     DayAnalysis,
-    Item,
+    Evidence,
     ModelUsage,
+    Outlook,
     Point,
     RunReport,
+    Signal,
     Story,
     StoryAnalysis,
+    WeekAnalysis,
+    display_item,
 )
 from newsdesk.normalize import sentences
-from newsdesk.schemas import Checked, DayAnswer, StoriesAnswer, StoryNotes, check_day, check_stories
+from newsdesk.schemas import (
+    Checked,
+    DayAnswer,
+    FutureAnswer,
+    MatchesAnswer,
+    StoriesAnswer,
+    StoryNotes,
+    WeekAnswer,
+    check_day,
+    check_future,
+    check_matches,
+    check_stories,
+    check_week,
+)
 from newsdesk.screen import without_instructions
+from newsdesk.signals import candidates, text_matches
 from newsdesk.store import Store
+from newsdesk.week import Week
 
 logger = logging.getLogger(__name__)
 
 BODY_CHARS = 280
 PICK_CHARS = 600
+OUTLOOK_TRENDS = (4, 6)
+SIGNAL_CANDIDATES = 40
 
 
 class Analyst(Protocol):
@@ -56,10 +80,20 @@ class Analyst(Protocol):
         """Analysis of the day's ranked stories (best first), in `lang`."""
         ...
 
+    def analyze_week(self, week: Week, *, lang: str, weekly: WeeklySettings) -> WeekAnalysis:
+        """The week's axes (and, from a model, advice, outlook and closing), in `lang`."""
+        ...
 
-def display_item(story: Story, lang: str) -> Item:
-    """The item a digest in `lang` shows for a story: the best one in that language, else the lead."""
-    return next((item for item in story.items if item.lang == lang), story.lead)
+    def match_signals(
+        self,
+        signals: Sequence[Signal],
+        stories: Sequence[Story],
+        *,
+        lang: str,
+        weekly: WeeklySettings,
+    ) -> list[Evidence]:
+        """The stories that bear on open signals."""
+        ...
 
 
 def story_text(story: Story, lang: str) -> str:
@@ -86,6 +120,24 @@ class OfflineAnalyst:
             pick_text=_extract(story_text(top, lang), PICK_CHARS) if top else "",
             concept=find_concept(stories, lang=lang),
         )
+
+    def analyze_week(self, week: Week, *, lang: str, weekly: WeeklySettings) -> WeekAnalysis:
+        """Axes by clustering; no advice, outlook or closing (those need a model, and
+        are left out rather than filled with canned text)."""
+        axes = offline_axes(
+            week.shortlist, lang=lang, min_axes=weekly.min_axes, max_axes=weekly.max_axes
+        )
+        return WeekAnalysis(headline="", lede="", axes=axes)
+
+    def match_signals(
+        self,
+        signals: Sequence[Signal],
+        stories: Sequence[Story],
+        *,
+        lang: str,
+        weekly: WeeklySettings,
+    ) -> list[Evidence]:
+        return text_matches(signals, stories, share=weekly.signal_match)
 
     def analyze_story(self, story: Story, *, lang: str) -> StoryAnalysis:
         parts = sentences(story_text(story, lang))
@@ -269,6 +321,178 @@ class ModelAnalyst:
         self.usage.fallbacks += fallbacks
         return replace(result, fallbacks=fallbacks)
 
+    def analyze_week(self, week: Week, *, lang: str, weekly: WeeklySettings) -> WeekAnalysis:
+        """Two calls: the axes from the week's shortlist and the daily analyses already
+        stored (no story is read again), then advice, outlook and closing from the axes.
+        Unusable axes fall back to the offline clustering; unusable advice and outlook
+        are left out. Either way the run says so."""
+        base = self.offline.analyze_week(week, lang=lang, weekly=weekly)
+        fallbacks = 0
+        checked = self._week(week, lang, weekly)
+        self._count(checked)
+        if isinstance(checked.answer, WeekAnswer):
+            answer = checked.answer
+            result = WeekAnalysis(
+                headline=answer.headline,
+                lede=answer.lede,
+                axes=[
+                    Axis(a.title, a.story_ids, a.evidence, a.summary, list(a.impacts))
+                    for a in answer.axes
+                ],
+                model=self.client.model,
+            )
+        else:
+            reason = checked.errors[0] if checked.errors else "no answer"
+            self.client.warn(
+                f"llm: {week.label} ({lang}): the axes were clustered offline: {reason}"
+            )
+            fallbacks += 1
+            result = base
+        if not result.axes:
+            self.usage.fallbacks += fallbacks
+            return replace(result, fallbacks=fallbacks)
+        checked = self._future(week, result.axes, lang, weekly)
+        self._count(checked)
+        if isinstance(checked.answer, FutureAnswer):
+            future = checked.answer
+            result = replace(
+                result,
+                advice=[Advice(a.audience, a.text) for a in future.advice],
+                outlook=[
+                    Outlook(o.title, o.detail, o.signal, o.horizon_weeks) for o in future.outlook
+                ],
+                closing=future.closing,
+                model=self.client.model,
+            )
+        else:
+            reason = checked.errors[0] if checked.errors else "no answer"
+            self.client.warn(
+                f"llm: {week.label} ({lang}): advice, outlook and closing left out: {reason}"
+            )
+            fallbacks += 1
+        self.usage.fallbacks += fallbacks
+        return replace(result, fallbacks=fallbacks)
+
+    def match_signals(
+        self,
+        signals: Sequence[Signal],
+        stories: Sequence[Story],
+        *,
+        lang: str,
+        weekly: WeeklySettings,
+    ) -> list[Evidence]:
+        """The model judges the stories that share words with a signal; when its answer
+        is unusable the text match decides."""
+        chosen = candidates(signals, stories, limit=SIGNAL_CANDIDATES)
+        if not chosen:
+            return []
+        by_id = {story.id: story for story in chosen}
+        records = [
+            {
+                "id": s.id,
+                "date": s.day.isoformat(),
+                "title": _title(s, lang),
+                "text": cap_tokens(story_text(s, lang), 40),
+            }
+            for s in chosen
+        ]
+        wanted = [{"id": s.id, "trend": s.title, "signal": s.signal} for s in signals]
+        messages = prompt_messages(
+            self.prompts,
+            f"signals.{lang}.md",
+            signals=data_block(wanted),
+            data=data_block(records),
+        )
+        ids = {s.id for s in signals}
+
+        def check(text: str, _: list[int]) -> Checked:
+            return check_matches(text, signals=ids, stories=set(by_id), lang=lang)
+
+        checked = self._section(messages, MatchesAnswer, "signals", check, [], lang)
+        self._count(checked)
+        if not isinstance(checked.answer, MatchesAnswer):
+            reason = checked.errors[0] if checked.errors else "no answer"
+            self.client.warn(f"llm: signal follow-up ({lang}) matched by text instead: {reason}")
+            self.usage.fallbacks += 1
+            return self.offline.match_signals(signals, stories, lang=lang, weekly=weekly)
+        return [
+            Evidence(m.signal_id, m.story_id, by_id[m.story_id].day, m.note, by_model=True)
+            for m in checked.answer.matches
+        ]
+
+    def _week(self, week: Week, lang: str, weekly: WeeklySettings) -> Checked:
+        records = []
+        for thread in week.shortlist:
+            analysis = week.analyses.get(thread.id)
+            record: dict[str, Any] = {
+                "id": thread.id,
+                "date": thread.story.day.isoformat(),
+                "title": (analysis.headline if analysis else "") or _title(thread.story, lang),
+                "category": thread.story.category,
+                "sources": len({i.source for i in thread.items}),
+            }
+            if thread.later:
+                record["also"] = sorted({s.day.isoformat() for s in thread.later})
+            lead = (analysis.lead or analysis.what) if analysis else ""
+            lead = lead or story_text(thread.story, lang)
+            record["lead"] = cap_tokens(lead, weekly.lead_tokens)
+            records.append(record)
+        days = [
+            {
+                "date": day.isoformat(),
+                "headline": note.headline,
+                "trends": [t.title for t in note.trends],
+            }
+            for day, note in sorted(week.notes.items())
+        ]
+        messages = prompt_messages(
+            self.prompts,
+            f"week.{lang}.md",
+            week=week.label,
+            count=len(records),
+            min_axes=weekly.min_axes,
+            max_axes=weekly.max_axes,
+            days=data_block(days),
+            data=data_block(records),
+        )
+        ids = {t.id for t in week.shortlist}
+
+        def check(text: str, _: list[int]) -> Checked:
+            return check_week(
+                text, ids=ids, lang=lang, min_axes=weekly.min_axes, max_axes=weekly.max_axes
+            )
+
+        return self._section(messages, WeekAnswer, "week", check, [], lang)
+
+    def _future(
+        self, week: Week, axes: Sequence[Axis], lang: str, weekly: WeeklySettings
+    ) -> Checked:
+        records = [
+            {"title": a.title, "summary": a.summary, "impacts": a.impacts}
+            if a.summary
+            else {"title": a.title, "stories": [_thread_title(week, i, lang) for i in a.story_ids]}
+            for a in axes
+        ]
+        audiences = [
+            {"key": a.key, "name": a.zh if lang == "zh" else a.en} for a in weekly.audiences
+        ]
+        low, high = OUTLOOK_TRENDS
+        messages = prompt_messages(
+            self.prompts,
+            f"outlook.{lang}.md",
+            week=week.label,
+            min_trends=low,
+            max_trends=high,
+            data=data_block(records),
+            audiences=data_block(audiences),
+        )
+        keys = [a.key for a in weekly.audiences]
+
+        def check(text: str, _: list[int]) -> Checked:
+            return check_future(text, audiences=keys, lang=lang, min_trends=low, max_trends=high)
+
+        return self._section(messages, FutureAnswer, "outlook", check, [], lang)
+
     # -- sections -----------------------------------------------------------------
 
     def _stories(self, batch: list[Story], lang: str) -> Checked:
@@ -357,6 +581,7 @@ class ModelAnalyst:
             retry = check(second.text, remaining)
             checked.stories.update(retry.stories)
             checked.day = checked.day or retry.day
+            checked.answer = checked.answer or retry.answer
             checked.counts.add(retry.counts)
             checked.errors = [f"{errors[0]}; asked again: {e}" for e in retry.errors[:1]]
         if not checked.errors:
@@ -387,6 +612,11 @@ class ModelAnalyst:
 
 def _title(story: Story, lang: str) -> str:
     return without_instructions(display_item(story, lang).title) or "(title withheld)"
+
+
+def _thread_title(week: Week, ident: int, lang: str) -> str:
+    thread = next((t for t in week.shortlist if t.id == ident), None)
+    return _title(thread.story, lang) if thread else ""
 
 
 def _story_analysis(notes: StoryNotes) -> StoryAnalysis:

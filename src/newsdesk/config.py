@@ -82,6 +82,51 @@ class RankSettings(_Section):
     top: int = Field(30, ge=1, le=500)
 
 
+class AudienceSettings(_Section):
+    """A reader group the weekly posts advise (decision makers, engineers, ...)."""
+
+    key: str = Field(min_length=1, pattern=r"^[a-z0-9_-]+$")
+    zh: str = Field(min_length=1)
+    en: str = Field(min_length=1)
+
+
+def _audiences() -> list[AudienceSettings]:
+    return [
+        AudienceSettings(key="leaders", zh="决策者", en="Decision makers"),
+        AudienceSettings(key="builders", zh="产品与工程团队", en="Product and engineering teams"),
+        AudienceSettings(
+            key="research",
+            zh="研究者与基础设施提供方",
+            en="Researchers and infrastructure providers",
+        ),
+        AudienceSettings(key="policy", zh="政策制定与监管者", en="Policy makers and regulators"),
+    ]
+
+
+class WeeklySettings(_Section):
+    # The week's highest-ranked stories (a continuing story counted once) that the axes
+    # are drawn from and that the model sees; the raw weekly list has every story.
+    shortlist: int = Field(40, ge=8, le=300)
+    min_axes: int = Field(4, ge=2, le=10)
+    max_axes: int = Field(6, ge=2, le=10)
+    # Words of a stored daily analysis per story in the weekly prompt.
+    lead_tokens: int = Field(70, ge=10, le=1000)
+    # Share of a signal's terms a story must carry to count as evidence offline.
+    signal_match: float = Field(0.5, gt=0, le=1)
+    audiences: list[AudienceSettings] = Field(default_factory=_audiences, min_length=1)
+
+    @model_validator(mode="after")
+    def _bounds(self) -> WeeklySettings:
+        if self.min_axes > self.max_axes:
+            raise ValueError(
+                f"weekly.min_axes ({self.min_axes}) is more than weekly.max_axes ({self.max_axes})"
+            )
+        keys = [a.key for a in self.audiences]
+        if len(set(keys)) != len(keys):
+            raise ValueError("weekly.audiences: each key must be unique")
+        return self
+
+
 class SourceSettings(_Section):
     """One source. The keys after `lang` belong to some kinds only (docs/sources.md)."""
 
@@ -295,6 +340,7 @@ class Settings(_Section):
     dedupe: DedupeSettings = Field(default_factory=lambda: DedupeSettings())
     rank: RankSettings = Field(default_factory=lambda: RankSettings())
     llm: LlmSettings = Field(default_factory=lambda: LlmSettings())
+    weekly: WeeklySettings = Field(default_factory=lambda: WeeklySettings())
     default_category: str = "industry"
     categories: list[CategorySettings] = Field(default_factory=list)
     sources: list[SourceSettings] = Field(default_factory=list)

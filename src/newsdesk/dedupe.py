@@ -209,7 +209,7 @@ def item_terms(title: str, summary: str) -> str:
     return " ".join(sorted(head)) + "\t" + " ".join(sorted(rest))
 
 
-def _split_terms(item: Item) -> tuple[list[str], list[str]]:
+def split_terms(item: Item) -> tuple[list[str], list[str]]:
     head, _, rest = (item.terms or item_terms(item.title, item.summary)).partition("\t")
     return head.split(), rest.split()
 
@@ -239,7 +239,7 @@ class Vocabulary:
         key = (item.id, item.content_hash) if item.id is not None else None
         if key is not None and (row := self._rows.get(key)) is not None:
             return row
-        head, rest = _split_terms(item)
+        head, rest = split_terms(item)
         every = head + rest
         found = list(map(self.columns.get, every, itertools.repeat(-1)))
         if -1 in found:

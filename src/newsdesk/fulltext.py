@@ -16,11 +16,10 @@ from collections.abc import Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 
-from newsdesk.analyze import display_item
 from newsdesk.config import Settings
 from newsdesk.extract import extract_article, without_title
 from newsdesk.http import FetchError, HttpClient
-from newsdesk.models import Story
+from newsdesk.models import Story, display_item
 from newsdesk.store import Store
 
 logger = logging.getLogger(__name__)

@@ -139,12 +139,65 @@ def _005_model() -> str:
     """
 
 
+def _006_week() -> str:
+    # What the daily runs wrote about each story and each day, which the weekly posts
+    # reuse instead of reading every story again; the signals the weekly outlooks named
+    # and the stories later found to bear on them.
+    return """
+    CREATE TABLE analyses (
+        story_id INTEGER NOT NULL,
+        lang TEXT NOT NULL,
+        day TEXT NOT NULL,
+        lead TEXT NOT NULL,
+        body TEXT NOT NULL,
+        what TEXT NOT NULL,
+        why TEXT NOT NULL,
+        impact TEXT NOT NULL,
+        advice TEXT NOT NULL,
+        headline TEXT NOT NULL,
+        by_model INTEGER NOT NULL,
+        PRIMARY KEY (story_id, lang)
+    );
+    CREATE INDEX analyses_day ON analyses (day, lang);
+    CREATE TABLE day_notes (
+        day TEXT NOT NULL,
+        lang TEXT NOT NULL,
+        headline TEXT NOT NULL,
+        lede TEXT NOT NULL,
+        trends TEXT NOT NULL,
+        model TEXT NOT NULL,
+        PRIMARY KEY (day, lang)
+    );
+    CREATE TABLE signals (
+        id INTEGER PRIMARY KEY,
+        week TEXT NOT NULL,
+        lang TEXT NOT NULL,
+        title TEXT NOT NULL,
+        signal TEXT NOT NULL,
+        horizon_weeks INTEGER NOT NULL,
+        expires TEXT NOT NULL,
+        run_id INTEGER REFERENCES runs (id)
+    );
+    CREATE INDEX signals_open ON signals (lang, expires);
+    CREATE TABLE signal_evidence (
+        signal_id INTEGER NOT NULL REFERENCES signals (id) ON DELETE CASCADE,
+        story_id INTEGER NOT NULL,
+        day TEXT NOT NULL,
+        note TEXT NOT NULL,
+        by_model INTEGER NOT NULL,
+        run_id INTEGER REFERENCES runs (id),
+        PRIMARY KEY (signal_id, story_id)
+    );
+    """
+
+
 MIGRATIONS: list[Callable[[], str]] = [
     _001_initial,
     _002_item_terms,
     _003_outcome_faults,
     _004_health_and_articles,
     _005_model,
+    _006_week,
 ]
 
 

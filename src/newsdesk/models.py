@@ -75,6 +75,11 @@ class Story:
         return list(dict.fromkeys(item.source for item in self.items))
 
 
+def display_item(story: Story, lang: str) -> Item:
+    """The item a digest in `lang` shows for a story: the best one in that language, else the lead."""
+    return next((item for item in story.items if item.lang == lang), story.lead)
+
+
 @dataclass(frozen=True, slots=True)
 class StoryAnalysis:
     """Text about one story. Never holds a URL or a title: those come from the store.
@@ -181,3 +186,111 @@ class Digest:
     considered: int = 0  # the day's stories before the shortlist
     items: int = 0  # the reports they merge
     sources: int = 0  # the sources those reports came from
+
+
+@dataclass(frozen=True, slots=True)
+class DayNote:
+    """What a daily run wrote about the day as a whole, kept for the weekly posts."""
+
+    headline: str
+    lede: str
+    trends: list[Point]
+    model: str
+
+
+@dataclass(frozen=True, slots=True)
+class Thread:
+    """One story of the week counted once: its first report in the week and the days it
+    continued on. `first_day` and `first_title` name where it was first covered when that
+    was before the week."""
+
+    story: Story  # the first story of the thread within the week
+    later: list[Story] = field(default_factory=list)
+    first_day: dt.date | None = None
+    first_title: str = ""
+
+    @property
+    def id(self) -> int:
+        return self.story.id
+
+    @property
+    def stories(self) -> list[Story]:
+        return [self.story, *self.later]
+
+    @property
+    def score(self) -> float:
+        return max(s.score for s in self.stories)
+
+    @property
+    def items(self) -> list[Item]:
+        """Every report of the thread, each link once, in the order the days came."""
+        seen: dict[str, Item] = {}
+        for story in self.stories:
+            for item in story.items:
+                seen.setdefault(item.url, item)
+        return list(seen.values())
+
+
+@dataclass(frozen=True, slots=True)
+class Axis:
+    """A theme of the week and the stories (thread ids, in evidence order) behind it."""
+
+    title: str
+    story_ids: list[int]
+    evidence: str = ""  # the model's evidence chain; offline the story list alone
+    summary: str = ""
+    impacts: list[str] = field(default_factory=list)
+    terms: list[str] = field(default_factory=list)  # offline: the salient terms it is named from
+
+
+@dataclass(frozen=True, slots=True)
+class Advice:
+    audience: str  # an audience key from [weekly]
+    text: str
+
+
+@dataclass(frozen=True, slots=True)
+class Outlook:
+    """A trend to watch with the observable signal that would confirm it, and how long
+    to watch for it."""
+
+    title: str
+    detail: str
+    signal: str
+    horizon_weeks: int
+
+
+@dataclass(frozen=True, slots=True)
+class WeekAnalysis:
+    headline: str
+    lede: str
+    axes: list[Axis]
+    advice: list[Advice] = field(default_factory=list)
+    outlook: list[Outlook] = field(default_factory=list)
+    closing: str = ""
+    model: str = ""
+    fallbacks: int = 0
+
+
+@dataclass(frozen=True, slots=True)
+class Signal:
+    """A stored outlook signal, open until `expires`."""
+
+    id: int
+    week: str  # the ISO week whose outlook named it, e.g. 2026-W06
+    lang: str
+    title: str
+    signal: str
+    horizon_weeks: int
+    expires: dt.date
+
+
+@dataclass(frozen=True, slots=True)
+class Evidence:
+    """A story that bears on a signal, found offline by text match or by the model."""
+
+    signal_id: int
+    story_id: int
+    day: dt.date
+    note: str = ""
+    by_model: bool = False

@@ -68,6 +68,53 @@ class DayAnswer(_Answer):
         return value[:3]
 
 
+class AxisAnswer(_Answer):
+    title: str = Field(min_length=2, description="the theme, as a claim")
+    story_ids: list[int] = Field(min_length=2, description="the stories, in evidence order")
+    evidence: str = Field(min_length=2, description="how the stories build the case")
+    summary: str = Field(min_length=2, description="an overview paragraph")
+    impacts: list[str] = Field(min_length=2, description="2-4 impact judgments")
+
+    @field_validator("impacts")
+    @classmethod
+    def _at_most_four(cls, value: list[str]) -> list[str]:
+        return value[:4]
+
+
+class WeekAnswer(_Answer):
+    headline: str = Field(min_length=2)
+    lede: str = Field(min_length=2)
+    axes: list[AxisAnswer] = Field(min_length=2)
+
+
+class AdviceAnswer(_Answer):
+    audience: str = Field(min_length=1)
+    text: str = Field(min_length=2)
+
+
+class OutlookAnswer(_Answer):
+    title: str = Field(min_length=1)
+    detail: str = Field(min_length=2)
+    signal: str = Field(min_length=2, description="what would be observed if the trend holds")
+    horizon_weeks: int = Field(ge=1, le=104)
+
+
+class FutureAnswer(_Answer):
+    advice: list[AdviceAnswer] = Field(min_length=1)
+    outlook: list[OutlookAnswer] = Field(min_length=1)
+    closing: str = Field(min_length=2)
+
+
+class MatchAnswer(_Answer):
+    signal_id: int
+    story_id: int
+    note: str = Field(min_length=2, description="how the story bears on the signal")
+
+
+class MatchesAnswer(_Answer):
+    matches: list[MatchAnswer]
+
+
 @dataclass(slots=True)
 class Counts:
     """What cleaning an answer removed."""
@@ -90,6 +137,7 @@ class Checked:
 
     stories: dict[int, StoryNotes] = field(default_factory=dict)
     day: DayAnswer | None = None
+    answer: BaseModel | None = None  # the week's sections: WeekAnswer, FutureAnswer, MatchesAnswer
     errors: list[str] = field(default_factory=list)
     counts: Counts = field(default_factory=Counts)
 
@@ -221,3 +269,101 @@ def _first_error(exc: ValidationError) -> str:
         parts.append(f"{where}: {error['msg']}")
     more = f" (and {len(errors) - 3} more)" if len(errors) > 3 else ""
     return "; ".join(parts) + more
+
+
+def _validated(text: str, schema: type[_M], checked: Checked) -> _M | None:
+    try:
+        return schema.model_validate(parse_json(text, checked.counts))
+    except ValueError as exc:  # ValidationError is a ValueError
+        checked.errors.append(_first_error(exc) if isinstance(exc, ValidationError) else str(exc))
+        return None
+
+
+def check_week(text: str, *, ids: set[int], lang: str, min_axes: int, max_axes: int) -> Checked:
+    """The week's axes: each cites at least two of `ids` (others dropped and counted);
+    too few axes, or an axis left with fewer than two stories, is an error."""
+    checked = Checked()
+    week = _validated(text, WeekAnswer, checked)
+    if week is None:
+        return checked
+    week = _clean(week, ("headline", "lede"), checked)
+    axes = []
+    for n, axis in enumerate(week.axes[:max_axes], start=1):
+        axis = _clean(axis, ("title", "evidence", "summary"), checked)
+        known = list(dict.fromkeys(i for i in axis.story_ids if i in ids))
+        checked.counts.ids_dropped += len(axis.story_ids) - len(known)
+        impacts = [_clean_text(i, checked) for i in axis.impacts]
+        if len(known) < 2:
+            checked.errors.append(f"axis {n} cites fewer than two of the given story ids")
+        if len([i for i in impacts if len(i) >= 2]) < 2:
+            checked.errors.append(f"axis {n} needs 2-4 impact judgments")
+        axes.append(axis.model_copy(update={"story_ids": known, "impacts": impacts}))
+    if len(week.axes) < min_axes:
+        checked.errors.append(f"write {min_axes}-{max_axes} axes, not {len(week.axes)}")
+    texts = [week.headline, week.lede]
+    texts += [f"{a.title} {a.evidence} {a.summary} {' '.join(a.impacts)}" for a in axes]
+    problem = _text_problem(" ".join(texts), lang)
+    if problem:
+        checked.errors.append(problem)
+    if not checked.errors:
+        checked.answer = week.model_copy(update={"axes": axes})
+    return checked
+
+
+def check_future(
+    text: str, *, audiences: list[str], lang: str, min_trends: int, max_trends: int
+) -> Checked:
+    """Advice for each audience key exactly once (unknown ones dropped), 4-6 trends,
+    a closing paragraph."""
+    checked = Checked()
+    future = _validated(text, FutureAnswer, checked)
+    if future is None:
+        return checked
+    future = _clean(future, ("closing",), checked)
+    advice: dict[str, AdviceAnswer] = {}
+    for entry in future.advice:
+        if entry.audience not in audiences or entry.audience in advice:
+            checked.counts.ids_dropped += 1
+            continue
+        advice[entry.audience] = _clean(entry, ("text",), checked)
+    missing = [a for a in audiences if a not in advice]
+    if missing:
+        checked.errors.append(f"advice missing for: {', '.join(missing)}")
+    outlook = [_clean(o, ("title", "detail", "signal"), checked) for o in future.outlook]
+    if not min_trends <= len(outlook) <= max_trends:
+        checked.errors.append(f"write {min_trends}-{max_trends} outlook trends, not {len(outlook)}")
+    texts = [future.closing, *(a.text for a in advice.values())]
+    texts += [f"{o.title} {o.detail} {o.signal}" for o in outlook]
+    problem = _text_problem(" ".join(texts), lang)
+    if problem:
+        checked.errors.append(problem)
+    if not checked.errors:
+        ordered = [advice[a] for a in audiences]
+        checked.answer = future.model_copy(update={"advice": ordered, "outlook": outlook})
+    return checked
+
+
+def check_matches(text: str, *, signals: set[int], stories: set[int], lang: str) -> Checked:
+    """Signal-story matches among the ids sent; any other pair is dropped and counted."""
+    checked = Checked()
+    answer = _validated(text, MatchesAnswer, checked)
+    if answer is None:
+        return checked
+    kept = []
+    for match in answer.matches:
+        if match.signal_id not in signals or match.story_id not in stories:
+            checked.counts.ids_dropped += 1
+            continue
+        kept.append(_clean(match, ("note",), checked))
+    problem = _text_problem(" ".join(m.note for m in kept), lang) if kept else ""
+    if problem:
+        checked.errors.append(problem)
+    else:
+        checked.answer = answer.model_copy(update={"matches": kept})
+    return checked
+
+
+def _clean_text(text: str, checked: Checked) -> str:
+    cleaned, removed = strip_urls(text)
+    checked.counts.urls_removed += removed
+    return cleaned

@@ -14,7 +14,19 @@ from typing import Any
 
 from newsdesk.errors import StoreError
 from newsdesk.migrations import migrate
-from newsdesk.models import Continuation, Item, ModelUsage, RunReport, SourceOutcome, Story
+from newsdesk.models import (
+    Continuation,
+    DayNote,
+    Evidence,
+    Item,
+    ModelUsage,
+    Point,
+    RunReport,
+    Signal,
+    SourceOutcome,
+    Story,
+    StoryAnalysis,
+)
 
 logger = logging.getLogger(__name__)
 UTC = dt.UTC
@@ -384,7 +396,141 @@ class Store:
         )
         return [(int(a), str(b), str(c)) for a, b, c in rows]
 
+    # what the daily runs wrote -------------------------------------------------
+
+    def save_analyses(
+        self,
+        day: dt.date,
+        lang: str,
+        analyses: dict[int, StoryAnalysis],
+        *,
+        headline: str,
+        lede: str,
+        trends: Sequence[Point],
+        model: str,
+    ) -> None:
+        """Keep a day's analysis for the weekly posts: each story's, then the day's."""
+        fields = ("lead", "body", "what", "why", "impact", "advice", "headline")
+        with self.transaction() as db:
+            db.executemany(
+                "INSERT OR REPLACE INTO analyses (story_id, lang, day, lead, body, what, why, "
+                "impact, advice, headline, by_model) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                [
+                    (ident, lang, day.isoformat(), *(getattr(a, f) for f in fields), a.by_model)
+                    for ident, a in analyses.items()
+                ],
+            )
+            db.execute(
+                "INSERT OR REPLACE INTO day_notes (day, lang, headline, lede, trends, model) "
+                "VALUES (?, ?, ?, ?, ?, ?)",
+                (
+                    day.isoformat(),
+                    lang,
+                    headline,
+                    lede,
+                    json.dumps([[t.title, t.detail] for t in trends], ensure_ascii=False),
+                    model,
+                ),
+            )
+
+    def analyses(self, story_ids: Iterable[int], lang: str) -> dict[int, StoryAnalysis]:
+        found: dict[int, StoryAnalysis] = {}
+        wanted = list(dict.fromkeys(story_ids))
+        for start in range(0, len(wanted), 500):
+            chunk = wanted[start : start + 500]
+            rows = self.db.execute(
+                "SELECT story_id, lead, body, what, why, impact, advice, headline, by_model "
+                f"FROM analyses WHERE lang = ? AND story_id IN ({', '.join('?' * len(chunk))})",
+                [lang, *chunk],
+            )
+            for row in rows:
+                found[int(row[0])] = StoryAnalysis(
+                    lead=row[1],
+                    body=row[2],
+                    what=row[3],
+                    why=row[4],
+                    impact=row[5],
+                    advice=row[6],
+                    headline=row[7],
+                    by_model=bool(row[8]),
+                )
+        return found
+
+    def day_notes(self, first: dt.date, last: dt.date, lang: str) -> dict[dt.date, DayNote]:
+        rows = self.db.execute(
+            "SELECT day, headline, lede, trends, model FROM day_notes "
+            "WHERE lang = ? AND day BETWEEN ? AND ? ORDER BY day",
+            (lang, first.isoformat(), last.isoformat()),
+        )
+        return {
+            dt.date.fromisoformat(day): DayNote(
+                headline, lede, [Point(t, d) for t, d in json.loads(trends)], model
+            )
+            for day, headline, lede, trends, model in rows
+        }
+
+    # signals ----------------------------------------------------------------
+
+    def replace_signals(
+        self, week: str, lang: str, signals: Sequence[tuple[str, str, int, dt.date]], run_id: int
+    ) -> list[Signal]:
+        """Store the signals a week's outlook named in `lang`, replacing that outlook's
+        earlier ones (and what was found for them)."""
+        with self.transaction() as db:
+            db.execute("DELETE FROM signals WHERE week = ? AND lang = ?", (week, lang))
+            db.executemany(
+                "INSERT INTO signals (week, lang, title, signal, horizon_weeks, expires, run_id) "
+                "VALUES (?, ?, ?, ?, ?, ?, ?)",
+                [(week, lang, t, s, h, e.isoformat(), run_id) for t, s, h, e in signals],
+            )
+        return [s for s in self.signals(lang) if s.week == week]
+
+    def signals(self, lang: str, *, open_on: dt.date | None = None) -> list[Signal]:
+        """A language's signals, oldest first; with `open_on`, only those not expired then."""
+        query = (
+            "SELECT id, week, lang, title, signal, horizon_weeks, expires FROM signals "
+            "WHERE lang = ?"
+        )
+        params: list[Any] = [lang]
+        if open_on is not None:
+            query += " AND expires >= ?"
+            params.append(open_on.isoformat())
+        rows = self.db.execute(query + " ORDER BY week, id", params)
+        return [
+            Signal(r[0], r[1], r[2], r[3], r[4], r[5], dt.date.fromisoformat(r[6])) for r in rows
+        ]
+
+    def add_evidence(self, evidence: Iterable[Evidence], run_id: int) -> None:
+        with self.transaction() as db:
+            db.executemany(
+                "INSERT OR REPLACE INTO signal_evidence (signal_id, story_id, day, note, "
+                "by_model, run_id) VALUES (?, ?, ?, ?, ?, ?)",
+                [
+                    (e.signal_id, e.story_id, e.day.isoformat(), e.note, e.by_model, run_id)
+                    for e in evidence
+                ],
+            )
+
+    def evidence(self, lang: str, first: dt.date, last: dt.date) -> list[Evidence]:
+        """Evidence found in the stories of days first..last for a language's signals."""
+        rows = self.db.execute(
+            "SELECT e.signal_id, e.story_id, e.day, e.note, e.by_model FROM signal_evidence e "
+            "JOIN signals s ON s.id = e.signal_id WHERE s.lang = ? AND e.day BETWEEN ? AND ? "
+            "ORDER BY e.signal_id, e.day, e.story_id",
+            (lang, first.isoformat(), last.isoformat()),
+        )
+        return [Evidence(r[0], r[1], dt.date.fromisoformat(r[2]), r[3], bool(r[4])) for r in rows]
+
     # posts ---------------------------------------------------------------
+
+    def post_url(self, day: dt.date, lang: str, fmt: str) -> str | None:
+        """The address of a daily post written for `day`, the brief before other styles."""
+        row = self.db.execute(
+            "SELECT url FROM posts WHERE day = ? AND lang = ? AND format = ? "
+            "AND style NOT LIKE 'weekly-%' ORDER BY style != 'daily-brief', style LIMIT 1",
+            (day.isoformat(), lang, fmt),
+        ).fetchone()
+        return str(row[0]) if row else None
 
     def record_post(
         self, *, day: dt.date, style: str, lang: str, fmt: str, path: Path, url: str, run_id: int

@@ -13,24 +13,31 @@ from urllib.parse import quote
 
 from jinja2 import ChoiceLoader, Environment, FileSystemLoader, PackageLoader, StrictUndefined
 
-from newsdesk.analyze import display_item
 from newsdesk.config import CategorySettings
 from newsdesk.errors import ConfigError
-from newsdesk.models import Digest, SourceOutcome, Story
+from newsdesk.models import Digest, SourceOutcome, Story, display_item
 
 STYLES = ("daily-brief", "daily-deep")
 _MD_SPECIAL = re.compile(r"([\\`*_\[\]|~])")
-_LINE_START = re.compile(r"^(\s*)([#>+=-]|\d+[.)])")
+_LINE_START = re.compile(r"^(\s*)([#>+=:-]|\d+[.)])")
 _ENDS_SENTENCE = re.compile(r"[。！？!?.…」”\"')）]$")
 _AUTOLINK = re.compile(r"(?i)\b(?:[a-z][a-z0-9+.-]*://|www\.|mailto:)")
 _CJK_END = re.compile(r"[\u3000-\u303f\u3400-\u9fff\uff00-\uffef]$")
+_WHITESPACE = re.compile(r"\s+")
+_REPEATED = re.compile(r"([-.])(?=\1)")
+_ENTITY = {"-": "&#45;", ".": "&#46;"}
 
 
 def escape_markdown(text: str) -> str:
     """Text that renders as itself, and never as a link or a tag, in Markdown and in
     Liquid (Jekyll), Nunjucks (Eleventy) and Go templates (Hugo shortcodes)."""
+    text = _WHITESPACE.sub(" ", text).strip()
     text = text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
     text = text.replace("{", "&#123;").replace("}", "&#125;")
+    # Typographers (Hugo's Goldmark, Jekyll's kramdown) would curl quotes and join
+    # dashes and dots; kramdown reads $$ as maths. As entities they stay as written.
+    text = text.replace('"', "&quot;").replace("'", "&#39;").replace("$", "&#36;")
+    text = _REPEATED.sub(lambda m: _ENTITY[m.group(1)], text)
     text = _MD_SPECIAL.sub(r"\\\1", text)
     # Bare addresses in source text must not become links (generators auto-link them):
     # every link in a digest comes from the store, as a link we place ourselves.

@@ -1,0 +1,103 @@
+"""The week: ISO weeks in the configured time zone, and the week's stories gathered from
+the store with each continuing story counted once."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+
+from newsdesk.errors import ConfigError
+from newsdesk.models import DayNote, Story, StoryAnalysis, Thread
+
+_WEEK = re.compile(r"^\s*(\d{4})-?W(\d{1,2})\s*$", re.IGNORECASE)
+
+
+def parse_week(text: str) -> str:
+    """`2026-W06` (or 2026W6) as the canonical label; a ConfigError names the format."""
+    match = _WEEK.match(text)
+    if match:
+        year, number = int(match.group(1)), int(match.group(2))
+        try:
+            dt.date.fromisocalendar(year, number, 1)
+        except ValueError:
+            pass
+        else:
+            return f"{year}-W{number:02d}"
+    raise ConfigError(f"--week {text!r}: use an ISO week such as 2026-W06 (year, W, week 01-53)")
+
+
+def week_of(day: dt.date) -> str:
+    year, number, _ = day.isocalendar()
+    return f"{year}-W{number:02d}"
+
+
+def week_days(label: str) -> list[dt.date]:
+    """Monday to Sunday of an ISO week."""
+    year, number = int(label[:4]), int(label[6:])
+    monday = dt.date.fromisocalendar(year, number, 1)
+    return [monday + dt.timedelta(days=n) for n in range(7)]
+
+
+def threads(stories: Sequence[Story]) -> list[Thread]:
+    """The week's stories with each continuation joined to the story it continues, so a
+    story covered on several days is one thread; in the order of their first day, best
+    first within a day."""
+    ordered = sorted(stories, key=lambda s: (s.day, -s.score, s.id))
+    found: dict[int, Thread] = {}
+    result: list[Thread] = []
+    for story in ordered:
+        earlier = found.get(story.continues.story_id) if story.continues else None
+        if earlier is not None:
+            earlier.later.append(story)
+            found[story.id] = earlier
+            continue
+        thread = Thread(
+            story,
+            first_day=story.continues.day if story.continues else None,
+            first_title=story.continues.title if story.continues else "",
+        )
+        found[story.id] = thread
+        result.append(thread)
+    return result
+
+
+def best(all_threads: Sequence[Thread], count: int) -> list[Thread]:
+    """The week's leading threads: those covered on more days and by more sources rise."""
+
+    def weight(thread: Thread) -> tuple[float, int]:
+        days = len({s.day for s in thread.stories})
+        sources = len({i.source for i in thread.items})
+        return (thread.score + 0.5 * (days - 1) + 0.25 * (sources - 1), -thread.id)
+
+    return sorted(all_threads, key=weight, reverse=True)[:count]
+
+
+@dataclass(frozen=True, slots=True)
+class Week:
+    """What the weekly posts are written from: every thread of the week, the shortlist
+    the axes are drawn from, and what the daily runs wrote about them."""
+
+    label: str
+    days: list[dt.date]
+    threads: list[Thread]
+    shortlist: list[Thread]
+    analyses: dict[int, StoryAnalysis] = field(default_factory=dict)  # by thread id
+    notes: dict[dt.date, DayNote] = field(default_factory=dict)
+
+    @property
+    def first(self) -> dt.date:
+        return self.days[0]
+
+    @property
+    def last(self) -> dt.date:
+        return self.days[-1]
+
+    @property
+    def item_count(self) -> int:
+        return sum(len(t.items) for t in self.threads)
+
+    @property
+    def source_count(self) -> int:
+        return len({i.source for t in self.threads for i in t.items})
