@@ -19,12 +19,14 @@ from functools import cache
 
 import numpy as np
 
-from newsdesk.dedupe import SUMMARY_WEIGHT, split_terms
+from newsdesk.dedupe import SUMMARY_WEIGHT, chinese_terms, split_terms, tokens
 from newsdesk.models import Axis, Thread, display_item
 
 RESTARTS = 6
 ITERATIONS = 40
 NAME_TERMS = 3
+MAX_ENTRIES = 8  # stories an axis cites at most: those closest to its centre
+MIN_FIT = 0.12  # a story less like its axis's centre than this is left to the raw list
 _HAN = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff]")
 _LATIN_WORD = re.compile(r"[A-Za-z][A-Za-z0-9]*(?:[-.+][A-Za-z0-9]+)*")
 # Words every news week is full of, which name no theme.
@@ -36,7 +38,9 @@ _EN_STOP = frozenset(
     unveils unveiled introduce introduces introducing update updates updated today week
     first now just also other use uses using via year years why who you your not all
     latest model models company companies ai two three four five several many least some
-    any""".split()
+    any ship ships shipped keep keeps make makes get gets add adds added open opens opened cut
+    cuts find finds found plan plans set sets take takes bring brings win wins show shows
+    help helps start starts begin begins""".split()
 )
 _ZH_STOP = frozenset(
     """发布 推出 宣布 表示 公司 今天 今日 本周 近日 正式 新的 最新 全新 相关 进行 可以 通过 已经
@@ -59,6 +63,7 @@ def offline_axes(
     groups: dict[int, list[int]] = {}
     for index, label in enumerate(labels):
         groups.setdefault(int(label), []).append(index)
+    groups = {label: _closest(matrix, members) for label, members in groups.items()}
     ranked = sorted(
         groups.values(), key=lambda members: (-sum(shortlist[m].score for m in members), members)
     )
@@ -109,6 +114,18 @@ def _vectors(shortlist: Sequence[Thread]) -> np.ndarray:
     norms = np.linalg.norm(matrix, axis=1, keepdims=True)
     unit: np.ndarray = np.divide(matrix, norms, out=np.zeros_like(matrix), where=norms > 0)
     return unit
+
+
+def _closest(matrix: np.ndarray, members: list[int]) -> list[int]:
+    """The members that fit their axis: near its centre, at most MAX_ENTRIES, two at least."""
+    centre = matrix[members].sum(axis=0)
+    norm = np.linalg.norm(centre)
+    fit = matrix[members] @ (centre / norm) if norm > 0 else np.zeros(len(members))
+    order = sorted(range(len(members)), key=lambda n: (-fit[n], members[n]))
+    kept = [members[n] for n in order if fit[n] >= MIN_FIT][:MAX_ENTRIES]
+    if len(kept) < 2:
+        kept = [members[n] for n in order[:2]]
+    return sorted(kept)
 
 
 def _choose(matrix: np.ndarray, *, min_axes: int, max_axes: int) -> np.ndarray:
@@ -201,10 +218,13 @@ def _silhouette(similarity: np.ndarray, labels: np.ndarray) -> float:
 
 @cache
 def _jieba() -> object:
+    """jieba, knowing the Chinese terms of our lexicon (智能体 stays one word)."""
     import jieba
 
     jieba.setLogLevel(logging.WARNING)
     jieba.initialize()
+    for term in chinese_terms():
+        jieba.add_word(term)
     return jieba
 
 
@@ -217,7 +237,25 @@ def segment(text: str) -> list[str]:
             words.extend(w for w in cut if w.strip())
         else:
             words.extend(_LATIN_WORD.findall(piece))
-    return words
+    return _names(words)
+
+
+def _names(words: list[str]) -> list[str]:
+    """Capitalised Latin words in a row are one name (Aurora Labs)."""
+    joined: list[str] = []
+    for word in words:
+        if (
+            joined
+            and word[:1].isupper()
+            and joined[-1][:1].isupper()
+            and word.isascii()
+            and joined[-1].isascii()
+            and joined[-1].count(" ") < 2
+        ):
+            joined[-1] = f"{joined[-1]} {word}"
+        else:
+            joined.append(word)
+    return joined
 
 
 def keywords(text: str) -> set[str]:
@@ -282,9 +320,14 @@ def _salient(texts: list[list[str]], frequency: Counter[str], total: int) -> lis
         return (share * rarity * (1.5 if carried[key] > 1 else 1.0), key)
 
     chosen: list[str] = []
+    concepts: set[str] = set()
     for key in sorted(carried, key=score, reverse=True):
         if any(key in c.casefold() or c.casefold() in key for c in chosen):
             continue
+        concept = {t for t in tokens(key) if t.startswith("@")}
+        if concept & concepts:  # agent and 智能体 name the same thing
+            continue
+        concepts |= concept
         chosen.append(forms[key].most_common(1)[0][0])
         if len(chosen) == NAME_TERMS:
             break

@@ -41,15 +41,25 @@ from newsdesk.models import ModelUsage, RunReport, SourceOutcome
 from newsdesk.opml import append_sources, new_sources, read_opml, write_opml
 from newsdesk.pipeline import (
     DailyRequest,
+    WeeklyRequest,
     finish_run,
     prepare_days,
     run_collect,
     sample_days,
     start_run,
     write_day,
+    write_week,
 )
 from newsdesk.store import Store
-from newsdesk.write import STYLES
+from newsdesk.week import parse_week, week_of
+from newsdesk.write import (
+    DAILY_STYLES,
+    LANGUAGES,
+    STYLE_LIST,
+    STYLES,
+    WEEKLY_STYLES,
+    template_origin,
+)
 
 err = Console(stderr=True)
 FORMATS = click.Choice(sorted(publish.registry))
@@ -222,7 +232,7 @@ def _collect(
     "styles",
     type=click.Choice(STYLES),
     multiple=True,
-    help="Style(s) to write; default daily-brief.",
+    help="Style(s) to write; default daily-brief for each day and weekly-axes for the week.",
 )
 @click.option(
     "--llm", "use_model", is_flag=True, help="Analyse with the [llm] model (default: offline)."
@@ -248,9 +258,10 @@ def demo(
     ):
         outcomes = _collect(settings, store, report, verbose=obj.verbose)
         prepared = prepare_days(settings, store, sample_days(store, settings))
+        chosen = styles or ("daily-brief", "weekly-axes")
         for day, stories in prepared.items():
-            for style in styles or ("daily-brief",):
-                for language in lang or ("zh", "en"):
+            for style in (s for s in chosen if s in DAILY_STYLES):
+                for language in lang or LANGUAGES:
                     request = DailyRequest(day, style, language, settings.site.format, out)
                     path = write_day(
                         settings,
@@ -263,6 +274,14 @@ def demo(
                         analyst=analyst,
                     )
                     click.echo(path)
+        for week in sorted({week_of(day) for day in prepared}):
+            for style in (s for s in chosen if s in WEEKLY_STYLES):
+                for language in lang or LANGUAGES:
+                    weekly = WeeklyRequest(week, style, language, settings.site.format, out)
+                    for path in write_week(
+                        settings, store, weekly, report=report, now=_now(), analyst=analyst
+                    ):
+                        click.echo(path)
 
 
 @main.command("collect")
@@ -279,9 +298,7 @@ def collect_command(obj: Context) -> None:
 @click.option(
     "--date", "day", type=click.DateTime(["%Y-%m-%d"]), help="Day to write (default: today)."
 )
-@click.option(
-    "--style", type=click.Choice(sorted(STYLES)), default="daily-brief", show_default=True
-)
+@click.option("--style", type=click.Choice(DAILY_STYLES), default="daily-brief", show_default=True)
 @click.option("--format", "fmt", type=FORMATS, help="Site generator format (default: site.format).")
 @click.option("--lang", type=LANGS, help="Digest language (default: language).")
 @click.option("--out", type=click.Path(path_type=Path), help="Site folder (default: site.out).")
@@ -331,6 +348,60 @@ def daily(
             analyst=analyst,
         )
         click.echo(path)
+
+
+@main.command()
+@click.option("--week", help="ISO week, e.g. 2026-W06 (default: this week).")
+@click.option("--style", type=click.Choice(WEEKLY_STYLES), default="weekly-axes", show_default=True)
+@click.option("--format", "fmt", type=FORMATS, help="Site generator format (default: site.format).")
+@click.option("--lang", type=LANGS, help="Post language (default: language).")
+@click.option("--out", type=click.Path(path_type=Path), help="Site folder (default: site.out).")
+@click.option("--offline", is_flag=True, help="Use the offline analyst even if [llm] is set.")
+@click.pass_obj
+@_guard
+def weekly(
+    obj: Context,
+    week: str | None,
+    style: str,
+    fmt: str | None,
+    lang: str | None,
+    out: Path | None,
+    offline: bool,
+) -> None:
+    """Write the raw weekly list and a weekly post from the stored week."""
+    settings = obj.settings()
+    label = parse_week(week) if week else week_of(_now().astimezone(settings.tz).date())
+    request = WeeklyRequest(
+        label,
+        style,
+        lang or settings.language,
+        fmt or settings.site.format,
+        out or settings.path(settings.site.out),
+    )
+    with (
+        _run(settings, "weekly") as (store, report),
+        analyst_for(settings, store=store, report=report, offline=offline) as analyst,
+    ):
+        for path in write_week(
+            settings, store, request, report=report, now=_now(), analyst=analyst
+        ):
+            click.echo(path)
+
+
+@main.command()
+@click.pass_obj
+@_guard
+def styles(obj: Context) -> None:
+    """List the post styles, their reference post and where each template comes from."""
+    settings = obj.settings()
+    folder = settings.base_dir / "templates"
+    table = Table(title=f"styles (a file in {folder} overrides the built-in template)")
+    for column in ("style", "kind", "ref", "what it writes", *LANGUAGES):
+        table.add_column(column)
+    for style in STYLE_LIST:
+        origins = [template_origin(folder, style.name, lang) for lang in LANGUAGES]
+        table.add_row(style.name, style.kind, style.reference, style.about, *origins)
+    Console().print(table)
 
 
 @main.group()

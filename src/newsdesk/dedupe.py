@@ -130,6 +130,11 @@ def _lexicon() -> tuple[dict[str, str], dict[str, str], int]:
     return english, chinese, max(map(len, chinese), default=0)
 
 
+def chinese_terms() -> list[str]:
+    """The Chinese forms in the lexicon."""
+    return sorted(_lexicon()[1])
+
+
 @cache
 def _lexicon_heads() -> frozenset[str]:
     """The first two characters of every Chinese lexicon term (the term itself if shorter)."""

@@ -16,11 +16,13 @@ from newsdesk.config import Settings
 from newsdesk.dedupe import TERMS_VERSION, Vocabulary, build_stories, item_terms
 from newsdesk.errors import ConfigError, NothingToDo
 from newsdesk.http import HttpClient
-from newsdesk.models import Digest, Item, RunReport, SourceOutcome, Story
+from newsdesk.models import Digest, Evidence, Item, RunReport, Signal, SourceOutcome, Story
 from newsdesk.rank import rank
 from newsdesk.screen import screen_stories
+from newsdesk.signals import expiry, open_signals
 from newsdesk.store import Store
-from newsdesk.write import STYLES, environment, render
+from newsdesk.week import Week, best, threads, week_days
+from newsdesk.write import DAILY_STYLES, WEEKLY_STYLES, WeekPost, environment, render, render_week
 
 logger = logging.getLogger(__name__)
 
@@ -172,9 +174,9 @@ def write_day(
 ) -> Path:
     """Prepare (unless `stories` were), fill in thin stories' full text (fetched only with
     a `client`), analyse, render and publish one day's digest; return the file written."""
-    if request.style not in STYLES:
+    if request.style not in DAILY_STYLES:
         raise ConfigError(
-            f"--style {request.style!r} is not a daily style; use one of {', '.join(STYLES)}"
+            f"--style {request.style!r} is not a daily style; use one of {', '.join(DAILY_STYLES)}"
         )
     if stories is None:
         stories = prepare_day(settings, store, request.day)
@@ -199,7 +201,20 @@ def write_day(
                 f"story {found.story_id} ({request.day}): text that tries to instruct a model "
                 f"({', '.join(found.kinds)}) was left out of the analysis"
             )
-    analysis = (analyst or OfflineAnalyst()).analyze_day(request.day, shortlist, lang=request.lang)
+    analyst = analyst or OfflineAnalyst()
+    analysis = analyst.analyze_day(request.day, shortlist, lang=request.lang)
+    store.save_analyses(
+        request.day,
+        request.lang,
+        analysis.stories,
+        headline=analysis.headline,
+        lede=analysis.lede,
+        trends=analysis.trends,
+        model=analysis.model,
+    )
+    follow_signals(
+        settings, store, analyst, shortlist, lang=request.lang, day=request.day, report=report
+    )
     digest = Digest(
         request.day,
         request.lang,
@@ -218,14 +233,15 @@ def write_day(
 
     def post_url(day: dt.date) -> str:
         return base + fmt.url(
-            _meta(settings, request, day, now, title="", description="", source="")
+            _meta(settings, request.style, request.lang, day, now, title="", description="")
         )
 
     env = environment(settings.base_dir / "templates")
     rendered = render(digest, env=env, categories=settings.categories, post_url=post_url)
     meta = _meta(
         settings,
-        request,
+        request.style,
+        request.lang,
         request.day,
         now,
         title=rendered.title,
@@ -247,13 +263,15 @@ def write_day(
 
 def _meta(
     settings: Settings,
-    request: DailyRequest,
+    style: str,
+    lang: str,
     day: dt.date,
     now: dt.datetime,
     *,
     title: str,
     description: str,
-    source: str,
+    source: str = "",
+    slug: str = "",
 ) -> publish.PostMeta:
     end_of_day = dt.datetime.combine(day, dt.time(23, 59), tzinfo=settings.tz)
     date = min(now.astimezone(settings.tz), end_of_day).replace(second=0, microsecond=0)
@@ -261,7 +279,7 @@ def _meta(
         title=title,
         day=day,
         date=date,
-        slug=f"ai-{request.style}-{request.lang}",
+        slug=slug or f"ai-{style}-{lang}",
         author=settings.site.author,
         tags=list(settings.site.tags),
         categories=list(settings.site.categories),
@@ -269,6 +287,177 @@ def _meta(
         draft=settings.site.draft,
         source_url=source,
     )
+
+
+def follow_signals(
+    settings: Settings,
+    store: Store,
+    analyst: Analyst,
+    stories: Sequence[Story],
+    *,
+    lang: str,
+    day: dt.date,
+    report: RunReport,
+) -> list[Evidence]:
+    """Check stories against the signals earlier weekly outlooks named that are still
+    open on `day`, and store what bears on them."""
+    signals = open_signals(store, lang, day)
+    if not signals or not stories:
+        return []
+    found = analyst.match_signals(signals, stories, lang=lang, weekly=settings.weekly)
+    store.add_evidence(found, report.id)
+    return found
+
+
+@dataclass(frozen=True, slots=True)
+class WeeklyRequest:
+    week: str  # ISO week, e.g. 2026-W06
+    style: str
+    lang: str
+    fmt: str
+    out: Path
+
+
+def gather_week(settings: Settings, store: Store, label: str, lang: str) -> Week:
+    """The week's stories from the store (days never prepared are prepared first), each
+    continuing story one thread, with the daily analyses stored for the shortlist; a
+    story no daily run analysed in `lang` gets an extract of its stored text."""
+    days = week_days(label)
+    stored = store.stories_between(days[0], days[-1])
+    prepared = {s.day for s in stored}
+    missing = [
+        d for d in days if d not in prepared and store.items_between(*day_bounds(d, settings))
+    ]
+    if missing:
+        prepare_days(settings, store, missing)
+        stored = store.stories_between(days[0], days[-1])
+    everything = threads(stored)
+    if not everything:
+        raise NothingToDo(
+            f"no stories are stored for {label} ({days[0]} to {days[-1]}, {settings.timezone}); "
+            "run `newsdesk collect` and `newsdesk daily`, or pick another --week"
+        )
+    shortlist = best(everything, settings.weekly.shortlist)
+    analyses = store.analyses([t.id for t in shortlist], lang)
+    offline = OfflineAnalyst()
+    for thread in shortlist:
+        if thread.id not in analyses:
+            analyses[thread.id] = offline.analyze_story(thread.story, lang=lang)
+    notes = store.day_notes(days[0], days[-1], lang)
+    return Week(label, days, everything, shortlist, analyses, notes)
+
+
+def write_week(
+    settings: Settings,
+    store: Store,
+    request: WeeklyRequest,
+    *,
+    report: RunReport,
+    now: dt.datetime,
+    analyst: Analyst | None = None,
+) -> list[Path]:
+    """Write the raw weekly list and one weekly post; return both files.
+
+    First the week's stories are checked against earlier signals, then the week is
+    analysed, and the signals its outlook names are stored for the weeks after."""
+    if request.style not in WEEKLY_STYLES:
+        raise ConfigError(
+            f"--style {request.style!r} is not a weekly style; use one of "
+            f"{', '.join(WEEKLY_STYLES)}"
+        )
+    analyst = analyst or OfflineAnalyst()
+    lang = request.lang
+    week = gather_week(settings, store, request.week, lang)
+    earlier = open_signals(store, lang, week.first)
+    if earlier:
+        stories = [s for t in week.threads for s in t.stories]
+        store.add_evidence(
+            analyst.match_signals(earlier, stories, lang=lang, weekly=settings.weekly), report.id
+        )
+    analysis = analyst.analyze_week(week, lang=lang, weekly=settings.weekly)
+    if analysis.outlook:
+        store.replace_signals(
+            week.label,
+            lang,
+            [(o.title, o.signal, o.horizon_weeks, expiry(week.last, o)) for o in analysis.outlook],
+            report.id,
+        )
+    fmt = publish.registry[request.fmt]
+    base = settings.site.base_url.rstrip("/")
+
+    def post_url(day: dt.date) -> str:
+        return store.post_url(day, lang, fmt.name) or base + fmt.url(
+            _meta(settings, "daily-brief", lang, day, now, title="", description="")
+        )
+
+    list_name = f"weekly_news/ai_news_{week.label}"
+    if lang != settings.language:
+        list_name += f"-{lang}"
+    post = WeekPost(
+        lang=lang,
+        style="weekly-list",
+        analysis=analysis,
+        audiences={a.key: (a.zh if lang == "zh" else a.en) for a in settings.weekly.audiences},
+        followups=_followups(store, week, lang),
+        list_title=f"AI Weekly Digest — {week.label}",
+        list_url=base + fmt.page_url(list_name),
+    )
+    env = environment(settings.base_dir / "templates")
+    day = min(now.astimezone(settings.tz).date(), week.last)
+    written = []
+    for style in ("weekly-list", request.style):
+        rendered = render_week(
+            week,
+            replace(post, style=style),
+            env=env,
+            categories=settings.categories,
+            post_url=post_url,
+        )
+        slug = f"ai-{style}-{week.label.lower()}-{lang}"
+        meta = _meta(
+            settings,
+            style,
+            lang,
+            day,
+            now,
+            title=rendered.title,
+            description=rendered.description,
+            source=week.shortlist[0].story.lead.url,
+            slug=slug,
+        )
+        if style == "weekly-list":
+            path = fmt.page_path(request.out, list_name)
+            written.append(
+                publish.write_post(rendered.body, meta, fmt=fmt, out=request.out, path=path)
+            )
+            continue
+        path = publish.write_post(rendered.body, meta, fmt=fmt, out=request.out)
+        for stale in path.parent.glob(f"*-{slug}.md"):
+            if stale != path:  # the same week written on an earlier day
+                stale.unlink()
+        store.record_post(
+            day=day,
+            style=style,
+            lang=lang,
+            fmt=request.fmt,
+            path=path,
+            url=base + fmt.url(meta),
+            run_id=report.id,
+        )
+        written.append(path)
+    return written
+
+
+def _followups(store: Store, week: Week, lang: str) -> list[tuple[Signal, list[Evidence]]]:
+    """Earlier weeks' signals with evidence among this week's stories."""
+    found: dict[int, list[Evidence]] = {}
+    for evidence in store.evidence(lang, week.first, week.last):
+        found.setdefault(evidence.signal_id, []).append(evidence)
+    return [
+        (signal, found[signal.id])
+        for signal in store.signals(lang)
+        if signal.week < week.label and signal.id in found
+    ]
 
 
 def sample_days(store: Store, settings: Settings) -> list[dt.date]:

@@ -14,6 +14,7 @@ from collections.abc import Sequence
 from newsdesk.axes import keywords
 from newsdesk.models import Evidence, Outlook, Signal, Story
 from newsdesk.store import Store
+from newsdesk.week import week_of
 
 
 def candidates(signals: Sequence[Signal], stories: Sequence[Story], *, limit: int) -> list[Story]:
@@ -23,7 +24,7 @@ def candidates(signals: Sequence[Signal], stories: Sequence[Story], *, limit: in
     scored = []
     for story in stories:
         words = _story_words(story)[1]
-        week = _week(story.day)
+        week = week_of(story.day)
         best = max(
             (len(terms & words) for signal, terms in wanted if signal.week < week), default=0
         )
@@ -59,20 +60,15 @@ def text_matches(
                 len(shared) >= 2
                 and len(shared) >= share * len(terms)
                 and shared & titles
-                and signal.week < _week(story.day)
+                and signal.week < week_of(story.day)
             ):
                 found.append(Evidence(signal.id, story.id, story.day))
     return found
 
 
-def _week(day: dt.date) -> str:
-    year, number, _ = day.isocalendar()
-    return f"{year}-W{number:02d}"
-
-
 def open_signals(store: Store, lang: str, day: dt.date) -> list[Signal]:
     """Signals named before `day`'s week that have not expired by `day`."""
-    week = _week(day)
+    week = week_of(day)
     return [s for s in store.signals(lang, open_on=day) if s.week < week]
 
 

@@ -15,9 +15,43 @@ from jinja2 import ChoiceLoader, Environment, FileSystemLoader, PackageLoader, S
 
 from newsdesk.config import CategorySettings
 from newsdesk.errors import ConfigError
-from newsdesk.models import Digest, SourceOutcome, Story, display_item
+from newsdesk.models import (
+    Digest,
+    Evidence,
+    Signal,
+    SourceOutcome,
+    Story,
+    StoryAnalysis,
+    Thread,
+    WeekAnalysis,
+    display_item,
+)
+from newsdesk.week import Week
 
-STYLES = ("daily-brief", "daily-deep")
+
+@dataclass(frozen=True, slots=True)
+class Style:
+    name: str
+    kind: str  # daily or weekly
+    reference: str  # the reference post it follows
+    about: str
+
+
+STYLE_LIST = (
+    Style(
+        "roundup", "daily", "000", "news roundup: main stories with sources, analysis, conclusion"
+    ),
+    Style(
+        "weekly-axes", "weekly", "001", "the week as 4-6 axes: evidence, impact, advice, outlook"
+    ),
+    Style("weekly-overview", "weekly", "002", "the week by theme, two paragraphs each, outlook"),
+    Style("daily-deep", "daily", "003", "deep report: what / why / impact / advice per story"),
+    Style("daily-brief", "daily", "004", "brief by category with a concept and a pick"),
+)
+STYLES = tuple(s.name for s in STYLE_LIST)
+DAILY_STYLES = tuple(s.name for s in STYLE_LIST if s.kind == "daily")
+WEEKLY_STYLES = tuple(s.name for s in STYLE_LIST if s.kind == "weekly")
+LANGUAGES = ("zh", "en")
 _MD_SPECIAL = re.compile(r"([\\`*_\[\]|~])")
 _LINE_START = re.compile(r"^(\s*)([#>+=:-]|\d+[.)])")
 _ENDS_SENTENCE = re.compile(r"[。！？!?.…」”\"')）]$")
@@ -74,7 +108,13 @@ def environment(user_templates: Path | None = None) -> Environment:
     env.filters["md"] = escape_markdown
     env.filters["url"] = escape_url
     env.filters["sentence"] = sentence
+    env.filters["md_date"] = short_date
     return env
+
+
+def short_date(day: dt.date, lang: str) -> str:
+    """2月3日 or Feb 3."""
+    return f"{day.month}月{day.day}日" if lang == "zh" else f"{day:%b} {day.day}"
 
 
 @dataclass(frozen=True, slots=True)
@@ -82,6 +122,20 @@ class Rendered:
     title: str
     description: str
     body: str
+
+
+def template_origin(user_templates: Path, style: str, lang: str) -> str:
+    """Where a style's template comes from: the user's templates folder, or built in."""
+    path = user_templates / f"{style}.{lang}.md.j2"
+    return str(path) if path.is_file() else "built in"
+
+
+def _render(env: Environment, name: str, values: dict[str, Any]) -> Rendered:
+    module = env.get_template(name).make_module(values)
+    body = re.sub(r"\n{3,}", "\n\n", str(module)).strip() + "\n"
+    return Rendered(
+        str(getattr(module, "post_title", "")), str(getattr(module, "description", "")), body
+    )
 
 
 def render(
@@ -92,15 +146,167 @@ def render(
     post_url: Callable[[dt.date], str],
 ) -> Rendered:
     """Render one digest with its style's template in its language."""
-    name = f"{digest.style}.{digest.lang}.md.j2"
-    if digest.style not in STYLES:
-        raise ConfigError(f"unknown style {digest.style!r}; use one of {', '.join(STYLES)}")
-    template = env.get_template(name)
-    module = template.make_module(context(digest, categories=categories, post_url=post_url))
-    body = re.sub(r"\n{3,}", "\n\n", str(module)).strip() + "\n"
-    return Rendered(
-        str(getattr(module, "post_title", "")), str(getattr(module, "description", "")), body
-    )
+    if digest.style not in DAILY_STYLES:
+        raise ConfigError(
+            f"{digest.style!r} is not a daily style; use one of {', '.join(DAILY_STYLES)}"
+        )
+    values = context(digest, categories=categories, post_url=post_url)
+    return _render(env, f"{digest.style}.{digest.lang}.md.j2", values)
+
+
+@dataclass(frozen=True, slots=True)
+class WeekPost:
+    """Everything a weekly template needs, besides the week itself."""
+
+    lang: str
+    style: str
+    analysis: WeekAnalysis
+    audiences: dict[str, str]  # key → name in the post's language
+    followups: list[tuple[Signal, list[Evidence]]]
+    list_title: str
+    list_url: str
+
+
+def render_week(
+    week: Week,
+    post: WeekPost,
+    *,
+    env: Environment,
+    categories: Sequence[CategorySettings],
+    post_url: Callable[[dt.date], str],
+) -> Rendered:
+    """A weekly post (`post.style`) or, with style "weekly-list", the raw weekly list."""
+    if post.style not in (*WEEKLY_STYLES, "weekly-list"):
+        raise ConfigError(
+            f"{post.style!r} is not a weekly style; use one of {', '.join(WEEKLY_STYLES)}"
+        )
+    values = week_context(week, post, categories=categories, post_url=post_url)
+    return _render(env, f"{post.style}.{post.lang}.md.j2", values)
+
+
+def week_context(
+    week: Week,
+    post: WeekPost,
+    *,
+    categories: Sequence[CategorySettings],
+    post_url: Callable[[dt.date], str],
+) -> dict[str, Any]:
+    """The plain values a weekly template sees; every URL and title comes from the store."""
+    lang = post.lang
+    analysis = post.analysis
+    entries = {t.id: _thread_entry(t, lang, week.analyses, post_url) for t in week.threads}
+    by_story = {s.id: t.id for t in week.threads for s in t.stories}
+    names = {c.key: (c.zh if lang == "zh" else c.en) for c in categories}
+    emoji = {c.key: c.emoji for c in categories}
+    order = {c.key: n for n, c in enumerate(categories)}
+    days = []
+    for day in week.days:
+        threads = [t for t in week.threads if t.story.day == day]
+        groups: dict[str, list[dict[str, Any]]] = {}
+        for thread in sorted(threads, key=lambda t: order.get(t.story.category, len(order))):
+            groups.setdefault(thread.story.category, []).append(entries[thread.id])
+        if groups:
+            days.append(
+                {
+                    "day": day,
+                    "sections": [
+                        {"name": names.get(k, k), "emoji": emoji.get(k, ""), "entries": v}
+                        for k, v in groups.items()
+                    ],
+                }
+            )
+    followups = []
+    for signal, found in post.followups:
+        evidence: list[dict[str, Any]] = []
+        for e in found:
+            entry = entries.get(by_story.get(e.story_id, -1))
+            if entry is not None and all(x["entry"]["id"] != entry["id"] for x in evidence):
+                evidence.append({"entry": entry, "note": e.note, "day": e.day})
+        if evidence:
+            followups.append(
+                {
+                    "week": signal.week,
+                    "title": signal.title,
+                    "signal": signal.signal,
+                    "expires": signal.expires,
+                    "evidence": evidence,
+                }
+            )
+    return {
+        "week": week.label,
+        "lang": lang,
+        "first": week.first,
+        "last": week.last,
+        "headline": analysis.headline,
+        "lede": analysis.lede,
+        "axes": [
+            {
+                "title": a.title,
+                "evidence": a.evidence,
+                "summary": a.summary,
+                "impacts": a.impacts,
+                "entries": [entries[i] for i in a.story_ids if i in entries],
+            }
+            for a in analysis.axes
+        ],
+        "advice": [
+            {"audience": post.audiences.get(a.audience, a.audience), "text": a.text}
+            for a in analysis.advice
+        ],
+        "outlook": [
+            {
+                "title": o.title,
+                "detail": o.detail,
+                "signal": o.signal,
+                "weeks": o.horizon_weeks,
+                "until": week.last + dt.timedelta(weeks=o.horizon_weeks),
+            }
+            for o in analysis.outlook
+        ],
+        "closing": analysis.closing,
+        "followups": followups,
+        "model": analysis.model,
+        "fallbacks": analysis.fallbacks,
+        "days": days,
+        "story_count": len(week.threads),
+        "shortlist_count": len(week.shortlist),
+        "item_count": week.item_count,
+        "source_count": week.source_count,
+        "continuing": [entries[t.id] for t in week.threads if t.first_day],
+        "list_title": post.list_title,
+        "list_url": post.list_url,
+    }
+
+
+def _thread_entry(
+    thread: Thread,
+    lang: str,
+    analyses: dict[int, StoryAnalysis],
+    post_url: Callable[[dt.date], str],
+) -> dict[str, Any]:
+    item = display_item(thread.story, lang)
+    analysis = analyses.get(thread.id)
+    links = [{"name": i.source, "url": i.url, "title": i.title} for i in thread.items]
+    first = None
+    if thread.first_day:
+        first = {
+            "day": thread.first_day,
+            "url": post_url(thread.first_day),
+            "title": thread.first_title,
+        }
+    return {
+        "id": thread.id,
+        "title": item.title,
+        "headline": analysis.headline if analysis else "",
+        "url": item.url,
+        "source": item.source,
+        "day": thread.story.day,
+        "lead": (analysis.lead if analysis else "") or "",
+        "links": links,
+        "others": [link for link in links if link["url"] != item.url],
+        "later": sorted({s.day for s in thread.later}),
+        "first": first,
+    }
 
 
 def context(

@@ -37,6 +37,15 @@ class SiteFormat(Protocol):
         """The post's address under the generator's default permalinks."""
         ...
 
+    def page_path(self, out: Path, name: str) -> Path:
+        """Where a page that is not a dated post (`name` like weekly_news/ai_news_2026-W06)
+        goes: in the generator's content folder."""
+        ...
+
+    def page_url(self, name: str) -> str:
+        """That page's address."""
+        ...
+
 
 registry: dict[str, SiteFormat] = {}
 
@@ -45,9 +54,12 @@ def register(fmt: SiteFormat) -> None:
     registry[fmt.name] = fmt
 
 
-def write_post(body: str, meta: PostMeta, *, fmt: SiteFormat, out: Path) -> Path:
-    """Write front matter and body atomically; raise PublishError naming the folder."""
-    path = fmt.path(out, meta)
+def write_post(
+    body: str, meta: PostMeta, *, fmt: SiteFormat, out: Path, path: Path | None = None
+) -> Path:
+    """Write front matter and body atomically (to the post's place, or `path`); raise
+    PublishError naming the folder."""
+    path = path or fmt.path(out, meta)
     temporary = path.with_name(f".{path.name}.tmp")
     try:
         path.parent.mkdir(parents=True, exist_ok=True)

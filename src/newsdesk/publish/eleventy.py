@@ -16,6 +16,7 @@ class Eleventy:
             "title": meta.title,
             "description": meta.description,
             "date": meta.day.isoformat(),
+            "scheduled": meta.day.isoformat(),
             "tags": meta.tags,
             "layout": "layouts/post.njk",
         }
@@ -28,3 +29,9 @@ class Eleventy:
 
     def url(self, meta: PostMeta) -> str:
         return f"/posts/{meta.day.isoformat()}-{meta.slug}/"
+
+    def page_path(self, out: Path, name: str) -> Path:
+        return out / f"{name}.md"
+
+    def page_url(self, name: str) -> str:
+        return f"/{name}/"

@@ -29,3 +29,9 @@ class Hugo:
 
     def url(self, meta: PostMeta) -> str:
         return f"/posts/{meta.day.isoformat()}-{meta.slug}/"
+
+    def page_path(self, out: Path, name: str) -> Path:
+        return out / "content" / f"{name}.md"
+
+    def page_url(self, name: str) -> str:
+        return f"/{name.lower()}/"  # Hugo lower-cases addresses by default

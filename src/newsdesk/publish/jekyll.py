@@ -43,6 +43,12 @@ class Jekyll:
         cats = "".join(f"/{_slugify(c)}" for c in meta.categories if _slugify(c))
         return f"{cats}/{meta.day:%Y/%m/%d}/{meta.slug}.html"
 
+    def page_path(self, out: Path, name: str) -> Path:
+        return out / f"{name}.md"
+
+    def page_url(self, name: str) -> str:
+        return f"/{name}.html"
+
 
 def _slugify(value: str) -> str:
     return re.sub(r"[^a-z0-9]+", "-", value.lower()).strip("-")

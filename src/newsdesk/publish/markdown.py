@@ -18,3 +18,9 @@ class Markdown:
 
     def url(self, meta: PostMeta) -> str:
         return f"{meta.day.isoformat()}-{meta.slug}.md"
+
+    def page_path(self, out: Path, name: str) -> Path:
+        return out / f"{name}.md"
+
+    def page_url(self, name: str) -> str:
+        return f"{name}.md"
