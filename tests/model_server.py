@@ -21,6 +21,12 @@ from typing import Any
 from newsdesk.llm import estimate_messages, estimate_tokens
 
 DATA = re.compile(r"<data>\n(.*)\n</data>", re.S)
+BLOCK = re.compile(r"<data>\n(.*?)\n</data>", re.S)
+WEEK_TASKS = {"week": '"axes"', "outlook": '"outlook"', "signals": '"matches"'}
+SIGNAL = {
+    "zh": "Orbit Labs 收紧 Vega-2 开放权重的许可条款",
+    "en": "Orbit Labs tightens the licence terms of Vega-2 open weights",
+}
 
 
 @dataclass
@@ -49,6 +55,9 @@ class Call:
     @property
     def task(self) -> str:
         system = self.messages[0]["content"]
+        for task, marker in WEEK_TASKS.items():
+            if marker in system:
+                return task
         return "stories" if '"stories"' in system else ("day" if '"trends"' in system else "other")
 
     @property
@@ -56,10 +65,14 @@ class Call:
         return "zh" if "简体中文" in self.messages[0]["content"] else "en"
 
     def records(self) -> list[dict[str, Any]]:
-        """The data block of the first user message, parsed."""
+        """The data block of the first user message, parsed (its last one, when several)."""
+        blocks = self.blocks()
+        return blocks[-1] if blocks else []
+
+    def blocks(self) -> list[list[dict[str, Any]]]:
+        """Every data block of the first user message, parsed."""
         user = next(m["content"] for m in self.messages if m["role"] == "user")
-        match = DATA.search(user)
-        return json.loads(match.group(1)) if match else []
+        return [json.loads(block) for block in BLOCK.findall(user)]
 
 
 def story_notes(record: dict[str, Any], lang: str) -> dict[str, Any]:
@@ -130,6 +143,111 @@ def day_answer(records: list[dict[str, Any]], lang: str) -> dict[str, Any]:
     }
 
 
+def week_answer(records: list[dict[str, Any]], lang: str, axes: int = 4) -> dict[str, Any]:
+    """Axes over the stories sent, in turn, each citing at least two."""
+    ids = [r["id"] for r in records]
+    groups = [ids[n::axes] for n in range(axes)]
+    zh = lang == "zh"
+    return {
+        "headline": "模型周评：开放权重与推理芯片同时提速"
+        if zh
+        else "Model review: open weights and inference chips speed up together",
+        "lede": "本周的新闻围绕开放权重模型、推理芯片与开发工具展开。"
+        if zh
+        else "The week's news turned on open-weight models, inference chips and developer tools.",
+        "axes": [
+            {
+                "title": f"模型主轴{n + 1}：开放生态正在扩张"
+                if zh
+                else f"Model axis {n + 1}: the open ecosystem widens",
+                "story_ids": group,
+                "evidence": "几条新闻先后说明了同一方向的进展。"
+                if zh
+                else "Several stories in turn show progress in one direction.",
+                "summary": "这条主轴概括了本周相关新闻的共同走向。"
+                if zh
+                else "This axis sums up where the related stories point.",
+                "impacts": (
+                    ["开发团队需要重新评估供应商。", "采购方会更看重许可条款。"]
+                    if zh
+                    else [
+                        "Teams will revisit their vendors.",
+                        "Buyers will weigh licence terms more.",
+                    ]
+                ),
+            }
+            for n, group in enumerate(groups)
+        ],
+    }
+
+
+def future_answer(audiences: list[dict[str, Any]], lang: str) -> dict[str, Any]:
+    zh = lang == "zh"
+    trends = [
+        ("许可收紧" if zh else "Licences tighten", SIGNAL[lang], 8),
+        (
+            "推理降价" if zh else "Inference gets cheaper",
+            "至少一家云厂商下调推理价格" if zh else "A cloud provider cuts inference prices",
+            12,
+        ),
+        (
+            "智能体进入评审" if zh else "Agents join review",
+            "主流代码托管平台内置智能体评审" if zh else "A code host ships agent review built in",
+            16,
+        ),
+        (
+            "监管细化" if zh else "Rules get specific",
+            "监管机构公布罚款计算细则" if zh else "A regulator publishes how fines are set",
+            26,
+        ),
+    ]
+    return {
+        "advice": [
+            {
+                "audience": a["key"],
+                "text": f"面向{a['name']}的建议：先小范围试点。"
+                if zh
+                else f"For {a['name']}: pilot before committing.",
+            }
+            for a in audiences
+        ],
+        "outlook": [
+            {
+                "title": t,
+                "detail": "本周的新闻显示这一方向正在形成。"
+                if zh
+                else "This week's stories show it taking shape.",
+                "signal": sig,
+                "horizon_weeks": h,
+            }
+            for t, sig, h in trends
+        ],
+        "closing": "模型结语：开放与约束将在接下来几个月同时加强。"
+        if zh
+        else "Model closing: openness and constraint will both grow in the months ahead.",
+    }
+
+
+def matches_answer(
+    signals: list[dict[str, Any]], stories: list[dict[str, Any]], lang: str
+) -> dict[str, Any]:
+    """Every story whose title names the signal's company and licence matches it."""
+    matches = []
+    for signal in signals:
+        if "Orbit" not in signal["signal"]:
+            continue
+        for story in stories:
+            title = story["title"].lower()
+            if "orbit" in title and ("licence" in title or "许可" in title):
+                note = (
+                    "这条新闻表明许可条款确实收紧了。"
+                    if lang == "zh"
+                    else "The story shows the licence terms did tighten."
+                )
+                matches.append({"signal_id": signal["id"], "story_id": story["id"], "note": note})
+    return {"matches": matches}
+
+
 def good_answer(call: Call) -> Reply:
     """What a well-behaved model answers to our prompts."""
     lang = call.lang
@@ -141,6 +259,14 @@ def good_answer(call: Call) -> Reply:
         )
     if call.task == "day":
         return Reply(json.dumps(day_answer(call.records(), lang), ensure_ascii=False))
+    if call.task == "week":
+        return Reply(json.dumps(week_answer(call.records(), lang), ensure_ascii=False))
+    if call.task == "outlook":
+        audiences = call.blocks()[-1]
+        return Reply(json.dumps(future_answer(audiences, lang), ensure_ascii=False))
+    if call.task == "signals":
+        signals, stories = call.blocks()
+        return Reply(json.dumps(matches_answer(signals, stories, lang), ensure_ascii=False))
     return Reply('{"ok": true}')
 
 

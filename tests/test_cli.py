@@ -46,9 +46,15 @@ def test_demo_writes_a_digest_per_day_and_language_fast(
 ) -> None:
     out, paths, elapsed, stderr = demo_run
     assert elapsed < 30
-    assert len(paths) == 14
-    assert all(p.is_file() and p.parent == out for p in paths)
-    assert sorted(p.name for p in paths)[0] == "2026-11-09-ai-daily-brief-en.md"
+    # A brief per day and language, and per language the week's raw list and axes post.
+    assert len(paths) == 14 + 4
+    assert all(p.is_file() for p in paths)
+    assert sorted(p.name for p in paths if p.parent == out)[0] == "2026-11-09-ai-daily-brief-en.md"
+    assert {p.relative_to(out).as_posix() for p in paths if p.parent != out} == {
+        "weekly_news/ai_news_2026-W46.md",
+        "weekly_news/ai_news_2026-W46-en.md",
+    }
+    assert (out / "2026-11-15-ai-weekly-axes-2026-w46-zh.md") in paths
     assert "Flaky Mirror" in stderr
 
 
@@ -57,7 +63,7 @@ def test_every_link_in_the_demo_comes_from_the_store(
 ) -> None:
     out, paths, _, _ = demo_run
     urls = stored_urls(out / "newsdesk.db")
-    names = {p.name for p in paths}
+    names = {p.relative_to(out).as_posix() for p in paths}
     for path in paths:
         for link in LINK.findall(path.read_text(encoding="utf-8")):
             assert link in urls or link in names, (path.name, link)
@@ -114,7 +120,8 @@ def test_demo_is_deterministic(
     assert code == 0
     for line in stdout.splitlines():
         again = Path(line)
-        assert again.read_text(encoding="utf-8") == (out / again.name).read_text(encoding="utf-8")
+        earlier = out / again.relative_to(tmp_path)
+        assert again.read_text(encoding="utf-8") == earlier.read_text(encoding="utf-8")
 
 
 @pytest.fixture

@@ -60,7 +60,7 @@ from newsdesk.schemas import (
     check_stories,
     check_week,
 )
-from newsdesk.screen import without_instructions
+from newsdesk.screen import strip_urls, without_instructions
 from newsdesk.signals import candidates, text_matches
 from newsdesk.store import Store
 from newsdesk.week import Week
@@ -611,7 +611,9 @@ class ModelAnalyst:
 
 
 def _title(story: Story, lang: str) -> str:
-    return without_instructions(display_item(story, lang).title) or "(title withheld)"
+    """A story's title as the model reads it: screened, with no address in it."""
+    title = strip_urls(without_instructions(display_item(story, lang).title))[0]
+    return title or "(title withheld)"
 
 
 def _thread_title(week: Week, ident: int, lang: str) -> str:

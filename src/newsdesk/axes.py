@@ -40,7 +40,7 @@ _EN_STOP = frozenset(
     latest model models company companies ai two three four five several many least some
     any ship ships shipped keep keeps make makes get gets add adds added open opens opened cut
     cuts find finds found plan plans set sets take takes bring brings win wins show shows
-    help helps start starts begin begins""".split()
+    help helps start starts begin begins while""".split()
 )
 _ZH_STOP = frozenset(
     """发布 推出 宣布 表示 公司 今天 今日 本周 近日 正式 新的 最新 全新 相关 进行 可以 通过 已经

@@ -395,13 +395,23 @@ def styles(obj: Context) -> None:
     """List the post styles, their reference post and where each template comes from."""
     settings = obj.settings()
     folder = settings.base_dir / "templates"
-    table = Table(title=f"styles (a file in {folder} overrides the built-in template)")
+    table = Table(title="styles")
     for column in ("style", "kind", "ref", "what it writes", *LANGUAGES):
         table.add_column(column)
+    overrides = []
     for style in STYLE_LIST:
         origins = [template_origin(folder, style.name, lang) for lang in LANGUAGES]
-        table.add_row(style.name, style.kind, style.reference, style.about, *origins)
+        overrides += [
+            f"{style.name}.{lang}: {origin}"
+            for lang, origin in zip(LANGUAGES, origins, strict=True)
+            if origin != "built in"
+        ]
+        shown = ["yours" if o != "built in" else o for o in origins]
+        table.add_row(style.name, style.kind, style.reference, style.about, *shown)
     Console().print(table)
+    click.echo(f"A template file in {folder} (<style>.<lang>.md.j2) replaces the built-in one.")
+    for line in overrides:
+        click.echo(line)
 
 
 @main.group()

@@ -323,14 +323,16 @@ def gather_week(settings: Settings, store: Store, label: str, lang: str) -> Week
     continuing story one thread, with the daily analyses stored for the shortlist; a
     story no daily run analysed in `lang` gets an extract of its stored text."""
     days = week_days(label)
-    stored = store.stories_between(days[0], days[-1])
-    prepared = {s.day for s in stored}
+    # The days before the week matter too: a story continues one from them.
+    lookback = days[0] - dt.timedelta(days=settings.dedupe.lookback_days)
+    prepared = {s.day for s in store.stories_between(lookback, days[-1])}
+    span = [lookback + dt.timedelta(days=n) for n in range((days[-1] - lookback).days + 1)]
     missing = [
-        d for d in days if d not in prepared and store.items_between(*day_bounds(d, settings))
+        d for d in span if d not in prepared and store.items_between(*day_bounds(d, settings))
     ]
     if missing:
         prepare_days(settings, store, missing)
-        stored = store.stories_between(days[0], days[-1])
+    stored = store.stories_between(days[0], days[-1])
     everything = threads(stored)
     if not everything:
         raise NothingToDo(
