@@ -23,12 +23,14 @@ LINK = re.compile(r"(?<!\\)\]\(([^)\s]+)\)")  # a link, not escaped link syntax
 SECRET = "sk-week-secret"
 
 
-def week_site(folder: Path, extra: str = "") -> Path:
+def week_site(folder: Path, extra: str = "", site_block: str = '[site]\nout = "site"\n') -> Path:
+    """A site whose sources are the fixture fortnight's feeds, collected."""
     for feed in WEEK_DATA.glob("*.xml"):
         shutil.copy(feed, folder / feed.name)
     (folder / "newsdesk.toml").write_text(
-        'database = "news.db"\n[site]\nout = "site"\n'
-        '[[sources]]\nname = "Orbit Wire"\nurl = "orbit-wire.xml"\n'
+        'database = "news.db"\n'
+        + site_block
+        + '[[sources]]\nname = "Orbit Wire"\nurl = "orbit-wire.xml"\n'
         '[[sources]]\nname = "星河快讯"\nurl = "xinghe-kuaixun.xml"\n' + extra,
         encoding="utf-8",
     )
