@@ -114,7 +114,13 @@ ZIPF_WORDS = [1 / (rank + 1) for rank in range(4000)]
 
 
 def generate(
-    n_items: int, out: Path, *, feeds: int = 200, days: int = 30, seed: int = 7
+    n_items: int,
+    out: Path,
+    *,
+    feeds: int = 200,
+    days: int = 30,
+    seed: int = 7,
+    start: dt.datetime = START,
 ) -> dict[str, int]:
     rng = random.Random(seed)
     words = ["".join(rng.choice(SYLLABLES) for _ in range(rng.randint(1, 3))) for _ in range(4000)]
@@ -137,7 +143,7 @@ def generate(
         slots["adj"], slots["adj_zh"] = adj
         tellings = 1 if rng.random() < 0.7 else rng.randint(2, 3)
         tellings = min(tellings, n_items - made)
-        moment = START + dt.timedelta(seconds=rng.randrange(days * 86400))
+        moment = start + dt.timedelta(seconds=rng.randrange(days * 86400))
         english, chinese = EVENTS[event]
         for feed in rng.sample(range(feeds), tellings):
             zh = rng.random() < 0.4
