@@ -227,9 +227,12 @@ def test_continuing_story_links_its_first_coverage_and_counts_once(site: Path) -
     entries = [line for line in listing.splitlines() if line.startswith("- ")]
     vega = [line for line in entries if "vega2-finetune" in line]
     assert len(vega) == 1
-    assert f"持续跟踪：[11月2日首次报道]({first_post})" in vega[0]
+    assert f"持续跟踪：[11月2日首次报道](../{first_post})" in vega[0]  # from weekly_news/
+    assert (site / "site" / "weekly_news" / ".." / first_post).is_file()
     hx9 = next(line for line in entries if "hx9-benchmark" in line)
-    assert f"持续跟踪：[11月2日首次报道]({first_post})" in hx9
+    assert f"持续跟踪：[11月2日首次报道](../{first_post})" in hx9
+    continuing = next(line for line in post.splitlines() if "hx9-benchmark" in line)
+    assert f"持续跟踪：[11月2日首次报道]({first_post})" in continuing
     assert "共 8 个事件、8 条报道" in listing
     assert post.count("vega2-finetune") <= 1
 
@@ -276,3 +279,21 @@ def test_styles_lists_all_five_and_user_overrides(site: Path) -> None:
     assert f"weekly-overview.en: {folder / 'weekly-overview.en.md.j2'}" in stdout
     _, post, _ = weekly(site, "--week", "2026-W45", "--lang", "en", "--style", "weekly-overview")
     assert post.startswith("# Mine 2026-W45\n")
+
+
+def test_an_offline_rerun_keeps_the_model_s_daily_analysis(
+    tmp_path: Path, model_server: ModelServer, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("NEWSDESK_TEST_KEY", SECRET)
+    site = week_site(tmp_path, llm(model_server))
+    for extra in ((), ("--offline",)):
+        code, _, stderr = run(site, "daily", "--date", "2026-11-02", "--no-collect", *extra)
+        assert code == 0, stderr
+    rows = stored(site, "SELECT by_model, lead FROM analyses WHERE day = '2026-11-02'")
+    assert rows and all(by_model == 1 for by_model, _ in rows)
+    notes = stored(site, "SELECT model, headline FROM day_notes WHERE day = '2026-11-02'")
+    assert notes == [("test-model", "模型总评：今天的人工智能要闻集中在新模型与新工具")]
+    # The weekly prompt reads those stored leads, not the stories' text.
+    weekly(site, "--week", "2026-W45")
+    sent = next(c for c in model_server.calls if c.task == "week").records()
+    assert any(r["lead"].startswith("第") and "号新闻" in r["lead"] for r in sent)

@@ -321,13 +321,7 @@ def daily(
     """Write the daily digest for one day."""
     settings = obj.settings()
     target = day.date() if day else _now().astimezone(settings.tz).date()
-    request = DailyRequest(
-        target,
-        style,
-        lang or settings.language,
-        fmt or settings.site.format,
-        out or settings.path(settings.site.out),
-    )
+    request = DailyRequest(target, style, *_where(settings, lang, fmt, out))
     with (
         _run(settings, "daily") as (store, report),
         HttpClient(settings.fetch) as client,
@@ -348,6 +342,17 @@ def daily(
             analyst=analyst,
         )
         click.echo(path)
+
+
+def _where(
+    settings: Settings, lang: str | None, fmt: str | None, out: Path | None
+) -> tuple[str, str, Path]:
+    """Language, site format and site folder: the options given, else the configuration's."""
+    return (
+        lang or settings.language,
+        fmt or settings.site.format,
+        out or settings.path(settings.site.out),
+    )
 
 
 @main.command()
@@ -371,13 +376,7 @@ def weekly(
     """Write the raw weekly list and a weekly post from the stored week."""
     settings = obj.settings()
     label = parse_week(week) if week else week_of(_now().astimezone(settings.tz).date())
-    request = WeeklyRequest(
-        label,
-        style,
-        lang or settings.language,
-        fmt or settings.site.format,
-        out or settings.path(settings.site.out),
-    )
+    request = WeeklyRequest(label, style, *_where(settings, lang, fmt, out))
     with (
         _run(settings, "weekly") as (store, report),
         analyst_for(settings, store=store, report=report, offline=offline) as analyst,

@@ -407,13 +407,15 @@ def write_week(
     env = environment(settings.base_dir / "templates")
     day = min(now.astimezone(settings.tz).date(), week.last)
     written = []
+    # The raw list sits one folder down: a relative address (plain Markdown) climbs out.
+    climb = "" if "://" in post_url(week.first) or post_url(week.first).startswith("/") else "../"
     for style in ("weekly-list", request.style):
         rendered = render_week(
             week,
             replace(post, style=style),
             env=env,
             categories=settings.categories,
-            post_url=post_url,
+            post_url=(lambda d: climb + post_url(d)) if style == "weekly-list" else post_url,
         )
         slug = f"ai-{style}-{week.label.lower()}-{lang}"
         meta = _meta(

@@ -409,20 +409,28 @@ class Store:
         trends: Sequence[Point],
         model: str,
     ) -> None:
-        """Keep a day's analysis for the weekly posts: each story's, then the day's."""
+        """Keep a day's analysis for the weekly posts: each story's, then the day's. What
+        a model wrote is not replaced by an offline rerun's extracts."""
         fields = ("lead", "body", "what", "why", "impact", "advice", "headline")
         with self.transaction() as db:
             db.executemany(
-                "INSERT OR REPLACE INTO analyses (story_id, lang, day, lead, body, what, why, "
-                "impact, advice, headline, by_model) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                "INSERT INTO analyses (story_id, lang, day, lead, body, what, why, impact, "
+                "advice, headline, by_model) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) "
+                "ON CONFLICT (story_id, lang) DO UPDATE SET day = excluded.day, "
+                "lead = excluded.lead, body = excluded.body, what = excluded.what, "
+                "why = excluded.why, impact = excluded.impact, advice = excluded.advice, "
+                "headline = excluded.headline, by_model = excluded.by_model "
+                "WHERE excluded.by_model >= analyses.by_model",
                 [
                     (ident, lang, day.isoformat(), *(getattr(a, f) for f in fields), a.by_model)
                     for ident, a in analyses.items()
                 ],
             )
             db.execute(
-                "INSERT OR REPLACE INTO day_notes (day, lang, headline, lede, trends, model) "
-                "VALUES (?, ?, ?, ?, ?, ?)",
+                "INSERT INTO day_notes (day, lang, headline, lede, trends, model) "
+                "VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (day, lang) DO UPDATE SET "
+                "headline = excluded.headline, lede = excluded.lede, trends = excluded.trends, "
+                "model = excluded.model WHERE excluded.model != '' OR day_notes.model = ''",
                 (
                     day.isoformat(),
                     lang,
