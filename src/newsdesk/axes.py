@@ -78,7 +78,6 @@ def offline_axes(
             Axis(
                 title=("、" if lang == "zh" else ", ").join(terms),
                 story_ids=[t.id for t in chain],
-                terms=terms,
             )
         )
     return axes

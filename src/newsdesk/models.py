@@ -240,7 +240,6 @@ class Axis:
     evidence: str = ""  # the model's evidence chain; offline the story list alone
     summary: str = ""
     impacts: list[str] = field(default_factory=list)
-    terms: list[str] = field(default_factory=list)  # offline: the salient terms it is named from
 
 
 @dataclass(frozen=True, slots=True)

@@ -272,7 +272,6 @@ def week_context(
         "shortlist_count": len(week.shortlist),
         "item_count": week.item_count,
         "source_count": week.source_count,
-        "continuing": [entries[t.id] for t in week.threads if t.first_day],
         "list_title": post.list_title,
         "list_url": post.list_url,
     }
