@@ -326,7 +326,6 @@ class ModelAnalyst:
         stored (no story is read again), then advice, outlook and closing from the axes.
         Unusable axes fall back to the offline clustering; unusable advice and outlook
         are left out. Either way the run says so."""
-        base = self.offline.analyze_week(week, lang=lang, weekly=weekly)
         fallbacks = 0
         checked = self._week(week, lang, weekly)
         self._count(checked)
@@ -347,7 +346,7 @@ class ModelAnalyst:
                 f"llm: {week.label} ({lang}): the axes were clustered offline: {reason}"
             )
             fallbacks += 1
-            result = base
+            result = self.offline.analyze_week(week, lang=lang, weekly=weekly)
         if not result.axes:
             self.usage.fallbacks += fallbacks
             return replace(result, fallbacks=fallbacks)

@@ -10,7 +10,6 @@ against how common it is in the week.
 
 from __future__ import annotations
 
-import logging
 import math
 import re
 from collections import Counter
@@ -18,6 +17,7 @@ from collections.abc import Sequence
 from functools import cache
 
 import numpy as np
+import rjieba
 
 from newsdesk.dedupe import SUMMARY_WEIGHT, chinese_terms, split_terms, tokens
 from newsdesk.models import Axis, Thread, display_item
@@ -216,15 +216,14 @@ def _silhouette(similarity: np.ndarray, labels: np.ndarray) -> float:
 
 
 @cache
-def _jieba() -> object:
-    """jieba, knowing the Chinese terms of our lexicon (智能体 stays one word)."""
-    import jieba
-
-    jieba.setLogLevel(logging.WARNING)
-    jieba.initialize()
+def _jieba() -> rjieba.Jieba:
+    """jieba's dictionary and segmentation (jieba-rs through rjieba, which loads in a
+    tenth of the time of the pure-Python jieba), knowing the Chinese terms of our
+    lexicon (智能体 stays one word)."""
+    segmenter = rjieba.Jieba()
     for term in chinese_terms():
-        jieba.add_word(term)
-    return jieba
+        segmenter.add_word(term, None, None)
+    return segmenter
 
 
 def segment(text: str) -> list[str]:
@@ -232,8 +231,7 @@ def segment(text: str) -> list[str]:
     words: list[str] = []
     for piece in re.split(r"(\s+)", text):
         if _HAN.search(piece):
-            cut = _jieba().lcut(piece)  # type: ignore[attr-defined]
-            words.extend(w for w in cut if w.strip())
+            words.extend(w for w in _jieba().cut(piece) if w.strip())
         else:
             words.extend(_LATIN_WORD.findall(piece))
     return _names(words)

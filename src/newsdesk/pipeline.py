@@ -327,10 +327,8 @@ def gather_week(settings: Settings, store: Store, label: str, lang: str) -> Week
     lookback = days[0] - dt.timedelta(days=settings.dedupe.lookback_days)
     prepared = {s.day for s in store.stories_between(lookback, days[-1])}
     span = [lookback + dt.timedelta(days=n) for n in range((days[-1] - lookback).days + 1)]
-    missing = [
-        d for d in span if d not in prepared and store.items_between(*day_bounds(d, settings))
-    ]
-    if missing:
+    missing = [d for d in span if d not in prepared]
+    if missing:  # a day with no items stays without stories
         prepare_days(settings, store, missing)
     stored = store.stories_between(days[0], days[-1])
     everything = threads(stored)

@@ -481,7 +481,7 @@ class Store:
 
     def replace_signals(
         self, week: str, lang: str, signals: Sequence[tuple[str, str, int, dt.date]], run_id: int
-    ) -> list[Signal]:
+    ) -> None:
         """Store the signals a week's outlook named in `lang`, replacing that outlook's
         earlier ones (and what was found for them)."""
         with self.transaction() as db:
@@ -491,7 +491,6 @@ class Store:
                 "VALUES (?, ?, ?, ?, ?, ?, ?)",
                 [(week, lang, t, s, h, e.isoformat(), run_id) for t, s, h, e in signals],
             )
-        return [s for s in self.signals(lang) if s.week == week]
 
     def signals(self, lang: str, *, open_on: dt.date | None = None) -> list[Signal]:
         """A language's signals, oldest first; with `open_on`, only those not expired then."""

@@ -108,7 +108,7 @@ def environment(user_templates: Path | None = None) -> Environment:
     env.filters["md"] = escape_markdown
     env.filters["url"] = escape_url
     env.filters["sentence"] = sentence
-    env.filters["md_date"] = short_date
+    env.filters["short_date"] = short_date
     return env
 
 
