@@ -191,6 +191,13 @@ def _006_week() -> str:
     """
 
 
+def _007_hardening() -> str:
+    return """
+    ALTER TABLE runs ADD COLUMN pid INTEGER;
+    ALTER TABLE sources ADD COLUMN url_changed TEXT;
+    """
+
+
 MIGRATIONS: list[Callable[[], str]] = [
     _001_initial,
     _002_item_terms,
@@ -198,6 +205,7 @@ MIGRATIONS: list[Callable[[], str]] = [
     _004_health_and_articles,
     _005_model,
     _006_week,
+    _007_hardening,
 ]
 
 
