@@ -3,13 +3,16 @@
 from __future__ import annotations
 
 import contextlib
+import ipaddress
 import os
 import shutil
+import socket
 import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -81,6 +84,41 @@ class LocalServer:
 
     def url(self, path: str) -> str:
         return self.base + path
+
+
+_real_getaddrinfo = socket.getaddrinfo
+LOCAL_NAMES = {"localhost", "127.0.0.1", "::1", ""}
+
+
+def _local_getaddrinfo(host: Any, *args: Any, **kwargs: Any) -> Any:
+    """Tests never resolve a name: only loopback addresses and numeric IPs are looked up."""
+    name = host.decode() if isinstance(host, bytes) else str(host or "")
+    try:
+        ipaddress.ip_address(name.split("%")[0])
+    except ValueError:
+        if name not in LOCAL_NAMES:
+            raise socket.gaierror(
+                socket.EAI_NONAME, f"tests do not resolve names ({name})"
+            ) from None
+    return _real_getaddrinfo(host, *args, **kwargs)
+
+
+@pytest.fixture(autouse=True)
+def no_dns(monkeypatch: pytest.MonkeyPatch) -> Iterator[list[str]]:
+    """Every test: a DNS look-up of a real name fails at once, and is counted, so a test
+    that would touch the network fails instead of waiting on it."""
+    asked: list[str] = []
+
+    def guarded(host: Any, *args: Any, **kwargs: Any) -> Any:
+        try:
+            return _local_getaddrinfo(host, *args, **kwargs)
+        except socket.gaierror:
+            asked.append(str(host))
+            raise
+
+    monkeypatch.setattr(socket, "getaddrinfo", guarded)
+    yield asked
+    assert not asked, f"the test tried to resolve {sorted(set(asked))}"
 
 
 @pytest.fixture

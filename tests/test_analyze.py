@@ -9,10 +9,9 @@ import time
 from pathlib import Path
 
 import pytest
-from click.testing import CliRunner
 
-from newsdesk.cli import main
 from tests.conftest import demo_site
+from tests.helpers import invoke
 from tests.model_server import Call, ModelServer, Reply, day_answer, good_answer, story_notes
 
 SECRET = "sk-test-0123456789abcdef-secret"
@@ -43,10 +42,7 @@ def site(tmp_path: Path, model_server: ModelServer, monkeypatch: pytest.MonkeyPa
 
 
 def run(site: Path, *args: str) -> tuple[int, str, str]:
-    result = CliRunner().invoke(
-        main, ["--config", str(site / "newsdesk.toml"), *args], catch_exceptions=False
-    )
-    return result.exit_code, result.stdout, result.stderr
+    return invoke("--config", site / "newsdesk.toml", *args)
 
 
 def daily(site: Path, *args: str) -> tuple[str, str]:

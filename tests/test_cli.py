@@ -12,18 +12,13 @@ from pathlib import Path
 
 import pytest
 import yaml
-from click.testing import CliRunner
+from markdown_it import MarkdownIt
 
-from newsdesk.cli import main
 from tests.conftest import demo_site, write_config
+from tests.helpers import invoke
 
 # A Markdown link: an unescaped [ … ] directly followed by (url).
 LINK = re.compile(r"(?<!\\)\[(?:[^\]\\]|\\.)*(?<!\\)\]\(([^)\s]+)\)")
-
-
-def invoke(*args: str) -> tuple[int, str, str]:
-    result = CliRunner().invoke(main, list(args), catch_exceptions=False)
-    return result.exit_code, result.stdout, result.stderr
 
 
 @pytest.fixture(scope="module")
@@ -103,11 +98,15 @@ def test_hostile_markup_is_inert_in_the_demo(demo_run: tuple[Path, list[Path], f
     out, _, _, _ = demo_run
     text = (out / "2026-11-13-ai-daily-brief-en.md").read_text(encoding="utf-8")
     line = next(line for line in text.splitlines() if "Agent toolkit" in line)
-    for bad in ("<script", "<img", "{{", "{%", "https://evil", "onerror"):
+    for bad in ("<script", "<img", "https://evil", "onerror"):
         assert bad not in line
     assert "javascript" not in " ".join(LINK.findall(line))
     assert "\\[click me\\](" in line  # the fake link stays visible text, not a link
-    assert "&#123;&#123; site.title &#125;&#125;" in line  # still visible as text
+    # Plain Markdown has no template language: the braces are text, shown as written.
+    rendered = MarkdownIt("commonmark").render(line)
+    assert "{{ site.title }} {% include secret.html %}" in rendered
+    assert "[click me](javascript:alert(1)) +++ --- {{&lt; shortcode &gt;}}" in rendered
+    assert rendered.count("<a ") == 1
     # The sentence addressed to a model is flagged and left out; the run says so.
     assert "Ignore previous" not in text and "evil" not in text
 

@@ -14,7 +14,7 @@ import pytest
 from newsdesk.http import retry_after
 from newsdesk.models import SourceOutcome
 from tests.conftest import LocalServer, Route, write_config
-from tests.test_cli import invoke
+from tests.helpers import invoke
 from tests.test_collect import all_items, run, settings_for
 
 FEED = b"""<?xml version="1.0"?><rss version="2.0"><channel><title>T</title>
@@ -154,7 +154,7 @@ def test_the_digest_note_tells_of_failures_and_retries_in_its_language(
     code, stdout, stderr = invoke("--config", config, "daily", "--date", "2026-11-10")
     assert code == 0, stderr
     zh = Path(stdout.strip()).read_text(encoding="utf-8")
-    assert "说明：本次抓取中有 1 个来源未能读取：Gone（服务器返回错误）" in zh
+    assert "说明：本次抓取中有 1 个来源未能读取：Gone（未找到 (HTTP 404)）" in zh
     assert (
         "另有 1 个来源经退避重试后读取成功：Wire（被限流，等待 1 秒后重试 1 次，最终读取成功）"
         in zh
@@ -163,7 +163,7 @@ def test_the_digest_note_tells_of_failures_and_retries_in_its_language(
         "--config", config, "daily", "--date", "2026-11-10", "--no-collect", "--lang", "en"
     )
     en = Path(stdout.strip()).read_text(encoding="utf-8")
-    assert "Gone (server error)" in en
+    assert "Gone (not found (HTTP 404))" in en
     assert "Wire (rate-limited, retried once after waiting 1 s, then read)" in en
 
     code, stdout, _ = invoke("--config", config, "report", "--run", "1", "--json")
@@ -184,6 +184,48 @@ def test_the_digest_note_tells_of_failures_and_retries_in_its_language(
     assert code == 0 and "Wire" in stderr and "Gone" in stderr
     code, _, stderr = invoke("--config", config, "report", "--run", "99")
     assert code == 1 and "no run 99" in stderr
+
+
+def test_the_digest_note_names_the_http_status_a_source_failed_with(
+    tmp_path: Path, server: LocalServer
+) -> None:
+    server.routes["/Wire"] = Route(FEED)
+    failing = {"Missing": 404, "Locked": 401, "Forbidden": 403, "Removed": 410, "Down": 502}
+    for name, status in failing.items():
+        server.routes[f"/{name}"] = Route(b"", status)
+    sources = "".join(
+        f'[[sources]]\nname = "{name}"\nurl = "{server.url("/" + name)}"\n'
+        for name in ["Wire", *failing]
+    )
+    write_config(
+        tmp_path,
+        f'database = "news.db"\n[site]\nout = "site"\n[fetch]\nretries = 0\n{sources}',
+    )
+    config = str(tmp_path / "newsdesk.toml")
+    code, stdout, stderr = invoke("--config", config, "daily", "--date", "2026-11-10")
+    assert code == 0, stderr
+    zh = Path(stdout.strip()).read_text(encoding="utf-8")
+    for told in (
+        "Missing（未找到 (HTTP 404)）",
+        "Locked（需要授权 (HTTP 401)）",
+        "Forbidden（拒绝访问 (HTTP 403)）",
+        "Removed（已移除 (HTTP 410)）",
+        "Down（服务器返回错误 (HTTP 502)）",
+    ):
+        assert told in zh
+    code, stdout, _ = invoke(
+        "--config", config, "daily", "--date", "2026-11-10", "--no-collect", "--lang", "en"
+    )
+    en = Path(stdout.strip()).read_text(encoding="utf-8")
+    for told in (
+        "Missing (not found (HTTP 404))",
+        "Locked (access denied (HTTP 401))",
+        "Forbidden (access denied (HTTP 403))",
+        "Removed (gone (HTTP 410))",
+        "Down (server error (HTTP 502))",
+    ):
+        assert told in en
+    assert "Missing (server error" not in en
 
 
 PAGE = b"""<!doctype html><html><head><title>Lab blog</title>

@@ -10,7 +10,7 @@ from pathlib import Path
 
 from newsdesk.extract import extract_article
 from tests.conftest import LocalServer, Route, write_config
-from tests.test_cli import invoke
+from tests.helpers import invoke
 
 # Mean token F1 of trafilatura on the 181 zyte pages, measured 0.959 (P 0.952, R 0.979);
 # the floor leaves room for library updates, not for a broken extraction.

@@ -7,13 +7,13 @@ import json
 from pathlib import Path
 
 from newsdesk.collect import collect
-from newsdesk.config import Settings
+from newsdesk.config import Settings, load_settings
 from newsdesk.health import assess
 from newsdesk.http import HttpClient
 from newsdesk.models import RunReport, SourceOutcome
 from newsdesk.store import Store, to_db_time
 from tests.conftest import LocalServer, Route, write_config
-from tests.test_cli import invoke
+from tests.helpers import invoke
 from tests.test_collect import NOW, settings_for
 from tests.test_fetch import FEED
 
@@ -69,6 +69,52 @@ def test_retry_dead_reads_a_paused_source_at_once(tmp_path: Path, server: LocalS
     assert server.hits.count("/gone") == 2
 
 
+def test_a_paused_source_whose_url_is_corrected_is_read_at_once(
+    tmp_path: Path, server: LocalServer
+) -> None:
+    server.routes["/moved"] = Route(FEED)
+    config = tmp_path / "newsdesk.toml"
+
+    def configured(path: str) -> Settings:
+        write_config(
+            tmp_path,
+            'database = "t.db"\n[fetch]\ndead_after = 2\nretries = 0\n'
+            f'[[sources]]\nname = "Lab"\nurl = "{server.url(path)}"\n',
+        )
+        return load_settings(config)
+
+    settings = configured("/old")
+    for hour in range(2):
+        assert collect_at(settings, NOW + dt.timedelta(hours=hour)).outcomes[0].status == "error"
+    (paused,) = collect_at(settings, NOW + dt.timedelta(hours=2)).outcomes
+    assert (paused.status, paused.fault) == ("skipped", "dead")
+    # The user puts the feed's new address in the config: the next run reads it.
+    settings = configured("/moved")
+    (read,) = collect_at(settings, NOW + dt.timedelta(hours=3)).outcomes
+    assert (read.status, read.items) == ("ok", 1) and server.hits.count("/moved") == 1
+    with Store(settings.path(settings.database)) as store:
+        history = store.source_history("Lab")
+    health = assess(settings, settings.sources[0], history, NOW, NOW + dt.timedelta(hours=3))
+    assert health.state == "ok" and [o.status for _, o in history] == ["ok"]
+    # The same address again is no change: its failures count from the new address on.
+    server.routes["/moved"] = Route(b"", 500)
+    statuses = [
+        collect_at(settings, NOW + dt.timedelta(hours=hour)).outcomes[0].status
+        for hour in (4, 5, 6)
+    ]
+    assert statuses == ["error", "error", "skipped"]
+
+
+def test_a_changed_url_drops_the_old_address_validators(tmp_path: Path) -> None:
+    with Store(tmp_path / "t.db") as store:
+        store.sync_sources([("S", "https://a.example/f", "feed", 1.0)], now=NOW)
+        store.set_validators("S", '"v1"', None)
+        store.sync_sources([("S", "https://a.example/f", "feed", 2.0)], now=NOW)
+        assert store.validators() == {"S": ('"v1"', None)}
+        store.sync_sources([("S", "https://b.example/f", "feed", 2.0)], now=NOW)
+        assert store.validators() == {}
+
+
 def outcome(status: str, new: int = 0) -> SourceOutcome:
     return SourceOutcome("S", status, "HTTP 500" if status == "error" else "", 3, new, 100, 40)  # type: ignore[arg-type]
 
@@ -121,12 +167,16 @@ def test_sources_check_probes_every_source_and_flags_problems(
     code, _, stderr = invoke("--config", config, "collect")
     assert code == 0 and server.hits.count("/gone") == 2
     assert "skipped Gone: 0 items, 0 new — failed 2 runs in a row" in stderr
-    # `sources check` reads it even so, and shows it dead with the reason.
+    # `sources check` reads it even so, shows it dead with the reason, and exits 1 (a
+    # cron job notices); without a terminal, one line per source, never squeezed.
     code, _, stderr = invoke("--config", config, "sources", "check")
-    assert code == 0 and server.hits.count("/gone") == 3
-    assert "dead" in stderr and "HTTP 404" in stderr and "2 sources: 1 ok, 1 dead" in stderr
+    assert code == 1 and server.hits.count("/gone") == 3
+    assert "2 sources: 1 ok, 1 dead" in stderr
+    gone = next(line for line in stderr.splitlines() if " Gone " in line)
+    assert gone.startswith("dead") and "problem: failed 3 runs in a row: HTTP 404" in gone
+    assert "…" not in stderr
     code, stdout, _ = invoke("--config", config, "sources", "check", "--no-fetch", "--json")
-    assert code == 0 and server.hits.count("/gone") == 3
+    assert code == 1 and server.hits.count("/gone") == 3
     health = {h["source"]: h for h in json.loads(stdout)}
     assert health["Ok"]["state"] == "ok" and health["Ok"]["last"]["status"] in {
         "ok",

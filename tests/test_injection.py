@@ -14,8 +14,8 @@ from xml.sax.saxutils import escape
 
 import pytest
 
+from newsdesk import publish
 from newsdesk.screen import in_language, instruction_kinds, strip_urls, without_instructions
-from newsdesk.write import escape_markdown
 from tests.conftest import LocalServer, Route, write_config
 from tests.model_server import Call, ModelServer, Reply, day_answer
 from tests.test_analyze import LINK, SECRET, llm_block, run
@@ -221,7 +221,7 @@ def test_hostile_items_are_flagged_and_steer_nothing(site: Path, model_server: M
         assert "evil.example" not in text and SECRET not in text
         visible = text
         for title in sorted(titles, key=len, reverse=True):  # a title is shown as written
-            visible = visible.replace(escape_markdown(title), "")
+            visible = visible.replace(publish.registry["markdown"].escape(title), "")
         assert not CANARY.search(visible), (style, CANARY.findall(visible))
         for heading in ("# ", "## "):
             assert heading in text

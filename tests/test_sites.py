@@ -15,7 +15,10 @@ from html.parser import HTMLParser
 from pathlib import Path
 
 import pytest
+from markdown_it import MarkdownIt
+from markdown_it.common.utils import escapeHtml
 
+from newsdesk import publish
 from tests.test_weekly import run, week_site
 
 SITES = Path(__file__).parent / "sites"
@@ -161,3 +164,88 @@ def test_every_style_builds_in_real_generators(tmp_path: Path, generator: str) -
         assert shown.count(title) >= (2 * len(DAILY) if day == HOSTILE_DAY else 2), title
     assert "https://evil.example/x" not in links
     assert not any("{{" in link or "{%" in link for link in links)
+
+
+# CommonMark with GitHub's strikethrough and tables: what a reader of a plain file sees.
+PLAIN = MarkdownIt("commonmark").enable(["strikethrough", "table"])
+TRICKY = [
+    "Nimbus AI raises $1.5 billion at a $20 billion valuation",
+    "OpenAI's *new* model_v2, __init__ hooks, _emphasis_ and **bold**",
+    "[x] Check the box [link](https://evil.example/x) ![img](y.png) [ref]",
+    "<script>alert('x')</script> <b>bold</b> & &amp; &#39; &copy",
+    "Use `pip install` or ``double``",
+    "# Not a heading",
+    "### Nor this",
+    "> not a quote",
+    "- not a list",
+    "+ not a list",
+    "1. not a list",
+    "2024) nor this",
+    "---",
+    "- - -",
+    "===",
+    "~~struck~~ and ~tilde~",
+    "C:\\path\\to \\* \\",
+    "Read https://example.com/a_b or www.example.com or <https://x.example>",
+    "Price $5 -- 'about' \"that\"... {{ site.title }} {% raw %} | a | b |",
+    "Tab\tand  spaces\nand a newline",
+]
+
+
+@pytest.mark.parametrize("title", TRICKY)
+def test_plain_markdown_shows_a_title_as_written(title: str) -> None:
+    escaped = publish.registry["markdown"].escape(title)
+    shown = escapeHtml(flat(title))
+    assert PLAIN.render(escaped) == f"<p>{shown}</p>\n"
+    assert PLAIN.render(f"**{escaped}.** [Read more →](https://a.example/1)") == (
+        f'<p><strong>{shown}.</strong> <a href="https://a.example/1">Read more →</a></p>\n'
+    )
+    # It reads as written, too: no entities, ' " $ { } as they are.
+    for kept in ("&#", "'", '"', "$", "{", "}"):
+        assert escaped.count(kept) == title.count(kept), kept
+
+
+def test_a_plain_markdown_digest_reads_as_written(tmp_path: Path) -> None:
+    site = week_site(tmp_path, site_block='[site]\nout = "out"\n')  # format = "markdown"
+    written = []
+    for lang in ("zh", "en"):
+        for style in DAILY:
+            code, stdout, stderr = run(
+                site, "daily", "--date", HOSTILE_DAY, "--style", style, "--lang", lang,
+                "--no-collect",
+            )  # fmt: skip
+            assert code == 0, stderr
+            written.append(Path(stdout.strip()))
+        code, stdout, stderr = run(site, "weekly", "--week", WEEK[0], "--lang", lang, "--offline")
+        assert code == 0, stderr
+        written += [Path(line) for line in stdout.split()]
+    texts = {path: path.read_text(encoding="utf-8") for path in written}
+    for path, text in texts.items():
+        assert not re.search(r"&(#\d+|[a-z]+);", text), path  # no entities in the raw text
+        assert "\ue000" not in text and "\ue001" not in text, path
+    raw = "\n".join(texts.values())
+    assert "+++ front: matter --- $$5$$ {# note #} 'single' & more" in raw
+    assert 'Curly {{ site.title }} and {% raw %} in a title: "quoted" -- odd...' in raw
+    pages = []
+    for text in texts.values():
+        page = Page()
+        page.feed(PLAIN.render(text))
+        pages.append(page)
+    shown = flat(" ".join("".join(p.text) for p in pages))
+    links = {link for p in pages for link in p.links}
+    with sqlite3.connect(site / "news.db") as db:
+        rows = list(
+            db.execute(
+                "SELECT i.title, i.url FROM stories s JOIN story_items si "
+                "ON si.story_id = s.id JOIN items i ON i.id = si.item_id "
+                "WHERE s.day BETWEEN ? AND ?",
+                WEEK[1:],
+            )
+        )
+    hostile = [flat(t) for t, _ in rows if re.search(r"[{<$+]", t)]
+    assert len(hostile) == 3
+    for title, url in rows:
+        assert flat(title) in shown, title
+        assert url in links, url
+    assert "https://evil.example/x" not in links
+    assert all(link.startswith("https://") or link.endswith(".md") for link in links), links

@@ -11,11 +11,10 @@ import sqlite3
 from pathlib import Path
 
 import pytest
-from click.testing import CliRunner
 
-from newsdesk.cli import main
 from newsdesk.errors import ConfigError
 from newsdesk.week import parse_week, week_days
+from tests.helpers import invoke
 from tests.model_server import ModelServer, Reply, good_answer
 
 WEEK_DATA = Path(__file__).parent / "data" / "week"
@@ -46,10 +45,7 @@ def llm(server: ModelServer) -> str:
 
 
 def run(site: Path, *args: str) -> tuple[int, str, str]:
-    result = CliRunner().invoke(
-        main, ["--config", str(site / "newsdesk.toml"), *args], catch_exceptions=False
-    )
-    return result.exit_code, result.stdout, result.stderr
+    return invoke("--config", site / "newsdesk.toml", *args)
 
 
 def weekly(site: Path, *args: str) -> tuple[str, str, str]:

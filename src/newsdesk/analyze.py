@@ -195,7 +195,12 @@ def _mentions(text: str, form: str) -> bool:
 
 @contextmanager
 def analyst_for(
-    settings: Settings, *, store: Store, report: RunReport, offline: bool = False
+    settings: Settings,
+    *,
+    store: Store,
+    report: RunReport,
+    offline: bool = False,
+    clock: Callable[[], dt.datetime] | None = None,
 ) -> Iterator[Analyst]:
     """The model analyst when `[llm]` names an endpoint (its usage counted on the run),
     else the offline analyst."""
@@ -204,7 +209,13 @@ def analyst_for(
         return
     if report.usage is None:
         report.usage = ModelUsage()
-    client = ModelClient(settings.llm, usage=report.usage, store=store, warn=report.warn)
+    client = ModelClient(
+        settings.llm,
+        usage=report.usage,
+        store=store,
+        warn=report.warn,
+        clock=clock or (lambda: dt.datetime.now(dt.UTC)),
+    )
     try:
         yield ModelAnalyst(
             settings.llm, client, prompts=prompt_environment(settings.base_dir / "prompts")

@@ -1,78 +1,96 @@
-"""The command line: one short function per command; the only place that prints or exits."""
+"""The command line: one short function per command; the only place that prints or exits.
+
+Start-up stays a fraction of a second: this module imports click and little else; each
+command imports the pipeline modules it needs, and rich's display when it first prints.
+"""
 
 from __future__ import annotations
 
-import dataclasses
 import datetime as dt
-import json
 import logging
 import sys
-from collections import Counter
-from collections.abc import Callable, Iterator
+import traceback
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
-from importlib import resources
+from dataclasses import dataclass, replace
+from functools import cache
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import click
-from rich.console import Console
-from rich.logging import RichHandler
-from rich.markup import escape
-from rich.progress import (
-    BarColumn,
-    MofNCompleteColumn,
-    Progress,
-    SpinnerColumn,
-    TaskID,
-    TextColumn,
-    TimeElapsedColumn,
-)
-from rich.table import Table
 
 from newsdesk import __version__, publish
-from newsdesk.analyze import analyst_for
-from newsdesk.config import CONFIG_NAME, Settings, find_config, load_settings
-from newsdesk.demo import demo_settings, fresh_store_path
-from newsdesk.doctor import as_json, diagnose
 from newsdesk.errors import ConfigError, NewsdeskError, NothingToDo
-from newsdesk.health import Health, all_health
-from newsdesk.http import HttpClient
-from newsdesk.models import ModelUsage, RunReport, SourceOutcome
-from newsdesk.opml import append_sources, new_sources, read_opml, write_opml
-from newsdesk.pipeline import (
-    DailyRequest,
-    WeeklyRequest,
-    finish_run,
-    prepare_days,
-    run_collect,
-    sample_days,
-    start_run,
-    write_day,
-    write_week,
-)
-from newsdesk.store import Store
-from newsdesk.week import parse_week, week_of
-from newsdesk.write import (
-    DAILY_STYLES,
-    LANGUAGES,
-    STYLE_LIST,
-    STYLES,
-    WEEKLY_STYLES,
-    template_origin,
-)
+from newsdesk.styles import DAILY_STYLES, LANGUAGES, STYLE_LIST, STYLES, WEEKLY_STYLES
+from newsdesk.week import FIRST_DAY, LAST_DAY
 
-err = Console(stderr=True)
+if TYPE_CHECKING:
+    import httpx
+    from rich.console import Console
+
+    from newsdesk.config import Settings
+    from newsdesk.health import Health
+    from newsdesk.models import ModelUsage, RunReport, SourceOutcome
+    from newsdesk.run import Clock, Run
+
+logger = logging.getLogger(__name__)
 FORMATS = click.Choice(sorted(publish.registry))
 LANGS = click.Choice(["zh", "en"])
+CONFIG_NAME = "newsdesk.toml"
 
 
+@cache
+def err() -> Console:
+    """The console on stderr (progress, tables, errors); stdout carries file paths only."""
+    from rich.console import Console
+
+    return Console(stderr=True)
+
+
+def escape(text: str) -> str:
+    from rich.markup import escape as rich_escape
+
+    return rich_escape(text)
+
+
+def say(message: str, *, markup: bool = True) -> None:
+    err().print(message, highlight=False, soft_wrap=True, markup=markup)
+
+
+def _system_clock() -> dt.datetime:
+    return dt.datetime.now(dt.UTC).replace(microsecond=0)
+
+
+@dataclass(frozen=True)
 class Context:
-    def __init__(self, config: Path | None, verbose: int = 0) -> None:
-        self.config = config
-        self.verbose = verbose
+    """What every command gets: the options before it, and the run's clock (a test sets
+    it, with an httpx transport, through `CliRunner.invoke(main, obj=Context(...))`)."""
 
-    def settings(self) -> Settings:
+    config: Path | None = None
+    verbose: int = 0
+    clock: Clock = _system_clock
+    transport: httpx.BaseTransport | None = None
+
+    def settings(self, *, required: bool = True) -> Settings:
+        """The settings; with `required`, a missing newsdesk.toml is an error that says
+        how to make one rather than a run on the packaged defaults."""
+        from newsdesk.config import find_config, load_settings
+
+        if required and find_config(self.config) is None:
+            raise ConfigError(
+                f"no {CONFIG_NAME} found in {Path.cwd()} (nor --config or $NEWSDESK_CONFIG); "
+                "run `newsdesk init` to write one with a list of AI-news sources, or `newsdesk "
+                "demo` to try the sample week"
+            )
         return load_settings(self.config)
+
+    def now(self) -> dt.datetime:
+        return self.clock()
+
+    def run(self, settings: Settings, command: str, *, offline: bool = False) -> Run:
+        from newsdesk.run import Run
+
+        return Run(settings, command, clock=self.clock, transport=self.transport, offline=offline)
 
 
 @click.group()
@@ -83,51 +101,107 @@ class Context:
 def main(ctx: click.Context, config: Path | None, verbose: int) -> None:
     """newsdesk: analysed daily AI-news digests for static sites."""
     level = (logging.WARNING, logging.INFO, logging.DEBUG)[min(verbose, 2)]
+    from rich.logging import RichHandler
+
     logging.basicConfig(
-        level=level, format="%(message)s", handlers=[RichHandler(console=err, show_path=False)]
+        level=level, format="%(message)s", handlers=[RichHandler(console=err(), show_path=False)]
     )
-    ctx.obj = Context(config, verbose)
+    base = ctx.obj if isinstance(ctx.obj, Context) else Context()
+    ctx.obj = replace(base, config=config, verbose=verbose)
+
+
+def run_cli(args: Sequence[str]) -> int:
+    """Run the CLI as the `newsdesk` command does; return its exit status. An interruption
+    propagates (as KeyboardInterrupt) to the caller, which exits without waiting."""
+    try:
+        result = main.main(list(args), prog_name="newsdesk", standalone_mode=False)
+    except click.exceptions.Abort as exc:
+        if isinstance(exc.__cause__, KeyboardInterrupt):
+            raise exc.__cause__ from None
+        say("aborted", markup=False)
+        return 1
+    except click.ClickException as exc:
+        exc.show()
+        return exc.exit_code
+    return result if isinstance(result, int) else 0
 
 
 def _guard(func: Callable[..., None]) -> Callable[..., None]:
-    """Turn NewsdeskError into a message on stderr and its exit code."""
+    """Turn every failure into one line on stderr and its exit code: a NewsdeskError says
+    what to do; an OS error (disk full, a read-only folder) names the file; anything else
+    is a bug, reported as one, with the traceback only at -vv."""
 
     def wrapper(*args: Any, **kwargs: Any) -> None:
         try:
             func(*args, **kwargs)
         except NewsdeskError as exc:
-            err.print(f"[bold red]error:[/] {escape(str(exc))}", highlight=False, soft_wrap=True)
-            sys.exit(exc.exit_code)
+            _fail(str(exc), exc.exit_code)
+        except OSError as exc:
+            _fail(_os_problem(exc), 1)
+        except (click.ClickException, click.exceptions.Exit, click.exceptions.Abort):
+            raise
+        except Exception as exc:
+            if logging.getLogger().isEnabledFor(logging.DEBUG):
+                say(escape(traceback.format_exc()))
+            _fail(
+                f"internal error: {type(exc).__name__}: {exc}. This is a bug in newsdesk: "
+                "please report it with the output of the same command run with -vv",
+                1,
+            )
 
     wrapper.__name__ = func.__name__
     wrapper.__doc__ = func.__doc__
     return wrapper
 
 
-def _now() -> dt.datetime:
-    return dt.datetime.now(dt.UTC).replace(microsecond=0)
+def _fail(message: str, code: int) -> None:
+    say(f"[bold red]error:[/] {escape(message)}")
+    sys.exit(code)
+
+
+def _os_problem(exc: OSError) -> str:
+    """An OS error as a sentence naming the file and what to do."""
+    import errno
+
+    what = exc.strerror or str(exc)
+    where = f"{exc.filename}: " if exc.filename else ""
+    advice = {
+        errno.ENOSPC: "free some space and run again",
+        errno.EDQUOT: "free some space and run again",
+        errno.EACCES: "check the folder's permissions, or choose another with --out",
+        errno.EPERM: "check the folder's permissions, or choose another with --out",
+        errno.EROFS: "the file system is read-only; choose another folder",
+        errno.EISDIR: "a folder stands where a file should be; move it or choose another path",
+        errno.ENOTDIR: "a file stands where a folder should be; choose another path",
+    }.get(exc.errno or 0, "check the path and run again")
+    return f"{where}{what}; {advice}"
 
 
 @contextmanager
-def _run(settings: Settings, command: str) -> Iterator[tuple[Store, RunReport]]:
-    with Store(settings.path(settings.database)) as store:
-        report = start_run(store, command, _now())
-        ok = False
+def _run(obj: Context, settings: Settings, command: str, *, offline: bool = False) -> Iterator[Run]:
+    """A run of `command`: recorded in the store, summarised on stderr at the end. On
+    Ctrl-C or SIGTERM it says what was kept, and the interruption goes on up."""
+    with obj.run(settings, command, offline=offline) as run:
         try:
-            yield store, report
-            ok = True
+            yield run
+        except KeyboardInterrupt:
+            say(
+                f"interrupted: {run.report.stored:,} items stored, run {run.report.id} marked "
+                "interrupted",
+                markup=False,
+            )
+            raise
         finally:
-            finish_run(store, report, now=_now(), ok=ok)
-            _summary(report)
+            _summary(run.report)
 
 
 def _summary(report: RunReport) -> None:
     """The model's cost and the warnings the collect display has not shown."""
     if report.usage is not None:
-        err.print(_usage_line(report.usage), highlight=False, soft_wrap=True)
+        say(_usage_line(report.usage))
     for warning in report.warnings:
         if not warning.startswith("source "):
-            err.print(f"[yellow]warning:[/] {escape(warning)}", highlight=False, soft_wrap=True)
+            say(f"[yellow]warning:[/] {escape(warning)}")
 
 
 def _usage_line(usage: ModelUsage) -> str:
@@ -173,18 +247,27 @@ class CollectDisplay:
 
     def __init__(self, total: int, verbose: int) -> None:
         self.total, self.verbose = total, verbose
-        self.bar: Progress | None = None
-        self.task: TaskID | None = None
+        self.bar: Any = None
+        self.task: Any = None
 
     def __enter__(self) -> CollectDisplay:
-        if err.is_terminal and self.total:
+        if err().is_terminal and self.total:
+            from rich.progress import (
+                BarColumn,
+                MofNCompleteColumn,
+                Progress,
+                SpinnerColumn,
+                TextColumn,
+                TimeElapsedColumn,
+            )
+
             self.bar = Progress(
                 SpinnerColumn(),
                 TextColumn("[progress.description]{task.description}"),
                 BarColumn(),
                 MofNCompleteColumn(),
                 TimeElapsedColumn(),
-                console=err,
+                console=err(),
                 transient=True,
             )
             self.bar.start()
@@ -200,25 +283,54 @@ class CollectDisplay:
         if self.bar is not None and self.task is not None:
             self.bar.update(self.task, advance=1, description=escape(outcome.source))
         if trouble or self.verbose:
-            err.print(_outcome_line(outcome), highlight=False, soft_wrap=True)
+            say(_outcome_line(outcome))
 
 
 def _collect(
-    settings: Settings, store: Store, report: RunReport, *, verbose: int, retry_dead: bool = False
+    settings: Settings, run: Run, *, verbose: int, retry_dead: bool = False
 ) -> list[SourceOutcome]:
+    """Collect every enabled source with the display; NothingToDo when every one failed."""
+    from newsdesk.pipeline import run_collect
+
     total = sum(1 for s in settings.sources if s.enabled)
     with CollectDisplay(total, verbose) as display:
-        outcomes = run_collect(
-            settings, store, report, now=_now(), progress=display, retry_dead=retry_dead
-        )
+        outcomes = run_collect(run, progress=display, retry_dead=retry_dead)
     read = [o for o in outcomes if o.status not in {"error", "skipped"}]
     new = sum(o.new_items for o in outcomes)
     kilobytes = sum(o.bytes for o in outcomes) / 1000
-    err.print(
+    if outcomes and not read:
+        raise NothingToDo(
+            f"all {len(outcomes)} sources failed, nothing was collected (each one's reason is "
+            "above; `newsdesk sources check` shows their health)"
+        )
+    say(
         f"collected from {len(read)}/{len(outcomes)} sources: {new} new items, {kilobytes:,.0f} kB",
-        highlight=False,
+        markup=False,
     )
     return outcomes
+
+
+class Day(click.ParamType):  # type: ignore[type-arg]  # generic from click 8.2
+    """A day as YYYY-MM-DD, with a message for each way it can be wrong."""
+
+    name = "YYYY-MM-DD"
+
+    def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> Any:
+        if isinstance(value, dt.date):
+            return value
+        text = str(value).strip()
+        parts = text.split("-")
+        if len(parts) != 3 or not all(p.isdigit() for p in parts) or len(parts[0]) != 4:
+            self.fail(f"{text!r} is not a day: write it as YYYY-MM-DD, e.g. 2026-02-03", param, ctx)
+        try:
+            day = dt.date(int(parts[0]), int(parts[1]), int(parts[2]))
+        except ValueError:
+            self.fail(f"no such day: {text}", param, ctx)
+        if not FIRST_DAY <= day <= LAST_DAY:
+            self.fail(
+                f"{text} is out of range: give a day from {FIRST_DAY} to {LAST_DAY}", param, ctx
+            )
+        return day
 
 
 @main.command()
@@ -237,6 +349,9 @@ def _collect(
 @click.option(
     "--llm", "use_model", is_flag=True, help="Analyse with the [llm] model (default: offline)."
 )
+@click.option(
+    "--force", is_flag=True, help="Write into a folder that is neither empty nor an earlier demo."
+)
 @click.pass_obj
 @_guard
 def demo(
@@ -246,41 +361,39 @@ def demo(
     lang: tuple[str, ...],
     styles: tuple[str, ...],
     use_model: bool,
+    force: bool,
 ) -> None:
     """Collect the bundled sample week offline and write a digest for each day."""
+    from newsdesk.demo import demo_settings, fresh_store, mark_demo
+    from newsdesk.pipeline import (
+        DailyRequest,
+        WeeklyRequest,
+        prepare_days,
+        sample_days,
+        write_day,
+        write_week,
+    )
+    from newsdesk.week import week_of
+
     out = out.resolve()
-    out.mkdir(parents=True, exist_ok=True)
-    fresh_store_path(out)
-    settings = demo_settings(obj.settings(), out, fmt=fmt)
-    with (
-        _run(settings, "demo") as (store, report),
-        analyst_for(settings, store=store, report=report, offline=not use_model) as analyst,
-    ):
-        outcomes = _collect(settings, store, report, verbose=obj.verbose)
-        prepared = prepare_days(settings, store, sample_days(store, settings))
+    fresh_store(out, force=force)
+    settings = demo_settings(obj.settings(required=False), out, fmt=fmt)
+    with _run(obj, settings, "demo", offline=not use_model) as run:
+        mark_demo(run.store)
+        outcomes = _collect(settings, run, verbose=obj.verbose)
+        prepared = prepare_days(settings, run.store, sample_days(run.store, settings))
         chosen = styles or ("daily-brief", "weekly-axes")
         for day, stories in prepared.items():
             for style in (s for s in chosen if s in DAILY_STYLES):
                 for language in lang or LANGUAGES:
                     request = DailyRequest(day, style, language, settings.site.format, out)
-                    path = write_day(
-                        settings,
-                        store,
-                        request,
-                        report=report,
-                        outcomes=outcomes,
-                        now=_now(),
-                        stories=stories,
-                        analyst=analyst,
-                    )
+                    path = write_day(run, request, outcomes=outcomes, stories=stories, fetch=False)
                     click.echo(path)
         for week in sorted({week_of(day) for day in prepared}):
             for style in (s for s in chosen if s in WEEKLY_STYLES):
                 for language in lang or LANGUAGES:
                     weekly = WeeklyRequest(week, style, language, settings.site.format, out)
-                    for path in write_week(
-                        settings, store, weekly, report=report, now=_now(), analyst=analyst
-                    ):
+                    for path in write_week(run, weekly):
                         click.echo(path)
 
 
@@ -290,14 +403,12 @@ def demo(
 def collect_command(obj: Context) -> None:
     """Fetch every enabled source and store new items."""
     settings = obj.settings()
-    with _run(settings, "collect") as (store, report):
-        _collect(settings, store, report, verbose=obj.verbose)
+    with _run(obj, settings, "collect") as run:
+        _collect(settings, run, verbose=obj.verbose)
 
 
 @main.command()
-@click.option(
-    "--date", "day", type=click.DateTime(["%Y-%m-%d"]), help="Day to write (default: today)."
-)
+@click.option("--date", "day", type=Day(), help="Day to write (default: today).")
 @click.option("--style", type=click.Choice(DAILY_STYLES), default="daily-brief", show_default=True)
 @click.option("--format", "fmt", type=FORMATS, help="Site generator format (default: site.format).")
 @click.option("--lang", type=LANGS, help="Digest language (default: language).")
@@ -310,7 +421,7 @@ def collect_command(obj: Context) -> None:
 @_guard
 def daily(
     obj: Context,
-    day: dt.datetime | None,
+    day: dt.date | None,
     style: str,
     fmt: str | None,
     lang: str | None,
@@ -319,29 +430,17 @@ def daily(
     offline: bool,
 ) -> None:
     """Write the daily digest for one day."""
+    from newsdesk.pipeline import DailyRequest, write_day
+
     settings = obj.settings()
-    target = day.date() if day else _now().astimezone(settings.tz).date()
+    target = day or obj.now().astimezone(settings.tz).date()
     request = DailyRequest(target, style, *_where(settings, lang, fmt, out))
-    with (
-        _run(settings, "daily") as (store, report),
-        HttpClient(settings.fetch) as client,
-        analyst_for(settings, store=store, report=report, offline=offline) as analyst,
-    ):
+    with _run(obj, settings, "daily", offline=offline) as run:
         if no_collect:
-            outcomes = store.last_collect_outcomes(_now())
+            outcomes = run.store.last_collect_outcomes(run.now())
         else:
-            outcomes = _collect(settings, store, report, verbose=obj.verbose)
-        path = write_day(
-            settings,
-            store,
-            request,
-            report=report,
-            outcomes=outcomes,
-            now=_now(),
-            client=None if no_collect else client,
-            analyst=analyst,
-        )
-        click.echo(path)
+            outcomes = _collect(settings, run, verbose=obj.verbose)
+        click.echo(write_day(run, request, outcomes=outcomes, fetch=not no_collect))
 
 
 def _where(
@@ -374,16 +473,14 @@ def weekly(
     offline: bool,
 ) -> None:
     """Write the raw weekly list and a weekly post from the stored week."""
+    from newsdesk.pipeline import WeeklyRequest, write_week
+    from newsdesk.week import parse_week, week_of
+
     settings = obj.settings()
-    label = parse_week(week) if week else week_of(_now().astimezone(settings.tz).date())
+    label = parse_week(week) if week else week_of(obj.now().astimezone(settings.tz).date())
     request = WeeklyRequest(label, style, *_where(settings, lang, fmt, out))
-    with (
-        _run(settings, "weekly") as (store, report),
-        analyst_for(settings, store=store, report=report, offline=offline) as analyst,
-    ):
-        for path in write_week(
-            settings, store, request, report=report, now=_now(), analyst=analyst
-        ):
+    with _run(obj, settings, "weekly", offline=offline) as run:
+        for path in write_week(run, request):
             click.echo(path)
 
 
@@ -392,7 +489,12 @@ def weekly(
 @_guard
 def styles(obj: Context) -> None:
     """List the post styles, their reference post and where each template comes from."""
-    settings = obj.settings()
+    from rich.console import Console
+    from rich.table import Table
+
+    from newsdesk.styles import template_origin
+
+    settings = obj.settings(required=False)
     folder = settings.base_dir / "templates"
     table = Table(title="styles")
     for column in ("style", "kind", "ref", "what it writes", *LANGUAGES):
@@ -423,6 +525,8 @@ def sources() -> None:
 @_guard
 def sources_list(obj: Context) -> None:
     """List the configured sources."""
+    from rich.table import Table
+
     settings = obj.settings()
     table = Table("name", "kind", "weight", "enabled", "url")
     for source in settings.sources:
@@ -433,7 +537,16 @@ def sources_list(obj: Context) -> None:
             "yes" if source.enabled else "no",
             escape(source.url),
         )
-    err.print(table)
+    err().print(table)
+
+
+HEALTH_COLOURS = {
+    "ok": "green",
+    "new": "cyan",
+    "failing": "yellow",
+    "dead": "red",
+    "stale": "yellow",
+}
 
 
 @sources.command("check")
@@ -442,26 +555,49 @@ def sources_list(obj: Context) -> None:
 @click.pass_obj
 @_guard
 def sources_check(obj: Context, no_fetch: bool, as_json: bool) -> None:
-    """Read every enabled source now (paused ones too) and show each one's health."""
+    """Read every enabled source now (paused ones too) and show each one's health; exit 1
+    when any source is failing or dead."""
+    import json
+    from collections import Counter
+
+    from newsdesk.health import all_health
+    from newsdesk.store import Store
+
     settings = obj.settings()
     if not no_fetch:
-        with _run(settings, "check") as (store, report):
-            _collect(settings, store, report, verbose=obj.verbose, retry_dead=True)
+        with _run(obj, settings, "check") as run:
+            try:
+                _collect(settings, run, verbose=obj.verbose, retry_dead=True)
+            except NothingToDo as exc:  # the table below shows each failure
+                say(f"[yellow]warning:[/] {escape(str(exc))}")
     with Store(settings.path(settings.database)) as store:
-        healths = all_health(settings, store, _now())
+        healths = all_health(settings, store, obj.now())
     if as_json:
         click.echo(json.dumps([_health_json(h) for h in healths], ensure_ascii=False, indent=2))
-        return
+    elif err().is_terminal:
+        _health_table(healths)
+    else:  # cron, a pipe: one line per source, never squeezed to a terminal's width
+        for h in healths:
+            say(_health_line(h), markup=False)
+    counts = Counter(h.state for h in healths)
+    say(f"{len(healths)} sources: " + ", ".join(f"{n} {state}" for state, n in counts.items()))
+    bad = counts["failing"] + counts["dead"]
+    if bad:
+        sys.exit(1)
+
+
+def _health_table(healths: Sequence[Health]) -> None:
+    from rich.table import Table
+
     table = Table(
         "source", "kind", "health", "last", "items", "kB", "new (20 runs)", "ms", "fails",
         "last ok", "newest item", "problem",
     )  # fmt: skip
-    colours = {"ok": "green", "new": "cyan", "failing": "yellow", "dead": "red", "stale": "yellow"}
     for h in healths:
         table.add_row(
             escape(h.source),
             h.kind,
-            f"[{colours.get(h.state, 'white')}]{h.state}[/]",
+            f"[{HEALTH_COLOURS.get(h.state, 'white')}]{h.state}[/]",
             h.last.status if h.last else "",
             str(h.last.items) if h.last else "",
             f"{h.last.bytes / 1000:.0f}" if h.last else "",
@@ -472,12 +608,24 @@ def sources_check(obj: Context, no_fetch: bool, as_json: bool) -> None:
             _when(h.newest_item),
             escape(h.problem),
         )
-    err.print(table)
-    counts = Counter(h.state for h in healths)
-    err.print(
-        f"{len(healths)} sources: " + ", ".join(f"{n} {state}" for state, n in counts.items()),
-        highlight=False,
-    )
+    err().print(table)
+
+
+def _health_line(h: Health) -> str:
+    parts = [
+        f"{h.state:<8}",
+        h.source,
+        f"({h.kind})",
+        f"last: {h.last.status}, {h.last.items} items, {h.last.bytes / 1000:.0f} kB"
+        if h.last
+        else "never read",
+        f"new in 20 runs: {h.new_items}",
+        f"fails in a row: {h.failures_in_a_row}" if h.failures_in_a_row else "",
+        f"last ok: {_when(h.last_success)}" if h.last_success else "",
+        f"newest item: {_when(h.newest_item)}" if h.newest_item else "",
+        f"problem: {h.problem}" if h.problem else "",
+    ]
+    return " · ".join(p for p in parts if p)
 
 
 def _when(moment: dt.datetime | None) -> str:
@@ -485,6 +633,8 @@ def _when(moment: dt.datetime | None) -> str:
 
 
 def _health_json(health: Health) -> dict[str, Any]:
+    import dataclasses
+
     data = dataclasses.asdict(health)
     data["problem"] = health.problem
     for key in ("last_attempt", "last_success", "newest_item"):
@@ -499,13 +649,16 @@ def _health_json(health: Health) -> dict[str, Any]:
 @_guard
 def import_opml(obj: Context, file: Path, dry_run: bool) -> None:
     """Add the feeds of an OPML file (a feed reader's export) to newsdesk.toml."""
+    from newsdesk.config import find_config, load_settings
+    from newsdesk.opml import append_sources, new_sources, read_opml
+
     config = find_config(obj.config) or Path.cwd() / CONFIG_NAME
-    settings = obj.settings()
+    settings = obj.settings(required=False)
     feeds = read_opml(file.read_bytes(), str(file))
     tables, already = new_sources(feeds, settings.sources)
     if not dry_run and tables:
         before = config.read_text(encoding="utf-8") if config.exists() else None
-        append_sources(config, tables, file.name)
+        append_sources(config, tables, file.name, today=obj.now().date())
         try:
             load_settings(config)
         except ConfigError as exc:
@@ -517,20 +670,14 @@ def import_opml(obj: Context, file: Path, dry_run: bool) -> None:
                 f"the imported sources did not fit in {config}, left unchanged: {exc}"
             ) from None
     verb = "would be added to" if dry_run else "added to"
-    err.print(
+    say(
         f"{len(feeds)} feeds in {escape(file.name)}: {len(tables)} {verb} {escape(str(config))}, "
-        f"{already} already configured",
-        highlight=False,
-        soft_wrap=True,
+        f"{already} already configured"
     )
     for table in tables[:20]:
-        err.print(
-            f"  {escape(str(table['name']))}  {escape(str(table['url']))}",
-            highlight=False,
-            soft_wrap=True,
-        )
+        say(f"  {escape(str(table['name']))}  {escape(str(table['url']))}")
     if len(tables) > 20:
-        err.print(f"  … and {len(tables) - 20} more", highlight=False)
+        say(f"  … and {len(tables) - 20} more")
     if not dry_run:
         click.echo(config)
 
@@ -543,9 +690,11 @@ def import_opml(obj: Context, file: Path, dry_run: bool) -> None:
 @_guard
 def export_opml(obj: Context, out: Path | None) -> None:
     """Write the configured feeds as OPML 2.0, for a feed reader."""
+    from newsdesk.opml import write_opml
+
     settings = obj.settings()
     feeds = [s for s in settings.sources if s.kind == "feed"]
-    document = write_opml(feeds)
+    document = write_opml(feeds, now=obj.now())
     if out is None:
         click.echo(document.decode("utf-8"), nl=False)
     else:
@@ -553,7 +702,7 @@ def export_opml(obj: Context, out: Path | None) -> None:
         click.echo(out)
     others = len(settings.sources) - len(feeds)
     note = f" ({others} sources of other kinds have no OPML form)" if others else ""
-    err.print(f"{len(feeds)} feeds exported{note}", highlight=False)
+    say(f"{len(feeds)} feeds exported{note}", markup=False)
 
 
 @main.command()
@@ -562,19 +711,24 @@ def export_opml(obj: Context, out: Path | None) -> None:
 @_guard
 def init(directory: Path, force: bool) -> None:
     """Write a commented newsdesk.toml with a curated list of AI-news sources."""
+    from importlib import resources
+
+    from newsdesk.config import load_settings
+
     target = directory / CONFIG_NAME
+    if target.is_dir():
+        raise ConfigError(f"{target} is a folder; move it away, then run `newsdesk init` again")
     if target.exists() and not force:
         raise ConfigError(f"{target} already exists; edit it, or pass --force to replace it")
     directory.mkdir(parents=True, exist_ok=True)
     text = resources.files("newsdesk").joinpath("data/init.toml").read_text(encoding="utf-8")
     target.write_text(text, encoding="utf-8")
     settings = load_settings(target)
-    err.print(
+    say(
         f"wrote {escape(str(target))} with {len(settings.sources)} sources. Next:\n"
         f"  cd {escape(str(directory))}\n"
         "  newsdesk sources check    # read each source once, flag any that fail\n"
-        "  newsdesk daily            # collect and write today's digest",
-        highlight=False,
+        "  newsdesk daily            # collect and write today's digest"
     )
     click.echo(target)
 
@@ -586,6 +740,14 @@ def init(directory: Path, force: bool) -> None:
 @_guard
 def report(obj: Context, run_id: int | None, as_json: bool) -> None:
     """Show what a run did, source by source."""
+    import dataclasses
+    import json
+
+    from rich.table import Table
+
+    from newsdesk.run import pid_alive
+    from newsdesk.store import Store
+
     settings = obj.settings()
     with Store(settings.path(settings.database)) as store:
         info = store.run_info(run_id)
@@ -596,16 +758,16 @@ def report(obj: Context, run_id: int | None, as_json: bool) -> None:
         outcomes = store.run_outcomes(info["id"])
         usage = store.run_usage(info["id"])
         flagged = store.flagged_stories(info["id"])
+    if info["status"] == "running" and (info["pid"] is None or not pid_alive(info["pid"])):
+        info["status"] = "interrupted"  # its process is gone: killed, or out of memory
     if as_json:
         info["sources"] = [dataclasses.asdict(o) for o in outcomes]
         info["model"] = dataclasses.asdict(usage) if usage else None
         info["flagged"] = [{"story": s, "day": d, "kinds": k.split(",")} for s, d, k in flagged]
         click.echo(json.dumps(info, ensure_ascii=False, indent=2))
         return
-    err.print(
-        f"run {info['id']} ({escape(info['command'])}), started {info['started']}, "
-        f"{info['status']}",
-        highlight=False,
+    say(
+        f"run {info['id']} ({escape(info['command'])}), started {info['started']}, {info['status']}"
     )
     table = Table("source", "status", "fault", "items", "new", "bytes", "ms", "retries", "reason")
     for o in outcomes:
@@ -621,18 +783,16 @@ def report(obj: Context, run_id: int | None, as_json: bool) -> None:
             escape(o.reason),
         )
     if outcomes:
-        err.print(table)
+        err().print(table)
     if usage is not None:
-        err.print(_usage_line(usage), highlight=False, soft_wrap=True)
+        say(_usage_line(usage))
     if flagged:
-        err.print(
+        say(
             f"{len(flagged)} stories carried text that tries to instruct a model: "
-            + ", ".join(f"{s} ({d}: {k})" for s, d, k in flagged),
-            highlight=False,
-            soft_wrap=True,
+            + ", ".join(f"{s} ({d}: {k})" for s, d, k in flagged)
         )
     for warning in info["warnings"]:
-        err.print(f"warning: {escape(warning)}", highlight=False, soft_wrap=True)
+        say(f"warning: {escape(warning)}")
 
 
 @main.command()
@@ -641,7 +801,11 @@ def report(obj: Context, run_id: int | None, as_json: bool) -> None:
 @_guard
 def doctor(obj: Context, as_json_: bool) -> None:
     """Check the configuration, the database and the model endpoint; say what to fix."""
-    settings = obj.settings()
+    from rich.table import Table
+
+    from newsdesk.doctor import as_json, diagnose
+
+    settings = obj.settings(required=False)
     checks = diagnose(settings)
     if as_json_:
         click.echo(as_json(checks))
@@ -651,6 +815,6 @@ def doctor(obj: Context, as_json_: bool) -> None:
         for check in checks:
             colour = colours[check.status]
             table.add_row(check.name, f"[{colour}]{check.status}[/]", escape(check.detail))
-        err.print(table)
+        err().print(table)
     if any(check.status == "fail" for check in checks):
         sys.exit(1)

@@ -13,6 +13,9 @@ import logging
 import multiprocessing
 import os
 import queue
+import select
+import signal
+import threading
 import time
 from collections.abc import Callable
 from concurrent.futures import Future, ProcessPoolExecutor, ThreadPoolExecutor
@@ -72,7 +75,7 @@ def collect(
     retry is due.
     """
     enabled = [s for s in settings.sources if s.enabled]
-    store.sync_sources((s.name, s.url, s.kind, s.weight) for s in settings.sources)
+    store.sync_sources([(s.name, s.url, s.kind, s.weight) for s in settings.sources], now=now)
     store.check_terms(TERMS_VERSION)
     outcomes: list[SourceOutcome] = []
     newest = store.newest_items()
@@ -93,63 +96,87 @@ def collect(
     seen = store.seen_links(remembering, now - SEEN_DAYS)
     queues = _by_host(sources)
     workers = min(settings.fetch.concurrency, max(1, len(sources)))
-    with (
-        ThreadPoolExecutor(max_workers=workers) as fetchers,
-        Parsers(settings.fetch.parse_workers, len(sources)) as parsers,
-    ):
-        pending: dict[Future[Any], tuple[SourceSettings, float, Response | None]] = {}
-        # Finished futures arrive here in order of completion: O(1) per source, where
-        # waiting on all pending futures again after each one would cost O(pending).
-        finished: queue.SimpleQueue[Future[Any]] = queue.SimpleQueue()
-        fetching = dict.fromkeys(queues, 0)
+    fetchers = ThreadPoolExecutor(max_workers=workers)
+    parsers = Parsers(settings.fetch.parse_workers, len(sources))
+    finished_cleanly = False
+    try:
+        outcomes += _gather(
+            sources, queues, fetchers, parsers, client, settings, store, known, seen, now,
+            progress, report,
+        )  # fmt: skip
+        finished_cleanly = True
+    finally:
+        # Interrupted (Ctrl-C, SIGTERM): stop at once, never wait for slow sources.
+        fetchers.shutdown(wait=finished_cleanly, cancel_futures=True)
+        parsers.close(wait=finished_cleanly)
+        order = {s.name: i for i, s in enumerate(enabled)}
+        outcomes.sort(key=lambda o: order[o.source])
+        report.outcomes.extend(outcomes)
+        store.record_outcomes(report.id, outcomes)
+    return outcomes
 
-        def track(
-            future: Future[Any], source: SourceSettings, started: float, fetched: Response | None
-        ) -> None:
-            pending[future] = (source, started, fetched)
-            future.add_done_callback(finished.put)
 
-        def start_fetches(host: str) -> None:
-            waiting = queues[host]
-            while waiting and fetching[host] < settings.fetch.per_host:
-                source = waiting.pop(0)
-                cached = Validators(*known[source.name]) if source.name in known else None
-                links = seen.get(source.name, frozenset())
-                future = fetchers.submit(_fetch, source, client, settings, cached, links)
-                track(future, source, time.monotonic(), None)
-                fetching[host] += 1
+def _gather(
+    sources: list[SourceSettings],
+    queues: dict[str, list[SourceSettings]],
+    fetchers: ThreadPoolExecutor,
+    parsers: Parsers,
+    client: HttpClient,
+    settings: Settings,
+    store: Store,
+    known: dict[str, tuple[str | None, str | None]],
+    seen: dict[str, frozenset[str]],
+    now: dt.datetime,
+    progress: Progress | None,
+    report: RunReport,
+) -> list[SourceOutcome]:
+    """Fetch and parse every source; store each one's items as they come."""
+    outcomes: list[SourceOutcome] = []
+    pending: dict[Future[Any], tuple[SourceSettings, float, Response | None]] = {}
+    # Finished futures arrive here in order of completion: O(1) per source, where
+    # waiting on all pending futures again after each one would cost O(pending).
+    finished: queue.SimpleQueue[Future[Any]] = queue.SimpleQueue()
+    fetching = dict.fromkeys(queues, 0)
 
-        for host in queues:
-            start_fetches(host)
-        while pending:
-            future = finished.get()
-            source, started, fetched = pending.pop(future)
-            if fetched is None:
-                fetching[_host(source)] -= 1
-                start_fetches(_host(source))
-            result = _result(future, source)
-            if fetched is not None and isinstance(result, BrokenProcessPool):
-                parsers.stop()
-                result = _result(
-                    parsers.submit(registry[source.kind], fetched, source, now), source
-                )
-            if isinstance(result, Response) and not result.not_modified:
-                track(
-                    parsers.submit(registry[source.kind], result, source, now),
-                    source,
-                    started,
-                    result,
-                )
-                continue
-            outcome = _outcome(result, source, store, fetched)
-            outcome.elapsed_ms = int((time.monotonic() - started) * 1000)
-            outcomes.append(outcome)
-            if progress:
-                progress(outcome)
-    order = {s.name: i for i, s in enumerate(enabled)}
-    outcomes.sort(key=lambda o: order[o.source])
-    report.outcomes.extend(outcomes)
-    store.record_outcomes(report.id, outcomes)
+    def track(
+        future: Future[Any], source: SourceSettings, started: float, fetched: Response | None
+    ) -> None:
+        pending[future] = (source, started, fetched)
+        future.add_done_callback(finished.put)
+
+    def start_fetches(host: str) -> None:
+        waiting = queues[host]
+        while waiting and fetching[host] < settings.fetch.per_host:
+            source = waiting.pop(0)
+            cached = Validators(*known[source.name]) if source.name in known else None
+            links = seen.get(source.name, frozenset())
+            future = fetchers.submit(_fetch, source, client, settings, now, cached, links)
+            track(future, source, time.monotonic(), None)
+            fetching[host] += 1
+
+    for host in queues:
+        start_fetches(host)
+    while pending:
+        future = finished.get()
+        source, started, fetched = pending.pop(future)
+        if fetched is None:
+            fetching[_host(source)] -= 1
+            start_fetches(_host(source))
+        result = _result(future, source)
+        if fetched is not None and isinstance(result, BrokenProcessPool):
+            parsers.stop()
+            result = _result(parsers.submit(registry[source.kind], fetched, source, now), source)
+        if isinstance(result, Response) and not result.not_modified:
+            track(
+                parsers.submit(registry[source.kind], result, source, now), source, started, result
+            )
+            continue
+        outcome = _outcome(result, source, store, fetched)
+        outcome.elapsed_ms = int((time.monotonic() - started) * 1000)
+        report.stored += outcome.new_items
+        outcomes.append(outcome)
+        if progress:
+            progress(outcome)
     return outcomes
 
 
@@ -168,10 +195,11 @@ def _fetch(
     source: SourceSettings,
     client: HttpClient,
     settings: Settings,
+    now: dt.datetime,
     validators: Validators | None,
     seen: frozenset[str],
 ) -> Response:
-    context = FetchContext(client, settings, validators, seen)
+    context = FetchContext(client, settings, now, validators, seen)
     return registry[source.kind].fetch(source, context)
 
 
@@ -209,7 +237,7 @@ def _result(
         value: Response | Parsed = future.result()
         return value
     except SourceError as exc:
-        logger.warning("source %s failed: %s", source.name, exc.reason)
+        logger.info("source %s failed: %s", source.name, exc.reason)  # the report says it
         return SourceOutcome(
             source.name,
             "error",
@@ -254,14 +282,27 @@ class Parsers:
             # The server imports the parsers once; each worker forked from it shares them.
             context.set_forkserver_preload([__name__])
         try:
-            self.pool = ProcessPoolExecutor(self.workers, mp_context=context)
+            self.pool = ProcessPoolExecutor(
+                self.workers, mp_context=context, initializer=_worker_start, initargs=(os.getpid(),)
+            )
         except (OSError, ValueError) as exc:
             logger.warning("cannot start parser processes (%s); parsing here", exc)
             self.workers = 0
 
-    def __exit__(self, *exc: object) -> None:
-        if self.pool is not None:
-            self.pool.shutdown(wait=True, cancel_futures=True)
+    def __exit__(self, kind: type[BaseException] | None, *exc: object) -> None:
+        self.close(wait=kind is None)
+
+    def close(self, *, wait: bool = True) -> None:
+        """Shut the workers down: after their work, or (interrupted) at once."""
+        if self.pool is None:
+            return
+        if not wait:
+            # The pool keeps its processes in a private mapping; ending them here means an
+            # interrupted run leaves nothing behind even before the watchdogs notice.
+            for process in list(getattr(self.pool, "_processes", {}).values()):
+                process.terminate()
+        self.pool.shutdown(wait=wait, cancel_futures=True)
+        self.pool = None
 
     def stop(self) -> None:
         """Parse in this process from now on."""
@@ -291,6 +332,39 @@ class Parsers:
         except Exception as exc:
             future.set_exception(exc)
         return future
+
+
+def _worker_start(parent: int) -> None:
+    """In each parse worker: leave Ctrl-C to the parent (which stops the workers itself),
+    and exit as soon as the parent is gone, however it died (kill -9, the OOM killer)."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    threading.Thread(
+        target=_exit_with, args=(parent,), name="newsdesk-parent-watch", daemon=True
+    ).start()
+
+
+def _exit_with(parent: int) -> None:
+    """Block until process `parent` ends, then end this process."""
+    try:
+        handle = os.pidfd_open(parent)  # Linux ≥ 5.3: readable once the process has ended
+    except (AttributeError, OSError):
+        handle = None
+    if handle is not None:
+        select.select([handle], [], [])
+    else:
+        while _alive(parent):
+            time.sleep(1.0)
+    os._exit(0)
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
 
 
 def parse_source(

@@ -17,6 +17,18 @@ class StoreError(NewsdeskError):
     """The SQLite store cannot be opened or migrated."""
 
 
+class StoreBusy(StoreError):
+    """Another process holds the database longer than the busy timeout."""
+
+    exit_code = 1
+
+
+class StoreFull(StoreError):
+    """The disk holding the database is full."""
+
+    exit_code = 1
+
+
 class PublishError(NewsdeskError):
     """A digest could not be written where it was asked to go."""
 

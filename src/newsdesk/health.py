@@ -5,7 +5,9 @@ says so on the run report and in the digest's note, trying it again only once ev
 `fetch.dead_retry_hours` (and whenever `newsdesk sources check` runs), so a site that
 comes back is noticed without hammering one that is gone. A source that is read fine
 but has no item newer than `fetch.stale_days` is *stale*: it may have moved its feed,
-or stopped publishing.
+or stopped publishing. A source whose URL is changed in the config starts afresh: the
+outcomes of its old address no longer count (`Store.source_history` leaves them out),
+so a corrected feed is read at once.
 """
 
 from __future__ import annotations

@@ -23,12 +23,11 @@ from collections import defaultdict
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
-from typing import Literal
+from typing import TYPE_CHECKING, Literal, Protocol
 from urllib.parse import urlsplit
 
-import httpx
-
-from newsdesk.config import FetchSettings
+if TYPE_CHECKING:  # httpx is imported when the first client is made, not with this module
+    import httpx
 
 logger = logging.getLogger(__name__)
 MAX_REDIRECTS = 5
@@ -40,17 +39,54 @@ Fault = Literal[
 ]
 
 
+# Names that never resolve on the public internet (RFC 2606, RFC 6761): refused at once,
+# without a DNS look-up.
+RESERVED_SUFFIXES = (".example", ".invalid", ".test", ".localhost", ".local")
+
+
+class HttpOptions(Protocol):
+    """What the client needs to know; config's `[fetch]` section (FetchSettings) is one."""
+
+    @property
+    def timeout(self) -> float: ...
+    @property
+    def max_bytes(self) -> int: ...
+    @property
+    def concurrency(self) -> int: ...
+    @property
+    def per_host(self) -> int: ...
+    @property
+    def retries(self) -> int: ...
+    @property
+    def backoff(self) -> float: ...
+    @property
+    def max_wait(self) -> float: ...
+    @property
+    def allow_private(self) -> bool: ...
+    @property
+    def user_agent(self) -> str: ...
+
+
 class FetchError(Exception):
-    """A fetch that failed; `reason` is short and readable, for the run report."""
+    """A fetch that failed; `reason` is short and readable, for the run report.
+    `retryable` is False for a failure that a second try cannot mend (a name that does
+    not resolve)."""
 
     def __init__(
-        self, reason: str, fault: Fault = "unreachable", *, retries: int = 0, waited: float = 0.0
+        self,
+        reason: str,
+        fault: Fault = "unreachable",
+        *,
+        retries: int = 0,
+        waited: float = 0.0,
+        retryable: bool = True,
     ) -> None:
         super().__init__(reason)
         self.reason = reason
         self.fault = fault
         self.retries = retries
         self.waited = waited
+        self.retryable = retryable
 
 
 @dataclass(frozen=True, slots=True)
@@ -96,7 +132,9 @@ class Validators:
 class HttpClient:
     """Wraps one httpx.Client with the limits, retries and size cap of `[fetch]`."""
 
-    def __init__(self, settings: FetchSettings, transport: httpx.BaseTransport | None = None):
+    def __init__(self, settings: HttpOptions, transport: httpx.BaseTransport | None = None):
+        import httpx
+
         self.settings = settings
         # httpx's connection pool does work in proportion to the requests in flight on
         # each request, so many requests at once go through a few pools, by host.
@@ -163,7 +201,8 @@ class HttpClient:
             try:
                 response = self._once(url, headers, guarded=discovered)
             except FetchError as exc:
-                delay = self._backoff(attempt) if exc.fault in {"timeout", "unreachable"} else None
+                passing = exc.retryable and exc.fault in {"timeout", "unreachable"}
+                delay = self._backoff(attempt) if passing else None
                 if delay is None or attempt == self.settings.retries:
                     exc.retries, exc.waited = attempt, waited
                     raise
@@ -217,6 +256,8 @@ class HttpClient:
     def _once(self, url: str, headers: dict[str, str], *, guarded: bool = False) -> Response:
         """One GET. A guarded one follows redirects itself, checking every hop's addresses
         before connecting to it."""
+        import httpx
+
         check = guarded and not self.settings.allow_private
         for _ in range(MAX_REDIRECTS + 1):
             if check:
@@ -294,13 +335,15 @@ def refuse_private(url: str) -> None:
     public: loopback, private, link-local (cloud metadata at 169.254.169.254 among them),
     reserved, multicast or unspecified."""
     parts = urlsplit(url)
-    host = parts.hostname or ""
+    host = (parts.hostname or "").rstrip(".")
     if parts.scheme not in {"http", "https"} or not host:
         raise FetchError(f"refused {url}: not an http(s) URL", "refused")
+    if f".{host}".endswith(RESERVED_SUFFIXES):
+        raise FetchError(f"refused {url}: {host} is a reserved name that never resolves", "refused")
     try:
         infos = socket.getaddrinfo(host, parts.port or 0, proto=socket.IPPROTO_TCP)
     except (socket.gaierror, UnicodeError) as exc:
-        raise FetchError(f"cannot resolve {host}: {exc}", "unreachable") from None
+        raise FetchError(f"cannot resolve {host}: {exc}", "unreachable", retryable=False) from None
     for info in infos:
         address = ipaddress.ip_address(str(info[4][0]).split("%")[0])
         if isinstance(address, ipaddress.IPv6Address) and address.ipv4_mapped:

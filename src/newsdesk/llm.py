@@ -10,6 +10,7 @@ fails is not called again in the run: the analyst writes the rest offline.
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
 import json
 import logging
@@ -21,10 +22,8 @@ import threading
 import time
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import httpx
-import openai
 from pydantic import BaseModel
 
 from newsdesk import __version__
@@ -32,6 +31,9 @@ from newsdesk.config import LlmSettings, ResponseFormat
 from newsdesk.http import retry_after
 from newsdesk.models import ModelUsage
 from newsdesk.store import Store
+
+if TYPE_CHECKING:  # openai (and httpx) load when a model is first called, not with this module
+    import openai
 
 logger = logging.getLogger(__name__)
 Message = dict[str, str]
@@ -97,6 +99,9 @@ def api_key(settings: LlmSettings, environ: dict[str, str] | None = None) -> str
 
 def make_openai(settings: LlmSettings, key: str) -> openai.OpenAI:
     """The OpenAI client for the endpoint: our retries, not the library's."""
+    import httpx
+    import openai
+
     return openai.OpenAI(
         base_url=settings.resolved_base_url,
         api_key=key,
@@ -118,8 +123,10 @@ class ModelClient:
         client: openai.OpenAI | None = None,
         warn: Callable[[str], None] = lambda message: None,
         sleep: Callable[[float], None] = time.sleep,
+        clock: Callable[[], dt.datetime] = lambda: dt.datetime.now(dt.UTC),
     ) -> None:
         self.settings = settings
+        self.clock = clock
         self.model = settings.resolved_model
         self.usage = usage
         usage.model = self.model
@@ -172,6 +179,7 @@ class ModelClient:
                     text=reply.text,
                     prompt_tokens=reply.prompt_tokens,
                     completion_tokens=reply.completion_tokens,
+                    created=self.clock(),
                 )
 
     # -- pieces -----------------------------------------------------------------
@@ -201,6 +209,8 @@ class ModelClient:
     def _call(
         self, messages: Sequence[Message], *, schema: type[BaseModel], name: str, key: str
     ) -> Reply:
+        import openai
+
         assert self._client is not None
         attempt = 0
         while True:

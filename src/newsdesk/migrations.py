@@ -210,18 +210,42 @@ MIGRATIONS: list[Callable[[], str]] = [
 
 
 def migrate(db: sqlite3.Connection) -> int:
-    """Apply the steps this database has not seen yet, each in one transaction."""
+    """Apply the steps this database has not seen yet.
+
+    The version is read and every missing step applied inside one `BEGIN IMMEDIATE`
+    transaction, so two processes opening a new database at once never both create
+    its tables: the second waits, then finds the schema current."""
     (version,) = db.execute("PRAGMA user_version").fetchone()
-    if version > len(MIGRATIONS):
-        raise RuntimeError(
-            f"database schema version {version} is newer than this newsdesk knows "
-            f"({len(MIGRATIONS)}); upgrade newsdesk"
-        )
-    for number, step in enumerate(MIGRATIONS[version:], start=version + 1):
-        try:
-            db.executescript(f"BEGIN;\n{step()}\nPRAGMA user_version = {number};\nCOMMIT;")
-        except sqlite3.Error:
-            if db.in_transaction:
-                db.execute("ROLLBACK")
-            raise
+    if version == len(MIGRATIONS):
+        return len(MIGRATIONS)
+    db.execute("BEGIN IMMEDIATE")
+    try:
+        (version,) = db.execute("PRAGMA user_version").fetchone()
+        if version > len(MIGRATIONS):
+            raise RuntimeError(
+                f"database schema version {version} is newer than this newsdesk knows "
+                f"({len(MIGRATIONS)}); upgrade newsdesk"
+            )
+        for number, step in enumerate(MIGRATIONS[version:], start=version + 1):
+            for statement in statements(step()):
+                db.execute(statement)
+            db.execute(f"PRAGMA user_version = {number}")
+    except BaseException:
+        if db.in_transaction:
+            db.execute("ROLLBACK")
+        raise
+    db.execute("COMMIT")
     return len(MIGRATIONS)
+
+
+def statements(script: str) -> list[str]:
+    """The complete SQL statements of a script, in order (a trigger's body stays whole)."""
+    found, pending = [], ""
+    for line in script.splitlines(keepends=True):
+        pending += line
+        if sqlite3.complete_statement(pending):
+            found.append(pending.strip())
+            pending = ""
+    if pending.strip():
+        found.append(pending.strip())
+    return found

@@ -161,6 +161,7 @@ class RunReport:
     outcomes: list[SourceOutcome] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
     usage: ModelUsage | None = None
+    stored: int = 0  # new items stored so far in this run
 
     @property
     def failed(self) -> list[SourceOutcome]:

@@ -80,26 +80,34 @@ def new_sources(
     return tables, already
 
 
-def append_sources(config: Path, tables: list[dict[str, object]], origin: str) -> None:
+def append_sources(
+    config: Path, tables: list[dict[str, object]], origin: str, *, today: dt.date
+) -> None:
     """Append `[[sources]]` tables to the config file, keeping all that is already in it."""
     if not tables:
         return
-    stamp = dt.date.today().isoformat()
-    block = f"\n# Imported from {origin} on {stamp}.\n" + tomli_w.dumps({"sources": tables})
+    block = f"\n# Imported from {origin} on {today.isoformat()}.\n" + _source_tables(tables)
     text = config.read_text(encoding="utf-8") if config.exists() else ""
     if text and not text.endswith("\n"):
         text += "\n"
     config.write_text(text + block, encoding="utf-8")
 
 
-def write_opml(sources: Iterable[SourceSettings], title: str = "newsdesk sources") -> bytes:
-    """OPML 2.0 listing the given feed sources."""
+def _source_tables(tables: list[dict[str, object]]) -> str:
+    """Each table under its own `[[sources]]` header. Left to itself, tomli_w writes short
+    tables as one inline `sources = [...]` array, which after an earlier `[[sources]]`
+    table would become a key inside that table."""
+    return "\n".join("[[sources]]\n" + tomli_w.dumps(table) for table in tables)
+
+
+def write_opml(
+    sources: Iterable[SourceSettings], title: str = "newsdesk sources", *, now: dt.datetime
+) -> bytes:
+    """OPML 2.0 listing the given feed sources, created at `now`."""
     root = etree.Element("opml", version="2.0")
     head = etree.SubElement(root, "head")
     etree.SubElement(head, "title").text = title
-    etree.SubElement(head, "dateCreated").text = email.utils.format_datetime(
-        dt.datetime.now(dt.UTC)
-    )
+    etree.SubElement(head, "dateCreated").text = email.utils.format_datetime(now)
     body = etree.SubElement(root, "body")
     for source in sources:
         etree.SubElement(

@@ -15,14 +15,15 @@ from newsdesk.collect import Progress, collect
 from newsdesk.config import Settings
 from newsdesk.dedupe import TERMS_VERSION, Vocabulary, build_stories, item_terms
 from newsdesk.errors import ConfigError, NothingToDo
-from newsdesk.http import HttpClient
 from newsdesk.models import Digest, Evidence, Item, RunReport, Signal, SourceOutcome, Story
 from newsdesk.rank import rank
+from newsdesk.run import Run
 from newsdesk.screen import screen_stories
 from newsdesk.signals import expiry, open_signals
 from newsdesk.store import Store
+from newsdesk.styles import DAILY_STYLES, WEEKLY_STYLES
 from newsdesk.week import Week, best, threads, week_days
-from newsdesk.write import DAILY_STYLES, WEEKLY_STYLES, WeekPost, environment, render, render_week
+from newsdesk.write import WeekPost, environment, render, render_week
 
 logger = logging.getLogger(__name__)
 
@@ -42,40 +43,22 @@ def day_bounds(day: dt.date, settings: Settings) -> tuple[dt.datetime, dt.dateti
     return start, start + dt.timedelta(days=1)
 
 
-def start_run(store: Store, command: str, now: dt.datetime) -> RunReport:
-    return RunReport(id=store.start_run(command, now), command=command, started=now)
-
-
-def finish_run(store: Store, report: RunReport, *, now: dt.datetime, ok: bool) -> None:
-    status = "failed" if not ok else ("partial" if report.failed or report.warnings else "ok")
-    for outcome in report.failed:
-        report.warn(f"source {outcome.source}: {outcome.reason}")
-    if report.usage is not None:
-        store.record_usage(report.id, report.usage)
-    store.finish_run(report, status, now)
-
-
 def run_collect(
-    settings: Settings,
-    store: Store,
-    report: RunReport,
-    *,
-    now: dt.datetime,
-    progress: Progress | None = None,
-    retry_dead: bool = False,
+    run: Run, *, progress: Progress | None = None, retry_dead: bool = False
 ) -> list[SourceOutcome]:
+    """Read every enabled source through the run's client; items are stored as they come."""
+    settings = run.settings
     if not any(s.enabled for s in settings.sources):
         raise ConfigError("no enabled [[sources]] in the configuration; add at least one feed")
-    with HttpClient(settings.fetch) as client:
-        return collect(
-            settings,
-            store,
-            client=client,
-            report=report,
-            now=now,
-            progress=progress,
-            retry_dead=retry_dead,
-        )
+    return collect(
+        settings,
+        run.store,
+        client=run.client,
+        report=run.report,
+        now=run.now(),
+        progress=progress,
+        retry_dead=retry_dead,
+    )
 
 
 def prepare_day(settings: Settings, store: Store, day: dt.date) -> list[Story]:
@@ -161,19 +144,18 @@ def _prepare(
 
 
 def write_day(
-    settings: Settings,
-    store: Store,
+    run: Run,
     request: DailyRequest,
     *,
-    report: RunReport,
     outcomes: Sequence[SourceOutcome],
-    now: dt.datetime,
-    analyst: Analyst | None = None,
     stories: list[Story] | None = None,
-    client: HttpClient | None = None,
+    fetch: bool = True,
 ) -> Path:
     """Prepare (unless `stories` were), fill in thin stories' full text (fetched only with
-    a `client`), analyse, render and publish one day's digest; return the file written."""
+    `fetch` and `fulltext.enabled`), analyse, render and publish one day's digest; return
+    the file written."""
+    settings, store, report, now = run.settings, run.store, run.report, run.now()
+    client = run.client if fetch and settings.fulltext.enabled else None
     if request.style not in DAILY_STYLES:
         raise ConfigError(
             f"--style {request.style!r} is not a daily style; use one of {', '.join(DAILY_STYLES)}"
@@ -201,7 +183,7 @@ def write_day(
                 f"story {found.story_id} ({request.day}): text that tries to instruct a model "
                 f"({', '.join(found.kinds)}) was left out of the analysis"
             )
-    analyst = analyst or OfflineAnalyst()
+    analyst = run.analyst
     analysis = analyst.analyze_day(request.day, shortlist, lang=request.lang)
     store.save_analyses(
         request.day,
@@ -229,12 +211,9 @@ def write_day(
         sources=len({name for s in stories for name in s.sources}),
     )
     fmt = publish.registry[request.fmt]
-    base = settings.site.base_url.rstrip("/")
 
-    def post_url(day: dt.date) -> str:
-        return base + fmt.url(
-            _meta(settings, request.style, request.lang, day, now, title="", description="")
-        )
+    def post_url(day: dt.date) -> str | None:  # only a post that was written has an address
+        return store.post_url(day, request.lang, fmt.name)
 
     env = environment(settings.base_dir / "templates")
     rendered = render(digest, env=env, categories=settings.categories, post_url=post_url)
@@ -255,10 +234,18 @@ def write_day(
         lang=request.lang,
         fmt=request.fmt,
         path=path,
-        url=post_url(request.day),
+        url=site_url(settings.site.base_url, fmt.url(meta)),
         run_id=report.id,
     )
     return path
+
+
+def site_url(base: str, path: str) -> str:
+    """A post's address: `path` under `site.base_url` (one slash between them), or `path`
+    alone without a base."""
+    if not base:
+        return path
+    return base.rstrip("/") + "/" + path.lstrip("/")
 
 
 def _meta(
@@ -347,15 +334,7 @@ def gather_week(settings: Settings, store: Store, label: str, lang: str) -> Week
     return Week(label, days, everything, shortlist, analyses, notes)
 
 
-def write_week(
-    settings: Settings,
-    store: Store,
-    request: WeeklyRequest,
-    *,
-    report: RunReport,
-    now: dt.datetime,
-    analyst: Analyst | None = None,
-) -> list[Path]:
+def write_week(run: Run, request: WeeklyRequest) -> list[Path]:
     """Write the raw weekly list and one weekly post; return both files.
 
     First the week's stories are checked against earlier signals, then the week is
@@ -365,7 +344,8 @@ def write_week(
             f"--style {request.style!r} is not a weekly style; use one of "
             f"{', '.join(WEEKLY_STYLES)}"
         )
-    analyst = analyst or OfflineAnalyst()
+    settings, store, report, now = run.settings, run.store, run.report, run.now()
+    analyst = run.analyst
     lang = request.lang
     week = gather_week(settings, store, request.week, lang)
     earlier = open_signals(store, lang, week.first)
@@ -383,12 +363,10 @@ def write_week(
             report.id,
         )
     fmt = publish.registry[request.fmt]
-    base = settings.site.base_url.rstrip("/")
+    base = settings.site.base_url
 
-    def post_url(day: dt.date) -> str:
-        return store.post_url(day, lang, fmt.name) or base + fmt.url(
-            _meta(settings, "daily-brief", lang, day, now, title="", description="")
-        )
+    def post_url(day: dt.date) -> str | None:  # only a post that was written has an address
+        return store.post_url(day, lang, fmt.name)
 
     list_name = f"weekly_news/ai_news_{week.label}"
     if lang != settings.language:
@@ -400,20 +378,26 @@ def write_week(
         audiences={a.key: (a.zh if lang == "zh" else a.en) for a in settings.weekly.audiences},
         followups=_followups(store, week, lang),
         list_title=f"AI Weekly Digest — {week.label}",
-        list_url=base + fmt.page_url(list_name),
+        list_url=site_url(base, fmt.page_url(list_name)),
     )
     env = environment(settings.base_dir / "templates")
     day = min(now.astimezone(settings.tz).date(), week.last)
     written = []
     # The raw list sits one folder down: a relative address (plain Markdown) climbs out.
-    climb = "" if "://" in post_url(week.first) or post_url(week.first).startswith("/") else "../"
+    sample = site_url(base, fmt.page_url(list_name))
+    climb = "" if "://" in sample or sample.startswith("/") else "../"
+
+    def list_post_url(day: dt.date) -> str | None:
+        url = post_url(day)
+        return url and ("" if "://" in url or url.startswith("/") else climb) + url
+
     for style in ("weekly-list", request.style):
         rendered = render_week(
             week,
             replace(post, style=style),
             env=env,
             categories=settings.categories,
-            post_url=(lambda d: climb + post_url(d)) if style == "weekly-list" else post_url,
+            post_url=list_post_url if style == "weekly-list" else post_url,
         )
         slug = f"ai-{style}-{week.label.lower()}-{lang}"
         meta = _meta(
@@ -443,7 +427,7 @@ def write_week(
             lang=lang,
             fmt=request.fmt,
             path=path,
-            url=base + fmt.url(meta),
+            url=site_url(base, fmt.url(meta)),
             run_id=report.id,
         )
         written.append(path)

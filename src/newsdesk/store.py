@@ -7,12 +7,12 @@ import datetime as dt
 import json
 import logging
 import sqlite3
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
-from newsdesk.errors import StoreError
+from newsdesk.errors import StoreBusy, StoreError, StoreFull
 from newsdesk.migrations import migrate
 from newsdesk.models import (
     Continuation,
@@ -34,6 +34,10 @@ UTC = dt.UTC
 _ITEM_COLUMNS = "i.id, i.url, i.title, i.summary, i.published, i.first_seen, i.dated, i.source, i.lang, i.content_hash, i.terms"
 
 
+def _why(exc: BaseException) -> str:
+    return getattr(exc, "strerror", None) or str(exc) or type(exc).__name__
+
+
 def to_db_time(value: dt.datetime) -> str:
     return value.astimezone(UTC).isoformat(timespec="seconds")
 
@@ -43,21 +47,45 @@ def from_db_time(value: str) -> dt.datetime:
 
 
 class Store:
-    """One SQLite file in WAL mode, schema kept by ordered migrations."""
+    """One SQLite file in WAL mode, schema kept by ordered migrations.
+
+    Every write is one transaction. A write that waits on another process longer than
+    BUSY_TIMEOUT_MS raises StoreBusy, naming the run that holds the database; a full
+    disk raises StoreError. Either way what was committed before stays stored.
+    """
+
+    BUSY_TIMEOUT_MS = 5000
 
     def __init__(self, path: Path) -> None:
         self.path = path
         try:
             path.parent.mkdir(parents=True, exist_ok=True)
-            self.db = sqlite3.connect(path, isolation_level=None, check_same_thread=False)
-            self.db.execute("PRAGMA journal_mode = WAL")
-            self.db.execute("PRAGMA foreign_keys = ON")
-            self.db.execute("PRAGMA synchronous = NORMAL")
-            self.db.execute("PRAGMA busy_timeout = 5000")
-            migrate(self.db)
-        except (OSError, sqlite3.Error, RuntimeError) as exc:
+            self.db = sqlite3.connect(
+                path,
+                isolation_level=None,
+                check_same_thread=False,
+                timeout=self.BUSY_TIMEOUT_MS / 1000,
+            )
+        except (OSError, sqlite3.Error) as exc:
             raise StoreError(
-                f"database {path}: cannot be opened ({exc}); check `database` in newsdesk.toml"
+                f"database {path}: cannot be opened ({_why(exc)}); check `database` in "
+                "newsdesk.toml and that its folder is writable"
+            ) from None
+        try:
+            with self._translated():
+                self.db.execute(f"PRAGMA busy_timeout = {self.BUSY_TIMEOUT_MS}")
+                self.db.execute("PRAGMA journal_mode = WAL")
+                self.db.execute("PRAGMA foreign_keys = ON")
+                self.db.execute("PRAGMA synchronous = NORMAL")
+                migrate(self.db)
+        except StoreError:
+            self.db.close()
+            raise
+        except (sqlite3.Error, RuntimeError) as exc:
+            self.db.close()
+            raise StoreError(
+                f"database {path}: cannot be opened ({_why(exc)}); check `database` in "
+                "newsdesk.toml"
             ) from None
 
     def close(self) -> None:
@@ -71,23 +99,69 @@ class Store:
 
     @contextmanager
     def transaction(self) -> Iterator[sqlite3.Connection]:
-        self.db.execute("BEGIN IMMEDIATE")
+        with self._translated():
+            self.db.execute("BEGIN IMMEDIATE")
+            try:
+                yield self.db
+            except BaseException:
+                if self.db.in_transaction:
+                    self.db.execute("ROLLBACK")
+                raise
+            self.db.execute("COMMIT")
+
+    @contextmanager
+    def _translated(self) -> Iterator[None]:
+        """SQLite's "locked" and "full" as errors that say what to do."""
         try:
-            yield self.db
-        except BaseException:
-            self.db.execute("ROLLBACK")
+            yield
+        except sqlite3.OperationalError as exc:
+            text = str(exc).lower()
+            if "locked" in text or "busy" in text:
+                raise StoreBusy(
+                    f"database {self.path} is locked by another process{self._holder()}; "
+                    f"waited {self.BUSY_TIMEOUT_MS / 1000:.0f} s. Wait for it to finish (or "
+                    "stop it) and run again"
+                ) from None
+            if "full" in text:
+                raise StoreFull(
+                    f"database {self.path}: the disk is full; free some space and run again "
+                    "(everything stored before this point is kept)"
+                ) from None
             raise
-        self.db.execute("COMMIT")
+
+    def _holder(self) -> str:
+        """The run that most likely holds the database, as a phrase (or "")."""
+        try:
+            row = self.db.execute(
+                "SELECT id, command, pid, started FROM runs WHERE status = 'running' "
+                "ORDER BY id DESC LIMIT 1"
+            ).fetchone()
+        except sqlite3.Error:
+            return ""
+        if row is None:
+            return ""
+        pid = f", pid {row[2]}" if row[2] else ""
+        return f" (probably `newsdesk {row[1]}`, run {row[0]}{pid}, started {row[3]})"
 
     # sources -------------------------------------------------------------
 
-    def sync_sources(self, sources: Iterable[tuple[str, str, str, float]]) -> None:
+    def sync_sources(
+        self, sources: Iterable[tuple[str, str, str, float]], *, now: dt.datetime
+    ) -> None:
+        """Store the configured sources (name, url, kind, weight). A source whose URL
+        changed starts afresh at `now`: its earlier outcomes no longer count towards its
+        health (`source_history`), and the old address's validators are dropped."""
+        changed = to_db_time(now)
         with self.transaction() as db:
             db.executemany(
                 "INSERT INTO sources (name, url, kind, weight) VALUES (?, ?, ?, ?) "
-                "ON CONFLICT (name) DO UPDATE SET url = excluded.url, kind = excluded.kind, "
-                "weight = excluded.weight",
-                list(sources),
+                "ON CONFLICT (name) DO UPDATE SET kind = excluded.kind, "
+                "weight = excluded.weight, "
+                "url_changed = iif(url = excluded.url, url_changed, ?), "
+                "etag = iif(url = excluded.url, etag, NULL), "
+                "last_modified = iif(url = excluded.url, last_modified, NULL), "
+                "url = excluded.url",
+                [(*source, changed) for source in sources],
             )
 
     def validators(self) -> dict[str, tuple[str | None, str | None]]:
@@ -199,12 +273,24 @@ class Store:
 
     # runs ----------------------------------------------------------------
 
-    def start_run(self, command: str, started: dt.datetime) -> int:
+    def start_run(self, command: str, started: dt.datetime, pid: int | None = None) -> int:
         with self.transaction() as db:
             cursor = db.execute(
-                "INSERT INTO runs (command, started) VALUES (?, ?)", (command, to_db_time(started))
+                "INSERT INTO runs (command, started, pid) VALUES (?, ?, ?)",
+                (command, to_db_time(started), pid),
             )
             return int(cursor.lastrowid or 0)
+
+    def settle_runs(self, alive: Callable[[int], bool]) -> list[int]:
+        """Mark as interrupted the runs left `running` by a process that is gone (killed,
+        or out of memory); return their ids."""
+        with self.transaction() as db:
+            rows = db.execute("SELECT id, pid FROM runs WHERE status = 'running'").fetchall()
+            gone = [run_id for run_id, pid in rows if pid is None or not alive(pid)]
+            db.executemany(
+                "UPDATE runs SET status = 'interrupted' WHERE id = ?", [(g,) for g in gone]
+            )
+        return gone
 
     def record_outcomes(self, run_id: int, outcomes: Sequence[SourceOutcome]) -> None:
         with self.transaction() as db:
@@ -253,7 +339,7 @@ class Store:
 
     def run_info(self, run_id: int | None = None) -> dict[str, Any] | None:
         """A run's command, times, status and warnings (the latest run without `run_id`)."""
-        query = "SELECT id, command, started, finished, status, warnings FROM runs "
+        query = "SELECT id, command, started, finished, status, warnings, pid FROM runs "
         row = self.db.execute(
             query + ("WHERE id = ?" if run_id is not None else "ORDER BY id DESC LIMIT 1"),
             (run_id,) if run_id is not None else (),
@@ -267,6 +353,7 @@ class Store:
             "finished": row[3],
             "status": row[4],
             "warnings": json.loads(row[5]),
+            "pid": row[6],
         }
 
     def last_collect_outcomes(self, before: dt.datetime) -> list[SourceOutcome]:
@@ -281,13 +368,17 @@ class Store:
         return self.run_outcomes(int(row[0]))
 
     def source_history(self, name: str, limit: int = 20) -> list[tuple[str, SourceOutcome]]:
-        """A source's latest outcomes, newest first, each with its run's start time."""
+        """A source's latest outcomes, newest first, each with its run's start time; if its
+        URL was changed, only those from the run that changed it (the latest run started by
+        then, whose collect read the new URL) on."""
         rows = self.db.execute(
             "SELECT r.started, rs.source, rs.status, rs.reason, rs.items, rs.new_items, "
             "rs.bytes, rs.elapsed_ms, rs.skipped_entries, rs.fault, rs.retries, rs.waited_ms "
             "FROM run_sources rs JOIN runs r ON r.id = rs.run_id WHERE rs.source = ? "
+            "AND rs.run_id >= (SELECT coalesce(max(c.id), 0) FROM runs c JOIN sources s "
+            "ON s.name = ? AND c.started <= s.url_changed) "
             "ORDER BY rs.run_id DESC, rs.rowid DESC LIMIT ?",
-            (name, limit),
+            (name, name, limit),
         )
         return [(row[0], SourceOutcome(*row[1:])) for row in rows]
 
@@ -340,7 +431,14 @@ class Store:
         return str(row[0]) if row else None
 
     def put_answer(
-        self, key: str, *, model: str, text: str, prompt_tokens: int, completion_tokens: int
+        self,
+        key: str,
+        *,
+        model: str,
+        text: str,
+        prompt_tokens: int,
+        completion_tokens: int,
+        created: dt.datetime,
     ) -> None:
         with self.transaction() as db:
             db.execute(
@@ -352,7 +450,7 @@ class Store:
                     text,
                     prompt_tokens,
                     completion_tokens,
-                    to_db_time(dt.datetime.now(UTC)),
+                    to_db_time(created),
                 ),
             )
 

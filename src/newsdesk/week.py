@@ -14,11 +14,22 @@ from newsdesk.models import DayNote, Story, StoryAnalysis, Thread
 _WEEK = re.compile(r"^\s*(\d{4})-?W(\d{1,2})\s*$", re.IGNORECASE)
 
 
+# The days a digest can be asked for: wide enough for any archive, narrow enough that a
+# day's bounds in any time zone (and a week's look-back) stay valid dates.
+FIRST_DAY = dt.date(1970, 1, 1)
+LAST_DAY = dt.date(2999, 12, 31)
+
+
 def parse_week(text: str) -> str:
     """`2026-W06` (or 2026W6) as the canonical label; a ConfigError names the format."""
     match = _WEEK.match(text)
     if match:
         year, number = int(match.group(1)), int(match.group(2))
+        if not FIRST_DAY.year < year <= LAST_DAY.year:
+            raise ConfigError(
+                f"--week {text!r} is out of range: give a week of the years "
+                f"{FIRST_DAY.year + 1} to {LAST_DAY.year}"
+            )
         try:
             dt.date.fromisocalendar(year, number, 1)
         except ValueError:

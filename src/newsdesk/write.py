@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+import traceback
 from collections import Counter
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
@@ -11,7 +12,14 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import quote
 
-from jinja2 import ChoiceLoader, Environment, FileSystemLoader, PackageLoader, StrictUndefined
+from jinja2 import (
+    ChoiceLoader,
+    Environment,
+    FileSystemLoader,
+    PackageLoader,
+    StrictUndefined,
+    TemplateError,
+)
 
 from newsdesk.config import CategorySettings
 from newsdesk.errors import ConfigError
@@ -26,32 +34,12 @@ from newsdesk.models import (
     WeekAnalysis,
     display_item,
 )
+from newsdesk.styles import (
+    DAILY_STYLES,
+    WEEKLY_STYLES,
+)
 from newsdesk.week import Week
 
-
-@dataclass(frozen=True, slots=True)
-class Style:
-    name: str
-    kind: str  # daily or weekly
-    reference: str  # the reference post it follows
-    about: str
-
-
-STYLE_LIST = (
-    Style(
-        "roundup", "daily", "000", "news roundup: main stories with sources, analysis, conclusion"
-    ),
-    Style(
-        "weekly-axes", "weekly", "001", "the week as 4-6 axes: evidence, impact, advice, outlook"
-    ),
-    Style("weekly-overview", "weekly", "002", "the week by theme, two paragraphs each, outlook"),
-    Style("daily-deep", "daily", "003", "deep report: what / why / impact / advice per story"),
-    Style("daily-brief", "daily", "004", "brief by category with a concept and a pick"),
-)
-STYLES = tuple(s.name for s in STYLE_LIST)
-DAILY_STYLES = tuple(s.name for s in STYLE_LIST if s.kind == "daily")
-WEEKLY_STYLES = tuple(s.name for s in STYLE_LIST if s.kind == "weekly")
-LANGUAGES = ("zh", "en")
 _MD_SPECIAL = re.compile(r"([\\`*_\[\]|~])")
 _LINE_START = re.compile(r"^(\s*)([#>+=:-]|\d+[.)])")
 _ENDS_SENTENCE = re.compile(r"[。！？!?.…」”\"')）]$")
@@ -60,6 +48,15 @@ _CJK_END = re.compile(r"[\u3000-\u303f\u3400-\u9fff\uff00-\uffef]$")
 _WHITESPACE = re.compile(r"\s+")
 _REPEATED = re.compile(r"([-.])(?=\1)")
 _ENTITY = {"-": "&#45;", ".": "&#46;"}
+# Plain Markdown: what CommonMark (and GitHub's autolinks and strikethrough) would read as
+# markup, and nothing else: `_` between letters and a lone `&` stay as they are.
+_PLAIN_SPECIAL = re.compile(r"[\\`*\[\]<~]|(?<![^\W_])_|_(?![^\W_])|&(?=#?[0-9A-Za-z]+;)")
+_PLAIN_LINE_START = re.compile(r"^(?:#+(?=\s|$)|>|[-+](?=\s|$)|-(?=[-\s]*$)|=(?==*$))")
+_PLAIN_ORDERED = re.compile(r"^(\d{1,9})([.)])(?=\s|$)")
+# The `md` filter marks where a text value sits; the publisher escapes each marked value
+# for its output (`finish`), as the site generator or a raw reader needs it.
+_OPEN, _CLOSE = "\ue000", "\ue001"
+_MARKED = re.compile(f"{_OPEN}(.*?){_CLOSE}", re.DOTALL)
 
 
 def escape_markdown(text: str) -> str:
@@ -77,6 +74,31 @@ def escape_markdown(text: str) -> str:
     # every link in a digest comes from the store, as a link we place ourselves.
     text = _AUTOLINK.sub(lambda m: m.group(0).replace(":", "&#58;").replace(".", "&#46;", 1), text)
     return _LINE_START.sub(lambda m: f"{m.group(1)}\\{m.group(2)}", text)
+
+
+def escape_plain_markdown(text: str) -> str:
+    """Text that renders as itself in plain Markdown and still reads as written raw:
+    Markdown's backslash escapes, only where a character would otherwise be markup."""
+    text = _WHITESPACE.sub(" ", text).strip()
+    text = _PLAIN_SPECIAL.sub(lambda m: "\\" + m.group(0), text)
+    text = _AUTOLINK.sub(lambda m: m.group(0).replace(":", "\\:").replace(".", "\\.", 1), text)
+    text = _PLAIN_ORDERED.sub(r"\1\\\2", text)
+    return _PLAIN_LINE_START.sub(lambda m: "\\" + m.group(0), text)
+
+
+def mark_text(text: str) -> str:
+    """The `md` filter: a text value, marked to be escaped for the output by `finish`."""
+    return _OPEN + text.replace(_OPEN, "").replace(_CLOSE, "") + _CLOSE
+
+
+def finish(body: str, escape: Callable[[str], str]) -> str:
+    """Rendered text with every marked value escaped by `escape` (a site format's)."""
+    return _MARKED.sub(lambda m: escape(m.group(1)), body)
+
+
+def unmarked(text: str) -> str:
+    """Rendered text with its marked values as they are, for front matter."""
+    return finish(text, lambda value: _WHITESPACE.sub(" ", value).strip())
 
 
 def escape_url(url: str) -> str:
@@ -105,11 +127,26 @@ def environment(user_templates: Path | None = None) -> Environment:
         trim_blocks=True,
         lstrip_blocks=True,
     )
-    env.filters["md"] = escape_markdown
+    env.filters["md"] = mark_text
     env.filters["url"] = escape_url
     env.filters["sentence"] = sentence
     env.filters["short_date"] = short_date
     return env
+
+
+def template_problem(env: Environment, name: str, exc: TemplateError) -> str:
+    """Which template file and line went wrong, and how, for the person who wrote it."""
+    filename = getattr(exc, "filename", None) or getattr(exc, "name", None)
+    line = getattr(exc, "lineno", None)
+    if line is None:  # an error while rendering: find the template's frame
+        frames = traceback.extract_tb(exc.__traceback__)
+        for frame in reversed(frames):
+            if frame.filename.endswith(".j2"):
+                filename, line = frame.filename, frame.lineno
+                break
+    where = str(filename or name) + (f", line {line}" if line else "")
+    message = getattr(exc, "message", None) or str(exc)
+    return f"template {where}: {message}; fix the template, or remove it to use the built-in one"
 
 
 def short_date(day: dt.date, lang: str) -> str:
@@ -119,23 +156,24 @@ def short_date(day: dt.date, lang: str) -> str:
 
 @dataclass(frozen=True, slots=True)
 class Rendered:
+    """A rendered post: its title and description for front matter, and its body, whose
+    text values are marked for the publisher to escape (`finish`)."""
+
     title: str
     description: str
     body: str
 
 
-def template_origin(user_templates: Path, style: str, lang: str) -> str:
-    """Where a style's template comes from: the user's templates folder, or built in."""
-    path = user_templates / f"{style}.{lang}.md.j2"
-    return str(path) if path.is_file() else "built in"
-
-
 def _render(env: Environment, name: str, values: dict[str, Any]) -> Rendered:
-    module = env.get_template(name).make_module(values)
+    try:
+        module = env.get_template(name).make_module(values)
+    except TemplateError as exc:
+        raise ConfigError(template_problem(env, name, exc)) from None
     body = re.sub(r"\n{3,}", "\n\n", str(module)).strip() + "\n"
-    return Rendered(
-        str(getattr(module, "post_title", "")), str(getattr(module, "description", "")), body
+    title, description = (
+        unmarked(str(getattr(module, key, ""))) for key in ("post_title", "description")
     )
+    return Rendered(title, description, body)
 
 
 def render(
@@ -143,7 +181,7 @@ def render(
     *,
     env: Environment,
     categories: Sequence[CategorySettings],
-    post_url: Callable[[dt.date], str],
+    post_url: Callable[[dt.date], str | None],
 ) -> Rendered:
     """Render one digest with its style's template in its language."""
     if digest.style not in DAILY_STYLES:
@@ -173,7 +211,7 @@ def render_week(
     *,
     env: Environment,
     categories: Sequence[CategorySettings],
-    post_url: Callable[[dt.date], str],
+    post_url: Callable[[dt.date], str | None],
 ) -> Rendered:
     """A weekly post (`post.style`) or, with style "weekly-list", the raw weekly list."""
     if post.style not in (*WEEKLY_STYLES, "weekly-list"):
@@ -189,7 +227,7 @@ def week_context(
     post: WeekPost,
     *,
     categories: Sequence[CategorySettings],
-    post_url: Callable[[dt.date], str],
+    post_url: Callable[[dt.date], str | None],
 ) -> dict[str, Any]:
     """The plain values a weekly template sees; every URL and title comes from the store."""
     lang = post.lang
@@ -281,7 +319,7 @@ def _thread_entry(
     thread: Thread,
     lang: str,
     analyses: dict[int, StoryAnalysis],
-    post_url: Callable[[dt.date], str],
+    post_url: Callable[[dt.date], str | None],
 ) -> dict[str, Any]:
     item = display_item(thread.story, lang)
     analysis = analyses.get(thread.id)
@@ -309,7 +347,10 @@ def _thread_entry(
 
 
 def context(
-    digest: Digest, *, categories: Sequence[CategorySettings], post_url: Callable[[dt.date], str]
+    digest: Digest,
+    *,
+    categories: Sequence[CategorySettings],
+    post_url: Callable[[dt.date], str | None],
 ) -> dict[str, Any]:
     """The plain values a daily template sees; every URL and title comes from the store."""
     lang = digest.lang
@@ -356,7 +397,9 @@ def context(
     }
 
 
-def _entry(story: Story, digest: Digest, post_url: Callable[[dt.date], str]) -> dict[str, Any]:
+def _entry(
+    story: Story, digest: Digest, post_url: Callable[[dt.date], str | None]
+) -> dict[str, Any]:
     item = display_item(story, digest.lang)
     text = digest.analysis.stories.get(story.id)
     others = [{"name": i.source, "url": i.url} for i in story.items if i is not item]
@@ -403,9 +446,32 @@ FAULTS = {
 }
 
 
+# An HTTP error by its status: what the server said, rather than blaming the server for
+# a missing page. Other 4xx statuses say the request was refused; 5xx is the server's fault.
+HTTP_STATUSES = {
+    401: ("需要授权", "access denied"),
+    403: ("拒绝访问", "access denied"),
+    404: ("未找到", "not found"),
+    410: ("已移除", "gone"),
+}
+HTTP_STATUS = re.compile(r"\bHTTP ([1-5]\d\d)\b")
+
+
+def fault_label(outcome: SourceOutcome) -> tuple[str, str]:
+    """The fault in Chinese and English; an HTTP error names its status (`HTTP 404`)."""
+    zh, en = FAULTS.get(outcome.fault, ("读取失败", "could not be read"))
+    found = HTTP_STATUS.search(outcome.reason) if outcome.fault == "http_error" else None
+    if found is None:
+        return zh, en
+    status = int(found[1])
+    if status < 500:
+        zh, en = HTTP_STATUSES.get(status, ("请求被拒绝", "request refused"))
+    return f"{zh} (HTTP {status})", f"{en} (HTTP {status})"
+
+
 def fault_text(outcome: SourceOutcome, lang: str) -> str:
     """A short, translated account of a source's trouble: the fault, the retries, the wait."""
-    zh, en = FAULTS.get(outcome.fault, ("读取失败", "could not be read"))
+    zh, en = fault_label(outcome)
     seconds = round(outcome.waited_ms / 1000)
     if lang == "zh":
         parts = [zh]

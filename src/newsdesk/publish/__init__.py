@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import Protocol
 
 from newsdesk.errors import PublishError
+from newsdesk.registry import Registry
 
 
 @dataclass(frozen=True, slots=True)
@@ -29,6 +30,12 @@ class SiteFormat(Protocol):
 
     def front_matter(self, meta: PostMeta) -> str: ...
 
+    def escape(self, text: str) -> str:
+        """A title or text from the store or the model, as Markdown that shows it as
+        written in this output (`newsdesk.write.escape_markdown` for site generators,
+        `escape_plain_markdown` for files read raw)."""
+        ...
+
     def path(self, out: Path, meta: PostMeta) -> Path:
         """Where the post goes under the site folder, as the generator expects."""
         ...
@@ -47,23 +54,25 @@ class SiteFormat(Protocol):
         ...
 
 
-registry: dict[str, SiteFormat] = {}
+registry: Registry[SiteFormat] = Registry()
 
 
 def register(fmt: SiteFormat) -> None:
-    registry[fmt.name] = fmt
+    registry.register(fmt.name, fmt)
 
 
 def write_post(
     body: str, meta: PostMeta, *, fmt: SiteFormat, out: Path, path: Path | None = None
 ) -> Path:
-    """Write front matter and body atomically (to the post's place, or `path`); raise
-    PublishError naming the folder."""
+    """Write front matter and body atomically (to the post's place, or `path`), the body's
+    text values escaped for the format; raise PublishError naming the folder."""
+    from newsdesk.write import finish
+
     path = path or fmt.path(out, meta)
     temporary = path.with_name(f".{path.name}.tmp")
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
-        temporary.write_text(fmt.front_matter(meta) + body, encoding="utf-8")
+        temporary.write_text(fmt.front_matter(meta) + finish(body, fmt.escape), encoding="utf-8")
         temporary.replace(path)
     except OSError as exc:
         raise PublishError(
@@ -74,10 +83,13 @@ def write_post(
 
 
 def _register_builtins() -> None:
-    from newsdesk.publish import eleventy, hugo, jekyll, markdown
-
-    for fmt in (hugo.Hugo(), jekyll.Jekyll(), eleventy.Eleventy(), markdown.Markdown()):
-        register(fmt)
+    for name, factory in (
+        ("hugo", "hugo:Hugo"),
+        ("jekyll", "jekyll:Jekyll"),
+        ("eleventy", "eleventy:Eleventy"),
+        ("markdown", "markdown:Markdown"),
+    ):
+        registry.register_lazy(name, f"newsdesk.publish.{factory}")
 
 
 _register_builtins()

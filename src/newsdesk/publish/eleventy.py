@@ -6,10 +6,16 @@ from pathlib import Path
 
 from newsdesk.publish import PostMeta
 from newsdesk.publish.jekyll import dump_yaml
+from newsdesk.write import escape_markdown
 
 
 class Eleventy:
     name = "eleventy"
+
+    def escape(self, text: str) -> str:
+        """Entities against the template language and the typographer, backslashes
+        against Markdown."""
+        return escape_markdown(text)
 
     def front_matter(self, meta: PostMeta) -> str:
         data: dict[str, object] = {

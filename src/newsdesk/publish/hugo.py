@@ -7,10 +7,16 @@ from pathlib import Path
 import tomli_w
 
 from newsdesk.publish import PostMeta
+from newsdesk.write import escape_markdown
 
 
 class Hugo:
     name = "hugo"
+
+    def escape(self, text: str) -> str:
+        """Entities against the template language and the typographer, backslashes
+        against Markdown."""
+        return escape_markdown(text)
 
     def front_matter(self, meta: PostMeta) -> str:
         data = {

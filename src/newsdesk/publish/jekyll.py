@@ -8,6 +8,7 @@ from pathlib import Path
 import yaml
 
 from newsdesk.publish import PostMeta
+from newsdesk.write import escape_markdown
 
 
 def dump_yaml(data: dict[str, object]) -> str:
@@ -19,6 +20,11 @@ def dump_yaml(data: dict[str, object]) -> str:
 
 class Jekyll:
     name = "jekyll"
+
+    def escape(self, text: str) -> str:
+        """Entities against the template language and the typographer, backslashes
+        against Markdown."""
+        return escape_markdown(text)
 
     def front_matter(self, meta: PostMeta) -> str:
         data: dict[str, object] = {

@@ -5,10 +5,15 @@ from __future__ import annotations
 from pathlib import Path
 
 from newsdesk.publish import PostMeta
+from newsdesk.write import escape_plain_markdown
 
 
 class Markdown:
     name = "markdown"
+
+    def escape(self, text: str) -> str:
+        """Markdown's own backslash escapes: the file reads as written, raw or rendered."""
+        return escape_plain_markdown(text)
 
     def front_matter(self, meta: PostMeta) -> str:
         return ""

@@ -10,10 +10,12 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, Protocol
 from urllib.parse import unquote, urlsplit
 
-from newsdesk.http import FetchError, HttpClient, Response, Validators
+from newsdesk.http import FetchError, Response, Validators
+from newsdesk.registry import Registry
 
 if TYPE_CHECKING:
     from newsdesk.config import Settings, SourceSettings
+    from newsdesk.http import HttpClient
 
 
 class SourceError(Exception):
@@ -56,12 +58,13 @@ class SourceResult:
 
 @dataclass(frozen=True, slots=True)
 class FetchContext:
-    """What a kind's `fetch` may use: the one HTTP client, the settings, the validators
-    stored for the source (for a conditional GET), and the links already stored for it
-    (so a kind that fetches each entry can skip those)."""
+    """What a kind's `fetch` may use: the one HTTP client, the settings, the run's time,
+    the validators stored for the source (for a conditional GET), and the links already
+    stored for it (so a kind that fetches each entry can skip those)."""
 
     client: HttpClient
     settings: Settings
+    now: dt.datetime
     validators: Validators | None = None
     seen: frozenset[str] = frozenset()
 
@@ -87,11 +90,15 @@ class SourceKind(Protocol):
         ...
 
 
-registry: dict[str, SourceKind] = {}
+registry: Registry[SourceKind] = Registry()
 
 
-def register(name: str, kind: SourceKind) -> None:
-    registry[name] = kind
+def register(name: str, kind: SourceKind | str) -> None:
+    """Register a kind: an object, or "module:factory" imported on first use."""
+    if isinstance(kind, str):
+        registry.register_lazy(name, kind)
+    else:
+        registry.register(name, kind)
 
 
 def read_location(location: str, context: FetchContext) -> Response:
@@ -141,12 +148,10 @@ def api_key(source: SourceSettings) -> str:
 
 
 def _register_builtins() -> None:
-    from newsdesk.sources import feed, hackernews, page, search
-
-    register("feed", feed.FeedSource())
-    register("hackernews", hackernews.HackerNewsSource())
-    register("search", search.SearchSource())
-    register("page", page.PageSource())
+    register("feed", "newsdesk.sources.feed:FeedSource")
+    register("hackernews", "newsdesk.sources.hackernews:HackerNewsSource")
+    register("search", "newsdesk.sources.search:SearchSource")
+    register("page", "newsdesk.sources.page:PageSource")
 
 
 _register_builtins()

@@ -31,7 +31,7 @@ class HackerNewsSource:
     remembers_links = False
 
     def fetch(self, source: SourceSettings, context: FetchContext) -> Response:
-        since = dt.datetime.now(dt.UTC) - dt.timedelta(hours=source.max_age_hours)
+        since = context.now - dt.timedelta(hours=source.max_age_hours)
         query = urlencode(
             {
                 "tags": "story",
