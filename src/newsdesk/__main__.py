@@ -2,50 +2,59 @@
 
 Ctrl-C (SIGINT) and SIGTERM become `Interrupted` from the first instruction on; the
 command stops, says what it kept and exits 130 (SIGINT) or 143 (SIGTERM), never with a
-traceback, even when the signal comes while the CLI is still importing.
+traceback, even when the signal comes while the CLI is still importing. Nothing is
+imported before the handlers are in place but what the interpreter has already loaded
+(the C `_signal` module rather than `signal`, which would import enum first).
 """
 
 from __future__ import annotations
 
-import contextlib
+import _signal  # type: ignore[import-not-found]
 import os
-import signal
 import sys
-from types import FrameType
+
+SIGINT, SIGTERM = 2, 15
 
 
-def _interrupt(signum: int, frame: FrameType | None) -> None:
-    from newsdesk.run import Interrupted
+def _interrupt(signum: int, frame: object) -> None:
+    from newsdesk.errors import Interrupted  # a module with no imports of its own
 
-    if signum == signal.SIGTERM:
-        raise Interrupted("SIGTERM", 143)
-    raise Interrupted("SIGINT", 130)
+    stop = Interrupted("SIGTERM", 143) if signum == SIGTERM else Interrupted("SIGINT", 130)
+    Interrupted.pending = stop
+    raise stop
 
 
 def main() -> None:
-    signal.signal(signal.SIGINT, _interrupt)
-    signal.signal(signal.SIGTERM, _interrupt)
+    _signal.signal(SIGINT, _interrupt)
+    _signal.signal(SIGTERM, _interrupt)
     try:
         from newsdesk.cli import run_cli
 
         code = run_cli(sys.argv[1:])
-    except KeyboardInterrupt as exc:
-        code = getattr(exc, "exit_code", 130)
-        _say(f"interrupted ({getattr(exc, 'signal_name', 'SIGINT')}) before anything was stored")
-        _leave(code)
+    except KeyboardInterrupt as exc:  # while starting up, before a command ran
+        _say("interrupted before anything was stored")
+        _leave(getattr(exc, "exit_code", 130))
+    except SystemExit as exc:
+        if exc.code in (130, 143):  # a command stopped by a signal: leave at once
+            _leave(exc.code)
+        raise
     sys.exit(code)
 
 
 def _say(message: str) -> None:
-    with contextlib.suppress(OSError):
+    try:  # noqa: SIM105  (contextlib is not imported yet when this may run)
         sys.stderr.write(message + "\n")
+    except OSError:
+        pass
 
 
 def _leave(code: int) -> None:
     """Exit now: threads still waiting on the network are not waited for."""
     for stream in (sys.stdout, sys.stderr):
-        with contextlib.suppress(OSError, ValueError):
+        try:  # noqa: SIM105
             stream.flush()
+        except (OSError, ValueError):
+            pass
     os._exit(code)
 
 

@@ -134,6 +134,10 @@ def _guard(func: Callable[..., None]) -> Callable[..., None]:
     def wrapper(*args: Any, **kwargs: Any) -> None:
         try:
             func(*args, **kwargs)
+        except KeyboardInterrupt as exc:  # Ctrl-C or SIGTERM (newsdesk.run.Interrupted)
+            if not getattr(exc, "reported", False):
+                say("interrupted before anything was stored", markup=False)
+            raise SystemExit(getattr(exc, "exit_code", 130)) from None
         except NewsdeskError as exc:
             _fail(str(exc), exc.exit_code)
         except OSError as exc:
@@ -184,12 +188,13 @@ def _run(obj: Context, settings: Settings, command: str, *, offline: bool = Fals
     with obj.run(settings, command, offline=offline) as run:
         try:
             yield run
-        except KeyboardInterrupt:
+        except KeyboardInterrupt as exc:
             say(
                 f"interrupted: {run.report.stored:,} items stored, run {run.report.id} marked "
                 "interrupted",
                 markup=False,
             )
+            exc.reported = True  # type: ignore[attr-defined]
             raise
         finally:
             _summary(run.report)

@@ -26,6 +26,7 @@ from urllib.parse import urlsplit
 
 from newsdesk.config import Settings, SourceSettings
 from newsdesk.dedupe import TERMS_VERSION, item_terms
+from newsdesk.errors import Interrupted
 from newsdesk.health import HISTORY, assess, skip_dead
 from newsdesk.http import HttpClient, Response, Validators
 from newsdesk.models import Item, OutcomeStatus, RunReport, SourceOutcome
@@ -157,7 +158,11 @@ def _gather(
     for host in queues:
         start_fetches(host)
     while pending:
-        future = finished.get()
+        try:
+            future = finished.get(timeout=0.2)
+        except queue.Empty:
+            Interrupted.check()
+            continue
         source, started, fetched = pending.pop(future)
         if fetched is None:
             fetching[_host(source)] -= 1

@@ -39,3 +39,25 @@ class NothingToDo(NewsdeskError):
     """The run could not produce anything (no items, every source failed)."""
 
     exit_code = 1
+
+
+class Interrupted(KeyboardInterrupt):
+    """Ctrl-C (SIGINT) or SIGTERM: the run stops, keeping what it stored. A
+    KeyboardInterrupt, so every `finally` runs; the command exits 130 or 143.
+
+    The signal handler also leaves it in `Interrupted.pending`: a signal that lands in a
+    finalizer or a callback has its exception swallowed by Python, so long waits check
+    `Interrupted.check()` too."""
+
+    pending: Interrupted | None = None
+
+    @classmethod
+    def check(cls) -> None:
+        """Raise the pending interruption, if a signal asked for one."""
+        if cls.pending is not None:
+            raise cls.pending
+
+    def __init__(self, signal_name: str = "SIGINT", exit_code: int = 130) -> None:
+        super().__init__(signal_name)
+        self.signal_name = signal_name
+        self.exit_code = exit_code

@@ -15,6 +15,7 @@ from functools import cached_property
 from typing import TYPE_CHECKING, Any
 
 from newsdesk.config import Settings
+from newsdesk.errors import Interrupted
 from newsdesk.models import RunReport
 from newsdesk.store import Store
 
@@ -25,19 +26,11 @@ if TYPE_CHECKING:
     from newsdesk.http import HttpClient
 
 Clock = Callable[[], dt.datetime]
+__all__ = ["Clock", "Interrupted", "Run", "finish_run", "pid_alive", "start_run", "system_clock"]
 
 
 def system_clock() -> dt.datetime:
     return dt.datetime.now(dt.UTC).replace(microsecond=0)
-
-
-class Interrupted(KeyboardInterrupt):
-    """Ctrl-C (SIGINT) or SIGTERM: the run stops, keeping what it stored."""
-
-    def __init__(self, signal_name: str = "SIGINT", exit_code: int = 130) -> None:
-        super().__init__(signal_name)
-        self.signal_name = signal_name
-        self.exit_code = exit_code
 
 
 def pid_alive(pid: int) -> bool:

@@ -7,6 +7,7 @@ import datetime as dt
 import json
 import logging
 import sqlite3
+import time
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
@@ -32,6 +33,11 @@ logger = logging.getLogger(__name__)
 UTC = dt.UTC
 
 _ITEM_COLUMNS = "i.id, i.url, i.title, i.summary, i.published, i.first_seen, i.dated, i.source, i.lang, i.content_hash, i.terms"
+
+
+def _busy(exc: sqlite3.OperationalError) -> bool:
+    text = str(exc).lower()
+    return "locked" in text or "busy" in text
 
 
 def _why(exc: BaseException) -> str:
@@ -73,11 +79,7 @@ class Store:
             ) from None
         try:
             with self._translated():
-                self.db.execute(f"PRAGMA busy_timeout = {self.BUSY_TIMEOUT_MS}")
-                self.db.execute("PRAGMA journal_mode = WAL")
-                self.db.execute("PRAGMA foreign_keys = ON")
-                self.db.execute("PRAGMA synchronous = NORMAL")
-                migrate(self.db)
+                self._prepare()
         except StoreError:
             self.db.close()
             raise
@@ -87,6 +89,25 @@ class Store:
                 f"database {path}: cannot be opened ({_why(exc)}); check `database` in "
                 "newsdesk.toml"
             ) from None
+
+    def _prepare(self) -> None:
+        """WAL mode and the schema. SQLite answers "locked" at once, without waiting, to
+        some of these steps on a database that another process is creating at the same
+        moment (switching to WAL, a first read of a new WAL): such steps are tried
+        again until the busy timeout has passed."""
+        deadline = time.monotonic() + self.BUSY_TIMEOUT_MS / 1000
+        while True:
+            try:
+                self.db.execute(f"PRAGMA busy_timeout = {self.BUSY_TIMEOUT_MS}")
+                self.db.execute("PRAGMA journal_mode = WAL")
+                self.db.execute("PRAGMA foreign_keys = ON")
+                self.db.execute("PRAGMA synchronous = NORMAL")
+                migrate(self.db)
+                return
+            except sqlite3.OperationalError as exc:
+                if not _busy(exc) or time.monotonic() > deadline:
+                    raise
+                time.sleep(0.02)
 
     def close(self) -> None:
         self.db.close()
@@ -116,7 +137,7 @@ class Store:
             yield
         except sqlite3.OperationalError as exc:
             text = str(exc).lower()
-            if "locked" in text or "busy" in text:
+            if _busy(exc):
                 raise StoreBusy(
                     f"database {self.path} is locked by another process{self._holder()}; "
                     f"waited {self.BUSY_TIMEOUT_MS / 1000:.0f} s. Wait for it to finish (or "
