@@ -122,7 +122,7 @@ def test_a_signal_stops_a_slow_collect_at_once_and_says_what_it_kept(
     while alive(helpers) and time.monotonic() < deadline:
         time.sleep(0.1)
     assert not alive(helpers)
-    code_, _, stderr = invoke("--config", slow_desk / "newsdesk.toml", "report")
+    _, _, stderr = invoke("--config", slow_desk / "newsdesk.toml", "report")
     assert "run 1 (collect)" in stderr and "interrupted" in stderr
 
 

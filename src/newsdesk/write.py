@@ -18,6 +18,7 @@ from jinja2 import (
     FileSystemLoader,
     PackageLoader,
     StrictUndefined,
+    Template,
     TemplateError,
 )
 
@@ -134,21 +135,6 @@ def environment(user_templates: Path | None = None) -> Environment:
     return env
 
 
-def template_problem(env: Environment, name: str, exc: TemplateError) -> str:
-    """Which template file and line went wrong, and how, for the person who wrote it."""
-    filename = getattr(exc, "filename", None) or getattr(exc, "name", None)
-    line = getattr(exc, "lineno", None)
-    if line is None:  # an error while rendering: find the template's frame
-        frames = traceback.extract_tb(exc.__traceback__)
-        for frame in reversed(frames):
-            if frame.filename.endswith(".j2"):
-                filename, line = frame.filename, frame.lineno
-                break
-    where = str(filename or name) + (f", line {line}" if line else "")
-    message = getattr(exc, "message", None) or str(exc)
-    return f"template {where}: {message}; fix the template, or remove it to use the built-in one"
-
-
 def short_date(day: dt.date, lang: str) -> str:
     """2月3日 or Feb 3."""
     return f"{day.month}月{day.day}日" if lang == "zh" else f"{day:%b} {day.day}"
@@ -166,14 +152,32 @@ class Rendered:
 
 def _render(env: Environment, name: str, values: dict[str, Any]) -> Rendered:
     try:
-        module = env.get_template(name).make_module(values)
+        template = env.get_template(name)
+    except TemplateError as exc:  # a syntax error carries its file and line
+        raise ConfigError(template_problem(name, exc)) from None
+    try:
+        module = template.make_module(values)
     except TemplateError as exc:
-        raise ConfigError(template_problem(env, name, exc)) from None
+        raise ConfigError(template_problem(name, exc, template)) from None
     body = re.sub(r"\n{3,}", "\n\n", str(module)).strip() + "\n"
     title, description = (
         unmarked(str(getattr(module, key, ""))) for key in ("post_title", "description")
     )
     return Rendered(title, description, body)
+
+
+def template_problem(name: str, exc: TemplateError, template: Template | None = None) -> str:
+    """Which template file and line went wrong, and how, for the person who wrote it."""
+    filename = getattr(exc, "filename", None) or (template.filename if template else None)
+    line = getattr(exc, "lineno", None)
+    if line is None and template is not None:  # while rendering: the template's own frame
+        for frame in reversed(traceback.extract_tb(exc.__traceback__)):
+            if frame.filename == template.filename and frame.lineno:
+                line = template.get_corresponding_lineno(frame.lineno)
+                break
+    where = str(filename or name) + (f", line {line}" if line else "")
+    message = getattr(exc, "message", None) or str(exc)
+    return f"template {where}: {message}; fix the template, or remove it to use the built-in one"
 
 
 def render(
