@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 import sqlite3
 import subprocess
@@ -245,3 +246,69 @@ def test_demo_writes_the_deep_style_offline(tmp_path: Path) -> None:
     # offline, the sections only a model writes are left out, not filled with stock text
     assert "**Why it matters**" not in text and "## The day's trends" not in text
     assert set(LINK.findall(text)) <= stored_urls(tmp_path / "newsdesk.db")
+
+
+def test_first_covered_links_only_to_posts_that_were_written(tmp_path: Path) -> None:
+    """A follow-up names the day it was first covered; it links there only when that
+    day's post was written, and a base URL keeps its slash."""
+    demo_site(tmp_path)
+    config = tmp_path / "newsdesk.toml"
+    text = config.read_text(encoding="utf-8")
+    site = '[site]\nformat = "markdown"\nbase_url = "https://blog.example/news/"\nout = "site"'
+    config.write_text(text.replace('[site]\nout = "site"', site, 1), "utf-8")
+
+    def follow_up() -> str:
+        code, stdout, stderr = invoke(
+            "--config", config, "daily", "--date", "2026-11-11", "--no-collect"
+        )
+        assert code == 0, stderr
+        later = Path(stdout.strip()).read_text(encoding="utf-8")
+        return next(line for line in later.splitlines() if "登顶开源模型榜单" in line)
+
+    # A weekly run merges every day of the week but writes no daily post.
+    assert invoke("--config", config, "collect")[0] == 0
+    assert invoke("--config", config, "weekly", "--week", "2026-W46")[0] == 0
+    line = follow_up()  # the first day's post was never written: no link, the day named
+    assert "持续跟踪：11 月 9 日首次报道" in line and "2026-11-09" not in line
+    code, _, stderr = invoke("--config", config, "daily", "--date", "2026-11-09", "--no-collect")
+    assert code == 0, stderr
+    line = follow_up()
+    assert "[首次报道](https://blog.example/news/2026-11-09-ai-daily-brief-zh.md)" in line
+    with sqlite3.connect(tmp_path / "news.db") as conn:
+        urls = {row[0] for row in conn.execute("SELECT url FROM posts")}
+    assert "https://blog.example/news/2026-11-11-ai-daily-brief-zh.md" in urls
+
+
+def test_today_is_the_run_clocks_day(tmp_path: Path) -> None:
+    demo_site(tmp_path)
+    config = tmp_path / "newsdesk.toml"
+    late_evening = dt.datetime(2026, 11, 10, 17, 0, tzinfo=dt.UTC)  # 01:00 on the 11th there
+    code, stdout, stderr = invoke("--config", config, "daily", now=late_evening)
+    assert code == 0, stderr
+    assert Path(stdout.strip()).name == "2026-11-11-ai-daily-brief-zh.md"
+
+
+HEAVY = ("openai", "httpx", "feedparser", "trafilatura", "numpy", "scipy", "rjieba")
+
+
+def imported_by(*args: str, cwd: Path | None = None) -> set[str]:
+    """The top-level modules a `newsdesk ARGS` process imported (via -X importtime)."""
+    done = subprocess.run(
+        [sys.executable, "-X", "importtime", "-m", "newsdesk", *args],
+        capture_output=True,
+        text=True,
+        cwd=cwd,
+    )
+    return {
+        line.split("|")[-1].strip().split(".")[0]
+        for line in done.stderr.splitlines()
+        if line.startswith("import time:")
+    }
+
+
+def test_help_and_an_offline_daily_import_only_what_they_use(tmp_path: Path) -> None:
+    assert not imported_by("--help") & set(HEAVY)
+    assert not imported_by("--version") & {*HEAVY, "pydantic", "rich", "jinja2"}
+    demo_site(tmp_path)
+    modules = imported_by("daily", "--date", "2026-11-10", cwd=tmp_path)
+    assert "openai" not in modules and {"jinja2", "feedparser"} <= modules  # it wrote one
