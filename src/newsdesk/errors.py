@@ -1,4 +1,19 @@
-"""The few exceptions newsdesk raises; each message says what to do."""
+"""The few exceptions newsdesk raises; each message says what to do.
+
+    NewsdeskError            misuse or bad configuration; the CLI prints it, exits 2
+    ├── ConfigError          a wrong key, value, option or template (file and line)
+    ├── StoreError           the database cannot be opened or migrated
+    │   ├── StoreBusy        another process held it past the busy timeout (exit 1)
+    │   └── StoreFull        the disk is full; what was stored stays (exit 1)
+    ├── PublishError         a post could not be written where asked (exit 1)
+    └── NothingToDo          nothing to write: no items, every source failed (exit 1)
+    KeyboardInterrupt
+    └── Interrupted          Ctrl-C or SIGTERM: the run stops and says what it kept
+                             (exit 130 or 143)
+
+Bad data from one source or one model answer is not an exception here: it is recorded
+on the run report and the run goes on.
+"""
 
 from __future__ import annotations
 
