@@ -144,15 +144,7 @@ def test_every_style_builds_in_real_generators(tmp_path: Path, generator: str) -
     pages = [visible(p) for p in (site / OUTPUT[generator]).rglob("*.html")]
     shown = flat(" ".join(html.unescape("".join(p.text)) for p in pages))
     links = {link for p in pages for link in p.links}
-    with sqlite3.connect(site / "news.db") as db:
-        rows = list(
-            db.execute(
-                "SELECT s.day, i.title, i.url FROM stories s JOIN story_items si "
-                "ON si.story_id = s.id JOIN items i ON i.id = si.item_id "
-                "WHERE s.day BETWEEN ? AND ?",
-                WEEK[1:],
-            )
-        )
+    rows = week_items(site)
     assert rows
     for _, title, url in rows:
         assert flat(title) in shown, title  # the raw list shows every report's title
@@ -233,15 +225,7 @@ def test_a_plain_markdown_digest_reads_as_written(tmp_path: Path) -> None:
         pages.append(page)
     shown = flat(" ".join("".join(p.text) for p in pages))
     links = {link for p in pages for link in p.links}
-    with sqlite3.connect(site / "news.db") as db:
-        rows = list(
-            db.execute(
-                "SELECT i.title, i.url FROM stories s JOIN story_items si "
-                "ON si.story_id = s.id JOIN items i ON i.id = si.item_id "
-                "WHERE s.day BETWEEN ? AND ?",
-                WEEK[1:],
-            )
-        )
+    rows = [(title, url) for _, title, url in week_items(site)]
     hostile = [flat(t) for t, _ in rows if re.search(r"[{<$+]", t)]
     assert len(hostile) == 3
     for title, url in rows:
@@ -249,3 +233,16 @@ def test_a_plain_markdown_digest_reads_as_written(tmp_path: Path) -> None:
         assert url in links, url
     assert "https://evil.example/x" not in links
     assert all(link.startswith("https://") or link.endswith(".md") for link in links), links
+
+
+def week_items(site: Path) -> list[tuple[str, str, str]]:
+    """(day, title, url) of every item in the stories of the week's days."""
+    with sqlite3.connect(site / "news.db") as db:
+        return list(
+            db.execute(
+                "SELECT s.day, i.title, i.url FROM stories s JOIN story_items si "
+                "ON si.story_id = s.id JOIN items i ON i.id = si.item_id "
+                "WHERE s.day BETWEEN ? AND ?",
+                WEEK[1:],
+            )
+        )
