@@ -35,7 +35,6 @@ sys.path.insert(0, str(ROOT / "bench"))
 import corpus  # noqa: E402
 
 from newsdesk.analyze import (  # noqa: E402
-    analyst_for,
     cap_tokens,
     data_block,
     prompt_environment,
@@ -47,6 +46,7 @@ from newsdesk.http import HttpClient  # noqa: E402
 from newsdesk.llm import ModelClient  # noqa: E402
 from newsdesk.models import ModelUsage, RunReport  # noqa: E402
 from newsdesk.pipeline import DailyRequest, day_bounds, prepare_days, sample_days, write_day  # noqa: E402
+from newsdesk.run import Run  # noqa: E402
 from newsdesk.schemas import DayAnswer, StoriesAnswer  # noqa: E402
 from newsdesk.store import Store  # noqa: E402
 from tests.model_server import ModelServer  # noqa: E402
@@ -79,21 +79,11 @@ def analyse_week(
     per_day = []
     prepared = prepare_days(settings, store, days)
     for day in days:
-        report = RunReport(id=store.start_run("bench", NOW), command="bench", started=NOW)
-        with analyst_for(settings, store=store, report=report) as analyst:
+        with Run(settings, "bench", clock=lambda: NOW) as run:
             request = DailyRequest(day, "daily-deep", "zh", "markdown", out)
-            write_day(
-                settings,
-                store,
-                request,
-                report=report,
-                outcomes=[],
-                now=NOW,
-                analyst=analyst,
-                stories=prepared[day],
-            )
-        assert report.usage is not None
-        per_day.append(report.usage)
+            write_day(run, request, outcomes=[], stories=prepared[day], fetch=False)
+        assert run.report.usage is not None
+        per_day.append(run.report.usage)
     return per_day
 
 

@@ -35,7 +35,6 @@ sys.path.insert(0, str(ROOT / "bench"))
 import corpus  # noqa: E402
 
 from newsdesk.analyze import (  # noqa: E402
-    analyst_for,
     cap_tokens,
     data_block,
     prompt_environment,
@@ -55,6 +54,7 @@ from newsdesk.pipeline import (  # noqa: E402
     write_day,
     write_week,
 )
+from newsdesk.run import Run  # noqa: E402
 from newsdesk.schemas import WeekAnswer  # noqa: E402
 from newsdesk.store import Store  # noqa: E402
 from newsdesk.week import week_days  # noqa: E402
@@ -106,36 +106,19 @@ def run_report(store: Store) -> RunReport:
 def timed_weekly(
     settings: Settings, store: Store, out: Path, *, model: bool
 ) -> tuple[float, RunReport]:
-    report = run_report(store)
     started = time.perf_counter()
-    with analyst_for(settings, store=store, report=report, offline=not model) as analyst:
-        write_week(
-            settings,
-            store,
-            WeeklyRequest(WEEK, "weekly-axes", "zh", "markdown", out),
-            report=report,
-            now=NOW,
-            analyst=analyst,
-        )
-    return time.perf_counter() - started, report
+    with Run(settings, "bench", clock=lambda: NOW, offline=not model) as run:
+        write_week(run, WeeklyRequest(WEEK, "weekly-axes", "zh", "markdown", out))
+    return time.perf_counter() - started, run.report
 
 
 def dailies(settings: Settings, store: Store, out: Path, *, model: bool) -> None:
     days = week_days(WEEK)
     prepared = prepare_days(settings, store, days)
     for day in days:
-        report = run_report(store)
-        with analyst_for(settings, store=store, report=report, offline=not model) as analyst:
-            write_day(
-                settings,
-                store,
-                DailyRequest(day, "daily-deep", "zh", "markdown", out),
-                report=report,
-                outcomes=[],
-                now=NOW,
-                analyst=analyst,
-                stories=prepared[day],
-            )
+        with Run(settings, "bench", clock=lambda: NOW, offline=not model) as run:
+            request = DailyRequest(day, "daily-deep", "zh", "markdown", out)
+            write_day(run, request, outcomes=[], stories=prepared[day], fetch=False)
 
 
 def resend_baseline(settings: Settings, store: Store) -> ModelUsage:
