@@ -5,6 +5,7 @@ from __future__ import annotations
 import email.utils
 import gzip
 import json
+import socket
 import time
 from pathlib import Path
 
@@ -265,7 +266,11 @@ def test_the_guard_checks_every_redirect_of_a_discovered_url(server: LocalServer
             refuse_private(url)
         assert caught.value.fault == "refused", url
     refuse_private("http://93.184.216.34/x")  # a public address passes
-    server.routes["/hop"] = Route(b"", 302, {"Location": "http://10.0.0.7/internal"})
+    # A loopback port where nothing listens: no test sends traffic off this machine.
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        closed = probe.getsockname()[1]
+    server.routes["/hop"] = Route(b"", 302, {"Location": f"http://127.0.0.1:{closed}/internal"})
     with HttpClient(FetchSettings(allow_private=False, timeout=1, retries=0)) as client:
         # Named in the config: trusted wherever it points, so the redirect is followed
         # (and fails only because nothing answers there).
@@ -276,6 +281,38 @@ def test_the_guard_checks_every_redirect_of_a_discovered_url(server: LocalServer
         with pytest.raises(FetchError) as caught:
             client.get(server.url("/hop"), discovered=True)
         assert caught.value.fault != "refused"
+
+
+def test_a_name_that_does_not_resolve_fails_at_once(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A discovered URL whose name does not resolve is not retried; a reserved name is
+    refused without a look-up at all."""
+    from newsdesk.config import FetchSettings
+    from newsdesk.http import FetchError, HttpClient
+
+    looked_up: list[str] = []
+
+    def no_such_name(host: str, *args: object, **kwargs: object) -> object:
+        looked_up.append(host)
+        raise socket.gaierror(socket.EAI_NONAME, "Name or service not known")
+
+    monkeypatch.setattr(socket, "getaddrinfo", no_such_name)
+    with HttpClient(FetchSettings(retries=3, backoff=5)) as client:
+        started = time.monotonic()
+        with pytest.raises(FetchError) as caught:
+            client.get("https://gone.news-site.org/a", discovered=True)
+        assert time.monotonic() - started < 1
+        assert (caught.value.fault, caught.value.retries) == ("unreachable", 0)
+        assert looked_up == ["gone.news-site.org"]
+        for url in (
+            "https://lab.example/x",
+            "http://a.invalid/",
+            "http://b.test/",
+            "http://c.local/",
+        ):
+            with pytest.raises(FetchError) as caught:
+                client.get(url, discovered=True)
+            assert caught.value.fault == "refused" and "reserved name" in caught.value.reason
+        assert looked_up == ["gone.news-site.org"]
 
 
 def test_a_discovered_url_redirecting_inward_is_refused(
