@@ -1,6 +1,6 @@
 """Collect over the network: 500 feeds on loopback, 100 ms added to every response.
 
-    python bench/bench_collect.py [--feeds 500] [--latency 0.1] [--items 20]
+    python bench/bench_collect.py [--feeds 500] [--latency 0.1] [--items 20] [--repeat 3]
 
 In one run, against the same server:
   1. a sequential fetch-and-parse loop, `feedparser.parse(url)` per feed, as simple
@@ -8,7 +8,8 @@ In one run, against the same server:
   2. the `newsdesk collect` command as a user runs it: a new process (`python -m
      newsdesk --config newsdesk.toml collect`) whose newsdesk.toml lists the feeds, into
      a fresh store, timed from start to exit (start-up, imports, parse workers and all);
-  3. the same command again right after, nothing changed (conditional GET);
+     `--repeat` times (3), each into a fresh store, as the machine may be noisy;
+  3. the same command again right after the last of them, nothing changed (conditional GET);
   4. `collect()` called in this process (imports done, settings loaded), into another
      fresh store, then again: the library's share of the time.
 
@@ -27,6 +28,7 @@ import json
 import multiprocessing
 import random
 import resource
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -176,7 +178,7 @@ def write_config(feed_urls: list[str], folder: Path, fetch: dict[str, Any]) -> P
     return path
 
 
-def command_collect(config: Path, sent: Synchronized) -> dict[str, float]:
+def command_collect(config: Path, sent: Synchronized) -> dict[str, Any]:
     """`newsdesk collect` in a new process, timed from its start to its exit."""
     command = [sys.executable, "-m", "newsdesk", "--config", str(config), "collect"]
     before = sent.value
@@ -187,8 +189,25 @@ def command_collect(config: Path, sent: Synchronized) -> dict[str, float]:
     after = resource.getrusage(resource.RUSAGE_CHILDREN)
     if done.returncode != 0:
         sys.exit(f"newsdesk collect failed ({done.returncode}):\n{done.stderr}")
+    # The process itself: the fork server and the parse workers are not children it waits for.
     cpu = after.ru_utime + after.ru_stime - usage.ru_utime - usage.ru_stime
-    return {"seconds": seconds, "bytes": sent.value - before, "cpu": cpu, "said": done.stderr}
+    *trouble, said = done.stderr.strip().splitlines()
+    for line in trouble[:3]:  # a source that needed a retry or failed would skew the time
+        print(f"  (newsdesk said: {line})")
+    return {"seconds": seconds, "bytes": sent.value - before, "cpu": cpu, "said": said}
+
+
+def whole_process(
+    feed_urls: list[str], folder: Path, sent: Synchronized, fetch: dict[str, Any], repeat: int
+) -> tuple[list[dict[str, Any]], dict[str, Any]]:
+    """`repeat` first runs of the command, each into a fresh store, then one more run
+    right after the last of them (nothing changed)."""
+    firsts = []
+    for n in range(repeat):
+        (folder / str(n)).mkdir()
+        config = write_config(feed_urls, folder / str(n), fetch)
+        firsts.append(command_collect(config, sent))
+    return firsts, command_collect(config, sent)
 
 
 def start_up() -> float:
@@ -204,6 +223,9 @@ def main() -> None:
     parser.add_argument("--items", type=int, default=20)
     parser.add_argument("--latency", type=float, default=0.1)
     parser.add_argument("--skip-sequential", action="store_true", help="newsdesk runs only")
+    parser.add_argument(
+        "--repeat", type=int, default=3, help="first runs of the command, each into a fresh store"
+    )
     parser.add_argument(
         "--fetch", nargs="*", default=[], metavar="KEY=VALUE", help="[fetch] settings to change"
     )
@@ -233,33 +255,46 @@ def main() -> None:
         flush=True,
     )
 
+    launch = start_up()
+    print(f"python -m newsdesk --version: {launch:.2f} s", flush=True)
     with tempfile.TemporaryDirectory() as tmp:
-        config = write_config(feed_urls, Path(tmp), fetch)
-        launch = start_up()
-        whole = command_collect(config, sent)
-        again = command_collect(config, sent)
-    print(f"python -m newsdesk --version: {launch:.2f} s")
-    print(
-        f"newsdesk collect (whole process), first run:  {whole['seconds']:.2f} s, "
-        f"{whole['bytes'] / 1e6:.2f} MB, {whole['cpu']:.2f} s CPU (process and parse workers); "
-        f"it said: {whole['said'].strip()}"
-    )
-    print(
-        f"newsdesk collect (whole process), second run: {again['seconds']:.2f} s, "
-        f"{again['bytes'] / 1e6:.3f} MB; it said: {again['said'].strip()}"
-    )
-    print(
-        "speed-up of the whole first run over the sequential loop: "
-        f"{seq_seconds / whole['seconds']:.1f}×",
-        flush=True,
-    )
+        firsts, again = whole_process(feed_urls, Path(tmp), sent, fetch, args.repeat)
+    report_whole(firsts, again, seq_seconds)
     with tempfile.TemporaryDirectory() as tmp:
         first, second = newsdesk_collect(feed_urls, Path(tmp), sent, fetch)
     server.terminate()
+    report_in_process(first, second, seq_seconds)
+
+
+def report_whole(firsts: list[dict[str, Any]], again: dict[str, Any], seq_seconds: float) -> None:
+    times = [run["seconds"] for run in firsts]
+    middle = statistics.median(times)
+    for run in firsts:
+        print(
+            f"newsdesk collect (whole process), first run into a fresh store: "
+            f"{run['seconds']:.2f} s, {run['bytes'] / 1e6:.2f} MB, {run['cpu']:.2f} s CPU in "
+            f"the newsdesk process itself; it said: {run['said']}"
+        )
     print(
-        f"collect() in this process, first run:  {first['seconds']:.2f} s, {first['items']:.0f} items, "
-        f"{first['ok']:.0f} ok, {first['error']:.0f} errors, {first['bytes'] / 1e6:.2f} MB, "
-        f"{first['cpu']:.2f} s CPU in the collecting process (parse workers not counted)"
+        f"newsdesk collect (whole process), run again at once: {again['seconds']:.2f} s, "
+        f"{again['bytes'] / 1e6:.3f} MB; it said: {again['said']}"
+    )
+    print(
+        f"speed-up of the whole process over the sequential loop: {seq_seconds / middle:.1f}× "
+        f"(median of {len(times)} first runs, {middle:.2f} s; best {seq_seconds / min(times):.1f}×, "
+        f"worst {seq_seconds / max(times):.1f}×)",
+        flush=True,
+    )
+
+
+def report_in_process(
+    first: dict[str, float], second: dict[str, float], seq_seconds: float
+) -> None:
+    print(
+        f"collect() in this process, first run:  {first['seconds']:.2f} s, "
+        f"{first['items']:.0f} items, {first['ok']:.0f} ok, {first['error']:.0f} errors, "
+        f"{first['bytes'] / 1e6:.2f} MB, {first['cpu']:.2f} s CPU in the collecting process "
+        "(parse workers not counted)"
     )
     print(
         f"collect() in this process, second run: {second['seconds']:.2f} s, "

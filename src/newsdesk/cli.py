@@ -295,7 +295,7 @@ def _collect(
     settings: Settings, run: Run, *, verbose: int, retry_dead: bool = False
 ) -> list[SourceOutcome]:
     """Collect every enabled source with the display; NothingToDo when every one failed."""
-    from newsdesk.pipeline import run_collect
+    from newsdesk.collect import run_collect
 
     total = sum(1 for s in settings.sources if s.enabled)
     with CollectDisplay(total, verbose) as display:

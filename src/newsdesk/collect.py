@@ -9,6 +9,7 @@ for starting them. Each source's items are stored as soon as they are ready.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import logging
 import multiprocessing
 import os
@@ -17,22 +18,26 @@ import select
 import signal
 import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from concurrent.futures import Future, ProcessPoolExecutor, ThreadPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
 
 from newsdesk.config import Settings, SourceSettings
-from newsdesk.dedupe import TERMS_VERSION, item_terms
-from newsdesk.errors import Interrupted
+from newsdesk.errors import ConfigError, Interrupted
 from newsdesk.health import HISTORY, assess, skip_dead
 from newsdesk.http import HttpClient, Response, Validators
 from newsdesk.models import Item, OutcomeStatus, RunReport, SourceOutcome
 from newsdesk.normalize import clean_text, content_hash, detect_language
+from newsdesk.run import pid_alive
 from newsdesk.sources import Entry, FetchContext, SourceError, SourceKind, registry
 from newsdesk.store import Store
+from newsdesk.terms import TERMS_VERSION, item_terms
+
+if TYPE_CHECKING:
+    from newsdesk.run import Run
 
 logger = logging.getLogger(__name__)
 EARLIEST = dt.datetime(1995, 1, 1, tzinfo=dt.UTC)
@@ -46,6 +51,8 @@ PARALLEL_AFTER_SOURCES = 64
 # fetch each entry and skip those already stored (`remembers_links`, like `page`).
 SEEN_DAYS = dt.timedelta(days=30)
 Progress = Callable[[SourceOutcome], None]
+# What a parse worker is given: the kind, what was fetched, the source, the run's time.
+Job = tuple[SourceKind, Response, SourceSettings, dt.datetime]
 
 
 @dataclass(slots=True)
@@ -56,6 +63,27 @@ class Parsed:
     skipped: int
     bytes: int
     notes: list[str] = field(default_factory=list)
+
+
+def run_collect(
+    run: Run, *, progress: Progress | None = None, retry_dead: bool = False
+) -> list[SourceOutcome]:
+    """Read every enabled source through the run's client; items are stored as they come.
+
+    The CLI imports this module, not pipeline.py, to collect: collecting needs none of
+    the later stages' libraries."""
+    settings = run.settings
+    if not any(s.enabled for s in settings.sources):
+        raise ConfigError("no enabled [[sources]] in the configuration; add at least one feed")
+    return collect(
+        settings,
+        run.store,
+        client=run.client,
+        report=run.report,
+        now=run.now(),
+        progress=progress,
+        retry_dead=retry_dead,
+    )
 
 
 def collect(
@@ -96,9 +124,12 @@ def collect(
     remembering = [s.name for s in sources if registry[s.kind].remembers_links]
     seen = store.seen_links(remembering, now - SEEN_DAYS)
     queues = _by_host(sources)
+    kinds = [registry[kind] for kind in {s.kind for s in sources}]
+    parsers = Parsers(settings.fetch.parse_workers, len(sources), kinds=kinds)
+    if sum(s.name not in known for s in sources) >= PARALLEL_AFTER_SOURCES:
+        parsers.start()  # sources never read cannot answer 304: the workers will be needed
     workers = min(settings.fetch.concurrency, max(1, len(sources)))
     fetchers = ThreadPoolExecutor(max_workers=workers)
-    parsers = Parsers(settings.fetch.parse_workers, len(sources))
     finished_cleanly = False
     try:
         outcomes += _gather(
@@ -131,7 +162,8 @@ def _gather(
     progress: Progress | None,
     report: RunReport,
 ) -> list[SourceOutcome]:
-    """Fetch and parse every source; store each one's items as they come."""
+    """Fetch and parse every source; store each one's items as they come (those that come
+    together, in one transaction)."""
     outcomes: list[SourceOutcome] = []
     pending: dict[Future[Any], tuple[SourceSettings, float, Response | None]] = {}
     # Finished futures arrive here in order of completion: O(1) per source, where
@@ -158,30 +190,59 @@ def _gather(
     for host in queues:
         start_fetches(host)
     while pending:
+        done: list[tuple[SourceSettings, float, Response | None, Any]] = []
+        for future in _take(finished):
+            source, started, fetched = pending.pop(future)
+            if fetched is None:
+                fetching[_host(source)] -= 1
+                start_fetches(_host(source))
+            result = _result(future, source)
+            if fetched is not None and isinstance(result, BrokenProcessPool):
+                parsers.stop()
+                again = parsers.submit(registry[source.kind], fetched, source, now)
+                result = _result(again, source)
+            if isinstance(result, Response) and not result.not_modified:
+                parsing = parsers.submit(registry[source.kind], result, source, now)
+                track(parsing, source, started, result)
+            else:
+                done.append((source, started, fetched, result))
+        for outcome in _finish(done, store, report):
+            outcomes.append(outcome)
+            if progress:
+                progress(outcome)
+    return outcomes
+
+
+def _take(finished: queue.SimpleQueue[Future[Any]]) -> list[Future[Any]]:
+    """The futures that finished since the last call: waits for one (checking now and then
+    for an interruption), then takes all the others that are there."""
+    while True:
         try:
-            future = finished.get(timeout=0.2)
+            ready = [finished.get(timeout=0.2)]
+            break
         except queue.Empty:
             Interrupted.check()
-            continue
-        source, started, fetched = pending.pop(future)
-        if fetched is None:
-            fetching[_host(source)] -= 1
-            start_fetches(_host(source))
-        result = _result(future, source)
-        if fetched is not None and isinstance(result, BrokenProcessPool):
-            parsers.stop()
-            result = _result(parsers.submit(registry[source.kind], fetched, source, now), source)
-        if isinstance(result, Response) and not result.not_modified:
-            track(
-                parsers.submit(registry[source.kind], result, source, now), source, started, result
-            )
-            continue
-        outcome = _outcome(result, source, store, fetched)
+    while True:
+        try:
+            ready.append(finished.get_nowait())
+        except queue.Empty:
+            return ready
+
+
+def _finish(
+    done: list[tuple[SourceSettings, float, Response | None, Any]], store: Store, report: RunReport
+) -> list[SourceOutcome]:
+    """The outcomes of the sources that finished together, whose items (and validators)
+    are stored in one transaction: one commit for all of them rather than two for each."""
+    if not done:
+        return []
+    with store.batch():
+        outcomes = [_outcome(result, source, store, fetched) for source, _, fetched, result in done]
+        # Counted before the commit: a signal that comes while SQLite commits is raised
+        # only after, when the items are stored.
+        report.stored += sum(outcome.new_items for outcome in outcomes)
+    for outcome, (_, started, _, _) in zip(outcomes, done, strict=True):
         outcome.elapsed_ms = int((time.monotonic() - started) * 1000)
-        report.stored += outcome.new_items
-        outcomes.append(outcome)
-        if progress:
-            progress(outcome)
     return outcomes
 
 
@@ -263,80 +324,160 @@ def _result(
 class Parsers:
     """Runs `parse_source` in this process until the run has fetched PARALLEL_AFTER_BYTES,
     then in worker processes. A run of PARALLEL_AFTER_SOURCES sources or more uses the
-    workers from its first changed source on, so they start while other fetches wait;
-    a run in which every source answers 304 never starts them.
+    workers from its first changed source on, and one with that many sources never read
+    before (none of which can answer 304) starts them before its first fetch; a run in
+    which every source answers 304 never starts them.
+
+    The workers start in the background: the collecting thread goes on fetching while the
+    fork server imports the parsers (this module and the run's kinds that ship with
+    newsdesk) once for all workers, and what it hands over meanwhile waits in a backlog.
 
     When the processes cannot start or die (a script that starts a run without an
     `if __name__ == "__main__":` guard, a worker killed by the system), the rest of the
     run, and the sources whose parsing was lost, are parsed here instead.
     """
 
-    def __init__(self, workers: int | None, sources: int = 0) -> None:
+    def __init__(
+        self, workers: int | None, sources: int = 0, *, kinds: Iterable[SourceKind] = ()
+    ) -> None:
         self.workers = (os.cpu_count() or 1) if workers is None else workers
         self.fetched = 0
         self.pool: ProcessPoolExecutor | None = None
         self.early = sources >= PARALLEL_AFTER_SOURCES
+        modules = {type(kind).__module__ for kind in kinds}
+        self.preload = [__name__, *sorted(m for m in modules if m.startswith("newsdesk."))]
+        self._lock = threading.Lock()
+        self._backlog: list[tuple[Future[Parsed], Job]] | None = None  # a list while starting
+        self._starter: threading.Thread | None = None
 
     def __enter__(self) -> Parsers:
         return self
 
+    def __exit__(self, kind: type[BaseException] | None, *exc: object) -> None:
+        self.close(wait=kind is None)
+
+    def start(self) -> None:
+        """Start the workers in the background, unless they were started before."""
+        with self._lock:
+            if self._starter is not None or not self.workers:
+                return
+            self._backlog = []
+            self._starter = threading.Thread(target=self._start, name="newsdesk-parsers")
+            self._starter.daemon = True
+            self._starter.start()
+
     def _start(self) -> None:
+        """The starter thread: start the pool, hand it the backlog until that stays empty."""
+        pool = self._new_pool()
+        while True:
+            with self._lock:
+                jobs, self._backlog = self._backlog or [], []
+                if not jobs:
+                    self._backlog = None
+                    if pool is None or not self.workers:  # failed, or stopped meanwhile
+                        self.workers, unused = 0, pool
+                    else:
+                        self.pool, unused = pool, None
+                    break
+            for future, job in jobs:
+                _relay(pool, future, job)
+        if unused is not None:
+            unused.shutdown(wait=False)
+
+    def _new_pool(self) -> ProcessPoolExecutor | None:
         methods = multiprocessing.get_all_start_methods()
         context = multiprocessing.get_context("forkserver" if "forkserver" in methods else "spawn")
         if context.get_start_method() == "forkserver":
             # The server imports the parsers once; each worker forked from it shares them.
-            context.set_forkserver_preload([__name__])
+            context.set_forkserver_preload(self.preload)
         try:
-            self.pool = ProcessPoolExecutor(
+            pool = ProcessPoolExecutor(
                 self.workers, mp_context=context, initializer=_worker_start, initargs=(os.getpid(),)
             )
-        except (OSError, ValueError) as exc:
+            for _ in range(self.workers):  # each submission starts a process until all run
+                pool.submit(_ready)
+        except (OSError, ValueError, RuntimeError) as exc:  # BrokenProcessPool among them
             logger.warning("cannot start parser processes (%s); parsing here", exc)
-            self.workers = 0
-
-    def __exit__(self, kind: type[BaseException] | None, *exc: object) -> None:
-        self.close(wait=kind is None)
+            return None
+        return pool
 
     def close(self, *, wait: bool = True) -> None:
         """Shut the workers down: after their work, or (interrupted) at once."""
-        if self.pool is None:
+        if wait and self._starter is not None:
+            self._starter.join()  # it hands the backlog over before the pool can stop
+        with self._lock:
+            pool, self.pool, self.workers = self.pool, None, 0
+        if pool is None:
             return
         if not wait:
             # The pool keeps its processes in a private mapping; ending them here means an
             # interrupted run leaves nothing behind even before the watchdogs notice.
-            for process in list(getattr(self.pool, "_processes", {}).values()):
+            for process in list(getattr(pool, "_processes", {}).values()):
                 process.terminate()
-        self.pool.shutdown(wait=wait, cancel_futures=True)
-        self.pool = None
+        pool.shutdown(wait=wait, cancel_futures=True)
 
     def stop(self) -> None:
         """Parse in this process from now on."""
-        if self.pool is not None:
+        with self._lock:
+            pool, self.pool, self.workers = self.pool, None, 0
+        if pool is not None:
             logger.warning("parser processes stopped; parsing the rest of the run here")
-            self.pool.shutdown(wait=False, cancel_futures=True)
-        self.pool, self.workers = None, 0
+            pool.shutdown(wait=False, cancel_futures=True)
 
     def submit(
         self, kind: SourceKind, response: Response, source: SourceSettings, now: dt.datetime
     ) -> Future[Parsed]:
         self.fetched += response.size
-        if (
-            self.pool is None
-            and self.workers
-            and (self.early or self.fetched > PARALLEL_AFTER_BYTES)
-        ):
-            self._start()
-        if self.pool is not None:
+        if self.early or self.fetched > PARALLEL_AFTER_BYTES:
+            self.start()
+        job: Job = (kind, response, source, now)
+        with self._lock:
+            if self._backlog is not None:  # the workers are starting
+                future: Future[Parsed] = Future()
+                self._backlog.append((future, job))
+                return future
+            pool = self.pool
+        if pool is not None:
             try:
-                return self.pool.submit(parse_source, kind, response, source, now)
+                return pool.submit(parse_source, *job)
             except (BrokenProcessPool, RuntimeError):
                 self.stop()
-        future: Future[Parsed] = Future()
-        try:
-            future.set_result(parse_source(kind, response, source, now))
-        except Exception as exc:
-            future.set_exception(exc)
+        future = Future()
+        _parse_into(future, job)
         return future
+
+
+def _ready() -> None:
+    """The first job of each parse worker: starting the process is all it is for."""
+
+
+def _relay(pool: ProcessPoolExecutor | None, future: Future[Parsed], job: Job) -> None:
+    """Hand a job that waited for the workers to them; parse it here if they did not start."""
+    if pool is None:
+        _parse_into(future, job)
+        return
+    try:
+        parsing = pool.submit(parse_source, *job)
+    except (BrokenProcessPool, RuntimeError) as exc:  # collect parses it here instead
+        future.set_exception(BrokenProcessPool(str(exc)))
+        return
+    parsing.add_done_callback(functools.partial(_copy, future))
+
+
+def _copy(target: Future[Parsed], done: Future[Parsed]) -> None:
+    if done.cancelled():
+        target.cancel()
+    elif (error := done.exception()) is not None:
+        target.set_exception(error)
+    else:
+        target.set_result(done.result())
+
+
+def _parse_into(future: Future[Parsed], job: Job) -> None:
+    try:
+        future.set_result(parse_source(*job))
+    except Exception as exc:
+        future.set_exception(exc)
 
 
 def _worker_start(parent: int) -> None:
@@ -357,19 +498,9 @@ def _exit_with(parent: int) -> None:
     if handle is not None:
         select.select([handle], [], [])
     else:
-        while _alive(parent):
+        while pid_alive(parent):
             time.sleep(1.0)
     os._exit(0)
-
-
-def _alive(pid: int) -> bool:
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except PermissionError:
-        return True
-    return True
 
 
 def parse_source(

@@ -1,10 +1,10 @@
 """Near-duplicate merging of items into stories, and continuity with earlier days.
 
-Each item becomes a sparse vector of tokens: English words (lightly stemmed),
-Chinese character bigrams, model names and numbers in a compact form, and
-concept tokens from a bilingual lexicon, so that a Chinese and an English
-telling of one story meet on the names and concepts they share. Title tokens
-weigh more than summary tokens; every token is weighted by its inverse
+Each item becomes a sparse vector of its tokens (terms.py: English words, Chinese
+character bigrams, model names and numbers in a compact form, and concept tokens
+from a bilingual lexicon, so that a Chinese and an English telling of one story
+meet on the names and concepts they share). Title tokens weigh more than summary
+tokens; every token is weighted by its inverse
 document frequency in the batch. Two items tell the same story when the
 cosine of their vectors reaches `dedupe.threshold` and they were published
 within `dedupe.window_hours` of each other.
@@ -13,7 +13,7 @@ Shared weights of all candidate pairs come from sparse matrix products (see
 `Corpus` and `scored_pairs`), so only items that share a discriminating token
 are ever compared, and the comparison runs in compiled code rather than in a
 Python loop over pairs. Tokens are computed once per item at collection and
-stored with it (`item_terms`).
+stored with it (`terms.item_terms`).
 """
 
 from __future__ import annotations
@@ -21,23 +21,26 @@ from __future__ import annotations
 import datetime as dt
 import itertools
 import math
-import re
-import tomllib
-import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass
-from functools import cache, lru_cache
-from importlib import resources
 from typing import Any
 
 import numpy as np
 from scipy import sparse
 
 from newsdesk.models import Continuation, Item, Story
+from newsdesk.terms import DIGIT, HAN_RUN
+
+# The tokeniser lived here before terms.py; its names are still importable from here.
+from newsdesk.terms import SUMMARY_CHARS as SUMMARY_CHARS
+from newsdesk.terms import TERMS_VERSION as TERMS_VERSION
+from newsdesk.terms import chinese_terms as chinese_terms
+from newsdesk.terms import item_terms as item_terms
+from newsdesk.terms import split_terms as split_terms
+from newsdesk.terms import tokens as tokens
 
 TITLE_WEIGHT = 1.0
 SUMMARY_WEIGHT = 0.35
-SUMMARY_CHARS = 240
 # A token expected in more than this many items of one window is too common to pair on.
 MAX_POSTING = 100
 # The same for continuity, where a week of earlier items is searched for every new one.
@@ -63,44 +66,6 @@ EVENTS = frozenset(
 )
 EVENT_BITS = {event: 1 << n for n, event in enumerate(sorted(EVENTS))}
 
-_WORD = re.compile(r"[a-z0-9]+(?:[.\-+][a-z0-9]+)*")
-_POSSESSIVE = re.compile(r"['’]s\b")
-_HAN_RUN = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff]+")
-_SEPARATORS = re.compile(r"[.\-+]")
-_DIGIT = re.compile(r"\d")
-_NUMBER = re.compile(
-    r"(?<![a-z0-9.])(\d+(?:,\d{3})*(?:\.\d+)?)\s*"
-    r"(trillion|billion|million|thousand|bn|[kmbt](?![a-z])|万亿|亿|百万|万|千|percent|%|x(?![a-z])|倍)?"
-)
-_MULTIPLIERS = {
-    "trillion": 1e12,
-    "t": 1e12,
-    "万亿": 1e12,
-    "billion": 1e9,
-    "bn": 1e9,
-    "b": 1e9,
-    "亿": 1e8,
-    "million": 1e6,
-    "m": 1e6,
-    "百万": 1e6,
-    "万": 1e4,
-    "thousand": 1e3,
-    "k": 1e3,
-    "千": 1e3,
-}
-_EN_STOP = frozenset(
-    """
-    a an the and or but of to in on at for from by with as is are was were be been being it its
-    this that these those into over after before about than then new says said say will would
-    can could may might has have had not no more most up out via amid how why what who when
-    where which while our your their his her they them we you i he she us my just also now get
-    gets got make makes made one two first last week today year years day per all any some other
-    such only own same so very vs
-    """.split()
-)
-_ZH_STOP = frozenset("的了在是和与及等将对为把被也都就而并这那一个其中已于以之或从向到由让使")
-_ZH_STOP_TABLE = str.maketrans("", "", "".join(_ZH_STOP))
-
 
 @dataclass(frozen=True, slots=True)
 class Vector:
@@ -114,113 +79,8 @@ class Vector:
     figures: frozenset[str]
 
 
-@cache
-def _lexicon() -> tuple[dict[str, str], dict[str, str], int]:
-    """English word → concept, Chinese term → concept, and the longest Chinese term's length."""
-    text = resources.files("newsdesk").joinpath("data/lexicon.toml").read_text(encoding="utf-8")
-    english: dict[str, str] = {}
-    chinese: dict[str, str] = {}
-    for concept, forms in tomllib.loads(text)["concepts"].items():
-        for form in forms:
-            form = unicodedata.normalize("NFKC", form).casefold()
-            if _HAN_RUN.fullmatch(form):
-                chinese[form] = f"@{concept}"
-            else:
-                english[_stem(form)] = f"@{concept}"
-    return english, chinese, max(map(len, chinese), default=0)
-
-
-def chinese_terms() -> list[str]:
-    """The Chinese forms in the lexicon."""
-    return sorted(_lexicon()[1])
-
-
-@cache
-def _lexicon_heads() -> frozenset[str]:
-    """The first two characters of every Chinese lexicon term (the term itself if shorter)."""
-    return frozenset(term[:2] for term in _lexicon()[1])
-
-
-@lru_cache(maxsize=1 << 16)
-def _stem(word: str) -> str:
-    if len(word) > 5 and word.endswith("ing"):
-        return word[:-3]
-    if len(word) > 4 and word.endswith("ed"):
-        return word[:-2]
-    if len(word) > 4 and word.endswith("es") and word[-3] in "sxz":
-        return word[:-2]
-    if len(word) > 3 and word.endswith("s") and not word.endswith("ss"):
-        return word[:-1]
-    return word
-
-
-def _numbers(text: str, found: set[str]) -> str:
-    """Add one token per number, scaled by its unit ($2B and 20 亿 meet); return the rest."""
-
-    def token(match: re.Match[str]) -> str:
-        value = float(match.group(1).replace(",", ""))
-        unit = match.group(2)
-        if unit in _MULTIPLIERS:
-            found.add(f"#{value * _MULTIPLIERS[unit]:g}")
-        elif unit in ("percent", "%"):
-            found.add(f"#{value:g}%")
-        elif unit in ("x", "倍"):
-            found.add(f"#{value:g}x")
-        elif value >= 2 or "." in match.group(1):
-            found.add(f"#{value:g}")
-        return " "
-
-    return _NUMBER.sub(token, text)
-
-
-@lru_cache(maxsize=1 << 14)
-def tokens(text: str) -> frozenset[str]:
-    """The token set of a text: words, numbers, compact names, Chinese bigrams and concepts.
-
-    Cached for the small texts that are tokenised again (concept glossaries, tests).
-    """
-    english, chinese, longest = _lexicon()
-    found: set[str] = set()
-    text = _POSSESSIVE.sub("", unicodedata.normalize("NFKC", text).casefold())
-    words = _numbers(text, found) if _DIGIT.search(text) else text
-    for word in _WORD.findall(words):
-        if word in _EN_STOP:
-            continue
-        compact = _SEPARATORS.sub("", word) if _DIGIT.search(word) else _stem(word)
-        found.add(english.get(compact, compact))
-    heads = _lexicon_heads()
-    for run in _HAN_RUN.findall(text):
-        pairs = [run[i : i + 2] for i in range(len(run))]  # the last one is a single character
-        if not heads.isdisjoint(pairs) or not heads.isdisjoint(run):
-            for start in range(len(run)):  # every lexicon term in the run, overlaps included
-                if pairs[start] not in heads and run[start] not in heads:
-                    continue
-                for end in range(start + 1, min(start + longest, len(run)) + 1):
-                    concept = chinese.get(run[start:end])
-                    if concept:
-                        found.add(concept)
-        run = run.translate(_ZH_STOP_TABLE)
-        found.update([run[i : i + 2] for i in range(len(run) - 1)])
-    return frozenset(found)
-
-
-TERMS_VERSION = 1  # raise when `tokens` changes: stored terms are then computed again
-
-
-def item_terms(title: str, summary: str) -> str:
-    """An item's tokens as stored: the title's, a tab, then the summary's other tokens."""
-    head = tokens(title)
-    rest = tokens(summary[:SUMMARY_CHARS]) - head
-    return " ".join(sorted(head)) + "\t" + " ".join(sorted(rest))
-
-
-def split_terms(item: Item) -> tuple[list[str], list[str]]:
-    head, _, rest = (item.terms or item_terms(item.title, item.summary)).partition("\t")
-    return head.split(), rest.split()
-
-
 def _bigram(token: str) -> bool:
-    return len(token) == 2 and _HAN_RUN.match(token) is not None
+    return len(token) == 2 and HAN_RUN.match(token) is not None
 
 
 class Vocabulary:
@@ -264,7 +124,7 @@ class Vocabulary:
             bigram = _bigram(token)
             self._bigrams.append(bigram)
             self._events.append(EVENT_BITS.get(token, 0))
-            self._figures.append(not bigram and _DIGIT.search(token) is not None)
+            self._figures.append(not bigram and DIGIT.search(token) is not None)
         return column
 
     def bigram_mask(self) -> np.ndarray:
@@ -377,7 +237,7 @@ class Corpus:
                 float(self.neutral[index]),
                 bool(self.chinese[index]),
                 frozenset(t for t in weights if t in EVENTS),
-                frozenset(t for t in heads if _DIGIT.search(t) and not _bigram(t)),
+                frozenset(t for t in heads if DIGIT.search(t) and not _bigram(t)),
             )
         return vector
 

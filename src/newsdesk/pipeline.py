@@ -11,7 +11,7 @@ from pathlib import Path
 from newsdesk import fulltext, publish
 from newsdesk.analyze import Analyst, OfflineAnalyst
 from newsdesk.classify import Classifier
-from newsdesk.collect import Progress, collect
+from newsdesk.collect import run_collect as run_collect  # its home was here
 from newsdesk.config import Settings
 from newsdesk.dedupe import TERMS_VERSION, Vocabulary, build_stories, item_terms
 from newsdesk.errors import ConfigError, NothingToDo
@@ -41,24 +41,6 @@ def day_bounds(day: dt.date, settings: Settings) -> tuple[dt.datetime, dt.dateti
     """The day's start and end in the configured time zone."""
     start = dt.datetime.combine(day, dt.time(), tzinfo=settings.tz)
     return start, start + dt.timedelta(days=1)
-
-
-def run_collect(
-    run: Run, *, progress: Progress | None = None, retry_dead: bool = False
-) -> list[SourceOutcome]:
-    """Read every enabled source through the run's client; items are stored as they come."""
-    settings = run.settings
-    if not any(s.enabled for s in settings.sources):
-        raise ConfigError("no enabled [[sources]] in the configuration; add at least one feed")
-    return collect(
-        settings,
-        run.store,
-        client=run.client,
-        report=run.report,
-        now=run.now(),
-        progress=progress,
-        retry_dead=retry_dead,
-    )
 
 
 def prepare_day(settings: Settings, store: Store, day: dt.date) -> list[Story]:

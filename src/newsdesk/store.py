@@ -64,6 +64,7 @@ class Store:
 
     def __init__(self, path: Path) -> None:
         self.path = path
+        self._batched = False
         try:
             path.parent.mkdir(parents=True, exist_ok=True)
             self.db = sqlite3.connect(
@@ -119,10 +120,27 @@ class Store:
         self.close()
 
     @contextmanager
-    def transaction(self) -> Iterator[sqlite3.Connection]:
-        with self._translated():
-            self.db.execute("BEGIN IMMEDIATE")
+    def batch(self) -> Iterator[None]:
+        """One transaction for all the writes inside: each write's own joins it, so many
+        small writes (the items of each source as collect stores them) commit once."""
+        if self._batched:
+            yield
+            return
+        with self.transaction():
+            self._batched = True
             try:
+                yield
+            finally:
+                self._batched = False
+
+    @contextmanager
+    def transaction(self) -> Iterator[sqlite3.Connection]:
+        if self._batched:  # inside batch(): its transaction is this one
+            yield self.db
+            return
+        with self._translated():
+            try:  # BEGIN inside: an interruption right after it still rolls back
+                self.db.execute("BEGIN IMMEDIATE")
                 yield self.db
             except BaseException:
                 if self.db.in_transaction:
