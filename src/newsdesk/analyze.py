@@ -27,6 +27,7 @@ from jinja2 import ChoiceLoader, Environment, FileSystemLoader, PackageLoader, S
 from pydantic import BaseModel
 
 from newsdesk.axes import offline_axes
+from newsdesk.clock import Clock, system_clock
 from newsdesk.config import LlmSettings, Settings, WeeklySettings
 from newsdesk.llm import Message, ModelClient, ModelError, Reply, estimate_tokens
 from newsdesk.models import (
@@ -200,7 +201,7 @@ def analyst_for(
     store: Store,
     report: RunReport,
     offline: bool = False,
-    clock: Callable[[], dt.datetime] | None = None,
+    clock: Clock = system_clock,
 ) -> Iterator[Analyst]:
     """The model analyst when `[llm]` names an endpoint (its usage counted on the run),
     else the offline analyst."""
@@ -214,7 +215,7 @@ def analyst_for(
         usage=report.usage,
         store=store,
         warn=report.warn,
-        clock=clock or (lambda: dt.datetime.now(dt.UTC)),
+        clock=clock,
     )
     try:
         yield ModelAnalyst(

@@ -20,6 +20,7 @@ from typing import TYPE_CHECKING, Any
 import click
 
 from newsdesk import __version__, publish
+from newsdesk.clock import Clock, system_clock
 from newsdesk.errors import ConfigError, NewsdeskError, NothingToDo
 from newsdesk.styles import DAILY_STYLES, LANGUAGES, STYLE_LIST, STYLES, WEEKLY_STYLES
 from newsdesk.week import FIRST_DAY, LAST_DAY
@@ -31,7 +32,7 @@ if TYPE_CHECKING:
     from newsdesk.config import Settings
     from newsdesk.health import Health
     from newsdesk.models import ModelUsage, RunReport, SourceOutcome
-    from newsdesk.run import Clock, Run
+    from newsdesk.run import Run
 
 logger = logging.getLogger(__name__)
 FORMATS = click.Choice(sorted(publish.registry))
@@ -57,10 +58,6 @@ def say(message: str, *, markup: bool = True) -> None:
     err().print(message, highlight=False, soft_wrap=True, markup=markup)
 
 
-def _system_clock() -> dt.datetime:
-    return dt.datetime.now(dt.UTC).replace(microsecond=0)
-
-
 @dataclass(frozen=True)
 class Context:
     """What every command gets: the options before it, and the run's clock (a test sets
@@ -68,7 +65,7 @@ class Context:
 
     config: Path | None = None
     verbose: int = 0
-    clock: Clock = _system_clock
+    clock: Clock = system_clock
     transport: httpx.BaseTransport | None = None
 
     def settings(self, *, required: bool = True) -> Settings:

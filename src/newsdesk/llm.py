@@ -10,7 +10,6 @@ fails is not called again in the run: the analyst writes the rest offline.
 
 from __future__ import annotations
 
-import datetime as dt
 import hashlib
 import json
 import logging
@@ -27,6 +26,7 @@ from typing import TYPE_CHECKING, Any
 from pydantic import BaseModel
 
 from newsdesk import __version__
+from newsdesk.clock import Clock, system_clock
 from newsdesk.config import LlmSettings, ResponseFormat
 from newsdesk.http import retry_after
 from newsdesk.models import ModelUsage
@@ -123,7 +123,7 @@ class ModelClient:
         client: openai.OpenAI | None = None,
         warn: Callable[[str], None] = lambda message: None,
         sleep: Callable[[float], None] = time.sleep,
-        clock: Callable[[], dt.datetime] = lambda: dt.datetime.now(dt.UTC),
+        clock: Clock = system_clock,
     ) -> None:
         self.settings = settings
         self.clock = clock

@@ -9,11 +9,11 @@ from __future__ import annotations
 
 import datetime as dt
 import os
-from collections.abc import Callable
 from contextlib import ExitStack
 from functools import cached_property
 from typing import TYPE_CHECKING, Any
 
+from newsdesk.clock import Clock, system_clock
 from newsdesk.config import Settings
 from newsdesk.errors import Interrupted
 from newsdesk.models import RunReport
@@ -25,12 +25,7 @@ if TYPE_CHECKING:
     from newsdesk.analyze import Analyst
     from newsdesk.http import HttpClient
 
-Clock = Callable[[], dt.datetime]
 __all__ = ["Clock", "Interrupted", "Run", "finish_run", "pid_alive", "start_run", "system_clock"]
-
-
-def system_clock() -> dt.datetime:
-    return dt.datetime.now(dt.UTC).replace(microsecond=0)
 
 
 def pid_alive(pid: int) -> bool:
