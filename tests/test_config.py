@@ -26,6 +26,7 @@ def test_packaged_defaults_match_the_reference_categories(
         "产业动态",
         "基础设施",
         "安全治理",
+        "其他",  # what fits no other section: shown last, never guessed as 产业动态
     ]
     assert settings.site.format == "markdown"
 

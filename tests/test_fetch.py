@@ -148,8 +148,8 @@ def test_the_digest_note_tells_of_failures_and_retries_in_its_language(
     write_config(
         tmp_path,
         'database = "news.db"\n[site]\nout = "site"\n[fetch]\nmax_wait = 5\n'
-        f'[[sources]]\nname = "Wire"\nurl = "{server.url("/wire")}"\n'
-        f'[[sources]]\nname = "Gone"\nurl = "{server.url("/gone")}"\n',
+        f'[[sources]]\nname = "Wire"\nurl = "{server.url("/wire")}"\ncurated = true\n'
+        f'[[sources]]\nname = "Gone"\nurl = "{server.url("/gone")}"\ncurated = true\n',
     )
     config = str(tmp_path / "newsdesk.toml")
     code, stdout, stderr = invoke("--config", config, "daily", "--date", "2026-11-10")
@@ -195,7 +195,7 @@ def test_the_digest_note_names_the_http_status_a_source_failed_with(
     for name, status in failing.items():
         server.routes[f"/{name}"] = Route(b"", status)
     sources = "".join(
-        f'[[sources]]\nname = "{name}"\nurl = "{server.url("/" + name)}"\n'
+        f'[[sources]]\nname = "{name}"\nurl = "{server.url("/" + name)}"\ncurated = true\n'
         for name in ["Wire", *failing]
     )
     write_config(

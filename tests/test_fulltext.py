@@ -79,7 +79,7 @@ def test_thin_stories_get_their_article_text_once(tmp_path: Path, server: LocalS
     server.routes["/b"] = Route(b"", 404)
     body = (
         'database = "news.db"\nlanguage = "en"\n[site]\nout = "site"\n'
-        f'[[sources]]\nname = "Wire"\nurl = "{server.url("/feed")}"\n'
+        f'[[sources]]\nname = "Wire"\nurl = "{server.url("/feed")}"\ncurated = true\n'
     )
     config = str(write_config(tmp_path, body))
     # Article links are found in fetched content: loopback is refused unless allowed.

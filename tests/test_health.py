@@ -79,7 +79,7 @@ def test_a_paused_source_whose_url_is_corrected_is_read_at_once(
         write_config(
             tmp_path,
             'database = "t.db"\n[fetch]\ndead_after = 2\nretries = 0\n'
-            f'[[sources]]\nname = "Lab"\nurl = "{server.url(path)}"\n',
+            f'[[sources]]\nname = "Lab"\nurl = "{server.url(path)}"\ncurated = true\n',
         )
         return load_settings(config)
 
@@ -151,8 +151,8 @@ def ok_and_gone(tmp_path: Path, server: LocalServer, dead_after: int) -> str:
     config = write_config(
         tmp_path,
         f'database = "news.db"\n[site]\nout = "site"\n[fetch]\ndead_after = {dead_after}\n'
-        f'[[sources]]\nname = "Ok"\nurl = "{server.url("/ok")}"\n'
-        f'[[sources]]\nname = "Gone"\nurl = "{server.url("/gone")}"\n',
+        f'[[sources]]\nname = "Ok"\nurl = "{server.url("/ok")}"\ncurated = true\n'
+        f'[[sources]]\nname = "Gone"\nurl = "{server.url("/gone")}"\ncurated = true\n',
     )
     return str(config)
 

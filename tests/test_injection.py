@@ -180,7 +180,7 @@ def site(
     write_config(
         tmp_path,
         'database = "news.db"\nlanguage = "en"\n[site]\nout = "site"\n[fetch]\nallow_private = true\n'
-        f'[[sources]]\nname = "Wire"\nurl = "{server.url("/wire.xml")}"\n'
+        f'[[sources]]\nname = "Wire"\nurl = "{server.url("/wire.xml")}"\ncurated = true\n'
         + llm_block(model_server, shortlist=30, batch_size=6),
     )
     return tmp_path

@@ -29,8 +29,8 @@ def week_site(folder: Path, extra: str = "", site_block: str = '[site]\nout = "s
     (folder / "newsdesk.toml").write_text(
         'database = "news.db"\n'
         + site_block
-        + '[[sources]]\nname = "Orbit Wire"\nurl = "orbit-wire.xml"\n'
-        '[[sources]]\nname = "星河快讯"\nurl = "xinghe-kuaixun.xml"\n' + extra,
+        + '[[sources]]\nname = "Orbit Wire"\nurl = "orbit-wire.xml"\ncurated = true\n'
+        '[[sources]]\nname = "星河快讯"\nurl = "xinghe-kuaixun.xml"\ncurated = true\n' + extra,
         encoding="utf-8",
     )
     assert run(folder, "collect")[0] == 0

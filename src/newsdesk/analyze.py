@@ -14,7 +14,7 @@ import datetime as dt
 import json
 import logging
 import tomllib
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Collection, Iterator, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 from dataclasses import replace
@@ -64,6 +64,7 @@ from newsdesk.schemas import (
 from newsdesk.screen import strip_urls, without_instructions
 from newsdesk.signals import candidates, text_matches
 from newsdesk.store import Store
+from newsdesk.terms import summary_text
 from newsdesk.week import Week
 
 logger = logging.getLogger(__name__)
@@ -72,6 +73,9 @@ BODY_CHARS = 280
 PICK_CHARS = 600
 OUTLOOK_TRENDS = (4, 6)
 SIGNAL_CANDIDATES = 40
+
+# The concept terms a week's digests explained in a language, from its first day to its last.
+ConceptsUsed = Callable[[dt.date, dt.date, str], set[str]]
 
 
 class Analyst(Protocol):
@@ -99,16 +103,32 @@ class Analyst(Protocol):
 
 def story_text(story: Story, lang: str) -> str:
     """What is known of a story in `lang`: its item's summary, or the article's main text
-    when that was fetched because the summary was thin; never a sentence that addresses a
+    when that was fetched because the summary was thin; never boilerplate or the title
+    again (a Hacker News stub is no text: `summary_text`), nor a sentence that addresses a
     model (screen.py), so no analyst reads one as an instruction or repeats it."""
-    summary = display_item(story, lang).summary
+    item = display_item(story, lang)
+    summary = summary_text(item.title, item.summary)
     return without_instructions(story.text if len(story.text) > len(summary) else summary)
 
 
+def week_before(day: dt.date) -> tuple[dt.date, dt.date] | None:
+    """The days of `day`'s ISO week before it (first, last), None on a Monday."""
+    if day.weekday() == 0:
+        return None
+    return day - dt.timedelta(days=day.weekday()), day - dt.timedelta(days=1)
+
+
 class OfflineAnalyst:
-    """Extractive analysis from the stored text only; invents nothing."""
+    """Extractive analysis from the stored text only; invents nothing.
+
+    `concepts_used` tells which concepts the digests of earlier days of the week
+    explained (the store's `concepts_between`), so that none is explained twice in a week.
+    """
 
     name = "offline"
+
+    def __init__(self, *, concepts_used: ConceptsUsed | None = None) -> None:
+        self.concepts_used = concepts_used
 
     def analyze_day(self, day: dt.date, stories: Sequence[Story], *, lang: str) -> DayAnalysis:
         analyses = {story.id: self.analyze_story(story, lang=lang) for story in stories}
@@ -119,8 +139,15 @@ class OfflineAnalyst:
             stories=analyses,
             pick_id=top.id if top else None,
             pick_text=_extract(story_text(top, lang), PICK_CHARS) if top else "",
-            concept=find_concept(stories, lang=lang),
+            concept=find_concept(stories, lang=lang, used=self.used_concepts(day, lang)),
         )
+
+    def used_concepts(self, day: dt.date, lang: str) -> set[str]:
+        """The concept terms already explained earlier in `day`'s week, in `lang`."""
+        days = week_before(day)
+        if self.concepts_used is None or days is None:
+            return set()
+        return self.concepts_used(*days, lang)
 
     def analyze_week(self, week: Week, *, lang: str, weekly: WeeklySettings) -> WeekAnalysis:
         """Axes by clustering; no advice, outlook or closing (those need a model, and
@@ -141,11 +168,20 @@ class OfflineAnalyst:
         return text_matches(signals, stories, share=weekly.signal_match)
 
     def analyze_story(self, story: Story, *, lang: str) -> StoryAnalysis:
+        """The first sentence as the lead and an extract as the body; nothing at all for
+        a story with no text beyond its title (the templates then show the title alone)."""
         parts = sentences(story_text(story, lang))
+        title = _plain_key(display_item(story, lang).title)
+        while parts and _plain_key(parts[0]) == title:
+            parts = parts[1:]  # a summary that opens by repeating the title
         if not parts:
             return StoryAnalysis(lead="", body="")
         body = _extract(" ".join(parts[1:]), BODY_CHARS)
         return StoryAnalysis(lead=parts[0], body=body, what=f"{parts[0]} {body}".strip())
+
+
+def _plain_key(text: str) -> str:
+    return "".join(ch for ch in text.casefold() if ch.isalnum())
 
 
 def _extract(text: str, limit: int) -> str:
@@ -167,15 +203,21 @@ def _glossary() -> tuple[dict[str, object], ...]:
     return tuple(tomllib.loads(text)["concept"])
 
 
-def find_concept(stories: Sequence[Story], *, lang: str) -> Concept | None:
-    """The glossary concept named by the highest-ranked story that names one."""
+def find_concept(
+    stories: Sequence[Story], *, lang: str, used: Collection[str] = ()
+) -> Concept | None:
+    """The glossary concept named by the highest-ranked story that names one, leaving out
+    the terms in `used` (explained earlier in the week)."""
+    seen = {term.casefold() for term in used}
     for story in stories:
-        text = " ".join(f"{i.title} {i.summary}" for i in story.items).casefold()
+        text = " ".join(f"{i.title} {summary_text(i.title, i.summary)}" for i in story.items)
+        text = text.casefold()
         for entry in _glossary():
+            term = str(entry[f"{lang}_term"])
             forms = entry["match"]
             assert isinstance(forms, list)
-            if any(_mentions(text, form) for form in forms):
-                return Concept(term=str(entry[f"{lang}_term"]), explanation=str(entry[lang]))
+            if term.casefold() not in seen and any(_mentions(text, form) for form in forms):
+                return Concept(term=term, explanation=str(entry[lang]))
     return None
 
 
@@ -205,8 +247,9 @@ def analyst_for(
 ) -> Iterator[Analyst]:
     """The model analyst when `[llm]` names an endpoint (its usage counted on the run),
     else the offline analyst."""
+    concepts_used = store.concepts_between
     if offline or not settings.llm.enabled:
-        yield OfflineAnalyst()
+        yield OfflineAnalyst(concepts_used=concepts_used)
         return
     if report.usage is None:
         report.usage = ModelUsage()
@@ -219,7 +262,10 @@ def analyst_for(
     )
     try:
         yield ModelAnalyst(
-            settings.llm, client, prompts=prompt_environment(settings.base_dir / "prompts")
+            settings.llm,
+            client,
+            prompts=prompt_environment(settings.base_dir / "prompts"),
+            concepts_used=concepts_used,
         )
     finally:
         client.close()
@@ -289,11 +335,18 @@ class ModelAnalyst:
 
     name = "model"
 
-    def __init__(self, settings: LlmSettings, client: ModelClient, *, prompts: Environment):
+    def __init__(
+        self,
+        settings: LlmSettings,
+        client: ModelClient,
+        *,
+        prompts: Environment,
+        concepts_used: ConceptsUsed | None = None,
+    ):
         self.settings = settings
         self.client = client
         self.prompts = prompts
-        self.offline = OfflineAnalyst()
+        self.offline = OfflineAnalyst(concepts_used=concepts_used)
 
     @property
     def usage(self) -> ModelUsage:
@@ -330,6 +383,8 @@ class ModelAnalyst:
             fallbacks += 1
         else:
             result = _with_day(result, checked.day)
+            if result.concept and _used(result.concept, self.offline.used_concepts(day, lang)):
+                result = replace(result, concept=base.concept)  # explained earlier this week
         self.usage.fallbacks += fallbacks
         return replace(result, fallbacks=fallbacks)
 
@@ -643,6 +698,10 @@ def _story_analysis(notes: StoryNotes) -> StoryAnalysis:
         headline=notes.headline,
         by_model=True,
     )
+
+
+def _used(concept: Concept, used: Collection[str]) -> bool:
+    return concept.term.casefold() in {term.casefold() for term in used}
 
 
 def _with_day(analysis: DayAnalysis, day: DayAnswer) -> DayAnalysis:

@@ -21,6 +21,7 @@ import rjieba
 
 from newsdesk.dedupe import SUMMARY_WEIGHT, chinese_terms, split_terms, tokens
 from newsdesk.models import Axis, Thread, display_item
+from newsdesk.terms import summary_text
 
 RESTARTS = 6
 ITERATIONS = 40
@@ -285,7 +286,8 @@ def _name_tokens(thread: Thread, lang: str) -> list[str]:
     """The naming terms of a thread in `lang`: from its title, and its summary's start."""
     item = display_item(thread.story, lang)
     found: list[str] = []
-    for word in segment(f"{item.title} {item.summary[:160]}"):
+    summary = summary_text(item.title, item.summary)
+    for word in segment(f"{item.title} {summary[:160]}"):
         if _HAN.search(word):
             if lang == "zh" and len(word) >= 2 and word not in _ZH_STOP:
                 found.append(word)

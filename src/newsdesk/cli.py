@@ -738,10 +738,16 @@ def init(directory: Path, force: bool) -> None:
 @main.command()
 @click.option("--run", "run_id", type=int, help="Run number (default: the latest run).")
 @click.option("--json", "as_json", is_flag=True, help="Print the report as JSON on stdout.")
+@click.option(
+    "--date",
+    "day",
+    type=Day(),
+    help="List the items the relevance stage set aside on this day, with their reasons.",
+)
 @click.pass_obj
 @_guard
-def report(obj: Context, run_id: int | None, as_json: bool) -> None:
-    """Show what a run did, source by source."""
+def report(obj: Context, run_id: int | None, as_json: bool, day: dt.date | None) -> None:
+    """Show what a run did, source by source (with --date: what a day set aside)."""
     import dataclasses
     import json
 
@@ -751,6 +757,29 @@ def report(obj: Context, run_id: int | None, as_json: bool) -> None:
     from newsdesk.store import Store
 
     settings = obj.settings()
+    if day is not None:
+        with Store(settings.path(settings.database)) as store:
+            aside = store.set_aside(day)
+        if as_json:
+            rows = [
+                {"reason": r, "detail": d, "source": i.source, "title": i.title, "url": i.url}
+                for i, r, d in aside
+            ]
+            click.echo(
+                json.dumps(
+                    {"day": day.isoformat(), "set_aside": rows}, ensure_ascii=False, indent=2
+                )
+            )
+            return
+        if not aside:
+            say(f"nothing was set aside on {day} (or the day was not prepared yet)")
+            return
+        say(f"{len(aside)} items set aside on {day}; they stay stored:")
+        table = Table("reason", "source", "title", "why")
+        for item, reason, detail in aside:
+            table.add_row(reason, escape(item.source), escape(item.title), escape(detail))
+        err().print(table)
+        return
     with Store(settings.path(settings.database)) as store:
         info = store.run_info(run_id)
         if info is None:

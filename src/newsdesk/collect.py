@@ -30,7 +30,7 @@ from newsdesk.errors import ConfigError, Interrupted
 from newsdesk.health import HISTORY, assess, skip_dead
 from newsdesk.http import HttpClient, Response, Validators
 from newsdesk.models import Item, OutcomeStatus, RunReport, SourceOutcome
-from newsdesk.normalize import clean_text, content_hash, detect_language
+from newsdesk.normalize import clean_text, clean_title, content_hash, detect_language
 from newsdesk.run import pid_alive
 from newsdesk.sources import Entry, FetchContext, SourceError, SourceKind, registry
 from newsdesk.store import Store
@@ -532,7 +532,7 @@ def _store(parsed: Parsed, source: SourceSettings, store: Store) -> SourceOutcom
 
 def to_item(entry: Entry, source: SourceSettings, *, now: dt.datetime) -> Item | None:
     """An Item from a raw entry: plain text, a sane date, a language; None when nothing is left."""
-    title = clean_text(entry.title, markup=entry.markup)[:MAX_TITLE]
+    title = clean_title(clean_text(entry.title, markup=entry.markup))[:MAX_TITLE]
     summary = clean_text(entry.summary)[:MAX_SUMMARY]
     if not title:
         title = summary[:80]

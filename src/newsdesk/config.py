@@ -80,6 +80,12 @@ class RankSettings(_Section):
     source_bonus: float = Field(1.0, ge=0)
     boost: dict[str, float] = Field(default_factory=dict)
     top: int = Field(30, ge=1, le=500)
+    official_bonus: float = Field(1.0, ge=0)
+    press_bonus: float = Field(0.5, ge=0)
+    engagement_weight: float = Field(1.5, ge=0)
+    launch_bonus: float = Field(0.8, ge=0)
+    mention_weight: float = Field(0.5, ge=0)
+    max_source_share: float = Field(0.7, gt=0, le=1)
 
 
 class AudienceSettings(_Section):
@@ -136,6 +142,8 @@ class SourceSettings(_Section):
     weight: float = Field(1.0, ge=0, le=10)
     enabled: bool = True
     lang: Language | None = None
+    # A source whose every item is news (a lab's own blog) skips the relevance stage.
+    curated: bool = False
     # hackernews: keep stories with at least `min_points` whose title names one of `terms`.
     terms: list[str] = Field(default_factory=list)
     min_points: int = Field(100, ge=0)

@@ -21,6 +21,7 @@ from newsdesk.extract import extract_article, without_title
 from newsdesk.http import FetchError, HttpClient
 from newsdesk.models import Story, display_item
 from newsdesk.store import Store
+from newsdesk.terms import summary_text
 
 logger = logging.getLogger(__name__)
 HTML_TYPES = ("text/html", "application/xhtml+xml", "")
@@ -41,7 +42,10 @@ class FullTextResult:
 
 
 def thin(story: Story, settings: Settings, lang: str) -> bool:
-    return len(display_item(story, lang).summary) < settings.fulltext.min_chars
+    """Whether the story's own text is short: a Hacker News stub or a title repeated is
+    no text at all (`summary_text`)."""
+    item = display_item(story, lang)
+    return len(summary_text(item.title, item.summary)) < settings.fulltext.min_chars
 
 
 def fill(

@@ -198,6 +198,26 @@ def _007_hardening() -> str:
     """
 
 
+def _008_relevance() -> str:
+    return """
+    CREATE TABLE set_aside (
+        day TEXT NOT NULL,
+        item_id INTEGER NOT NULL REFERENCES items (id),
+        reason TEXT NOT NULL,
+        detail TEXT NOT NULL,
+        PRIMARY KEY (day, item_id)
+    );
+    """
+
+
+def _009_day_concept() -> str:
+    # The concept a day's digest explained, so that no other day of its week explains it
+    # again; '' for the days written before.
+    return """
+    ALTER TABLE day_notes ADD COLUMN concept TEXT NOT NULL DEFAULT '';
+    """
+
+
 MIGRATIONS: list[Callable[[], str]] = [
     _001_initial,
     _002_item_terms,
@@ -206,6 +226,8 @@ MIGRATIONS: list[Callable[[], str]] = [
     _005_model,
     _006_week,
     _007_hardening,
+    _008_relevance,
+    _009_day_concept,
 ]
 
 

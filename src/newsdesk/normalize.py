@@ -1,4 +1,5 @@
-"""Canonical URLs, plain text from feed HTML, language, content hashes."""
+"""Canonical URLs, plain text and clean titles from feed HTML, language, sentences,
+content hashes."""
 
 from __future__ import annotations
 
@@ -38,11 +39,47 @@ _HAN = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
 _KANA = re.compile(r"[\u3040-\u30ff]")
 _HANGUL = re.compile(r"[\uac00-\ud7af]")
 _LATIN = re.compile(r"[A-Za-z\u00c0-\u024f]")
-_SENTENCE_END = re.compile(r"(?<=[。！？!?])|(?<=[.;；])\s+(?=[\"'“A-Z0-9\u4e00-\u9fff])")
+# A sentence ends after 。！？ (unless more closing punctuation follows), after ! or ?
+# followed by a space or Chinese (never inside a word or an address: "item?id=5"), and
+# after . ; ； followed by a space and what can start a sentence.
+_SENTENCE_END = re.compile(
+    r"(?<=[。！？])(?![。！？!?」』”’）)\]])|(?<=[。！？][」』”’）)])(?![」』”’）)])"
+    r"|(?<=[!?])(?=\s|[\u3400-\u9fff])"
+    r"|(?<=[.;；])\s+(?=[\"'“A-Z0-9\u4e00-\u9fff])"
+)
+_URL_SPAN = re.compile(r"(?i)\b(?:https?://|www\.)[^\s\u3000-\u303f\u3400-\u9fff\uff00-\uffef]+")
+# List markers: "1、" "（2）" "③" "一、", and "1." / "2)" at the start or after a colon.
+_LIST_MARKER = re.compile(
+    r"\s*(?:\d{1,2}[、．]|[（(]\d{1,2}[）)]|[\u2460-\u2473]|[一二三四五六七八九十]{1,2}、|\d{1,2}[.)]\s)"
+)
+_HAS_LIST_MARKER = re.compile(
+    r"(?<![\d.])\d{1,2}[、．]|[（(]\d{1,2}[）)]|[\u2460-\u2473]"
+    r"|(?:^|[：:；;。])\s*(?:[一二三四五六七八九十]{1,2}、|\d{1,2}[.)]\s)"
+)
+_ENDS_WITH_MARKER = re.compile(r"(?:^|[：:；;]|[.!?]\s)\s*\d{1,2}[.)]$")
+_ABBREVIATION = re.compile(
+    r"(?:\b(?:[A-Za-z]\.){2,}|\b(?:e\.g|i\.e|vs|Mr|Mrs|Ms|Dr|Prof|St|No|Fig)\.)$"
+)
 
 
-def canonical_url(url: str, base: str | None = None) -> str | None:
-    """The URL in canonical form, or None if it is not an absolute http(s) URL."""
+# Fragments that name a part of any page rather than an entry of its own: dropped even
+# where fragments are kept, so "post#comments" and "post" stay one item.
+PAGE_FRAGMENTS = frozenset(
+    """
+    comments comment respond reply replies discussion main main-content maincontent content
+    site-content primary article body top page post-heading skip google_vignette m
+    disqus_thread
+    """.split()
+)
+
+
+def canonical_url(url: str, base: str | None = None, *, fragment: bool = False) -> str | None:
+    """The URL in canonical form, or None if it is not an absolute http(s) URL.
+
+    With `fragment`, an item's link keeps its `#fragment`, which tells apart entries that
+    share one page (a changelog's `#1.13.9`, a daily post's sections), unless the fragment
+    only names a part of any page (`#comments`, `#main`, a `#:~:text=` highlight) or is
+    tracking (`#utm_source=…`)."""
     url = url.strip()
     if base:
         url = urljoin(base, url)
@@ -61,7 +98,28 @@ def canonical_url(url: str, base: str | None = None) -> str | None:
     if parts.username:
         netloc = f"{parts.username}@{netloc}"
     query = [(k, v) for k, v in parse_qsl(parts.query, keep_blank_values=True) if not _tracking(k)]
-    return urlunsplit((scheme, netloc, parts.path or "/", urlencode(sorted(query)), ""))
+    anchor = _entry_fragment(parts.fragment) if fragment else ""
+    return urlunsplit((scheme, netloc, parts.path or "/", urlencode(sorted(query)), anchor))
+
+
+def _entry_fragment(value: str) -> str:
+    """The fragment when it names an entry of a page, else ""."""
+    value = value.strip()
+    if not value or value.startswith(":~:") or value.lower() in PAGE_FRAGMENTS:
+        return ""
+    if "=" in value and all(
+        _tracking(k) for k, _ in parse_qsl(value.replace("#", "&"), keep_blank_values=True)
+    ):
+        return ""
+    return value
+
+
+def without_fragment(url: str) -> str:
+    """The page an item's URL points into: its URL without the `#fragment`. Two items
+    whose URLs differ only there come from one page (one feed's changelog entries, or one
+    article linked with and without an anchor); whether they tell one story is for
+    merging to decide."""
+    return url.partition("#")[0]
 
 
 def _tracking(key: str) -> bool:
@@ -106,6 +164,82 @@ def _strip_markup(value: str) -> str:
     return text
 
 
+# Scraper debris around a title: a date glued to it, or set off by a separator, at either
+# end; a section label glued between a leading date and the title; a reading time; a
+# "Read more". A date only counts in full (month, day and year), so "2025 in review" and
+# "January 2026 update" stay as they are.
+_MONTH = (
+    r"(?:Jan(?:uary)?|Feb(?:ruary)?|Mar(?:ch)?|Apr(?:il)?|May|June?|July?|Aug(?:ust)?"
+    r"|Sep(?:t(?:ember)?)?|Oct(?:ober)?|Nov(?:ember)?|Dec(?:ember)?)\.?"
+)
+_DATE = (
+    rf"(?:{_MONTH}\s+\d{{1,2}}(?:st|nd|rd|th)?,?\s+(?:19|20)\d\d"
+    rf"|\d{{1,2}}\s+{_MONTH},?\s+(?:19|20)\d\d"
+    r"|(?:19|20)\d\d-\d\d-\d\d|(?:19|20)\d\d年\d{1,2}月\d{1,2}日)"
+)
+_TITLE_SEPARATOR = r"\s*[-–—|·•:：]\s*"
+# Glued means followed at once by a capital: Chinese has no spaces to miss, and a date
+# running into a Chinese title ("2026年1月15日发布会回顾") is part of it.
+_LEADING_DATE = re.compile(rf"^{_DATE}(?:(?P<separated>{_TITLE_SEPARATOR})|(?=[A-Z“\"‘']))")
+# Section labels that blogs print between the date and the title (Anthropic's research
+# index: "Jan 15, 2026Economic ResearchAnthropic Economic Index report…"); only removed
+# when glued to both.
+SECTION_LABELS = (
+    "Economic Research", "Societal Impacts", "Interpretability", "Announcements",
+    "Announcement", "Alignment", "Science", "Policy", "Product", "Research", "Safety",
+    "Security", "Engineering", "Company", "News", "Events", "Education", "Customers",
+    "Customer Stories", "Case Study", "Case Studies", "Guides", "Tutorials", "Updates",
+    "Releases", "Press", "Insights", "Developers", "Business", "Enterprise", "Partnerships",
+    "Culture", "Stories", "Podcast", "Video", "Webinar", "Global Affairs", "Open Source",
+    "Infrastructure", "Platform", "Community", "Opinion", "Analysis", "Technology",
+)  # fmt: skip
+_GLUED_LABEL = re.compile(
+    rf"^(?:{'|'.join(sorted(map(re.escape, SECTION_LABELS), key=len, reverse=True))})"
+    r"(?=[A-Z0-9“\"‘'])"
+)
+_TRAILING_DEBRIS = re.compile(
+    # a date glued to the title or set off by a separator
+    rf"(?:{_TITLE_SEPARATOR}|(?<=[a-z.!?)”\"’])){_DATE}\s*$"
+    # a reading time
+    r"|(?:[-–—|·•]\s*|(?<!\ba)(?<!\ban)\s+|(?<=[a-z.!?)”\"’]))\d{1,3}\s*(?:min|mins|minute|minutes)"
+    r"\.?\s+read\s*$"
+    r"|\s*[-–—|·•]\s*(?:(?:阅读时间|预计阅读)[：:]?\s*\d{1,3}\s*分钟|\d{1,3}\s*分钟阅读)\s*$"
+    # "Read more" and its kin: after a separator, an ellipsis or glued; or with an arrow;
+    # in sentence case ("Read more") after a plain space
+    r"|(?:[-–—|·•…]\s*|\.\.\.\s*|(?<=[^\s]))(?:Read [Mm]ore|Continue [Rr]eading|Learn [Mm]ore)"
+    r"\s*[»›→>]*\s*$"
+    r"|\s+(?:Read [Mm]ore|Continue [Rr]eading|Learn [Mm]ore)\s*[»›→>]+\s*$"
+    r"|\s+(?:Read more|Continue reading)\s*$"
+    r"|(?:\s+|[-–—|·•…]\s*)(?:阅读全文|阅读更多|查看全文|查看详情)\s*[»›→>]*\s*$"
+)
+
+_MAYBE_DEBRIS = re.compile(r"(?i)(?:\d|read|more|reading|[»›→>]|全文|更多|详情|分钟|阅读)\s*$")
+
+
+def clean_title(title: str) -> str:
+    """A plain-text title without the debris scrapers leave around it: a leading date and
+    a section label glued to it ("Jan 15, 2026Economic ResearchAnthropic Economic Index
+    report: …"), a trailing date, a reading time ("· 5 min read"), "Read more". A title
+    that would be left empty, or nearly, is returned as it was."""
+    cleaned = title
+    lead = _LEADING_DATE.match(cleaned)
+    if lead:
+        cleaned = cleaned[lead.end() :]
+        if lead.group("separated") is None:
+            cleaned = _GLUED_LABEL.sub("", cleaned, count=1)
+    for _ in range(3):
+        if not _MAYBE_DEBRIS.search(cleaned[-12:]):  # most titles: no regex over the whole
+            break
+        trimmed = _TRAILING_DEBRIS.sub("", cleaned)
+        if trimmed == cleaned:
+            break
+        cleaned = trimmed
+    if cleaned == title:
+        return title
+    cleaned = cleaned.strip(" -–—|·•:：")
+    return cleaned if len(cleaned) >= 3 else title
+
+
 def detect_language(text: str, declared: str | None = None) -> str:
     """zh, ja, ko or en by script; a feed's declared language decides among Latin-script ones."""
     han = len(_HAN.findall(text))
@@ -127,9 +261,26 @@ def content_hash(title: str, summary: str) -> str:
 
 
 def sentences(text: str) -> list[str]:
-    """Split plain text into sentences (Chinese and English punctuation)."""
-    parts = (part.strip() for part in _SENTENCE_END.split(text))
-    return [part for part in parts if part]
+    """Split plain text into sentences (Chinese and English punctuation).
+
+    Never inside an address ("…/item?id=5"), after an abbreviation ("U.S.", "e.g.") or a
+    bare list number ("1."), nor between the items of a list ("1、…；2、…")."""
+    urls = [m.span() for m in _URL_SPAN.finditer(text)] if "://" in text or "www." in text else []
+    parts: list[str] = []
+    start = 0
+    for end in _SENTENCE_END.finditer(text):
+        cut = end.start()
+        if any(a < cut < b for a, b in urls):
+            continue
+        piece = text[start:cut]
+        if _ENDS_WITH_MARKER.search(piece) or _ABBREVIATION.search(piece):
+            continue
+        if _LIST_MARKER.match(text, end.end()) and _HAS_LIST_MARKER.search(piece):
+            continue
+        parts.append(piece)
+        start = end.end()
+    parts.append(text[start:])
+    return [part for part in (p.strip() for p in parts) if part]
 
 
 def epoch(value: object) -> dt.datetime | None:

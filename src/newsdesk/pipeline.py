@@ -17,6 +17,7 @@ from newsdesk.dedupe import TERMS_VERSION, Vocabulary, build_stories, item_terms
 from newsdesk.errors import ConfigError, NothingToDo
 from newsdesk.models import Digest, Evidence, Item, RunReport, Signal, SourceOutcome, Story
 from newsdesk.rank import rank
+from newsdesk.relevance import sift
 from newsdesk.run import Run
 from newsdesk.screen import screen_stories
 from newsdesk.signals import expiry, open_signals
@@ -109,9 +110,11 @@ def _prepare(
     start, end = day_bounds(day, settings)
     items = _with_terms(store, store.items_between(start, end))
     weights = {s.name: s.weight for s in settings.sources}
+    curated = {s.name for s in settings.sources if s.curated}
+    kept, aside = sift(items, curated)
     stories = build_stories(
         day,
-        items,
+        kept,
         earlier=earlier,
         weights=weights,
         threshold=settings.dedupe.threshold,
@@ -120,8 +123,8 @@ def _prepare(
         vocabulary=vocabulary,
     )
     Classifier(settings.categories, settings.default_category).classify(stories)
-    ranked = rank(stories, weights=weights, settings=settings.rank, day_end=end)
-    store.replace_stories(day, ranked)
+    ranked = rank(stories, weights=weights, settings=settings.rank, day_end=end, curated=curated)
+    store.replace_stories(day, ranked, [(i, v.reason, v.detail) for i, v in aside])
     return ranked
 
 
@@ -175,6 +178,7 @@ def write_day(
         lede=analysis.lede,
         trends=analysis.trends,
         model=analysis.model,
+        concept=analysis.concept.term if analysis.concept else "",
     )
     follow_signals(
         settings, store, analyst, shortlist, lang=request.lang, day=request.day, report=report

@@ -1,36 +1,118 @@
-"""Rank stories by a documented score and pick the day's top story.
+"""Rank stories by the signals an editor uses, and pick the day's top story.
 
-    score = recency × (weight + source_bonus × log2(sources)) + boosts
+    score = recency × (authority + coverage + engagement + launch + buzz) + boosts
 
-weight       the highest `weight` among the story's sources (default 1.0)
-sources      the number of distinct sources that told the story
-recency      0.5 ** (hours from the story's newest item to the end of its day / half_life_hours)
-boosts       the sum of `rank.boost` values whose term appears in a title or summary
+authority   the highest `weight` among the story's sources (default 1.0), plus
+            `official_bonus` when an item links to an official site (a lab's own post,
+            a government, a paper on arXiv) or comes from a `curated` source, or
+            `press_bonus` when one links to the press (relevance.toml lists both)
+coverage    source_bonus × log2(independent tellings): distinct sources, and distinct
+            sites an aggregator linked to
+engagement  engagement_weight × min(1, log10(1 + points + comments) / 3), from the
+            feed where it gives them (Hacker News): 1,000 points and comments count fully
+launch      launch_bonus when a title announces a release with a name ("introducing",
+            "releases", "launches", "发布", "开源" …) and names a versioned thing or a
+            named product, or names a sum of a billion or more ($20B, 20 亿美元)
+buzz        mention_weight × log2(1 + other items of the day whose titles name the
+            story's main name), counted even when they were not merged into it
+recency     0.5 ** (hours from the story's newest item to the end of its day / half_life_hours)
+boosts      the sum of `rank.boost` values whose term appears in a title or summary
 
-Ties are broken by more sources, then the earlier story.
+Ties go to more sources, more engagement, then the title, never the feeds' order.
+One source may fill at most `max_source_share` of the top `top` stories (a community
+such as Hacker News cannot crowd out everything else); the stories over its share move
+just below the top, their score lowered to just below the top's last.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import math
-from collections.abc import Sequence
+import re
+from collections import Counter
+from collections.abc import Collection, Sequence
 
 from newsdesk.config import RankSettings
-from newsdesk.models import Story
+from newsdesk.models import Item, Story
+from newsdesk.relevance import _press, engagement, host, official_hosts, press_hosts
+from newsdesk.terms import name_tokens
+
+_LAUNCH = re.compile(
+    r"\b(?:introduc(?:es|ing|ed)|launch(?:es|ed)?|releas(?:es|ed)|unveil(?:s|ed)?|"
+    r"announc(?:es|ed|ing)|debuts?|ships|open[- ]sourc(?:es|ed)|rolls? out|is out|"
+    r"now available|available now|meet)\b|发布|推出|开源|上线|亮相|首发",
+    re.I,
+)
+# A sum of a billion or more ($20B, $1.5 billion, 20 亿美元): an editor's kind of news.
+_BIG_MONEY = re.compile(
+    r"[$€£]\s?\d+(?:\.\d+)?\s?(?:B|bn|billion|T|trillion)\b|\d+(?:\.\d+)?\s?(?:billion|trillion)\b|"
+    r"\d+(?:\.\d+)?\s?(?:亿|万亿)(?:美元|元|人民币)",
+    re.I,
+)
+_VERSIONED = re.compile(r"[A-Za-z][\w\-]*[- ]?v?\d+(?:\.\d+)*\b|\d+(?:\.\d+)?[BbMm]\b")
 
 
 def score(
-    story: Story, *, weights: dict[str, float], settings: RankSettings, day_end: dt.datetime
+    story: Story,
+    *,
+    weights: dict[str, float],
+    settings: RankSettings,
+    day_end: dt.datetime,
+    curated: Collection[str] = (),
+    buzz: int = 0,
 ) -> float:
-    sources = story.sources
-    weight = max((weights.get(name, 1.0) for name in sources), default=1.0)
+    weight = max((weights.get(name, 1.0) for name in story.sources), default=1.0)
     newest = max(item.published for item in story.items)
     age_hours = max(0.0, (day_end - newest).total_seconds() / 3600)
     recency: float = 0.5 ** (age_hours / settings.half_life_hours)
+    authority = weight + _standing(story.items, curated, settings)
+    tellings = len({*story.sources, *(host(i.url) for i in story.items)}) - 1
+    coverage = settings.source_bonus * math.log2(max(1, tellings))
+    points = max((sum(engagement(item)) for item in story.items), default=0)
+    heat = settings.engagement_weight * min(1.0, math.log10(1 + points) / 3)
+    launch = settings.launch_bonus if any(_launch(i.title) for i in story.items) else 0.0
+    mentions = settings.mention_weight * math.log2(1 + buzz)
     text = " ".join(f"{item.title} {item.summary}" for item in story.items).casefold()
     boosts = sum((value for term, value in settings.boost.items() if term.casefold() in text), 0.0)
-    return recency * (weight + settings.source_bonus * math.log2(len(sources))) + boosts
+    return recency * (authority + coverage + heat + launch + mentions) + boosts
+
+
+def _standing(items: Sequence[Item], curated: Collection[str], settings: RankSettings) -> float:
+    if any(i.source in curated or _press(host(i.url), official_hosts()) for i in items):
+        return settings.official_bonus
+    if any(_press(host(i.url), press_hosts()) for i in items):
+        return settings.press_bonus
+    return 0.0
+
+
+def _launch(title: str) -> bool:
+    """A named or versioned release, or a deal of a billion or more."""
+    if _BIG_MONEY.search(title):
+        return True
+    return bool(_LAUNCH.search(title)) and bool(_VERSIONED.search(title) or name_tokens(title))
+
+
+def _buzz(stories: Sequence[Story]) -> list[int]:
+    """For each story, how many items of other stories name its main name in their
+    titles (the name of its lead title that most other items name, among those named
+    by at most a fifth of the day's items: "AI" is no one's main name)."""
+    titles = [[name_tokens(item.title) for item in story.items] for story in stories]
+    named: Counter[str] = Counter()
+    for story_titles in titles:
+        named.update(set().union(*story_titles) if story_titles else set())
+    total = sum(len(t) for t in titles)
+    limit = max(3, total // 5)
+    counts = []
+    for story, story_titles in zip(stories, titles, strict=True):
+        own = Counter(name for names in story_titles for name in names)
+        lead = name_tokens(story.lead.title)
+        best = 0
+        for name in lead:
+            elsewhere = named[name] - (1 if own[name] else 0)
+            if named[name] <= limit:
+                best = max(best, elsewhere)
+        counts.append(best)
+    return counts
 
 
 def rank(
@@ -39,8 +121,71 @@ def rank(
     weights: dict[str, float],
     settings: RankSettings,
     day_end: dt.datetime,
+    curated: Collection[str] = (),
 ) -> list[Story]:
     """Set each story's score and return them best first."""
-    for story in stories:
-        story.score = round(score(story, weights=weights, settings=settings, day_end=day_end), 6)
-    return sorted(stories, key=lambda s: (-s.score, -len(s.sources), s.id))
+    for story, buzz in zip(stories, _buzz(stories), strict=True):
+        story.items.sort(key=lambda i: _lead_order(i, weights, curated))
+        story.score = round(
+            score(
+                story,
+                weights=weights,
+                settings=settings,
+                day_end=day_end,
+                curated=curated,
+                buzz=buzz,
+            ),
+            6,
+        )
+    ordered = sorted(
+        stories,
+        key=lambda s: (
+            -s.score,
+            -len(s.sources),
+            -max(sum(engagement(i)) for i in s.items),
+            s.lead.title.casefold(),
+            s.id,
+        ),
+    )
+    return _share(ordered, settings)
+
+
+def _lead_order(
+    item: Item, weights: dict[str, float], curated: Collection[str]
+) -> tuple[object, ...]:
+    """The story's lead item: a curated or official source first, then the press, then
+    by source weight; the lab's own post becomes the story's link."""
+    official = item.source in curated or _press(host(item.url), official_hosts())
+    press = _press(host(item.url), press_hosts())
+    return (not official, not press, -weights.get(item.source, 1.0), item.published, item.id or 0)
+
+
+def _share(ordered: list[Story], settings: RankSettings) -> list[Story]:
+    """Move the stories of a source past its share of the top below the top."""
+    if settings.max_source_share >= 1 or len(ordered) <= settings.top:
+        return ordered
+    cap = max(1, math.floor(settings.top * settings.max_source_share))
+    top: list[Story] = []
+    over: list[Story] = []
+    used: Counter[str] = Counter()
+    rest = iter(ordered)
+    for story in rest:
+        source = story.lead.source
+        if used[source] < cap:
+            used[source] += 1
+            top.append(story)
+        else:
+            over.append(story)
+        if len(top) == settings.top:
+            break
+    remaining = list(rest)
+    if len(top) < settings.top:  # nothing else to show: fill from what was held back
+        fill = settings.top - len(top)
+        top += over[:fill]
+        over = over[fill:]
+    # The held-back stories score just below the top's last, so the stored order (by
+    # score) is the order shown.
+    floor = min(story.score for story in top)
+    for step, story in enumerate(over, start=1):
+        story.score = min(story.score, round(floor - step * 1e-6, 6))
+    return top + over + remaining

@@ -102,7 +102,7 @@ class Run:
         if self.offline or not self.settings.llm.enabled:
             from newsdesk.analyze import OfflineAnalyst
 
-            return OfflineAnalyst()
+            return OfflineAnalyst(concepts_used=self.store.concepts_between)
         from newsdesk.analyze import analyst_for
 
         return self._stack.enter_context(

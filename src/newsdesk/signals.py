@@ -14,6 +14,7 @@ from collections.abc import Sequence
 from newsdesk.axes import keywords
 from newsdesk.models import Evidence, Outlook, Signal, Story
 from newsdesk.store import Store
+from newsdesk.terms import summary_text
 from newsdesk.week import week_of
 
 
@@ -40,7 +41,7 @@ def _story_words(story: Story) -> tuple[set[str], set[str]]:
     for item in story.items:
         title = keywords(item.title)
         titles |= title
-        words |= title | keywords(item.summary[:400])
+        words |= title | keywords(summary_text(item.title, item.summary)[:400])
     return titles, words
 
 

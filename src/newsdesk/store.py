@@ -279,9 +279,21 @@ class Store:
 
     # stories -------------------------------------------------------------
 
-    def replace_stories(self, day: dt.date, stories: Sequence[Story]) -> None:
-        """Write a day's stories in one transaction, replacing that day's earlier ones."""
+    def replace_stories(
+        self,
+        day: dt.date,
+        stories: Sequence[Story],
+        aside: Sequence[tuple[Item, str, str]] = (),
+    ) -> None:
+        """Write a day's stories, and the items the relevance stage set aside (item,
+        reason, detail), in one transaction, replacing that day's earlier ones."""
         with self.transaction() as db:
+            db.execute("DELETE FROM set_aside WHERE day = ?", (day.isoformat(),))
+            db.executemany(
+                "INSERT OR REPLACE INTO set_aside (day, item_id, reason, detail) "
+                "VALUES (?, ?, ?, ?)",
+                [(day.isoformat(), item.id, reason, detail) for item, reason, detail in aside],
+            )
             db.execute("DELETE FROM stories WHERE day = ?", (day.isoformat(),))
             db.executemany(
                 "INSERT INTO stories (id, day, category, score, continues_id, continues_day, "
@@ -292,6 +304,15 @@ class Store:
                 "INSERT OR REPLACE INTO story_items (story_id, item_id, position) VALUES (?, ?, ?)",
                 [(s.id, item.id, pos) for s in stories for pos, item in enumerate(s.items)],
             )
+
+    def set_aside(self, day: dt.date) -> list[tuple[Item, str, str]]:
+        """The items the relevance stage set aside on `day`, with reason and detail."""
+        rows = self.db.execute(
+            f"SELECT {_ITEM_COLUMNS}, a.reason, a.detail FROM set_aside a "
+            "JOIN items i ON i.id = a.item_id WHERE a.day = ? ORDER BY a.reason, i.published, i.id",
+            (day.isoformat(),),
+        )
+        return [(_item(row), row[-2], row[-1]) for row in rows]
 
     def stories_between(self, first: dt.date, last: dt.date) -> list[Story]:
         """Stories of the days first..last inclusive, highest score first within each day."""
@@ -545,9 +566,11 @@ class Store:
         lede: str,
         trends: Sequence[Point],
         model: str,
+        concept: str = "",
     ) -> None:
-        """Keep a day's analysis for the weekly posts: each story's, then the day's. What
-        a model wrote is not replaced by an offline rerun's extracts."""
+        """Keep a day's analysis for the weekly posts: each story's, then the day's (with
+        the term of the concept it explained). What a model wrote is not replaced by an
+        offline rerun's extracts."""
         fields = ("lead", "body", "what", "why", "impact", "advice", "headline")
         with self.transaction() as db:
             db.executemany(
@@ -564,10 +587,11 @@ class Store:
                 ],
             )
             db.execute(
-                "INSERT INTO day_notes (day, lang, headline, lede, trends, model) "
-                "VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (day, lang) DO UPDATE SET "
+                "INSERT INTO day_notes (day, lang, headline, lede, trends, model, concept) "
+                "VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT (day, lang) DO UPDATE SET "
                 "headline = excluded.headline, lede = excluded.lede, trends = excluded.trends, "
-                "model = excluded.model WHERE excluded.model != '' OR day_notes.model = ''",
+                "model = excluded.model, concept = excluded.concept "
+                "WHERE excluded.model != '' OR day_notes.model = ''",
                 (
                     day.isoformat(),
                     lang,
@@ -575,6 +599,7 @@ class Store:
                     lede,
                     json.dumps([[t.title, t.detail] for t in trends], ensure_ascii=False),
                     model,
+                    concept,
                 ),
             )
 
@@ -613,6 +638,15 @@ class Store:
             )
             for day, headline, lede, trends, model in rows
         }
+
+    def concepts_between(self, first: dt.date, last: dt.date, lang: str) -> set[str]:
+        """The concept terms the digests of days first..last explained in `lang`."""
+        rows = self.db.execute(
+            "SELECT concept FROM day_notes WHERE lang = ? AND day BETWEEN ? AND ? "
+            "AND concept != ''",
+            (lang, first.isoformat(), last.isoformat()),
+        )
+        return {term for (term,) in rows}
 
     # signals ----------------------------------------------------------------
 

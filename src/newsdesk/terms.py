@@ -1,10 +1,11 @@
 """The one tokeniser that merging, continuity and the week's axes share.
 
-A text becomes a set of tokens: English words (lightly stemmed, stop words dropped),
-numbers in a compact form scaled by their unit ($2B and 20 亿 meet), model names
-without separators, Chinese character bigrams, and concept tokens ("@funding") from a
-bilingual lexicon, so that a Chinese and an English telling of one story meet on the
-names and concepts they share. Each item's tokens are computed once, at collection, and
+A text becomes a set of tokens: English words (lightly stemmed, stop words and
+contractions such as "won't" dropped), numbers with every digit kept and scaled exactly
+by their unit ($2B and 20 亿 meet as `#2000000000`; an id such as 47949027 stays whole),
+model names without separators, Chinese character bigrams, and concept tokens
+("@funding") from a bilingual lexicon, so that a Chinese and an English telling of one
+story meet on the names and concepts they share. Each item's tokens are computed once, at collection, and
 stored with it (`item_terms`).
 
 This module imports nothing heavy: collection tokenises in its parse workers, which
@@ -16,6 +17,7 @@ from __future__ import annotations
 import re
 import tomllib
 import unicodedata
+from decimal import Decimal, InvalidOperation
 from functools import cache, lru_cache
 from importlib import resources
 
@@ -25,29 +27,37 @@ from newsdesk.models import Item
 SUMMARY_CHARS = 240
 
 _WORD = re.compile(r"[a-z0-9]+(?:[.\-+][a-z0-9]+)*")
+# Contractions are stop words as a whole ("won't" never leaves "won" and "t"): any word
+# with n't, 're, 've, 'll, 'd or 'm, and the 's of pronouns and question words ("it's");
+# any other 's is a possessive and only the 's goes.
+_CONTRACTION = re.compile(
+    r"\b(?:[a-z]+['’](?:t|re|ve|ll|d|m)"
+    r"|(?:it|that|what|there|here|let|he|she|who|where|how|when|why)['’]s)(?![a-z0-9])"
+)
 _POSSESSIVE = re.compile(r"['’]s\b")
 HAN_RUN = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff]+")
 _SEPARATORS = re.compile(r"[.\-+]")
 DIGIT = re.compile(r"\d")
+_VERSION = re.compile(r"(?<![a-z0-9.])\d+(?:\.\d+){2,}(?!\.?\d)")  # 1.13.9: one token
 _NUMBER = re.compile(
     r"(?<![a-z0-9.])(\d+(?:,\d{3})*(?:\.\d+)?)\s*"
     r"(trillion|billion|million|thousand|bn|[kmbt](?![a-z])|万亿|亿|百万|万|千|percent|%|x(?![a-z])|倍)?"
 )
 _MULTIPLIERS = {
-    "trillion": 1e12,
-    "t": 1e12,
-    "万亿": 1e12,
-    "billion": 1e9,
-    "bn": 1e9,
-    "b": 1e9,
-    "亿": 1e8,
-    "million": 1e6,
-    "m": 1e6,
-    "百万": 1e6,
-    "万": 1e4,
-    "thousand": 1e3,
-    "k": 1e3,
-    "千": 1e3,
+    "trillion": 10**12,
+    "t": 10**12,
+    "万亿": 10**12,
+    "billion": 10**9,
+    "bn": 10**9,
+    "b": 10**9,
+    "亿": 10**8,
+    "million": 10**6,
+    "m": 10**6,
+    "百万": 10**6,
+    "万": 10**4,
+    "thousand": 10**3,
+    "k": 10**3,
+    "千": 10**3,
 }
 _EN_STOP = frozenset(
     """
@@ -104,22 +114,50 @@ def _stem(word: str) -> str:
 
 
 def _numbers(text: str, found: set[str]) -> str:
-    """Add one token per number, scaled by its unit ($2B and 20 亿 meet); return the rest."""
+    """Add one token per number, every digit kept and scaled exactly by its unit ($2B and
+    20 亿 meet as `#2000000000`, $2.5B and 25 亿 as `#2500000000`); return the rest.
+    Versions with two dots or more (1.13.9) are one token each."""
 
-    def token(match: re.Match[str]) -> str:
-        value = float(match.group(1).replace(",", ""))
-        unit = match.group(2)
-        if unit in _MULTIPLIERS:
-            found.add(f"#{value * _MULTIPLIERS[unit]:g}")
-        elif unit in ("percent", "%"):
-            found.add(f"#{value:g}%")
-        elif unit in ("x", "倍"):
-            found.add(f"#{value:g}x")
-        elif value >= 2 or "." in match.group(1):
-            found.add(f"#{value:g}")
+    def version(match: re.Match[str]) -> str:
+        found.add(f"#{match.group(0)}")
         return " "
 
+    def token(match: re.Match[str]) -> str:
+        digits = match.group(1).replace(",", "")
+        unit = match.group(2)
+        if unit in _MULTIPLIERS:
+            found.add(f"#{_scaled(digits, _MULTIPLIERS[unit])}")
+        elif unit in ("percent", "%"):
+            found.add(f"#{_plain(digits)}%")
+        elif unit in ("x", "倍"):
+            found.add(f"#{_plain(digits)}x")
+        elif "." in digits or digits.lstrip("0") not in ("", "1"):
+            found.add(f"#{_plain(digits)}")
+        return " "
+
+    if "." in text:
+        text = _VERSION.sub(version, text)
     return _NUMBER.sub(token, text)
+
+
+def _plain(digits: str) -> str:
+    """A number as written, without leading zeros or a fraction's trailing zeros."""
+    whole, _, fraction = digits.partition(".")
+    whole = whole.lstrip("0") or "0"
+    fraction = fraction.rstrip("0")
+    return f"{whole}.{fraction}" if fraction else whole
+
+
+def _scaled(digits: str, multiplier: int) -> str:
+    """`digits` × `multiplier`, exactly: an integer when it is one (2.5 × 10⁹ is
+    2500000000, never 2.5e+09)."""
+    try:
+        value = Decimal(digits) * multiplier
+    except InvalidOperation:
+        return _plain(digits)
+    if value == value.to_integral_value():
+        return str(int(value))
+    return _plain(format(value, "f"))
 
 
 @lru_cache(maxsize=1 << 14)
@@ -130,7 +168,9 @@ def tokens(text: str) -> frozenset[str]:
     """
     english, chinese, longest = _lexicon()
     found: set[str] = set()
-    text = _POSSESSIVE.sub("", unicodedata.normalize("NFKC", text).casefold())
+    text = unicodedata.normalize("NFKC", text).casefold()
+    if "'" in text or "’" in text:
+        text = _POSSESSIVE.sub("", _CONTRACTION.sub(" ", text))
     words = _numbers(text, found) if DIGIT.search(text) else text
     for word in _WORD.findall(words):
         if word in _EN_STOP:
@@ -153,16 +193,78 @@ def tokens(text: str) -> frozenset[str]:
     return frozenset(found)
 
 
-TERMS_VERSION = 1  # raise when `tokens` changes: stored terms are then computed again
+TERMS_VERSION = 2  # raise when `tokens` changes: stored terms are then computed again
+
+# What feeds put in a summary that says nothing about the news: Hacker News' "Article URL:
+# … Comments URL: … Points: 12 # Comments: 3", Reddit's "submitted by /u/x [link]
+# [comments]", and addresses alone.
+_BOILERPLATE = re.compile(
+    r"(?i)(?:Article|Comments) URL:\s*\S*|Points:\s*\d+|#\s*Comments:\s*\d+"
+    r"|submitted by\s+/?u/\S+|\[(?:link|comments)\]"
+)
+_BOILERPLATE_MARKS = (
+    "URL:",
+    "url:",
+    "Points:",
+    "Comments:",
+    "submitted by",
+    "[link]",
+    "[comments]",
+)
+_FILLER = re.compile(r"(?i)(?:https?://\S+|www\.\S+|\b(?:discussion|comments?|link)\b|[\W_])+")
+_SPACES = re.compile(r"\s+")
+
+
+def _key(text: str) -> str:
+    return "".join(ch for ch in text.casefold() if ch.isalnum())
+
+
+def summary_text(title: str, summary: str) -> str:
+    """The text of an item's summary, or "" when it says nothing the title does not:
+    boilerplate (a Hacker News or Reddit stub, bare addresses, "Discussion") or the title
+    again. Analysis and merging read this, never the raw summary."""
+    if not summary:
+        return ""
+    if any(mark in summary for mark in _BOILERPLATE_MARKS):
+        summary = _SPACES.sub(" ", _BOILERPLATE.sub(" ", summary)).strip()
+    if not summary or _FILLER.fullmatch(summary):
+        return ""
+    if len(summary) > 2 * len(title) + 8:  # too long to be the title again
+        return summary
+    return "" if _key(summary) == _key(title) else summary
 
 
 def item_terms(title: str, summary: str) -> str:
-    """An item's tokens as stored: the title's, a tab, then the summary's other tokens."""
+    """An item's tokens as stored: the title's, a tab, then the other tokens of what the
+    summary says (`summary_text`: no boilerplate)."""
     head = tokens(title)
-    rest = tokens(summary[:SUMMARY_CHARS]) - head
+    rest = tokens(summary_text(title, summary[: 4 * SUMMARY_CHARS])[:SUMMARY_CHARS]) - head
     return " ".join(sorted(head)) + "\t" + " ".join(sorted(rest))
 
 
 def split_terms(item: Item) -> tuple[list[str], list[str]]:
     head, _, rest = (item.terms or item_terms(item.title, item.summary)).partition("\t")
     return head.split(), rest.split()
+
+
+_TITLE_WORD = re.compile(r"[^\W_][\w.\-+]*")
+
+
+@lru_cache(maxsize=1 << 14)
+def name_tokens(title: str) -> frozenset[str]:
+    """The tokens of a title's words that are written as names: all capitals ("GPU",
+    "xAI"), inner capitals ("OpenAI"), letters with digits ("GPT-5.2"), or capitalised
+    inside a title that is not in title case ("the Ofcom probe")."""
+    words = _TITLE_WORD.findall(title)
+    long = [w for w in words if len(w) > 3 and w.isalpha()]
+    title_case = bool(long) and sum(w[0].isupper() for w in long) * 10 >= len(long) * 7
+    found: set[str] = set()
+    for position, word in enumerate(words):
+        if not word.isascii():
+            continue
+        inner = any(c.isupper() for c in word[1:])
+        digits = DIGIT.search(word) is not None and any(c.isalpha() for c in word)
+        capital = word[0].isupper() and position > 0 and not title_case
+        if inner or digits or capital:
+            found |= tokens(word)
+    return frozenset(found)

@@ -27,6 +27,7 @@ from newsdesk.errors import ConfigError
 from newsdesk.models import (
     Digest,
     Evidence,
+    Item,
     Signal,
     SourceOutcome,
     Story,
@@ -328,6 +329,7 @@ def _thread_entry(
     item = display_item(thread.story, lang)
     analysis = analyses.get(thread.id)
     links = [{"name": i.source, "url": i.url, "title": i.title} for i in thread.items]
+    others = _other_sources(item, thread.items)
     first = None
     if thread.first_day:
         first = {
@@ -344,10 +346,25 @@ def _thread_entry(
         "day": thread.story.day,
         "lead": (analysis.lead if analysis else "") or "",
         "links": links,
-        "others": [link for link in links if link["url"] != item.url],
+        # one link per other source (a source is never named twice), and, for the raw
+        # list, every other report with its own title
+        "others": [{"name": i.source, "url": i.url, "title": i.title} for i in others],
+        "reports": [link for link in links if link["url"] != item.url],
         "later": sorted({s.day for s in thread.later}),
         "first": first,
     }
+
+
+def _other_sources(shown: Item, items: Sequence[Item]) -> list[Item]:
+    """One item from each source other than the shown item's, in the story's order: a
+    source that sent several reports is named and counted once."""
+    seen = {shown.source}
+    others = []
+    for item in items:
+        if item.source not in seen:
+            seen.add(item.source)
+            others.append(item)
+    return others
 
 
 def context(
@@ -406,7 +423,7 @@ def _entry(
 ) -> dict[str, Any]:
     item = display_item(story, digest.lang)
     text = digest.analysis.stories.get(story.id)
-    others = [{"name": i.source, "url": i.url} for i in story.items if i is not item]
+    others = [{"name": i.source, "url": i.url} for i in _other_sources(item, story.items)]
     continues = None
     if story.continues:
         continues = {

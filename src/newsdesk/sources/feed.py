@@ -149,7 +149,7 @@ def _link(raw: Any, base: str | None) -> str | None:
     candidates.append(raw.get("id"))
     for candidate in candidates:
         if isinstance(candidate, str) and candidate.strip():
-            url = canonical_url(candidate, base)
+            url = canonical_url(candidate, base, fragment=True)
             if url:
                 return url
     return None
@@ -252,7 +252,7 @@ def _json_entry(raw: dict[str, Any], *, base: str | None, lang: str | None) -> E
     link = None
     for key in ("url", "external_url", "id"):
         value = _text(raw.get(key))
-        if value and (link := canonical_url(value, base)):
+        if value and (link := canonical_url(value, base, fragment=True)):
             break
     title = _text(raw.get("title"))
     html_body = _text(raw.get("summary")) or _text(raw.get("content_html"))

@@ -92,7 +92,9 @@ def _entry(hit: dict[str, Any]) -> Entry | None:
     if not isinstance(title, str) or not title.strip() or not story:
         return None
     target = hit.get("url")
-    link = canonical_url(target) if isinstance(target, str) and target.strip() else None
+    link = (
+        canonical_url(target, fragment=True) if isinstance(target, str) and target.strip() else None
+    )
     link = link or canonical_url(ITEM_URL.format(story))
     if link is None:
         return None

@@ -1,0 +1,309 @@
+"""The editorial development set (tests/data/editorial/) scored against the pipeline.
+
+The real corpus (`../shared/corpora/real-2026-01/`) is read with newsdesk's own feed
+parser and normaliser, stored in a real SQLite file, and prepared day by day (UTC days,
+as the labels are) exactly as `newsdesk daily` prepares a day: relevance, merging,
+classification, ranking. The labels are then checked against what the pipeline decided.
+
+Used by the pinned gates in tests/test_editorial.py and by bench/bench_editorial.py.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import tomllib
+from collections import Counter
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+from newsdesk.config import Settings, SourceSettings, load_settings
+from newsdesk.models import Item, Story
+from newsdesk.normalize import canonical_url
+
+HERE = Path(__file__).resolve().parent
+LABELS = HERE / "data" / "editorial"
+CORPUS = HERE.parents[1] / "shared" / "corpora" / "real-2026-01"
+SPLITS = {
+    "tune": [f"2026-W{n:02d}" for n in range(1, 6)],
+    "validate": [f"2026-W{n:02d}" for n in range(8, 14)],
+}
+# Long after the corpus: no item is "from the future".
+NOW = dt.datetime(2026, 6, 1, tzinfo=dt.UTC)
+ZH = "zh-handwritten"
+# The labs' and research organisations' own blogs, marked `curated = true` as a user
+# would mark them: every labelled item of these sources is news.
+CURATED = frozenset(
+    """
+    anthropic-news anthropic-research anthropic-red-team openai-research openai-engineering
+    meta-ai xai-news apollo-governance apollo-monitoring apollo-science far-ai
+    goodfire-research timaeus-research
+    """.split()
+)
+
+Key = tuple[str, str]  # (source folder, canonical link)
+
+
+def available() -> bool:
+    return CORPUS.is_dir()
+
+
+def read_jsonl(name: str) -> list[dict[str, Any]]:
+    with (LABELS / name).open(encoding="utf-8") as handle:
+        return [json.loads(line) for line in handle if line.strip()]
+
+
+def key(ref: dict[str, Any]) -> Key:
+    return ref["source"], canonical_url(ref["link"]) or ref["link"]
+
+
+def corpus_sources() -> list[SourceSettings]:
+    data = tomllib.loads((CORPUS / "sources.toml").read_text(encoding="utf-8"))
+    sources = [
+        SourceSettings(
+            name=s["url"], url=f"https://{s['url']}.invalid/feed", weight=s.get("weight", 1.0)
+        )
+        for s in data["sources"]
+    ]
+    sources.append(SourceSettings(name=ZH, url="https://zh.example/feed", weight=1.0))
+    return [s.model_copy(update={"curated": True}) if s.name in CURATED else s for s in sources]
+
+
+def settings(folder: Path, **overrides: Any) -> Settings:
+    """Packaged defaults, the corpus's sources, UTC days (the labels' days)."""
+    base = load_settings(None, timezone="UTC", database=str(folder / "editorial.db"))
+    return base.model_copy(update={"sources": corpus_sources(), "base_dir": folder, **overrides})
+
+
+@cache
+def corpus_items(split: str) -> tuple[Item, ...]:
+    """Every corpus item of the split's weeks, and our Chinese items of those dates."""
+    from newsdesk.collect import to_item
+    from newsdesk.sources import Entry
+    from newsdesk.sources.feed import parse_feed
+
+    sources = {s.name: s for s in corpus_sources()}
+    items: list[Item] = []
+    for folder in sorted(p for p in CORPUS.iterdir() if p.is_dir() and p.name != "LICENSES"):
+        for week in SPLITS[split]:
+            path = folder / f"{week}.xml"
+            if path.is_file():
+                for entry in parse_feed(path.read_bytes()).entries:
+                    item = to_item(entry, sources[folder.name], now=NOW)
+                    if item:
+                        items.append(item)
+    for row in read_jsonl("zh_items.jsonl"):
+        published = dt.datetime.fromisoformat(row["published"])
+        if f"{published.isocalendar().year}-W{published.isocalendar().week:02d}" in SPLITS[split]:
+            entry = Entry(
+                link=row["link"],
+                title=row["title"],
+                summary=row["summary"],
+                published=published.astimezone(dt.UTC),
+                markup=False,
+                lang="zh",
+            )
+            item = to_item(entry, sources[ZH], now=NOW)
+            if item:
+                items.append(item)
+    # The labs' own posts first: an item's URL belongs to the source that stored it first.
+    return tuple(sorted(items, key=lambda i: (sources[i.source].weight < 2, i.published)))
+
+
+@dataclass
+class Outcome:
+    """What the pipeline decided for one split."""
+
+    days: dict[dt.date, list[Story]]
+    aside: dict[Key, str]  # item → the reason it was set aside
+    story_of: dict[Key, tuple[dt.date, int]]  # item → (day, story id), continuations followed
+    rank_of: dict[Key, int]  # item → its story's rank on its day (0 = top)
+    category_of: dict[Key, str]
+    top: int
+    item_of: dict[Key, Item] = field(default_factory=dict)
+
+
+def fill_store(split: str, config: Settings) -> list[dt.date]:
+    """Store the split's items in the configured SQLite file; return their UTC days."""
+    from newsdesk.store import Store
+
+    items = corpus_items(split)
+    store = Store(config.path(config.database))
+    try:
+        store.sync_sources([(s.name, s.url, s.kind, s.weight) for s in config.sources], now=NOW)
+        store.add_items(list(items))
+    finally:
+        store.close()
+    return sorted({i.published.astimezone(dt.UTC).date() for i in items})
+
+
+def run_split(split: str, folder: Path, **overrides: Any) -> Outcome:
+    """Store the split's items in a fresh SQLite file and prepare every day."""
+    from newsdesk.pipeline import prepare_days
+    from newsdesk.store import Store
+
+    config = settings(folder, **overrides)
+    days = fill_store(split, config)
+    store = Store(config.path(config.database))
+    try:
+        prepared = prepare_days(config, store, days)
+        return outcome(store, prepared, config.rank.top)
+    finally:
+        store.close()
+
+
+def outcome(store: Any, prepared: dict[dt.date, list[Story]], top: int) -> Outcome:
+    """What the pipeline decided, from the prepared days and the store's set-aside items."""
+    aside = {
+        (item.source, item.url): reason
+        for day in prepared
+        for item, reason, _ in store.set_aside(day)
+    }
+    story_of: dict[Key, tuple[dt.date, int]] = {}
+    rank_of: dict[Key, int] = {}
+    category_of: dict[Key, str] = {}
+    item_of: dict[Key, Item] = {}
+    origin: dict[int, tuple[dt.date, int]] = {}
+    for day, stories in sorted(prepared.items()):
+        for position, story in enumerate(stories):
+            root = (story.continues.day, story.continues.story_id) if story.continues else None
+            origin[story.id] = origin.get(root[1], root) if root else (day, story.id)
+            for item in story.items:
+                k = (item.source, item.url)
+                story_of[k] = origin[story.id]
+                rank_of[k] = position
+                category_of[k] = story.category
+                item_of[k] = item
+    return Outcome(prepared, aside, story_of, rank_of, category_of, top, item_of)
+
+
+def _best(story: list[dict[str, Any]], ranked: dict[str, int]) -> int:
+    """The best rank of any item that tells the story (10**6 when none was shown)."""
+    return min((ranked[url] for ref in story if (url := key(ref)[1]) in ranked), default=10**6)
+
+
+@dataclass
+class Scores:
+    split: str
+    figures: dict[str, float]
+    counts: dict[str, int]
+    misses: dict[str, list[str]]
+
+    def lines(self) -> Iterator[str]:
+        for name, value in self.figures.items():
+            yield f"{self.split:9} {name:28} {value:6.3f}"
+        for name, value in self.counts.items():
+            yield f"{self.split:9} {name:28} {value:6d}"
+
+
+def score(split: str, outcome: Outcome) -> Scores:
+    figures: dict[str, float] = {}
+    counts: dict[str, int] = {}
+    misses: dict[str, list[str]] = {}
+
+    # Junk: what the relevance stage decided for every labelled item, and what a
+    # digest showed.
+    junk = [r for r in read_jsonl("junk.jsonl") if r["split"] == split]
+    known = [r for r in junk if key(r) in outcome.item_of or key(r) in outcome.aside]
+    counts["junk labelled items found"] = len(known)
+    counts["junk labelled items missing"] = len(junk) - len(known)
+    bad = [r for r in known if r["junk"]]
+    good = [r for r in known if not r["junk"]]
+    caught = [r for r in bad if key(r) in outcome.aside]
+    kept = [r for r in good if key(r) not in outcome.aside]
+    figures["junk set aside (recall)"] = len(caught) / max(1, len(bad))
+    figures["news kept"] = len(kept) / max(1, len(good))
+    misses["junk kept"] = [f"{r['kind']}: {r['title']}" for r in bad if key(r) not in outcome.aside]
+    misses["news set aside"] = [
+        f"{outcome.aside[key(r)]}: {r['title']}" for r in good if key(r) in outcome.aside
+    ]
+    shown = {k for k, rank in outcome.rank_of.items() if rank < outcome.top}
+    shown_labelled = [r for r in known if key(r) in shown]
+    shown_junk = [r for r in shown_labelled if r["junk"]]
+    figures["junk shown (of labelled shown)"] = len(shown_junk) / max(1, len(shown_labelled))
+    counts["labelled entries shown"] = len(shown_labelled)
+
+    # Same-story pairs.
+    pairs = [p for p in read_jsonl("pairs.jsonl") if p["split"] == split]
+    judged = [
+        p for p in pairs if key(p["a"]) in outcome.story_of and key(p["b"]) in outcome.story_of
+    ]
+    counts["pairs judged"] = len(judged)
+    counts["pairs with an item set aside"] = len(pairs) - len(judged)
+    together = [p for p in judged if outcome.story_of[key(p["a"])] == outcome.story_of[key(p["b"])]]
+    true_pos = [p for p in together if p["same"]]
+    positives = [p for p in judged if p["same"]]
+    figures["merge precision"] = len(true_pos) / max(1, len(together))
+    figures["merge recall"] = len(true_pos) / max(1, len(positives))
+    misses["merged, different events"] = [
+        f"{p['a']['title']}  <>  {p['b']['title']}" for p in together if not p["same"]
+    ]
+    misses["same event, not merged"] = [
+        f"{p['a']['title']}  <>  {p['b']['title']}"
+        for p in positives
+        if outcome.story_of[key(p["a"])] != outcome.story_of[key(p["b"])]
+    ]
+
+    # Categories of the stories the labelled items ended in.
+    labels = [r for r in read_jsonl("categories.jsonl") if r["split"] == split]
+    placed = [r for r in labels if key(r) in outcome.category_of]
+    right = [r for r in placed if outcome.category_of[key(r)] == r["category"]]
+    figures["category accuracy"] = len(right) / max(1, len(placed))
+    counts["category labels judged"] = len(placed)
+    misses["category"] = [
+        f"{r['category']} ≠ {outcome.category_of[key(r)]}: {r['title']}"
+        for r in placed
+        if outcome.category_of[key(r)] != r["category"]
+    ]
+    confusion = Counter((r["category"], outcome.category_of[key(r)]) for r in placed)
+    counts.update(
+        {
+            f"as {got} (is {want})": n
+            for (want, got), n in confusion.items()
+            if want != got and n > 2
+        }
+    )
+
+    # Leads and must-show stories, per UTC day.
+    days = [d for d in read_jsonl("leads.jsonl") if d["split"] == split]
+    lead_top3 = pick_ok = must = must_total = 0
+    for row in days:
+        day = dt.date.fromisoformat(row["day"])
+        stories = outcome.days.get(day, [])
+        ranked = {item.url: n for n, s in enumerate(stories) for item in s.items}
+
+        leads = [_best(story, ranked) for story in row["lead"]]
+        if min(leads) < 3:
+            lead_top3 += 1
+        else:
+            misses.setdefault("lead not in top 3", []).append(
+                f"{row['day']}: {row['lead'][0][0]['title']} at {min(leads) + 1}; top: "
+                + " | ".join(s.lead.title for s in stories[:3])
+            )
+        if 0 in leads:
+            pick_ok += 1
+        for story in row["must_show"]:
+            must_total += 1
+            if _best(story, ranked) < outcome.top:
+                must += 1
+            else:
+                misses.setdefault("must show, cut", []).append(
+                    f"{row['day']}: {story[0]['title']} at {_best(story, ranked) + 1}"
+                )
+    figures["leads in top 3 (days)"] = lead_top3 / max(1, len(days))
+    figures["pick is a lead (days)"] = pick_ok / max(1, len(days))
+    figures["must-show shown"] = must / max(1, must_total)
+    counts["lead days"] = len(days)
+
+    # No official launch from a lab's own blog is ever cut.
+    labs = {s.name for s in corpus_sources() if s.weight >= 2}
+    official = [
+        r for r in junk if r["source"] in labs and not r["junk"] and key(r) in outcome.rank_of
+    ]
+    cut = [r for r in official if outcome.rank_of[key(r)] >= outcome.top]
+    figures["lab news shown"] = 1 - len(cut) / max(1, len(official))
+    misses["lab news cut"] = [r["title"] for r in cut]
+    return Scores(split, figures, counts, misses)

@@ -1,0 +1,443 @@
+"""Issue 13's text fixes, each with the real examples that showed them: the tokeniser's
+contractions and numbers, changelog entries that share one page, titles with scraper
+debris, title-only items, sentence splitting, the lede's wording, sources named once,
+and a concept explained once a week."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from pathlib import Path
+
+import pytest
+
+from newsdesk.analyze import OfflineAnalyst, find_concept, story_text
+from newsdesk.collect import to_item
+from newsdesk.config import SourceSettings, load_settings
+from newsdesk.models import DayAnalysis, Digest, Item, Story, StoryAnalysis
+from newsdesk.normalize import canonical_url, clean_title, sentences, without_fragment
+from newsdesk.sources import Entry
+from newsdesk.sources.feed import parse_feed
+from newsdesk.store import Store
+from newsdesk.terms import item_terms, summary_text, tokens
+from newsdesk.write import environment, render, unmarked
+
+NOW = dt.datetime(2026, 1, 16, 12, 0, tzinfo=dt.UTC)
+# A Hacker News item's description, as the feed gives it (real, 2026-01-04).
+HN_STUB = (
+    "Article URL: https://www.theguardian.com/environment/ng-interactive/2025/dec/18/"
+    "how-climate-breakdown-is-putting-the-worlds-food-in-peril-in-maps-and-charts "
+    "Comments URL: https://news.ycombinator.com/item?id=46493645 Points: 8 # Comments: 0"
+)
+
+
+def item(
+    title: str,
+    summary: str = "",
+    *,
+    source: str = "Lab",
+    url: str = "",
+    lang: str = "en",
+    ident: int = 1,
+) -> Item:
+    return Item(
+        url=url or f"https://{source.lower().replace(' ', '-')}.example/{ident}",
+        title=title,
+        summary=summary,
+        published=NOW,
+        first_seen=NOW,
+        source=source,
+        lang=lang,
+        content_hash=f"h{ident}",
+        id=ident,
+    )
+
+
+def story(ident: int, *items: Item, category: str = "models") -> Story:
+    return Story(id=ident, day=NOW.date(), items=list(items), category=category)
+
+
+# -- 1. the tokeniser ------------------------------------------------------------------
+
+
+def test_contractions_never_leave_won_and_t() -> None:
+    # A real false merge on an April day: "won" and "t" were the shared words.
+    championship = tokens("I won a championship that doesn't exist")
+    rust = tokens("Bugs Rust won't catch")
+    assert "t" not in rust and "won" not in rust and "doesn" not in championship
+    assert not championship & rust
+    assert "won" in championship  # the verb itself still counts
+    for phrase in ("won't", "doesn’t", "don't", "isn't", "can't", "I'm", "it's", "you're", "we've"):
+        assert tokens(phrase) == frozenset(), phrase
+    assert tokens("OpenAI's model") == tokens("OpenAI model")  # a possessive is not a contraction
+
+
+def test_large_numbers_keep_every_digit() -> None:
+    # Two Hacker News ids that %g compacted into the same token, 4.7949e+07.
+    first, second = tokens("item 47949027"), tokens("item 47949204")
+    assert "#47949027" in first and "#47949204" in second
+    assert not {t for t in first & second if t.startswith("#")}
+    assert "#2026" in tokens("What changed in 2026")
+    assert "#1.123456" in tokens("version 1.123456")  # no rounding to 6 digits either
+
+
+def test_scaled_amounts_still_meet_exactly() -> None:
+    assert "#2000000000" in tokens("xAI raises $2B") & tokens("xAI 融资 20 亿美元")
+    assert "#2500000000" in tokens("raises $2.5B") & tokens("融资 25 亿")
+    assert "#20000000000" in tokens("xAI Raises $20B Series E")
+    assert not (tokens("$2B") & tokens("$2.5B"))
+    assert "#1300000000" in tokens("$1.3B round")  # exact, not 1299999999.9999998
+
+
+def test_versions_are_one_token() -> None:
+    # Windsurf changelog entries: one version must not meet the next on "1.13".
+    shared = tokens("Windsurf 1.13.9") & tokens("Windsurf 1.13.8")
+    assert shared == {"windsurf"}
+    assert "#1.13.9" in tokens("Windsurf 1.13.9.")
+
+
+def test_boilerplate_summaries_are_no_text() -> None:
+    assert summary_text("Title", HN_STUB) == ""
+    assert (
+        summary_text(
+            "Title", "Comments URL: https://news.ycombinator.com/item?id=1 Points: 11 # Comments: 6"
+        )
+        == ""
+    )
+    assert summary_text("Title", "submitted by /u/someone [link] [comments]") == ""
+    assert summary_text("Windsurf 1.13.9", "Windsurf 1.13.9") == ""
+    asked = (
+        "I wonder how others run evals. "
+        "Comments URL: https://news.ycombinator.com/item?id=2 Points: 3 # Comments: 1"
+    )
+    assert summary_text("Ask HN: evals?", asked) == "I wonder how others run evals."
+    assert summary_text("T", "Time: 5pm. Real text.") == "Time: 5pm. Real text."
+    head, _, rest = item_terms("Climate breakdown puts food in peril", HN_STUB).partition("\t")
+    assert rest == "" and "#46493645" not in head
+
+
+# -- 2. entries that share one page ------------------------------------------------------
+
+WINDSURF = b"""<?xml version='1.0' encoding='UTF-8'?>
+<rss version="2.0"><channel><title>Windsurf Changelog</title>
+<link>https://windsurf.com/changelog</link>
+<item><title>Windsurf 1.13.9</title><link>https://windsurf.com/changelog#1.13.9</link>
+<description>&lt;h3&gt;Bug Fixes and Improvements&lt;/h3&gt;&lt;ul&gt;&lt;li&gt;Improvements to GPT-5.2-Codex harness&lt;/li&gt;&lt;/ul&gt;</description>
+<guid isPermaLink="false">https://windsurf.com/changelog#1.13.9#1.13.9</guid>
+<pubDate>Fri, 16 Jan 2026 00:00:00 +0000</pubDate></item>
+<item><title>Windsurf 1.13.8</title><link>https://windsurf.com/changelog#1.13.8</link>
+<description>&lt;h3&gt;GPT-5.2-Codex&lt;/h3&gt;&lt;p&gt;Adds support for GPT-5.2-Codex with four reasoning efforts.&lt;/p&gt;</description>
+<guid isPermaLink="false">https://windsurf.com/changelog#1.13.8#1.13.8</guid>
+<pubDate>Wed, 14 Jan 2026 00:00:00 +0000</pubDate></item>
+<item><title>Windsurf 1.13.6</title><link>https://windsurf.com/changelog?utm_source=rss#1.13.6</link>
+<description>Windsurf now supports Agent Skills for Cascade.</description>
+<guid isPermaLink="false">https://windsurf.com/changelog#1.13.6#1.13.6</guid>
+<pubDate>Mon, 12 Jan 2026 00:00:00 +0000</pubDate></item>
+</channel></rss>"""
+
+
+@pytest.mark.parametrize(
+    ("raw", "kept"),
+    [
+        ("https://windsurf.com/changelog#1.13.9", "https://windsurf.com/changelog#1.13.9"),
+        (
+            "https://pluralistic.net/2026/01/01/39c3/#the-new-coalition",
+            "https://pluralistic.net/2026/01/01/39c3/#the-new-coalition",
+        ),
+        ("https://ex.com/p?utm_source=x&id=7#part-2", "https://ex.com/p?id=7#part-2"),
+        ("https://ex.com/post#comments", "https://ex.com/post"),
+        ("https://ex.com/post#main", "https://ex.com/post"),
+        ("https://indieweb.org/POSSE#", "https://indieweb.org/POSSE"),
+        ("https://www.neowin.net/news/x/#google_vignette", "https://www.neowin.net/news/x/"),
+        ("https://ex.com/post#:~:text=quoted%20words", "https://ex.com/post"),
+        ("https://ex.com/post#utm_source=feed&utm_medium=rss", "https://ex.com/post"),
+    ],
+)
+def test_item_links_keep_fragments_that_name_an_entry(raw: str, kept: str) -> None:
+    assert canonical_url(raw, fragment=True) == kept
+    assert canonical_url(raw) == without_fragment(kept)  # other links: no fragment, as before
+
+
+def test_changelog_entries_on_one_page_stay_separate_items(tmp_path: Path) -> None:
+    source = SourceSettings(name="Windsurf Changelog", url="https://windsurf.com/changelog")
+    entries = parse_feed(WINDSURF).entries
+    items = [i for e in entries if (i := to_item(e, source, now=NOW))]
+    assert [i.url for i in items] == [
+        "https://windsurf.com/changelog#1.13.9",
+        "https://windsurf.com/changelog#1.13.8",
+        "https://windsurf.com/changelog#1.13.6",
+    ]
+    assert {without_fragment(i.url) for i in items} == {"https://windsurf.com/changelog"}
+    with Store(tmp_path / "t.db") as store:
+        assert store.add_items(items) == 3  # was 1: the fragment was dropped
+        # The same article reached with and without a page anchor is still one item.
+        anchored = canonical_url("https://ex.com/post#comments", fragment=True)
+        assert anchored == "https://ex.com/post"
+        plain = item("Post", "Text", url="https://ex.com/post", ident=10)
+        linked = item("Post", "Text", source="HN", url=anchored, ident=11)
+        assert store.add_items([plain, linked]) == 1
+
+
+# -- 3a. titles --------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("raw", "clean"),
+    [
+        # The Anthropic research index, January to March 2026.
+        (
+            "Jan 15, 2026Economic ResearchAnthropic Economic Index report: economic primitives",
+            "Anthropic Economic Index report: economic primitives",
+        ),
+        (
+            "Jan 9, 2026AlignmentNext-generation Constitutional Classifiers: More efficient protection against universal jailbreaks",
+            "Next-generation Constitutional Classifiers: More efficient protection against universal jailbreaks",
+        ),
+        (
+            "Jan 19, 2026InterpretabilityThe assistant axis: situating and stabilizing the character of large language models",
+            "The assistant axis: situating and stabilizing the character of large language models",
+        ),
+        (
+            "Feb 18, 2026Societal ImpactsMeasuring AI agent autonomy in practice",
+            "Measuring AI agent autonomy in practice",
+        ),
+        (
+            "Feb 23, 2026AnnouncementsAnthropic Education Report: The AI Fluency Index",
+            "Anthropic Education Report: The AI Fluency Index",
+        ),
+        (
+            "Mar 13, 2026InterpretabilityA “diff” tool for AI: Finding behavioral differences in new models",
+            "A “diff” tool for AI: Finding behavioral differences in new models",
+        ),
+        (
+            "Mar 23, 2026ScienceLong-running Claude for scientific computing",
+            "Long-running Claude for scientific computing",
+        ),
+        # A date glued on without a label is dropped; the title stays whole.
+        ("Jan 15, 2026OpenAI announces things", "OpenAI announces things"),
+        ("Jan 15, 2026 — Gemini 3 launches", "Gemini 3 launches"),
+        ("2026-01-15: Weekly notes", "Weekly notes"),
+        ("Gemini 3 launches - Jan 15, 2026", "Gemini 3 launches"),
+        ("Gemini 3 launchesJan 15, 2026", "Gemini 3 launches"),
+        ("How we built it · 5 min read", "How we built it"),
+        ("Title — Jan 15, 2026 · 5 min read", "Title"),
+        ("Introducing GPT-5 Read more →", "Introducing GPT-5"),
+        ("Introducing GPT-5… Read more", "Introducing GPT-5"),
+        ("Introducing GPT-5Read more", "Introducing GPT-5"),
+        ("OpenAI 发布新模型 阅读全文", "OpenAI 发布新模型"),
+        ("OpenAI 发布新模型 · 5 分钟阅读", "OpenAI 发布新模型"),
+    ],
+)
+def test_titles_lose_scraper_debris(raw: str, clean: str) -> None:
+    assert clean_title(raw) == clean
+
+
+NORMAL_TITLES = [
+    "2025 in review",
+    "2026 年 AI 展望",
+    "January 2026 update",
+    "What happened on January 15, 2026",
+    "Jan 15, 2026",
+    "Claude's new constitution",
+    "GPT-5.4 Thinking System Card",
+    "Windsurf 1.13.9",
+    "1M context is now generally available for Opus 4.6 and Sonnet 4.6",
+    "Happy 25th Birthday, Wikipedia",
+    "xAI Raises $20B Series E",
+    "Heaps do lie: debugging a memory leak in vLLM.",
+    "Rails testing on autopilot: Building an agent that writes what developers won't",
+    "Why you should read more",
+    "Why You Should Read More",
+    "A 5 min read",
+    "Ask HN: Read more?",
+    "Show HN: I built a thing",
+    "Scaling PostgreSQL to power 800 million ChatGPT users",
+    "AlignmentForum: a new home",
+    "一本书 5 分钟读完",
+    "2026年1月15日发布会回顾",
+    "教你如何阅读全文",
+    "2026-01-15 release notes",
+    "OpenAI 发布新模型",
+    ": The Fenced Frame element",
+]
+
+
+@pytest.mark.parametrize("title", NORMAL_TITLES)
+def test_normal_titles_stay_as_they_are(title: str) -> None:
+    assert clean_title(title) == title
+
+
+def test_collected_titles_are_cleaned() -> None:
+    source = SourceSettings(name="Anthropic Research", url="https://www.anthropic.com/research")
+    entry = Entry(
+        link="https://www.anthropic.com/research/economic-index-primitives",
+        title="Jan 15, 2026Economic ResearchAnthropic Economic Index report: economic primitives",
+        summary="",
+        published=NOW,
+    )
+    made = to_item(entry, source, now=NOW)
+    assert made is not None
+    assert made.title == "Anthropic Economic Index report: economic primitives"
+
+
+# -- 3b. title-only items ------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("summary", ["", "Bugs Rust won't catch", HN_STUB])
+def test_a_title_only_item_does_not_repeat_its_title(summary: str) -> None:
+    only = story(1, item("Bugs Rust won't catch", summary, source="Hacker News"))
+    analyst = OfflineAnalyst()
+    assert story_text(only, "en") == ""
+    assert analyst.analyze_story(only, lang="en") == StoryAnalysis(lead="", body="")
+    day = analyst.analyze_day(NOW.date(), [only], lang="en")
+    assert day.pick_text == ""
+    text = brief([only], day, "en")
+    entry = next(line for line in text.splitlines() if line.startswith("**Bugs"))
+    assert entry.count("Bugs Rust") == 1
+    assert "Article URL" not in text and "Points:" not in text
+    assert not re.search(r"^\s*[-*]\s*$", text, re.M)  # no empty bullet
+
+
+def test_a_summary_that_opens_with_the_title_leads_with_what_follows() -> None:
+    told = story(
+        1, item("Introducing Labs", "Introducing Labs. A team that builds on the frontier.")
+    )
+    assert OfflineAnalyst().analyze_story(told, lang="en").lead == (
+        "A team that builds on the frontier."
+    )
+
+
+# -- 3c. sentences ---------------------------------------------------------------------------
+
+
+def test_sentences_never_split_inside_an_address() -> None:
+    text = "Discussed at https://news.ycombinator.com/item?id=46493645 today! Next one."
+    assert sentences(text) == [
+        "Discussed at https://news.ycombinator.com/item?id=46493645 today!",
+        "Next one.",
+    ]
+    assert sentences("See www.example.com/a?b=1. Then more.") == [
+        "See www.example.com/a?b=1.",
+        "Then more.",
+    ]
+    assert sentences("详见https://ex.com/a?x=1。下一句。") == [
+        "详见https://ex.com/a?x=1。",
+        "下一句。",
+    ]
+
+
+def test_sentences_keep_lists_and_abbreviations_whole() -> None:
+    assert sentences("更新如下：1、推理速度提升一倍；2、价格下降 50%。3、支持百万上下文。") == [
+        "更新如下：1、推理速度提升一倍；2、价格下降 50%。3、支持百万上下文。"
+    ]
+    assert sentences("亮点：1、推理提升； 2、价格下降") == ["亮点：1、推理提升； 2、价格下降"]
+    assert sentences("OpenAI 发布新模型。1、推理更强。2、更便宜。") == [
+        "OpenAI 发布新模型。",
+        "1、推理更强。2、更便宜。",
+    ]
+    assert sentences("Three changes: 1. Faster. 2. Cheaper.") == [
+        "Three changes: 1. Faster. 2. Cheaper."
+    ]
+    assert sentences("Anthropic partners with the U.S. Government. It starts now.") == [
+        "Anthropic partners with the U.S. Government.",
+        "It starts now.",
+    ]
+    assert sentences("真的吗？！是的。") == ["真的吗？！", "是的。"]
+    assert sentences("他说：“好。”然后走了。") == ["他说：“好。”", "然后走了。"]
+
+
+def test_the_lead_keeps_an_address_with_a_question_mark() -> None:
+    text = "Read the thread at https://news.ycombinator.com/item?id=1 for details. More here."
+    lead = OfflineAnalyst().analyze_story(story(1, item("Thread", text)), lang="en").lead
+    assert lead == "Read the thread at https://news.ycombinator.com/item?id=1 for details."
+
+
+# -- 3d/3e. the lede and the sources ---------------------------------------------------------
+
+
+def brief(stories: list[Story], analysis: DayAnalysis, lang: str) -> str:
+    digest = Digest(NOW.date(), lang, "daily-brief", stories, analysis, [], NOW)
+    rendered = render(
+        digest,
+        env=environment(),
+        categories=load_settings(None).categories,
+        post_url=lambda _: None,
+    )
+    return unmarked(rendered.body)
+
+
+def test_most_covered_only_when_several_sources_told_it() -> None:
+    single = story(1, item("Introducing Claude Sonnet 4.6", "Our best model yet."))
+    told = story(
+        2,
+        item("Introducing Claude Sonnet 4.6", "Our best model yet.", source="Anthropic"),
+        item("Claude Sonnet 4.6 is out", "A new model.", source="Hacker News", ident=2),
+    )
+    for top, covered in ((single, False), (told, True)):
+        analysis = OfflineAnalyst().analyze_day(NOW.date(), [top], lang="en")
+        en, zh = brief([top], analysis, "en"), brief([top], analysis, "zh")
+        assert ("The most covered" in en) is covered
+        assert ("最受关注的是" in zh) is covered
+        assert ("The top story" in en) is not covered
+        assert ("今日头条是" in zh) is not covered
+
+
+def test_a_story_names_and_counts_each_source_once() -> None:
+    # The real zh digest said "这条消息共有 2 个来源报道：A、A、B".
+    top = story(
+        1,
+        item("Gemini 3 launches", "Google released Gemini 3.", source="A", ident=1),
+        item("Gemini 3 benchmarks", "Scores for Gemini 3.", source="A", ident=2),
+        item("Gemini 3 is here", "Google's new model.", source="B", ident=3),
+    )
+    analysis = OfflineAnalyst().analyze_day(NOW.date(), [top], lang="zh")
+    zh = brief([top], analysis, "zh")
+    assert "这条消息共有 2 个来源报道：A、B。" in zh
+    assert "A、A" not in zh
+    assert zh.count("[B](https://b.example/3)") == 1  # the entry's "另见"
+    assert "(https://a.example/2)" not in zh
+    en = brief([top], analysis, "en")
+    assert "Reported by 2 sources: A, B." in en
+
+
+# -- 3f. the concept of the week -------------------------------------------------------------
+
+
+def test_a_concept_is_explained_once_a_week(tmp_path: Path) -> None:
+    monday, tuesday = dt.date(2026, 1, 12), dt.date(2026, 1, 13)
+    stories = [
+        story(1, item("Gemini gets a longer context window", "Two million tokens.")),
+        story(2, item("A distilled model for phones", "Distillation from a large model.", ident=2)),
+    ]
+    with Store(tmp_path / "t.db") as store:
+        analyst = OfflineAnalyst(concepts_used=store.concepts_between)
+        first = analyst.analyze_day(monday, stories, lang="en")
+        assert first.concept is not None and first.concept.term == "Context window"
+        store.save_analyses(
+            monday,
+            "en",
+            first.stories,
+            headline="",
+            lede="",
+            trends=[],
+            model="",
+            concept=first.concept.term,
+        )
+        second = analyst.analyze_day(tuesday, stories, lang="en")
+        assert second.concept is not None and second.concept.term == "Distillation"
+        # A rerun of Monday is not held back by Monday itself, nor the next week by this one.
+        rerun = analyst.analyze_day(monday, stories, lang="en")
+        assert rerun.concept == first.concept
+        assert (
+            analyst.analyze_day(dt.date(2026, 1, 19), stories, lang="en").concept == first.concept
+        )
+        in_chinese = analyst.analyze_day(tuesday, stories, lang="zh").concept
+        assert in_chinese is not None and in_chinese.term == "上下文窗口"  # per language
+
+
+def test_find_concept_skips_used_terms_and_boilerplate() -> None:
+    stories = [story(1, item("A context window of two million tokens"))]
+    assert find_concept(stories, lang="en", used={"context window"}) is None
+    # Words inside a Hacker News stub's addresses are not what the story is about.
+    stub = HN_STUB.replace("how-climate-breakdown", "distillation-of-climate")
+    assert find_concept([story(2, item("Food in peril", stub))], lang="en") is None
