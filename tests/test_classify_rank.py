@@ -3,8 +3,11 @@ from __future__ import annotations
 import datetime as dt
 import math
 
+import pytest
+
 from newsdesk.classify import Classifier
-from newsdesk.config import RankSettings, load_settings
+from newsdesk.config import CategorySettings, RankSettings, load_settings
+from newsdesk.errors import ConfigError
 from newsdesk.models import Story
 from newsdesk.rank import rank
 from tests.test_dedupe import T0, make
@@ -41,6 +44,180 @@ def test_default_table_puts_stories_where_a_reader_expects() -> None:
     }
     for title, expected in cases.items():
         assert classifier.category(story(1, title)) == expected, title
+
+
+def default_classifier() -> Classifier:
+    settings = load_settings(None)
+    return Classifier(settings.categories, settings.default_category)
+
+
+# Real items (Hacker News titles, lab posts, Chinese news), placed as an editor would
+# (tests/data/editorial/guide-categories-leads.md).
+REAL = [
+    ("xAI Raises $20B Series E", "", "industry"),
+    ("Apple buys Israeli startup Q.ai", "", "industry"),
+    ("Pinterest to lay off 15% of staff to redirect resources to AI", "", "industry"),
+    ("Mother of Elon Musk's child sues xAI over Grok deepfakes", "", "safety"),
+    ("Ofcom launches investigation into X over Grok sexualised imagery", "", "safety"),
+    ("Korea's AI law requires watermarks on generated content", "", "safety"),
+    ("Notion AI: Unpatched data exfiltration", "", "safety"),
+    ("China asks tech firms to halt orders for Nvidia's H200 chips", "", "safety"),
+    ("Training large language models on narrow tasks can lead to broad misalignment", "", "safety"),
+    ("Kimi K2.5 Technical Report [pdf]", "", "models"),
+    ("Nvidia releases 8B model with learned 8x KV cache compression", "", "models"),
+    ("GLM-4.7-Flash", "", "models"),
+    ("Maia 200: The AI accelerator built for inference", "", "infra"),
+    ("Meta signs 6+ GW of nuclear with 3 companies", "", "infra"),
+    ("AWS raises GPU prices 15% on a Saturday, hopes you weren't paying attention", "", "infra"),
+    (
+        "Show HN: Mastra 1.0, open-source JavaScript agent framework from the Gatsby devs",
+        "",
+        "devtools",
+    ),
+    ("Build an agent into any app with the GitHub Copilot SDK", "", "devtools"),
+    (
+        "ollama launch",
+        "ollama launch is a new command which sets up and runs coding tools like Claude Code, "
+        "OpenCode, and Codex with local or cloud models.",
+        "devtools",
+    ),
+    ("OpenAI launches cheaper ChatGPT subscription, says ads are coming next", "", "products"),
+    ("Cowork: Claude Code for the rest of your work", "", "products"),
+    ("AI misses nearly one-third of breast cancers, study finds", "", "research"),
+    ("Erdos 281 solved with ChatGPT 5.2 Pro", "", "research"),
+    ("AI generated music barred from Bandcamp", "", "other"),
+    ("UK accounting body to halt remote exams amid AI cheating", "", "other"),
+    ('American Dialect Society 2025 Word of the Year Is "Slop"', "", "other"),
+    (
+        "网信办就生成式 AI 内容标识实施细则公开征求意见",
+        "国家网信办发布生成式人工智能内容标识实施细则征求意见稿，要求平台对 AI 生成的图片、"
+        "音视频添加显式与隐式标识。",
+        "safety",
+    ),
+    (
+        "智谱完成新一轮融资，投后估值超 400 亿元",
+        "智谱宣布完成新一轮融资，由多家国资与产业资本参与，资金将用于基座模型研发和算力建设。",
+        "industry",
+    ),
+    (
+        "华为发布新一代昇腾推理芯片，称能效较上代提升一倍",
+        "华为在一场开发者活动上发布新一代昇腾推理芯片，官方称大模型推理能效较上一代提升约一倍。",
+        "infra",
+    ),
+    (
+        "通义千问开源 32B 视觉语言模型，主打多语种文档理解",
+        "阿里云开源一款 320 亿参数的视觉语言模型，官方称其在文档问答基准上领先同规模开源模型。",
+        "models",
+    ),
+    (
+        "文心一言 App 上线“深度研究”智能体功能",
+        "百度在文心一言 App 中推出可自动检索、阅读并撰写报告的“深度研究”智能体，首批向会员开放。",
+        "products",
+    ),
+    (
+        "DeepSeek 发表新论文：稀疏注意力将长上下文推理成本降低约四成",
+        "DeepSeek 团队公开一篇关于新型稀疏注意力机制的论文，称在 128K 上下文下推理成本下降约 40%。",
+        "research",
+    ),
+    (
+        "豆包大模型下调 API 价格，长文本版本降价 60%",
+        "字节跳动火山引擎宣布豆包大模型长文本版本 API 价格下调 60%，并推出面向中小企业的包月套餐。",
+        "devtools",
+    ),
+    ("Claude 有了新“宪法”：Anthropic 公开约束模型价值观的完整文档", "", "safety"),
+    ("教育部：中小学将开设人工智能通识课程", "", "other"),
+]
+
+
+@pytest.mark.parametrize(("title", "summary", "expected"), REAL, ids=[r[0][:40] for r in REAL])
+def test_real_items_land_where_an_editor_puts_them(title: str, summary: str, expected: str) -> None:
+    assert default_classifier().category(story(1, title, summary)) == expected
+
+
+def test_a_story_that_fits_nothing_is_other_shown_last() -> None:
+    settings = load_settings(None)
+    assert settings.default_category == "other"
+    last = settings.categories[-1]
+    assert (last.key, last.zh, last.en) == ("other", "其他", "Other")
+    classifier = default_classifier()
+    hn = "Article URL: https://x.example/a Comments URL: https://news.ycombinator.com/item?id=1"
+    for title, summary in [
+        ("The truth Elon left out", f"{hn} Points: 312 # Comments: 190"),
+        ("Prism", ""),
+        ("周末随便聊聊", "今天天气不错，出去走了走。"),
+    ]:
+        assert classifier.category(story(1, title, summary)) == "other", title
+
+
+def test_a_weak_word_alone_never_decides() -> None:
+    classifier = default_classifier()
+    # "model" and "benchmark" say little about what kind of news a story is ...
+    assert classifier.category(story(1, "A new way to think about the model")) != "models"
+    assert classifier.category(story(1, "Benchmark numbers for our laptop")) != "models"
+    # ... nor when every item of a story repeats them: one item must reach the bar.
+    assert classifier.category(story(1, "The model", sources=("a", "b", "c"))) == "other"
+    # A named model with a version, or a release of a model, does.
+    assert classifier.category(story(2, "Mistral Small 4")) == "models"
+    assert classifier.category(story(3, "Acme releases its first open-weight model")) == "models"
+
+
+def test_hacker_news_boilerplate_is_not_read_as_text() -> None:
+    boilerplate = (
+        "Article URL: https://security.example/attack Comments URL: "
+        "https://news.ycombinator.com/item?id=46612535 Points: 7 # Comments: 0"
+    )
+    assert default_classifier().category(story(1, "Prism", boilerplate)) == "other"
+
+
+def table(*categories: tuple[str, list[str]]) -> Classifier:
+    settings = [CategorySettings(key=k, zh=k, en=k, keywords=words) for k, words in categories]
+    return Classifier(settings, "other")
+
+
+def test_keywords_have_weights_prefixes_patterns_and_masks() -> None:
+    classifier = table(
+        ("law", ["court^3", "regulat*^3", "safety^2.5"]),
+        ("money", ["deal", r"re:\bsells?\b.{0,20}\bfor \$\d+^3", "public safety^0"]),
+        ("energy", ["power plant*^3"]),
+    )
+    assert classifier.category(story(1, "The court said so")) == "law"
+    assert classifier.category(story(1, "Regulators look closer")) == "law"  # a prefix
+    assert classifier.category(story(1, "New power plants for data")) == "energy"
+    assert classifier.category(story(1, "Acme sells its unit for $40")) == "money"  # a pattern
+    # A plain keyword (weight 1) is a hint, not enough alone.
+    assert classifier.category(story(1, "A deal")) == "other"
+    # A keyword of weight 0 counts nothing but hides the words inside it.
+    assert classifier.category(story(1, "Safety first")) == "law"
+    assert classifier.category(story(1, "Tools for public safety agencies")) == "other"
+
+
+def test_a_tie_goes_to_the_keyword_first_in_the_title_then_to_table_order() -> None:
+    classifier = table(("paper", ["paper^3", "论文^3"]), ("law", ["court^3", "法院^3"]))
+    assert classifier.category(story(1, "Paper: what the court decided")) == "paper"
+    assert classifier.category(story(1, "Court ruling on a paper")) == "law"
+    assert classifier.category(story(1, "法院：一篇论文")) == "law"
+    assert classifier.category(story(1, "论文：法院")) == "paper"
+    assert table(("a", ["x^3"]), ("b", ["x^3"])).category(story(1, "x")) == "a"
+
+
+def test_a_word_inside_a_longer_keyword_counts_only_as_part_of_it() -> None:
+    classifier = default_classifier()
+    # "art" in "state-of-the-art" is not art (`other`) ...
+    assert classifier.category(story(1, "A state-of-the-art video model")) == "models"
+    # ... and 模型 inside 大模型 counts once (大模型, a hint of weight 1, in a title).
+    scores = classifier.scores(story(1, "大模型"))
+    assert scores.total[classifier.keys.index("models")] == pytest.approx(2.0)
+
+
+def test_a_shape_hides_the_words_of_other_categories_inside_it() -> None:
+    classifier = table(("chips", ["chips^3", "nvidia^1"]), ("trade", [r"re:\bblocks\b.*chips^3"]))
+    assert classifier.category(story(1, "Beijing blocks Nvidia chips")) == "trade"
+    assert classifier.category(story(1, "Nvidia chips")) == "chips"
+
+
+def test_a_pattern_that_is_not_a_regular_expression_is_a_config_error() -> None:
+    with pytest.raises(ConfigError, match="not a regular expression"):
+        table(("x", ["re:(unclosed^2"]))
 
 
 def test_rank_follows_the_documented_score() -> None:

@@ -5,28 +5,39 @@ Each category's `keywords` say what kind of news a story is. A keyword is
 - a word or phrase: Latin-script keywords match whole words (a phrase matches its words
   in a row, whatever separates them), other keywords (Chinese) match anywhere;
 - a word prefix ending in `*`: "regulat*" matches regulator, regulation, regulatory;
+  "power plant*" matches "power plants";
 - a regular expression after `re:`, matched against the lower-cased text, for shapes a
   word list cannot say: a model family with a version ("gpt-5.2", "qwen3"), a parameter
-  count ("8b"), "发布…模型";
+  count ("8b"), "raises" not followed by "prices", "发布…模型";
 
-and may end in `^N`, its weight (default 1): "lawsuit^3" says far more than "court".
+and may end in `^N`, its weight (1 without it): "lawsuit^4" says more than "court^3",
+which says more than "legal^2" or "risk^1.5". A keyword of weight 0 counts for nothing
+but hides the words inside it (below): "public safety^0" keeps "safety" from counting.
 
-A story's score for a category is the sum, over its items, of the weights of the distinct
-keywords found in the title (times `TITLE_WEIGHT`) and in the first `SUMMARY_CHARS` of the
-summary without feed boilerplate. The highest score wins; a tie goes to the category
-whose keyword comes first in the titles (the framing word, "论文：…", "Paper: …", says what
-kind of news it is), then to the earlier category in the table. A story whose best score
-is below `MIN_SCORE` gets the default category (`other`): a weak hint ("model",
-"users") alone never decides.
+An item's score for a category sums the weights of the distinct keywords found in its
+title (times `TITLE_WEIGHT`) and in the first `SUMMARY_CHARS` of its summary (feed
+boilerplate such as Hacker News's "Points: N" lines left out), strongest first, each next
+one counting `DECAY` times the one before: one strong word says what kind of news it is,
+more words only corroborate it. A word inside a longer keyword that matched counts only
+as part of it ("art" in "state of the art", "coding" in "coding agents", 模型 in 大模型).
+
+A story's score is the sum of its items' scores. The highest score wins; a tie goes to
+the category whose keyword comes first in the titles (the framing word, "论文：…",
+"Paper: …", says what kind of news it is), then to the earlier category in the table. A
+category needs `MIN_SCORE` from one item alone: one weak hint ("model", "users"), even in
+every title of the story, never decides. A story no category reaches gets the default
+category (`other` in the packaged table), not a guess.
 """
 
 from __future__ import annotations
 
+import itertools
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
 from newsdesk.config import CategorySettings
+from newsdesk.errors import ConfigError
 from newsdesk.models import Story
 from newsdesk.relevance import story_text
 
@@ -35,8 +46,16 @@ SUMMARY_CHARS = 300
 MIN_SCORE = 3.0
 DECAY = 0.5
 _WORD = re.compile(r"[a-z0-9]+")
-_WORD_CACHE = 50_000  # words whose one-word matches are remembered
-_WEIGHT = re.compile(r"\^(-?\d+(?:\.\d+)?)$")
+_WEIGHT = re.compile(r"\^(\d+(?:\.\d+)?)$")
+_CJK = re.compile(r"[\u3000-\u9fff\uff00-\uffef]")
+# A leading \b or look-behind: without it a pattern can be searched for fast (the regex
+# engine skips to the characters it can start with), and only a text that has such a
+# place is searched with the whole pattern.
+_LEADING_ASSERTION = re.compile(r"^(?:\\b|\(\?<[!=](?:\\.|\[(?:\\.|[^\]])*\]|[^()\\])*\))+")
+# Words of feed boilerplate (relevance.story_text) that a summary must hold to need it.
+_BOILERPLATE_HINTS = ("url:", "points:", "comments", "discussion", "http")
+_WORD_CACHE = 50_000  # words whose one-word keyword matches are remembered
+_DIGIT = re.compile(r"\d")
 
 
 @dataclass(frozen=True, slots=True)
@@ -44,6 +63,18 @@ class _Keyword:
     id: int
     category: int
     weight: float
+
+
+@dataclass(frozen=True, slots=True)
+class _Pattern:
+    gate: re.Pattern[str]  # the pattern without its leading assertions
+    pattern: re.Pattern[str]
+    keyword: _Keyword
+    cjk: bool  # it needs Chinese (or Japanese, Korean) text to match
+    digit: bool  # it needs a digit to match
+    # It can only match at a word starting with one of these (empty when unknown), the
+    # prefixes of its leading alternatives: r"\b(?:gpt|claude)-?\d" → ("gpt", "claude").
+    starts: tuple[str, ...]
 
 
 def parse_keyword(raw: str) -> tuple[str, float]:
@@ -57,8 +88,8 @@ def parse_keyword(raw: str) -> tuple[str, float]:
 
 class Scores:
     """A story's score per category (in table order): `total` over its items, `single`
-    the most one item reaches alone, `first` where the category's first title hit starts
-    in the story's titles (joined by newlines; a large number without one)."""
+    the most one item reaches alone, `first` where the category's first title hit is in
+    the story's titles, read in order (a large number without one)."""
 
     __slots__ = ("first", "single", "total")
 
@@ -78,25 +109,23 @@ class Classifier:
         self.prefixes: dict[str, list[_Keyword]] = {}  # "regulat*" → its entries
         # by first word; the flag: the last word is a prefix ("power plant*")
         self.phrases: dict[str, list[tuple[tuple[str, ...], bool, _Keyword]]] = {}
-        self.others: list[tuple[str, _Keyword]] = []  # matched anywhere (Chinese)
-        self.patterns: list[tuple[re.Pattern[str], _Keyword]] = []
+        self.others: dict[str, list[_Keyword]] = {}  # matched anywhere (Chinese)
+        self.patterns: list[_Pattern] = []
         seen: set[tuple[str, int]] = set()
         for number, category in enumerate(categories):
             for raw in category.keywords:
                 text, weight = parse_keyword(raw)
-                if text.startswith("re:"):
-                    keyword = _Keyword(len(seen), number, weight)
-                    seen.add((text, number))
-                    self.patterns.append((re.compile(text[3:]), keyword))
-                    continue
-                text = text.casefold()
+                if not text.startswith("re:"):
+                    text = text.casefold()
                 if not text or (text, number) in seen:
                     continue
                 keyword = _Keyword(len(seen), number, weight)
                 seen.add((text, number))
                 words = tuple(_WORD.findall(text))
-                if not text.isascii():
-                    self.others.append((text, keyword))
+                if text.startswith("re:"):
+                    self.patterns.append(_compile(text[3:], keyword, category.key))
+                elif not text.isascii():
+                    self.others.setdefault(text, []).append(keyword)
                 elif len(words) == 1 and text.endswith("*"):
                     self.prefixes.setdefault(words[0], []).append(keyword)
                 elif len(words) == 1:
@@ -105,31 +134,17 @@ class Classifier:
                     entry = (words, text.endswith("*"), keyword)
                     self.phrases.setdefault(words[0], []).append(entry)
         self.prefix_lengths = sorted({len(p) for p in self.prefixes})
-        # Patterns with Chinese (or other non-Latin) text cannot match a Latin-only text.
-        self.ascii_patterns = [(p, k) for p, k in self.patterns if p.pattern.isascii()]
-        self._single: dict[str, tuple[_Keyword, ...]] = {}
+        # One pass finds the other-script keywords, the longest first where several start.
+        terms = sorted(self.others, key=len, reverse=True)
+        self.other_terms = re.compile("|".join(map(re.escape, terms)) or r"(?!)")
+        # word → (its one-word keywords, a bit for each pattern it can start)
+        self._single: dict[str, tuple[tuple[_Keyword, ...], int]] = {}
+        self._started = [(1 << n, p.starts) for n, p in enumerate(self.patterns) if p.starts]
+        self._unstarted = sum(1 << n for n, p in enumerate(self.patterns) if not p.starts)
 
-    def scores(self, story: Story) -> Scores:
-        scores = Scores(len(self.keys))
-        offset = 0
-        for item in story.items:
-            title = item.title.casefold()
-            summary = story_text(item.summary)[:SUMMARY_CHARS].casefold()
-            if summary.startswith(title):
-                summary = summary[len(title) :]
-            weights: list[list[float]] = [[] for _ in self.keys]
-            for keyword, at in self._hits(title).items():
-                weights[keyword.category].append(TITLE_WEIGHT * keyword.weight)
-                scores.first[keyword.category] = min(scores.first[keyword.category], offset + at)
-            for keyword in self._hits(summary):
-                weights[keyword.category].append(keyword.weight)
-            for number, found in enumerate(weights):
-                found.sort(reverse=True)
-                score = sum(weight * DECAY**n for n, weight in enumerate(found))
-                scores.total[number] += score
-                scores.single[number] = max(scores.single[number], score)
-            offset += len(title) + 1
-        return scores
+    def classify(self, stories: Sequence[Story]) -> None:
+        for story in stories:
+            story.category = self.category(story)
 
     def category(self, story: Story) -> str:
         scores = self.scores(story)
@@ -141,6 +156,31 @@ class Classifier:
                 best, chosen = rank, key
         return chosen
 
+    def scores(self, story: Story) -> Scores:
+        scores = Scores(len(self.keys))
+        offset = 0
+        for item in story.items:
+            title = item.title.casefold()
+            summary = item.summary[: SUMMARY_CHARS + 200].casefold()
+            if any(hint in summary for hint in _BOILERPLATE_HINTS):
+                summary = story_text(summary)
+            summary = summary[:SUMMARY_CHARS]
+            if summary.startswith(title):  # a title-only item repeats its title
+                summary = summary[len(title) :]
+            weights: dict[int, list[float]] = {}  # category → the weights of its hits
+            for keyword, at in self._hits(title).items():
+                weights.setdefault(keyword.category, []).append(TITLE_WEIGHT * keyword.weight)
+                scores.first[keyword.category] = min(scores.first[keyword.category], offset + at)
+            for keyword in self._hits(summary):
+                weights.setdefault(keyword.category, []).append(keyword.weight)
+            for number, found in weights.items():
+                found.sort(reverse=True)
+                score = sum(weight * DECAY**n for n, weight in enumerate(found))
+                scores.total[number] += score
+                scores.single[number] = max(scores.single[number], score)
+            offset += len(title) + 1
+        return scores
+
     def _hits(self, text: str) -> dict[_Keyword, int]:
         """The distinct keywords found in a text, each with where it first starts.
 
@@ -148,54 +188,192 @@ class Classifier:
         agents", 模型 inside 大模型, "art" inside "state of the art", "fine" inside
         "fine-tune". A piece of text says once what it says.
         """
-        spans: list[tuple[int, int, _Keyword]] = []  # (start, end, keyword)
         if not text:
             return {}
-        matches = list(_WORD.finditer(text))
-        words = [m.group() for m in matches]
+        spans: list[tuple[int, int, int, _Keyword]] = []  # (start, -end, id, keyword)
+        # Places are word numbers in a Latin-only text (cheaper), else character offsets.
+        latin = text.isascii()
+        starts: Sequence[int]
+        ends: Sequence[int]
+        if latin:
+            words = _WORD.findall(text)
+            starts, ends = range(len(words)), range(1, len(words) + 1)
+        else:
+            matches = list(_WORD.finditer(text))
+            words = [m.group() for m in matches]
+            starts, ends = [m.start() for m in matches], [m.end() for m in matches]
+        possible = self._unstarted  # the patterns worth searching for
         for index, word in enumerate(words):
-            at, end = matches[index].span()
-            single = self._single.get(word)
-            if single is None:
-                single = self._single_keywords(word)
+            cached = self._single.get(word)
+            single, started = cached if cached is not None else self._single_keywords(word)
+            possible |= started
             for keyword in single:
-                spans.append((at, end, keyword))
+                spans.append((starts[index], -ends[index], keyword.id, keyword))
             for phrase, prefix, keyword in self.phrases.get(word, ()):
                 last = index + len(phrase) - 1
                 if last < len(words) and words[index:last] == list(phrase[:-1]):
                     tail = words[last]
                     if tail == phrase[-1] or (prefix and tail.startswith(phrase[-1])):
-                        spans.append((at, matches[last].end(), keyword))
-        if not text.isascii():
-            for term, keyword in self.others:
-                at = text.find(term)
-                while at >= 0:
-                    spans.append((at, at + len(term), keyword))
-                    at = text.find(term, at + 1)
+                        spans.append((starts[index], -ends[last], keyword.id, keyword))
+        if not latin:
+            for term in self.other_terms.finditer(text):
+                for keyword in self.others[term.group()]:
+                    spans.append((term.start(), -term.end(), keyword.id, keyword))
+        # A pattern's match (a shape: "releases … model", "blocks … H200 chips") hides the
+        # words of other categories inside it; it is not hidden itself.
+        shapes: list[tuple[int, int, _Keyword]] = []
+        digit = _DIGIT.search(text) is not None
+        for number, entry in enumerate(self.patterns):
+            if not possible >> number & 1 or (latin and entry.cjk) or (entry.digit and not digit):
+                continue
+            shape = entry.pattern.search(text) if entry.gate.search(text) else None
+            if shape:
+                at, end = shape.span()
+                if latin:  # in word numbers
+                    at, end = len(_WORD.findall(text, 0, at)), len(_WORD.findall(text, 0, end))
+                shapes.append((at, end, entry.keyword))
+        # Sorted by start, the longest first: a span lies inside a longer one exactly when
+        # an earlier span of another extent reaches as far.
+        spans.sort()
         found: dict[_Keyword, int] = {}
-        for at, end, keyword in sorted(spans, key=lambda s: (s[0], -s[1])):
-            inside = any(a <= at and end <= e and e - a > end - at for a, e, _ in spans)
-            if not inside:
+        reach, extent, inside = -1, (-1, 0), False
+        for at, negative_end, _, keyword in spans:
+            end = -negative_end
+            if (at, end) != extent:
+                inside = reach >= end
+                reach, extent = max(reach, end), (at, end)
+            if not inside and not any(
+                a <= at and end <= e and other.category != keyword.category
+                for a, e, other in shapes
+            ):
                 found.setdefault(keyword, at)
-        # A pattern's match (a shape, "releases … model") neither hides nor is hidden.
-        for pattern, keyword in self.patterns if not text.isascii() else self.ascii_patterns:
-            match = pattern.search(text)
-            if match:
-                found.setdefault(keyword, match.start())
+        for at, _, keyword in shapes:
+            if keyword not in found or at < found[keyword]:
+                found[keyword] = at
         return found
 
-    def _single_keywords(self, word: str) -> tuple[_Keyword, ...]:
-        """The one-word keywords and prefixes a word matches (remembered per word)."""
+    def _single_keywords(self, word: str) -> tuple[tuple[_Keyword, ...], int]:
+        """The one-word keywords and prefixes a word matches, and the patterns that can
+        start at it (remembered per word)."""
         found = list(self.words.get(word, ()))
         for length in self.prefix_lengths:
             if length > len(word):
                 break
             found.extend(self.prefixes.get(word[:length], ()))
+        started = sum(bit for bit, starts in self._started if word.startswith(starts))
         if len(self._single) >= _WORD_CACHE:
             self._single.clear()
-        self._single[word] = single = tuple(found)
-        return single
+        self._single[word] = entry = (tuple(found), started)
+        return entry
 
-    def classify(self, stories: Sequence[Story]) -> None:
-        for story in stories:
-            story.category = self.category(story)
+
+def _compile(source: str, keyword: _Keyword, category: str) -> _Pattern:
+    try:
+        pattern = re.compile(source)
+    except re.error as error:
+        raise ConfigError(
+            f"categories: {category}: keyword 're:{source}' is not a regular expression: {error}"
+        ) from None
+    try:
+        gate = re.compile(_LEADING_ASSERTION.sub("", source, count=1))
+    except re.error:
+        gate = pattern
+    cjk = bool(_CJK.search(source))
+    return _Pattern(gate, pattern, keyword, cjk, _needs_digit(source), _starts(source))
+
+
+def _starts(source: str) -> tuple[str, ...]:
+    """The word prefixes a pattern that starts with \\b can only match at: the leading
+    letters and digits of each alternative of its first group, or of the pattern itself;
+    () when the pattern does not say (no \\b, a top-level `|`, an optional group)."""
+    if not source.startswith("\\b") or _top_level_bar(source):
+        return ()
+    rest = source[2:]
+    if rest.startswith("(?:"):
+        end = _group_end(rest)
+        if end < 0 or rest[end + 1 : end + 2] in ("?", "*") or rest.startswith("{0", end + 1):
+            return ()
+        alternatives = _split_bars(rest[3:end])
+    else:
+        alternatives = [rest]
+    starts = tuple(_literal(a) for a in alternatives)
+    return starts if all(starts) else ()
+
+
+def _literal(source: str) -> str:
+    """The letters and digits every match of a pattern starts with: "exports?" → "export"."""
+    head = re.match(r"[a-z0-9]*", source)
+    literal = head.group() if head else ""
+    if source[len(literal) : len(literal) + 1] in ("?", "*", "{"):
+        literal = literal[:-1]
+    return literal
+
+
+def _scan(source: str) -> list[tuple[int, str, int]]:
+    """(index, character, depth) of each character of a pattern outside escapes and
+    classes, with the group depth before it."""
+    out, depth, index = [], 0, 0
+    while index < len(source):
+        char = source[index]
+        if char == "\\":
+            index += 2
+            continue
+        if char == "[":
+            end = index + 1 + (source[index + 1 : index + 2] == "]")
+            while end < len(source) and source[end] != "]":
+                end += 2 if source[end] == "\\" else 1
+            index = end + 1
+            continue
+        out.append((index, char, depth))
+        depth += (char == "(") - (char == ")")
+        index += 1
+    return out
+
+
+def _top_level_bar(source: str) -> bool:
+    return any(char == "|" and depth == 0 for _, char, depth in _scan(source))
+
+
+def _group_end(source: str) -> int:
+    """Where the group that opens a pattern closes (-1 when it does not)."""
+    return next((i for i, char, depth in _scan(source) if char == ")" and depth == 1), -1)
+
+
+def _split_bars(source: str) -> list[str]:
+    cuts = [i for i, char, depth in _scan(source) if char == "|" and depth == 0]
+    bounds = [-1, *cuts, len(source)]
+    return [source[a + 1 : b] for a, b in itertools.pairwise(bounds)]
+
+
+def _needs_digit(source: str) -> bool:
+    """Whether every match of a pattern holds a digit: the pattern has no `|` outside a
+    group and, outside any group, a digit (\\d, a class of digits, or a digit) that no
+    `?`, `*` or `{0,…}` makes optional. False when unsure."""
+    depth, index, found = 0, 0, False
+    while index < len(source):
+        char = source[index]
+        digit = False
+        if char == "\\":
+            digit = source[index + 1 : index + 2] == "d"
+            index += 2
+        elif char == "[":
+            end = index + 1 + (source[index + 1 : index + 2] == "]")
+            while end < len(source) and source[end] != "]":
+                end += 2 if source[end] == "\\" else 1
+            body = source[index + 1 : end]
+            digit = bool(body) and re.fullmatch(r"(?:\\d|\d(?:-\d)?)+", body) is not None
+            index = end + 1
+        elif char == "{":  # a quantifier's bounds
+            index = source.find("}", index) + 1 or len(source)
+        else:
+            if char == "(":
+                depth += 1
+            elif char == ")":
+                depth -= 1
+            elif char == "|" and depth == 0:
+                return False
+            digit = char.isdigit() and depth == 0
+            index += 1
+        optional = source[index : index + 1] in ("?", "*") or source.startswith("{0", index)
+        found = found or (digit and depth == 0 and not optional)
+    return found
