@@ -83,7 +83,8 @@ def quality(folder: Path, days: Any) -> tuple[float, float]:
     """Precision and recall of same-story merging on the planted duplicates (truth.json).
 
     Tellings of one planted story that fall on two days cannot be merged (a story is
-    one day's), so recall has a ceiling below 1.
+    one day's), so recall has a ceiling below 1. Tellings the relevance stage set aside
+    (synthetic titles that name no AI term) are not counted: merging never sees them.
     """
     truth = json.loads((folder / "truth.json").read_text(encoding="utf-8"))
     merged = {
@@ -95,7 +96,12 @@ def quality(folder: Path, days: Any) -> tuple[float, float]:
     members: dict[int, list[str]] = {}
     for url, story in truth.items():
         members.setdefault(story, []).append(url)
-    planted = {p for urls in members.values() for p in itertools.combinations(sorted(urls), 2)}
+    kept = {i.url for stories in days for story in stories for i in story.items}
+    planted = {
+        p
+        for urls in members.values()
+        for p in itertools.combinations(sorted(u for u in urls if u in kept), 2)
+    }
     hits = len(merged & planted)
     return hits / (len(merged) or 1), hits / (len(planted) or 1)
 

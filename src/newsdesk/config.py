@@ -76,7 +76,7 @@ class DedupeSettings(_Section):
 
 
 class RankSettings(_Section):
-    half_life_hours: float = Field(24.0, gt=0)
+    half_life_hours: float = Field(168.0, gt=0)
     source_bonus: float = Field(1.0, ge=0)
     boost: dict[str, float] = Field(default_factory=dict)
     top: int = Field(30, ge=1, le=500)
