@@ -57,7 +57,7 @@ _BARE_URL = re.compile(r"https?://\S+")
 _NO_AI = re.compile(r"\b(?:no|without|not)\s+AI\b", re.I)
 # "(2023)" or "[2023]" at the end of a title, or "… in 2025": a resurfaced story or a
 # look back, when the year is before the item's own.
-_OLD_YEAR = re.compile(r"[(\[]((?:19|20)\d\d)[)\]]\s*$|\bin ((?:19|20)\d\d)\s*$")
+_OLD_YEAR = re.compile(r"[(\[]((?:19|20)\d\d)[)\]]\s*$|\b(?:in|of) ((?:19|20)\d\d)(?:\s*$|:)", re.I)
 
 
 @dataclass(frozen=True, slots=True)
@@ -195,7 +195,7 @@ def _rules() -> _Rules:
     data = tomllib.loads(text)
     forms = []
     for reason in REASONS[1:]:
-        for where in ("title", "text"):
+        for where in ("url", "title", "text"):
             terms = data["forms"].get(reason, {}).get(where, [])
             if terms:
                 forms.append((reason, where, Terms(terms)))
@@ -240,6 +240,11 @@ def press_hosts() -> frozenset[str]:
     return _rules().press
 
 
+def _path(url: str) -> str:
+    """The path of a link, its words separated ("/podcast/ki-prognosen" → "podcast ki prognosen")."""
+    return " ".join(_ATOM.findall(urlsplit(url).path.casefold()))
+
+
 @lru_cache(maxsize=1 << 14)
 def host(url: str) -> str:
     name = urlsplit(url).hostname or ""
@@ -268,8 +273,9 @@ def judge(item: Item, *, aggregator: bool = False) -> Verdict:
     old = _OLD_YEAR.search(title)
     if old and int(old.group(1) or old.group(2)) < item.published.year:
         return Verdict("not_news", f"an older story resurfaced ({old.group().strip()})")
+    path = Text(_path(item.url))
     for reason, where, terms in rules.forms:
-        found = terms.find(head if where == "title" else whole)
+        found = terms.find(head if where == "title" else path if where == "url" else whole)
         if found:
             return Verdict(reason, found.strip())
     shown = rules.show.find(head)
