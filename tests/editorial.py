@@ -124,6 +124,17 @@ class Outcome:
     category_of: dict[Key, str]
     top: int
     item_of: dict[Key, Item] = field(default_factory=dict)
+    # Where a label's (source, link) was not stored as such: the item stored under its
+    # link by another source (a lab's post that Hacker News also linked), or the source's
+    # item of that title (changelog entries whose stored link carries their #anchor).
+    by_url: dict[str, Key] = field(default_factory=dict)
+    by_title: dict[tuple[str, str], Key] = field(default_factory=dict)
+
+    def find(self, ref: dict[str, Any]) -> Key:
+        k = key(ref)
+        if k in self.item_of or k in self.aside:
+            return k
+        return self.by_url.get(k[1]) or self.by_title.get((ref["source"], ref["title"]), k)
 
 
 def fill_store(split: str, config: Settings) -> list[dt.date]:
@@ -157,11 +168,14 @@ def run_split(split: str, folder: Path, **overrides: Any) -> Outcome:
 
 def outcome(store: Any, prepared: dict[dt.date, list[Story]], top: int) -> Outcome:
     """What the pipeline decided, from the prepared days and the store's set-aside items."""
-    aside = {
-        (item.source, item.url): reason
-        for day in prepared
-        for item, reason, _ in store.set_aside(day)
-    }
+    aside: dict[Key, str] = {}
+    by_url: dict[str, Key] = {}
+    by_title: dict[tuple[str, str], Key] = {}
+    for day in prepared:
+        for item, reason, _ in store.set_aside(day):
+            aside[(item.source, item.url)] = reason
+            by_url.setdefault(item.url, (item.source, item.url))
+            by_title.setdefault((item.source, item.title), (item.source, item.url))
     story_of: dict[Key, tuple[dt.date, int]] = {}
     rank_of: dict[Key, int] = {}
     category_of: dict[Key, str] = {}
@@ -177,12 +191,15 @@ def outcome(store: Any, prepared: dict[dt.date, list[Story]], top: int) -> Outco
                 rank_of[k] = position
                 category_of[k] = story.category
                 item_of[k] = item
-    return Outcome(prepared, aside, story_of, rank_of, category_of, top, item_of)
+                by_url.setdefault(item.url, k)
+                by_title.setdefault((item.source, item.title), k)
+    return Outcome(prepared, aside, story_of, rank_of, category_of, top, item_of, by_url, by_title)
 
 
-def _best(story: list[dict[str, Any]], ranked: dict[str, int]) -> int:
+def _best(story: list[dict[str, Any]], ranked: dict[str, int], outcome: Outcome) -> int:
     """The best rank of any item that tells the story (10**6 when none was shown)."""
-    return min((ranked[url] for ref in story if (url := key(ref)[1]) in ranked), default=10**6)
+    urls = [outcome.find(ref)[1] for ref in story]
+    return min((ranked[url] for url in urls if url in ranked), default=10**6)
 
 
 @dataclass
@@ -207,21 +224,27 @@ def score(split: str, outcome: Outcome) -> Scores:
     # Junk: what the relevance stage decided for every labelled item, and what a
     # digest showed.
     junk = [r for r in read_jsonl("junk.jsonl") if r["split"] == split]
-    known = [r for r in junk if key(r) in outcome.item_of or key(r) in outcome.aside]
+    known = [
+        r for r in junk if outcome.find(r) in outcome.item_of or outcome.find(r) in outcome.aside
+    ]
     counts["junk labelled items found"] = len(known)
     counts["junk labelled items missing"] = len(junk) - len(known)
     bad = [r for r in known if r["junk"]]
     good = [r for r in known if not r["junk"]]
-    caught = [r for r in bad if key(r) in outcome.aside]
-    kept = [r for r in good if key(r) not in outcome.aside]
+    caught = [r for r in bad if outcome.find(r) in outcome.aside]
+    kept = [r for r in good if outcome.find(r) not in outcome.aside]
     figures["junk set aside (recall)"] = len(caught) / max(1, len(bad))
     figures["news kept"] = len(kept) / max(1, len(good))
-    misses["junk kept"] = [f"{r['kind']}: {r['title']}" for r in bad if key(r) not in outcome.aside]
+    misses["junk kept"] = [
+        f"{r['kind']}: {r['title']}" for r in bad if outcome.find(r) not in outcome.aside
+    ]
     misses["news set aside"] = [
-        f"{outcome.aside[key(r)]}: {r['title']}" for r in good if key(r) in outcome.aside
+        f"{outcome.aside[outcome.find(r)]}: {r['title']}"
+        for r in good
+        if outcome.find(r) in outcome.aside
     ]
     shown = {k for k, rank in outcome.rank_of.items() if rank < outcome.top}
-    shown_labelled = [r for r in known if key(r) in shown]
+    shown_labelled = [r for r in known if outcome.find(r) in shown]
     shown_junk = [r for r in shown_labelled if r["junk"]]
     figures["junk shown (of labelled shown)"] = len(shown_junk) / max(1, len(shown_labelled))
     counts["labelled entries shown"] = len(shown_labelled)
@@ -229,11 +252,17 @@ def score(split: str, outcome: Outcome) -> Scores:
     # Same-story pairs.
     pairs = [p for p in read_jsonl("pairs.jsonl") if p["split"] == split]
     judged = [
-        p for p in pairs if key(p["a"]) in outcome.story_of and key(p["b"]) in outcome.story_of
+        p
+        for p in pairs
+        if outcome.find(p["a"]) in outcome.story_of and outcome.find(p["b"]) in outcome.story_of
     ]
     counts["pairs judged"] = len(judged)
     counts["pairs with an item set aside"] = len(pairs) - len(judged)
-    together = [p for p in judged if outcome.story_of[key(p["a"])] == outcome.story_of[key(p["b"])]]
+    together = [
+        p
+        for p in judged
+        if outcome.story_of[outcome.find(p["a"])] == outcome.story_of[outcome.find(p["b"])]
+    ]
     true_pos = [p for p in together if p["same"]]
     positives = [p for p in judged if p["same"]]
     figures["merge precision"] = len(true_pos) / max(1, len(together))
@@ -244,21 +273,21 @@ def score(split: str, outcome: Outcome) -> Scores:
     misses["same event, not merged"] = [
         f"{p['a']['title']}  <>  {p['b']['title']}"
         for p in positives
-        if outcome.story_of[key(p["a"])] != outcome.story_of[key(p["b"])]
+        if outcome.story_of[outcome.find(p["a"])] != outcome.story_of[outcome.find(p["b"])]
     ]
 
     # Categories of the stories the labelled items ended in.
     labels = [r for r in read_jsonl("categories.jsonl") if r["split"] == split]
-    placed = [r for r in labels if key(r) in outcome.category_of]
-    right = [r for r in placed if outcome.category_of[key(r)] == r["category"]]
+    placed = [r for r in labels if outcome.find(r) in outcome.category_of]
+    right = [r for r in placed if outcome.category_of[outcome.find(r)] == r["category"]]
     figures["category accuracy"] = len(right) / max(1, len(placed))
     counts["category labels judged"] = len(placed)
     misses["category"] = [
-        f"{r['category']} ≠ {outcome.category_of[key(r)]}: {r['title']}"
+        f"{r['category']} ≠ {outcome.category_of[outcome.find(r)]}: {r['title']}"
         for r in placed
-        if outcome.category_of[key(r)] != r["category"]
+        if outcome.category_of[outcome.find(r)] != r["category"]
     ]
-    confusion = Counter((r["category"], outcome.category_of[key(r)]) for r in placed)
+    confusion = Counter((r["category"], outcome.category_of[outcome.find(r)]) for r in placed)
     counts.update(
         {
             f"as {got} (is {want})": n
@@ -275,7 +304,7 @@ def score(split: str, outcome: Outcome) -> Scores:
         stories = outcome.days.get(day, [])
         ranked = {item.url: n for n, s in enumerate(stories) for item in s.items}
 
-        leads = [_best(story, ranked) for story in row["lead"]]
+        leads = [_best(story, ranked, outcome) for story in row["lead"]]
         if min(leads) < 3:
             lead_top3 += 1
         else:
@@ -287,11 +316,11 @@ def score(split: str, outcome: Outcome) -> Scores:
             pick_ok += 1
         for story in row["must_show"]:
             must_total += 1
-            if _best(story, ranked) < outcome.top:
+            if _best(story, ranked, outcome) < outcome.top:
                 must += 1
             else:
                 misses.setdefault("must show, cut", []).append(
-                    f"{row['day']}: {story[0]['title']} at {_best(story, ranked) + 1}"
+                    f"{row['day']}: {story[0]['title']} at {_best(story, ranked, outcome) + 1}"
                 )
     figures["leads in top 3 (days)"] = lead_top3 / max(1, len(days))
     figures["pick is a lead (days)"] = pick_ok / max(1, len(days))
@@ -301,9 +330,11 @@ def score(split: str, outcome: Outcome) -> Scores:
     # No official launch from a lab's own blog is ever cut.
     labs = {s.name for s in corpus_sources() if s.weight >= 2}
     official = [
-        r for r in junk if r["source"] in labs and not r["junk"] and key(r) in outcome.rank_of
+        r
+        for r in junk
+        if r["source"] in labs and not r["junk"] and outcome.find(r) in outcome.rank_of
     ]
-    cut = [r for r in official if outcome.rank_of[key(r)] >= outcome.top]
+    cut = [r for r in official if outcome.rank_of[outcome.find(r)] >= outcome.top]
     figures["lab news shown"] = 1 - len(cut) / max(1, len(official))
     misses["lab news cut"] = [r["title"] for r in cut]
     return Scores(split, figures, counts, misses)

@@ -26,26 +26,26 @@ T0 = dt.datetime(2026, 1, 14, 12, tzinfo=dt.UTC)
 # Minimum figures per split. Raise them when the pipeline gets better.
 GATES = {
     "tune": {
-        "junk set aside (recall)": 0.88,
+        "junk set aside (recall)": 0.89,
         "news kept": 0.89,
-        "junk shown (of labelled shown)": -0.10,  # at most 10 % (negative: an upper bound)
-        "merge precision": 0.87,
+        "junk shown (of labelled shown)": -0.09,  # at most 9 % (negative: an upper bound)
+        "merge precision": 0.89,
         "merge recall": 0.70,
         "category accuracy": 0.86,
-        "leads in top 3 (days)": 0.80,
+        "leads in top 3 (days)": 0.85,
         "pick is a lead (days)": 0.66,
         "must-show shown": 0.72,
         "lab news shown": 1.0,
     },
     "validate": {
-        "junk set aside (recall)": 0.76,
-        "news kept": 0.87,
-        "junk shown (of labelled shown)": -0.14,
-        "merge precision": 0.88,
-        "merge recall": 0.60,
+        "junk set aside (recall)": 0.80,
+        "news kept": 0.86,
+        "junk shown (of labelled shown)": -0.13,
+        "merge precision": 0.94,
+        "merge recall": 0.67,
         "category accuracy": 0.67,
-        "leads in top 3 (days)": 0.84,
-        "pick is a lead (days)": 0.76,
+        "leads in top 3 (days)": 0.88,
+        "pick is a lead (days)": 0.80,
         "must-show shown": 0.75,
         "lab news shown": 1.0,
     },
@@ -64,7 +64,7 @@ def test_editorial_judgement_holds_on_the_labelled_set(split: str, tmp_path: Pat
             failed.append(f"{name}: {value:.3f} (gate {abs(gate)})")
     assert not failed, "\n".join(failed + list(scores.lines()))
     # Every label refers to an item the corpus and the pipeline know.
-    assert scores.counts["junk labelled items missing"] <= 30
+    assert scores.counts["junk labelled items missing"] == 0
 
 
 def item(title: str, summary: str = "", *, source: str = "hn", url: str = "") -> Item:
