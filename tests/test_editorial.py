@@ -236,3 +236,11 @@ def test_report_lists_what_a_day_set_aside_with_reasons(tmp_path: Path) -> None:
     assert code == 0 and '"reason": "question"' in out
     with Store(settings.path(settings.database)) as store:
         assert store.count_items() == 3  # set aside, not deleted
+
+
+def test_chinese_and_english_names_of_one_company_meet() -> None:
+    from newsdesk.terms import tokens
+
+    assert "@nvidia" in tokens("英伟达发布 Vera Rubin 平台") & tokens("Nvidia Launches Vera Rubin")
+    assert "@zhipu" in tokens("Z.ai Goes Public") & tokens("智谱正式登陆港交所")
+    assert "@zhipu" in tokens("Zhipu files for a Hong Kong IPO") & tokens("Z.ai Goes Public")
