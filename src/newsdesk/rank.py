@@ -92,6 +92,10 @@ def _launch(title: str) -> bool:
     return bool(_LAUNCH.search(title)) and bool(_VERSIONED.search(title) or name_tokens(title))
 
 
+# A name in more than 1/BUZZ_SHARE of the day's items is too common to be a story's own.
+BUZZ_SHARE = 5
+
+
 def _buzz(stories: Sequence[Story]) -> list[int]:
     """For each story, how many items of other stories name its main name in their
     titles (the name of its lead title that most other items name, among those named
@@ -101,7 +105,7 @@ def _buzz(stories: Sequence[Story]) -> list[int]:
     for story_titles in titles:
         named.update(set().union(*story_titles) if story_titles else set())
     total = sum(len(t) for t in titles)
-    limit = max(3, total // 5)
+    limit = max(3, total // BUZZ_SHARE)
     counts = []
     for story, story_titles in zip(stories, titles, strict=True):
         own = Counter(name for names in story_titles for name in names)
