@@ -11,6 +11,7 @@ prints them with the misses.
 from __future__ import annotations
 
 import datetime as dt
+from functools import partial
 from pathlib import Path
 
 import pytest
@@ -18,8 +19,10 @@ import pytest
 from newsdesk.config import RankSettings
 from newsdesk.models import Item, Story
 from newsdesk.rank import rank
-from newsdesk.relevance import engagement, judge, sift, story_text
+from newsdesk.relevance import engagement, judge, sift
+from newsdesk.terms import summary_text
 from tests import editorial
+from tests.helpers import news_item
 
 T0 = dt.datetime(2026, 1, 14, 12, tzinfo=dt.UTC)
 
@@ -67,17 +70,8 @@ def test_editorial_judgement_holds_on_the_labelled_set(split: str, tmp_path: Pat
     assert scores.counts["junk labelled items missing"] == 0
 
 
-def item(title: str, summary: str = "", *, source: str = "hn", url: str = "") -> Item:
-    return Item(
-        url=url or f"https://example.org/{abs(hash(title))}",
-        title=title,
-        summary=summary,
-        published=T0,
-        first_seen=T0,
-        source=source,
-        lang="zh" if any("\u4e00" <= c <= "\u9fff" for c in title) else "en",
-        content_hash=str(abs(hash(title + summary))),
-    )
+# Hacker News items of the test's day unless a test says otherwise.
+item = partial(news_item, at=T0, source="hn")
 
 
 HN = "Article URL: https://x.example/a Comments URL: https://news.ycombinator.com/item?id=46581832 Points: {} # Comments: {}"
@@ -169,7 +163,7 @@ def test_curated_sources_skip_the_stage_and_nothing_is_lost() -> None:
 def test_hacker_news_boilerplate_is_engagement_not_text() -> None:
     summary = HN.format(315, 120)
     assert engagement(item("x", summary)) == (315, 120)
-    assert story_text(summary) == ""
+    assert summary_text("Show HN: x", summary) == ""
 
 
 def story(ident: int, *items: Item) -> Story:

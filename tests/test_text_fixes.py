@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from functools import partial
 from pathlib import Path
 
 import pytest
@@ -21,6 +22,7 @@ from newsdesk.sources.feed import parse_feed
 from newsdesk.store import Store
 from newsdesk.terms import item_terms, summary_text, tokens
 from newsdesk.write import environment, render, unmarked
+from tests.helpers import news_item
 
 NOW = dt.datetime(2026, 1, 16, 12, 0, tzinfo=dt.UTC)
 # A Hacker News item's description, as the feed gives it (real, 2026-01-04).
@@ -31,26 +33,8 @@ HN_STUB = (
 )
 
 
-def item(
-    title: str,
-    summary: str = "",
-    *,
-    source: str = "Lab",
-    url: str = "",
-    lang: str = "en",
-    ident: int = 1,
-) -> Item:
-    return Item(
-        url=url or f"https://{source.lower().replace(' ', '-')}.example/{ident}",
-        title=title,
-        summary=summary,
-        published=NOW,
-        first_seen=NOW,
-        source=source,
-        lang=lang,
-        content_hash=f"h{ident}",
-        id=ident,
-    )
+# Items of one source ("Lab") in English, ident 1, unless a test says otherwise.
+item = partial(news_item, at=NOW, lang="en", ident=1)
 
 
 def story(ident: int, *items: Item, category: str = "models") -> Story:

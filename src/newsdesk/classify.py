@@ -39,7 +39,7 @@ from dataclasses import dataclass
 from newsdesk.config import CategorySettings
 from newsdesk.errors import ConfigError
 from newsdesk.models import Story
-from newsdesk.relevance import story_text
+from newsdesk.terms import summary_text
 
 TITLE_WEIGHT = 2.0
 SUMMARY_CHARS = 300
@@ -52,8 +52,6 @@ _CJK = re.compile(r"[\u3000-\u9fff\uff00-\uffef]")
 # engine skips to the characters it can start with), and only a text that has such a
 # place is searched with the whole pattern.
 _LEADING_ASSERTION = re.compile(r"^(?:\\b|\(\?<[!=](?:\\.|\[(?:\\.|[^\]])*\]|[^()\\])*\))+")
-# Words of feed boilerplate (relevance.story_text) that a summary must hold to need it.
-_BOILERPLATE_HINTS = ("url:", "points:", "comments", "discussion", "http")
 _WORD_CACHE = 50_000  # words whose one-word keyword matches are remembered
 _DIGIT = re.compile(r"\d")
 
@@ -161,10 +159,9 @@ class Classifier:
         offset = 0
         for item in story.items:
             title = item.title.casefold()
-            summary = item.summary[: SUMMARY_CHARS + 200].casefold()
-            if any(hint in summary for hint in _BOILERPLATE_HINTS):
-                summary = story_text(summary)
-            summary = summary[:SUMMARY_CHARS]
+            # What the summary says: feed boilerplate (a Hacker News stub) is no text.
+            summary = summary_text(item.title, item.summary[: SUMMARY_CHARS + 200])
+            summary = summary[:SUMMARY_CHARS].casefold()
             if summary.startswith(title):  # a title-only item repeats its title
                 summary = summary[len(title) :]
             weights: dict[int, list[float]] = {}  # category → the weights of its hits

@@ -34,7 +34,7 @@ from collections.abc import Collection, Sequence
 
 from newsdesk.config import RankSettings
 from newsdesk.models import Item, Story
-from newsdesk.relevance import _press, engagement, host, official_hosts, press_hosts
+from newsdesk.relevance import engagement, host, standing
 from newsdesk.terms import name_tokens
 
 _LAUNCH = re.compile(
@@ -78,11 +78,13 @@ def score(
 
 
 def _standing(items: Sequence[Item], curated: Collection[str], settings: RankSettings) -> float:
-    if any(i.source in curated or _press(host(i.url), official_hosts()) for i in items):
-        return settings.official_bonus
-    if any(_press(host(i.url), press_hosts()) for i in items):
-        return settings.press_bonus
-    return 0.0
+    best = min(_tier(item, curated) for item in items)
+    return settings.official_bonus if best == 0 else settings.press_bonus if best == 1 else 0.0
+
+
+def _tier(item: Item, curated: Collection[str]) -> int:
+    """0 for a curated source's item or a link to an official site, 1 the press, 2 else."""
+    return 0 if item.source in curated else standing(item.url)
 
 
 def _launch(title: str) -> bool:
@@ -157,11 +159,9 @@ def rank(
 def _lead_order(
     item: Item, weights: dict[str, float], curated: Collection[str]
 ) -> tuple[object, ...]:
-    """The story's lead item: a curated or official source first, then the press, then
-    by source weight; the lab's own post becomes the story's link."""
-    official = item.source in curated or _press(host(item.url), official_hosts())
-    press = _press(host(item.url), press_hosts())
-    return (not official, not press, -weights.get(item.source, 1.0), item.published, item.id or 0)
+    """The story's lead item (its link): a curated or official source first, then the
+    press, then by source weight; the lab's own post beats its reposts."""
+    return (_tier(item, curated), -weights.get(item.source, 1.0), item.published, item.id or 0)
 
 
 def _share(ordered: list[Story], settings: RankSettings) -> list[Story]:

@@ -38,6 +38,7 @@ from importlib import resources
 from urllib.parse import urlsplit
 
 from newsdesk.models import Item
+from newsdesk.terms import summary_text
 
 REASONS = ("off_topic", "question", "meme", "anecdote", "promotion", "rant", "not_news")
 # A source whose items of one day link to this many different sites is an aggregator.
@@ -47,13 +48,6 @@ TEXT_CHARS = 400
 
 _POINTS = re.compile(r"(?:^|\s)Points:\s*(\d+)")
 _COMMENTS = re.compile(r"#\s*Comments:\s*(\d+)")
-# Lines a Hacker News feed writes instead of a summary: they are not the story's text.
-_BOILERPLATE = re.compile(
-    r"(?:Article URL|Comments URL):\s*\S+|Points:\s*\d+|#\s*Comments:\s*\d+|"
-    r"\bDiscussion\b\s*(?:\|\s*Link\b)?|\bComments\b\s*$",
-    re.I,
-)
-_BARE_URL = re.compile(r"https?://\S+")
 _NO_AI = re.compile(r"\b(?:no|without|not)\s+AI\b", re.I)
 # "(2023)" or "[2023]" at the end of a title, or "… in 2025": a resurfaced story or a
 # look back, when the year is before the item's own.
@@ -80,15 +74,6 @@ def engagement(item: Item) -> tuple[int, int]:
     points = _POINTS.search(item.summary)
     comments = _COMMENTS.search(item.summary)
     return (int(points.group(1)) if points else 0, int(comments.group(1)) if comments else 0)
-
-
-def story_text(summary: str) -> str:
-    """An item's summary without feed boilerplate (HN's URL and points lines, bare URLs)."""
-    if not summary:
-        return ""
-    text = _BOILERPLATE.sub(" ", summary)
-    text = _BARE_URL.sub(" ", text)
-    return " ".join(text.split())
 
 
 class Terms:
@@ -142,16 +127,11 @@ class Terms:
                     found.append(name)
                     if first:
                         return found
-        if not text.ascii:
-            for term in self.anywhere:
-                if term in text.folded:
-                    found.append(term)
-                    if first:
-                        return found
-        elif self.anywhere:
-            found += [term for term in self.anywhere if term.isascii() and term in text.folded]
-            if first and found:
-                return found[:1]
+        for term in self.anywhere:
+            if term in text.folded:
+                found.append(term)
+                if first:
+                    return found
         if self.pattern is not None:
             match = self.pattern.search(text.raw)
             if match:
@@ -162,12 +142,11 @@ class Terms:
 class Text:
     """A text prepared once for every list of terms: lower-cased and split into words."""
 
-    __slots__ = ("ascii", "atoms", "folded", "raw")
+    __slots__ = ("atoms", "folded", "raw")
 
     def __init__(self, raw: str) -> None:
         self.raw = raw
         self.folded = raw.casefold()
-        self.ascii = self.folded.isascii()
         self.atoms = _ATOM.findall(self.folded)
 
 
@@ -206,7 +185,7 @@ def _rules() -> _Rules:
         forms=tuple(forms),
         show=Terms(data["forms"]["show"]),
         show_points=int(data["forms"]["show_points"]),
-        press=frozenset(data["news"]["press"]) | frozenset(data["news"]["official"]),
+        press=frozenset(data["news"]["press"]),
         official=frozenset(data["news"]["official"]),
         news=Terms(data["news"]["title"]),
         lift_points=int(data["news"]["lift_points"]),
@@ -230,14 +209,12 @@ def _root(word: str) -> str:
     return word[:-1] if word.endswith("s") and len(word) > 3 else word
 
 
-def official_hosts() -> frozenset[str]:
-    """Sites whose own posts are primary sources: labs, companies, governments, arXiv."""
-    return _rules().official
-
-
-def press_hosts() -> frozenset[str]:
-    """News outlets and official sites."""
-    return _rules().press
+def standing(url: str) -> int:
+    """What kind of site a link is on: 0 an official one (a lab, a company, a government,
+    arXiv), 1 the press, 2 anything else (`data/relevance.toml` lists both)."""
+    name = host(url)
+    rules = _rules()
+    return 0 if _under(name, rules.official) else 1 if _under(name, rules.press) else 2
 
 
 def _path(url: str) -> str:
@@ -251,10 +228,10 @@ def host(url: str) -> str:
     return name.removeprefix("www.")
 
 
-def _press(name: str, press: frozenset[str]) -> bool:
-    """Whether a host is, or is under, a press or official domain."""
+def _under(name: str, domains: frozenset[str]) -> bool:
+    """Whether a host is, or is under, one of the domains."""
     parts = name.split(".")
-    return any(".".join(parts[n:]) in press for n in range(len(parts)))
+    return any(".".join(parts[n:]) in domains for n in range(len(parts)))
 
 
 def judge(item: Item, *, aggregator: bool = False) -> Verdict:
@@ -262,12 +239,12 @@ def judge(item: Item, *, aggregator: bool = False) -> Verdict:
     needs a sign of news: a press or official link, an event in its title, or traction."""
     rules = _rules()
     title = unicodedata.normalize("NFKC", item.title).strip()
-    body = story_text(item.summary)[:TEXT_CHARS]
+    body = summary_text(title, item.summary)[:TEXT_CHARS]
     if body.casefold().startswith(title.casefold()):
         body = body[len(title) :]
     head = Text(title)
     whole = Text(f"{title} \n {body}")
-    if not about_ai(Text(_NO_AI.sub(" ", whole.raw))) and not _press(host(item.url), rules.sites):
+    if not about_ai(Text(_NO_AI.sub(" ", whole.raw))) and not _under(host(item.url), rules.sites):
         return Verdict("off_topic", "no AI term")
     points, _ = engagement(item)
     old = _OLD_YEAR.search(title)
@@ -286,7 +263,7 @@ def judge(item: Item, *, aggregator: bool = False) -> Verdict:
     if (
         aggregator
         and points < rules.lift_points
-        and not _press(host(item.url), rules.press)
+        and standing(item.url) == 2
         and not rules.news.find(head)
     ):
         return Verdict("not_news", f"no event in the title of a post on {host(item.url)}")
