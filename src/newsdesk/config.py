@@ -351,6 +351,9 @@ class Settings(_Section):
     weekly: WeeklySettings = Field(default_factory=lambda: WeeklySettings())
     default_category: str = "industry"
     categories: list[CategorySettings] = Field(default_factory=list)
+    # The packaged learned model makes the final category call (classify.py); it is used
+    # only with the packaged category table.
+    learned_categories: bool = True
     sources: list[SourceSettings] = Field(default_factory=list)
     base_dir: Path = Path(".")
 

@@ -8,7 +8,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
 
-from newsdesk import fulltext, publish
+from newsdesk import fulltext, learned, publish
 from newsdesk.analyze import Analyst, OfflineAnalyst
 from newsdesk.classify import Classifier
 from newsdesk.collect import run_collect as run_collect  # its home was here
@@ -122,7 +122,8 @@ def _prepare(
         continuity_threshold=settings.dedupe.continuity_threshold,
         vocabulary=vocabulary,
     )
-    Classifier(settings.categories, settings.default_category).classify(stories)
+    model = learned.load("category") if settings.learned_categories else None
+    Classifier(settings.categories, settings.default_category, model=model).classify(stories)
     ranked = rank(stories, weights=weights, settings=settings.rank, day_end=end, curated=curated)
     store.replace_stories(day, ranked, [(i, v.reason, v.detail) for i, v in aside])
     return ranked

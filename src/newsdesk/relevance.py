@@ -8,7 +8,8 @@ The decision follows the labelling guide of the editorial development set
 (tests/data/editorial/guide-junk.md), in its order:
 
 1. **About AI?** The item's title and text must name AI: one *strong* term (a lab, a
-   model family, "LLM", "machine learning", "人工智能", "大模型" …) or two different
+   model family, "LLM", "machine learning", "人工智能", "大模型" …; a few only without
+   their `unless` words: "Nvidia" with "GeForce" or "gaming" is not AI) or two different
    *weak* ones ("agent", "model", "GPU", "robot", "inference" …, each ambiguous alone:
    ICE "agents", a "data model"). Otherwise `off_topic`. Terms are in
    `data/relevance.toml`, in English and Chinese.
@@ -157,6 +158,7 @@ _PLAIN_TERM = re.compile(r"[\w .\-'+]+")
 @dataclass(frozen=True)
 class _Rules:
     strong: Terms
+    unless: dict[str, Terms]  # a strong term → the words that stop it saying AI
     sites: frozenset[str]
     weak: Terms
     forms: tuple[tuple[str, str, Terms], ...]  # (reason, where, terms)
@@ -180,6 +182,7 @@ def _rules() -> _Rules:
                 forms.append((reason, where, Terms(terms)))
     return _Rules(
         strong=Terms(data["ai"]["strong"]),
+        unless={term: Terms(words) for term, words in data["ai"].get("unless", {}).items()},
         sites=frozenset(data["ai"]["sites"]),
         weak=Terms(data["ai"]["weak"]),
         forms=tuple(forms),
@@ -197,12 +200,20 @@ def about_ai(text: str | Text) -> str:
     rules = _rules()
     prepared = text if isinstance(text, Text) else Text(text)
     strong = rules.strong.find(prepared)
+    if strong and strong in rules.unless:  # "Nvidia" with "GeForce" is not about AI
+        found = rules.strong.every(prepared)
+        strong = next((t for t in found if not _vetoed(t, prepared, rules)), "")
     if strong:
         return strong
     weak = {w.casefold() for w in rules.weak.every(prepared)}
     if len({_root(w) for w in weak}) >= 2:
         return " + ".join(sorted(weak)[:2])
     return ""
+
+
+def _vetoed(term: str, text: Text, rules: _Rules) -> bool:
+    words = rules.unless.get(term)
+    return words is not None and bool(words.find(text))
 
 
 def _root(word: str) -> str:

@@ -193,7 +193,7 @@ def tokens(text: str) -> frozenset[str]:
     return frozenset(found)
 
 
-TERMS_VERSION = 3  # raise when `tokens` changes: stored terms are then computed again
+TERMS_VERSION = 4  # raise when `tokens` changes: stored terms are then computed again
 
 # What feeds put in a summary that says nothing about the news: Hacker News' "Article URL:
 # … Comments URL: … Points: 12 # Comments: 3", Reddit's "submitted by /u/x [link]

@@ -1,0 +1,115 @@
+"""Train the learned models shipped in src/newsdesk/data/models/ (see newsdesk.learned).
+
+    python scripts/train_models.py            # train on the January split, write the models
+    python scripts/train_models.py --check    # train and compare with the shipped files
+
+Only the "tune" split (January) of tests/data/editorial/ is read for training; the penalty
+is chosen by 5-fold cross-validation inside it. The "validate" split stays unseen: the
+gates in tests/test_editorial.py and bench/bench_editorial.py measure the models on it.
+Needs the corpus in ../shared/corpora/real-2026-01/.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+import tempfile
+from collections.abc import Mapping, Sequence
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "src"))
+
+from newsdesk.classify import Classifier, features  # noqa: E402
+from newsdesk.learned import LinearModel, fit  # noqa: E402
+from newsdesk.models import Story  # noqa: E402
+from tests import editorial  # noqa: E402
+
+MODELS = ROOT / "src" / "newsdesk" / "data" / "models"
+PENALTIES = (1.0, 3.0, 10.0, 30.0)
+FOLDS = 5
+
+
+def category_rows(split: str) -> tuple[list[dict[str, float]], list[str], list[str]]:
+    """Features of the story each labelled item ended in, its label, and its day (the
+    folds keep a day's stories together)."""
+    with tempfile.TemporaryDirectory() as folder:
+        outcome = editorial.run_split(split, Path(folder), learned_categories=False)
+        config = editorial.settings(Path(folder))
+    classifier = Classifier(config.categories, config.default_category)
+    stories: dict[editorial.Key, tuple[str, Story]] = {}
+    for day, day_stories in outcome.days.items():
+        for story in day_stories:
+            for item in story.items:
+                stories[(item.source, item.url)] = (day.isoformat(), story)
+    rows: list[dict[str, float]] = []
+    labels: list[str] = []
+    days: list[str] = []
+    for label in editorial.read_jsonl("categories.jsonl"):
+        found = stories.get(outcome.find(label)) if label["split"] == split else None
+        if found is None:
+            continue
+        day, story = found
+        scores = classifier.scores(story)
+        chosen = classifier.by_keywords(scores)
+        rows.append(features(story, scores, classifier.keys, chosen))
+        labels.append(label["category"])
+        days.append(day)
+    return rows, labels, days
+
+
+def cross_validate(
+    rows: Sequence[Mapping[str, float]],
+    labels: Sequence[str],
+    days: Sequence[str],
+    classes: Sequence[str],
+    l2: float,
+) -> float:
+    order = sorted(set(days))
+    fold_of = {day: n % FOLDS for n, day in enumerate(order)}
+    right = 0
+    for fold in range(FOLDS):
+        train = [n for n, d in enumerate(days) if fold_of[d] != fold]
+        test = [n for n, d in enumerate(days) if fold_of[d] == fold]
+        model = fit(
+            [rows[n] for n in train], [labels[n] for n in train], name="cv", classes=classes, l2=l2
+        )
+        right += sum(model.best(rows[n])[0] == labels[n] for n in test)
+    return right / len(rows)
+
+
+def train_category() -> LinearModel:
+    rows, labels, days = category_rows("tune")
+    with tempfile.TemporaryDirectory() as folder:
+        classes = [c.key for c in editorial.settings(Path(folder)).categories]
+    scored = {l2: cross_validate(rows, labels, days, classes, l2) for l2 in PENALTIES}
+    for l2, accuracy in scored.items():
+        print(f"category  l2={l2:<5g} 5-fold accuracy on tune {accuracy:.3f}")
+    l2 = max(PENALTIES, key=lambda p: (scored[p], p))
+    meta = {"trained_on": "tests/data/editorial tune split", "rows": len(rows), "l2": l2}
+    meta["cv_accuracy"] = round(scored[l2], 3)
+    return fit(rows, labels, name="category", classes=classes, l2=l2, meta=meta)
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--check", action="store_true", help="compare, do not write")
+    args = parser.parse_args()
+    if not editorial.available():
+        print(f"the corpus is missing: {editorial.CORPUS}", file=sys.stderr)
+        return 2
+    model = train_category()
+    path = MODELS / "category.json"
+    if args.check:
+        same = path.is_file() and path.read_text("utf-8") == model.to_json()
+        print(f"{path.relative_to(ROOT)}: {'up to date' if same else 'differs'}")
+        return 0 if same else 1
+    MODELS.mkdir(parents=True, exist_ok=True)
+    path.write_text(model.to_json(), encoding="utf-8")
+    print(f"wrote {path.relative_to(ROOT)}: {len(model.weights)} features, {model.meta}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
