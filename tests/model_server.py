@@ -58,7 +58,22 @@ class Call:
         for task, marker in WEEK_TASKS.items():
             if marker in system:
                 return task
+        if '"importance"' in system:
+            return "triage"
+        if '"briefs"' in system:
+            return "briefs"
         return "stories" if '"stories"' in system else ("day" if '"trends"' in system else "other")
+
+    @property
+    def headline_langs(self) -> list[str]:
+        """The languages a triage prompt asks headlines in."""
+        return re.findall(r'"(zh|en)": "(?:标题|headline)"', self.messages[0]["content"])
+
+    @property
+    def pairs(self) -> list[dict[str, int]]:
+        """The same-event pairs a triage prompt asks about."""
+        blocks = self.blocks()
+        return blocks[1] if len(blocks) > 1 else []
 
     @property
     def lang(self) -> str:
@@ -248,9 +263,50 @@ def matches_answer(
     return {"matches": matches}
 
 
+def triage_answer(call: Call) -> dict[str, Any]:
+    """Every story kept, importance 3, no category, a headline in each language asked;
+    every pair a different event."""
+    stories = [
+        {
+            "id": r["id"],
+            "keep": True,
+            "reason": "",
+            "importance": 3,
+            "category": "",
+            "headlines": {
+                lang: f"中文标题{r['id']}" if lang == "zh" else f"English headline {r['id']}"
+                for lang in call.headline_langs
+            },
+        }
+        for r in call.blocks()[0]
+    ]
+    pairs = [{"a": p["a"], "b": p["b"], "same": False} for p in call.pairs]
+    return {"stories": stories, "pairs": pairs}
+
+
+def briefs_answer(call: Call) -> dict[str, Any]:
+    zh = call.lang == "zh"
+    return {
+        "briefs": [
+            {
+                "id": r["id"],
+                "headline": f"简讯标题{r['id']}" if zh else f"Brief headline {r['id']}",
+                "lead": f"第{r['id']}号简讯的一句话导语。"
+                if zh
+                else f"Brief {r['id']} in one sentence.",
+            }
+            for r in call.records()
+        ]
+    }
+
+
 def good_answer(call: Call) -> Reply:
     """What a well-behaved model answers to our prompts."""
     lang = call.lang
+    if call.task == "triage":
+        return Reply(json.dumps(triage_answer(call), ensure_ascii=False))
+    if call.task == "briefs":
+        return Reply(json.dumps(briefs_answer(call), ensure_ascii=False))
     if call.task == "stories":
         ids = _asked_ids(call)
         records = [r for r in call.records() if r["id"] in ids] if ids else call.records()

@@ -19,7 +19,7 @@ DAY = "2026-11-11"
 LINK = re.compile(r"(?<!\\)\[(?:[^\]\\]|\\.)*(?<!\\)\]\(([^)\s]+)\)")
 
 
-def llm_block(server: ModelServer, **overrides: object) -> str:
+def llm_block(server: ModelServer, *, triage: bool = False, **overrides: object) -> str:
     options: dict[str, object] = {
         "base_url": server.base_url,
         "model": "test-model",
@@ -32,7 +32,9 @@ def llm_block(server: ModelServer, **overrides: object) -> str:
         "concurrency": 1,  # scripted replies then meet the calls in order
         **overrides,
     }
-    return "\n[llm]\n" + "".join(f"{k} = {json.dumps(v)}\n" for k, v in options.items())
+    block = "\n[llm]\n" + "".join(f"{k} = {json.dumps(v)}\n" for k, v in options.items())
+    # The triage pass has its own tests (test_triage.py); here the calls are the analysis's.
+    return block + ("" if triage else "\n[triage]\nenabled = false\n")
 
 
 @pytest.fixture
@@ -228,7 +230,11 @@ def test_wrong_language_is_asked_again_then_written_offline(
     reasks = [c for c in model_server.calls if len(c.messages) == 4]
     assert reasks and all("Chinese" in c.messages[3]["content"] for c in reasks)
     counts = usage(site)
-    assert counts["fallbacks"] >= 2 and counts["calls"] == 2 * counts["reasked"]
+    # Every analysis call was asked again; then the stories shown in English got briefs,
+    # which (also English) were left out.
+    briefs = [c for c in model_server.calls if c.task == "briefs"]
+    assert briefs and all("简体中文" in c.messages[0]["content"] for c in briefs)
+    assert counts["fallbacks"] >= 2 and counts["calls"] - len(briefs) == 2 * counts["reasked"]
     assert "Model account" not in text and "Trend alpha" not in text
     assert text.startswith("# ") and "## 🎯 今日精选" in text  # complete, from the feed text
 

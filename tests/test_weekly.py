@@ -41,6 +41,7 @@ def llm(server: ModelServer) -> str:
     return (
         f'\n[llm]\nbase_url = "{server.base_url}"\nmodel = "test-model"\n'
         'api_key_env = "NEWSDESK_TEST_KEY"\nretries = 0\nconcurrency = 1\n'
+        "\n[triage]\nenabled = false\n"
     )
 
 

@@ -328,6 +328,11 @@ def _cut(text: str, limit: int) -> str:
     return text.rstrip() + "…"
 
 
+# Stories per briefs call, and each one's text sent, in tokens.
+BRIEF_BATCH = 20
+BRIEF_TOKENS = 60
+
+
 class ModelAnalyst:
     """Analysis by an OpenAI-compatible model: the day's shortlist in batches of
     compact facts, then one call for the day; any section whose answer stays unusable
@@ -373,6 +378,7 @@ class ModelAnalyst:
             self.client.warn(
                 f"llm: {day} ({lang}): stories {', '.join(map(str, ids))} analysed offline: {reason}"
             )
+        self._brief(stories, analyses, lang)
         checked = self._day(shortlist, analyses, lang)
         self._count(checked)
         used = checked.day is not None or any(a.by_model for a in analyses.values())
@@ -560,6 +566,51 @@ class ModelAnalyst:
         return self._section(messages, FutureAnswer, "outlook", check, [], lang)
 
     # -- sections -----------------------------------------------------------------
+
+    def _brief(
+        self, stories: Sequence[Story], analyses: dict[int, StoryAnalysis], lang: str
+    ) -> None:
+        """A headline and lead in `lang` for each story shown in another language that
+        the model did not analyse (beyond the shortlist, or whose analysis failed);
+        in batches, kept when usable; a story left without one keeps its extract."""
+        from newsdesk.schemas import BriefsAnswer, check_briefs
+
+        foreign = [
+            story
+            for story in stories
+            if display_item(story, lang).lang != lang
+            and not (analyses.get(story.id) and analyses[story.id].by_model)
+        ]
+        size = max(self.settings.batch_size, BRIEF_BATCH)
+        for start in range(0, len(foreign), size):
+            batch = foreign[start : start + size]
+            records = [
+                {
+                    "id": story.id,
+                    "title": _title(story, lang),
+                    "text": cap_tokens(story_text(story, lang), BRIEF_TOKENS),
+                }
+                for story in batch
+            ]
+            messages = prompt_messages(
+                self.prompts,
+                f"briefs.{lang}.md",
+                count=len(records),
+                ids=", ".join(str(r["id"]) for r in records),
+                data=data_block(records),
+            )
+            try:
+                reply = self.client.complete(messages, schema=BriefsAnswer, name="briefs")
+            except ModelError as exc:
+                self.client.warn(f"llm: briefs ({lang}): {exc}; titles shown as published")
+                return
+            found = check_briefs(reply.text, ids={s.id for s in batch}, lang=lang)
+            if len(found) * 2 >= len(batch):
+                self.client.keep([reply])
+            for ident, brief in found.items():
+                analyses[ident] = StoryAnalysis(
+                    lead=brief.lead, body="", what=brief.lead, headline=brief.headline
+                )
 
     def _stories(self, batch: list[Story], lang: str) -> Checked:
         facts = [self._facts(story, lang) for story in batch]

@@ -158,16 +158,25 @@ class Classifier:
         self._started = [(1 << n, p.starts) for n, p in enumerate(self.patterns) if p.starts]
         self._unstarted = sum(1 << n for n, p in enumerate(self.patterns) if not p.starts)
 
-    def classify(self, stories: Sequence[Story]) -> None:
+    def classify(self, stories: Sequence[Story]) -> dict[int, float]:
+        """Set each story's category; return how sure the learned model was of each
+        (0 without one)."""
+        sure: dict[int, float] = {}
         for story in stories:
-            story.category = self.category(story)
+            story.category, sure[story.id] = self.decide(story)
+        return sure
 
     def category(self, story: Story) -> str:
+        return self.decide(story)[0]
+
+    def decide(self, story: Story) -> tuple[str, float]:
+        """The story's category and the learned model's probability for it (0 when the
+        keywords alone decide)."""
         scores = self.scores(story)
         chosen = self.by_keywords(scores)
         if self.model is None:
-            return chosen
-        return self.model.best(features(story, scores, self.keys, chosen))[0]
+            return chosen, 0.0
+        return self.model.best(features(story, scores, self.keys, chosen))
 
     def by_keywords(self, scores: Scores) -> str:
         """The category the keyword table alone gives."""

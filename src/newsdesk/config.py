@@ -88,6 +88,18 @@ class RankSettings(_Section):
     max_source_share: float = Field(0.7, gt=0, le=1)
 
 
+class TriageSettings(_Section):
+    """The model's pass over a day's candidates (triage.py); used only with `[llm]`."""
+
+    enabled: bool = True
+    batch_size: int = Field(40, ge=1, le=200)  # stories per call
+    excerpt_tokens: int = Field(40, ge=0, le=400)  # each story's text, cut to about this
+    max_stories: int = Field(400, ge=1, le=5000)  # candidates judged per day, best first
+    max_pairs: int = Field(40, ge=0, le=400)  # borderline same-event pairs asked per day
+    pair_floor: float = Field(0.5, gt=0, lt=1)  # a pair is borderline from this × threshold
+    importance_weight: float = Field(0.6, ge=0, le=2)  # score × (1 + weight × (importance − 3) / 2)
+
+
 class AudienceSettings(_Section):
     """A reader group the weekly posts advise (decision makers, engineers, ...)."""
 
@@ -348,6 +360,7 @@ class Settings(_Section):
     dedupe: DedupeSettings = Field(default_factory=lambda: DedupeSettings())
     rank: RankSettings = Field(default_factory=lambda: RankSettings())
     llm: LlmSettings = Field(default_factory=lambda: LlmSettings())
+    triage: TriageSettings = Field(default_factory=lambda: TriageSettings())
     weekly: WeeklySettings = Field(default_factory=lambda: WeeklySettings())
     default_category: str = "industry"
     categories: list[CategorySettings] = Field(default_factory=list)

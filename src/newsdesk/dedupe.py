@@ -497,6 +497,66 @@ def build_stories(
     return stories
 
 
+def near_pairs(
+    stories: Sequence[Story],
+    *,
+    floor: float,
+    window_hours: float,
+    limit: int,
+    vocabulary: Vocabulary | None = None,
+) -> list[tuple[float, int, int]]:
+    """The merger's borderline cases: pairs of different stories (score, id, id) whose
+    most similar items score at least `floor` (below the threshold, or above it but kept
+    apart by the groups' mean), most similar first, at most `limit`."""
+    items = [item for story in stories for item in story.items]
+    owner = [story.id for story in stories for _ in story.items]
+    if limit <= 0 or len(stories) < 2:
+        return []
+    corpus = Corpus(items, vocabulary)
+    corpus.drop_common(MAX_POSTING, window_hours)
+    best: dict[tuple[int, int], float] = {}
+    for score, i, j in scored_pairs(corpus, threshold=floor, window_hours=window_hours):
+        a, b = sorted((owner[i], owner[j]))
+        if a != b and score > best.get((a, b), 0.0):
+            best[(a, b)] = score
+    ranked = sorted(((score, a, b) for (a, b), score in best.items()), reverse=True)
+    return ranked[:limit]
+
+
+def merge_stories(
+    stories: Sequence[Story], pairs: Sequence[tuple[int, int]], weights: dict[str, float]
+) -> list[Story]:
+    """The stories with each pair of ids joined into one (the lower id), items in lead
+    order; a story keeps its place (the first of a joined group's places)."""
+    parent = {story.id: story.id for story in stories}
+
+    def root(ident: int) -> int:
+        while parent[ident] != ident:
+            parent[ident] = parent[parent[ident]]
+            ident = parent[ident]
+        return ident
+
+    for a, b in pairs:
+        if a in parent and b in parent:
+            low, high = sorted((root(a), root(b)))
+            parent[high] = low
+    joined: dict[int, Story] = {}
+    for story in stories:
+        head = root(story.id)
+        if head not in joined:
+            joined[head] = story
+            continue
+        target = joined[head]
+        target.items = _ordered([*target.items, *story.items], weights)
+        target.continues = target.continues or story.continues
+        target.importance = max(target.importance, story.importance)
+        for lang, headline in story.headlines.items():
+            target.headlines.setdefault(lang, headline)
+    for head, story in joined.items():
+        story.id = head
+    return list(joined.values())
+
+
 def _ordered(group: list[Item], weights: dict[str, float]) -> list[Item]:
     return sorted(group, key=lambda i: (-weights.get(i.source, 1.0), i.published, i.id or 0))
 

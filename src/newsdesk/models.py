@@ -65,6 +65,10 @@ class Story:
     score: float = 0.0
     continues: Continuation | None = None
     text: str = ""  # the lead article's main text, fetched when the feed's was thin
+    # The model's triage (triage.py), when one ran: importance 1-5 (0: not judged) and
+    # the story's headline per digest language.
+    importance: int = 0
+    headlines: dict[str, str] = field(default_factory=dict)
 
     @property
     def lead(self) -> Item:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
 
@@ -13,16 +13,36 @@ from newsdesk.analyze import Analyst, OfflineAnalyst
 from newsdesk.classify import Classifier
 from newsdesk.collect import run_collect as run_collect  # its home was here
 from newsdesk.config import Settings
-from newsdesk.dedupe import TERMS_VERSION, Vocabulary, build_stories, item_terms
+from newsdesk.dedupe import (
+    TERMS_VERSION,
+    Vocabulary,
+    build_stories,
+    item_terms,
+    merge_stories,
+    near_pairs,
+)
 from newsdesk.errors import ConfigError, NothingToDo
-from newsdesk.models import Digest, Evidence, Item, RunReport, Signal, SourceOutcome, Story
+from newsdesk.models import (
+    DayAnalysis,
+    Digest,
+    Evidence,
+    Item,
+    RunReport,
+    Signal,
+    SourceOutcome,
+    Story,
+    StoryAnalysis,
+    display_item,
+)
 from newsdesk.rank import rank
-from newsdesk.relevance import sift
+from newsdesk.relevance import lift_points, sift
 from newsdesk.run import Run
 from newsdesk.screen import screen_stories
 from newsdesk.signals import expiry, open_signals
 from newsdesk.store import Store
 from newsdesk.styles import DAILY_STYLES, WEEKLY_STYLES
+from newsdesk.triage import ModelTriage
+from newsdesk.triage import apply as apply_triage
 from newsdesk.week import Week, best, threads, week_days
 from newsdesk.write import WeekPost, environment, render, render_week
 
@@ -44,19 +64,39 @@ def day_bounds(day: dt.date, settings: Settings) -> tuple[dt.datetime, dt.dateti
     return start, start + dt.timedelta(days=1)
 
 
-def prepare_day(settings: Settings, store: Store, day: dt.date) -> list[Story]:
+def prepare_day(
+    settings: Settings,
+    store: Store,
+    day: dt.date,
+    *,
+    triage: Triage | None = None,
+) -> list[Story]:
     """Merge the day's items into stories, classify and rank them, and store the result."""
-    return prepare_days(settings, store, [day])[day]
+    return prepare_days(settings, store, [day], triage=triage)[day]
+
+
+@dataclass(frozen=True, slots=True)
+class Triage:
+    """The model's triage for the days being prepared: who asks, in which languages."""
+
+    judge: ModelTriage
+    langs: tuple[str, ...]
+    warn: Callable[[str], None]
 
 
 def prepare_days(
-    settings: Settings, store: Store, days: Sequence[dt.date]
+    settings: Settings,
+    store: Store,
+    days: Sequence[dt.date],
+    *,
+    triage: Triage | None = None,
 ) -> dict[dt.date, list[Story]]:
     """Prepare several days, earliest first.
 
     Each item is encoded once for the whole run, and each prepared day serves as the
     look-back of the days after it, so a month costs about thirty single days of
-    merging rather than thirty times a week of look-back.
+    merging rather than thirty times a week of look-back. With `triage`, the model's
+    judgement is folded in (triage.py).
     """
     store.check_terms(TERMS_VERSION)
     vocabulary = Vocabulary()
@@ -64,7 +104,9 @@ def prepare_days(
     prepared: dict[dt.date, list[Story]] = {}
     for day in sorted(set(days)):
         earlier = _lookback(settings, store, day, known)
-        prepared[day] = known[day] = _prepare(settings, store, day, earlier, vocabulary)
+        prepared[day] = known[day] = _prepare(
+            settings, store, day, earlier, vocabulary, triage=triage
+        )
         for old in [
             d for d in known if d <= day - dt.timedelta(days=settings.dedupe.lookback_days)
         ]:
@@ -106,6 +148,8 @@ def _prepare(
     day: dt.date,
     earlier: list[Story],
     vocabulary: Vocabulary,
+    *,
+    triage: Triage | None = None,
 ) -> list[Story]:
     start, end = day_bounds(day, settings)
     items = _with_terms(store, store.items_between(start, end))
@@ -123,10 +167,65 @@ def _prepare(
         vocabulary=vocabulary,
     )
     model = learned.load("category") if settings.learned_categories else None
-    Classifier(settings.categories, settings.default_category, model=model).classify(stories)
-    ranked = rank(stories, weights=weights, settings=settings.rank, day_end=end, curated=curated)
-    store.replace_stories(day, ranked, [(i, v.reason, v.detail) for i, v in aside])
+    sure = Classifier(settings.categories, settings.default_category, model=model).classify(stories)
+    set_aside = [(i, v.reason, v.detail) for i, v in aside]
+    weight = 0.0
+    if triage is not None and stories:
+        stories, judged_aside = _triage(settings, triage, stories, sure, day_end=end, day=day)
+        set_aside += [
+            (item, why, detail) for story, why, detail in judged_aside for item in story.items
+        ]
+        weight = settings.triage.importance_weight
+    ranked = rank(
+        stories,
+        weights=weights,
+        settings=settings.rank,
+        day_end=end,
+        curated=curated,
+        importance_weight=weight,
+    )
+    store.replace_stories(day, ranked, set_aside)
     return ranked
+
+
+def _triage(
+    settings: Settings,
+    triage: Triage,
+    stories: list[Story],
+    sure: dict[int, float],
+    *,
+    day_end: dt.datetime,
+    day: dt.date,
+) -> tuple[list[Story], list[tuple[Story, str, str]]]:
+    """The model's triage of the day's stories, best first by the offline score (the
+    stories after its merges, and those it set aside); on failure the offline judgement
+    stands and the run says so."""
+    weights = {s.name: s.weight for s in settings.sources}
+    curated = {s.name for s in settings.sources if s.curated}
+    order = rank(stories, weights=weights, settings=settings.rank, day_end=day_end, curated=curated)
+    pairs = near_pairs(
+        order,
+        floor=settings.triage.pair_floor * settings.dedupe.threshold,
+        window_hours=settings.dedupe.window_hours,
+        limit=settings.triage.max_pairs,
+    )
+    judged = triage.judge.judge(
+        order,
+        [(a, b) for _, a, b in pairs],
+        langs=triage.langs,
+        categories=settings.categories,
+        lang=triage.langs[0],
+    )
+    if judged.errors:
+        triage.warn(
+            f"llm: {day}: triage: {judged.errors[0]}; the offline judgement stands "
+            f"for {len(order) - len(judged.stories)} of {len(order)} stories"
+        )
+    aside = apply_triage(order, judged, curated=curated, lift_points=lift_points(), confidence=sure)
+    same = [pair for pair, verdict in judged.pairs.items() if verdict]
+    if same:
+        order = merge_stories(order, same, weights)
+    return order, aside
 
 
 def write_day(
@@ -147,7 +246,7 @@ def write_day(
             f"--style {request.style!r} is not a daily style; use one of {', '.join(DAILY_STYLES)}"
         )
     if stories is None:
-        stories = prepare_day(settings, store, request.day)
+        stories = prepare_day(settings, store, request.day, triage=triage_for(run, request.lang))
     if not stories:
         raise NothingToDo(
             f"no items are stored for {request.day} ({settings.timezone}); run `newsdesk collect` "
@@ -171,6 +270,7 @@ def write_day(
             )
     analyst = run.analyst
     analysis = analyst.analyze_day(request.day, shortlist, lang=request.lang)
+    analysis = with_triage_headlines(analysis, shortlist, request.lang)
     store.save_analyses(
         request.day,
         request.lang,
@@ -225,6 +325,36 @@ def write_day(
         run_id=report.id,
     )
     return path
+
+
+def with_triage_headlines(
+    analysis: DayAnalysis, stories: Sequence[Story], lang: str
+) -> DayAnalysis:
+    """The analysis with the triage's headline for each story shown in another language
+    that has none yet (the analysis's own, when it wrote one, stands)."""
+    texts = dict(analysis.stories)
+    for story in stories:
+        headline = story.headlines.get(lang)
+        current = texts.get(story.id)
+        if not headline or display_item(story, lang).lang == lang or (current and current.headline):
+            continue
+        texts[story.id] = (
+            replace(current, headline=headline)
+            if current
+            else StoryAnalysis(lead="", body="", headline=headline)
+        )
+    return replace(analysis, stories=texts)
+
+
+def triage_for(run: Run, lang: str) -> Triage | None:
+    """The model's triage for a run whose analyst is a model (None offline)."""
+    from newsdesk.analyze import ModelAnalyst
+
+    analyst = run.analyst
+    if not run.settings.triage.enabled or not isinstance(analyst, ModelAnalyst):
+        return None
+    judge = ModelTriage(analyst.client, analyst.prompts, run.settings.triage)
+    return Triage(judge, (lang,), run.report.warn)
 
 
 def site_url(base: str, path: str) -> str:

@@ -60,6 +60,7 @@ def score(
     day_end: dt.datetime,
     curated: Collection[str] = (),
     buzz: int = 0,
+    importance_weight: float = 0.0,
 ) -> float:
     weight = max((weights.get(name, 1.0) for name in story.sources), default=1.0)
     newest = max(item.published for item in story.items)
@@ -74,7 +75,10 @@ def score(
     mentions = settings.mention_weight * math.log2(1 + buzz)
     text = " ".join(f"{item.title} {item.summary}" for item in story.items).casefold()
     boosts = sum((value for term, value in settings.boost.items() if term.casefold() in text), 0.0)
-    return recency * (authority + coverage + heat + launch + mentions) + boosts
+    base = recency * (authority + coverage + heat + launch + mentions) + boosts
+    if story.importance:  # the model's triage judged it (1-5)
+        base *= max(0.1, 1 + importance_weight * (story.importance - 3) / 2)
+    return base
 
 
 def _standing(items: Sequence[Item], curated: Collection[str], settings: RankSettings) -> float:
@@ -128,8 +132,10 @@ def rank(
     settings: RankSettings,
     day_end: dt.datetime,
     curated: Collection[str] = (),
+    importance_weight: float = 0.0,
 ) -> list[Story]:
-    """Set each story's score and return them best first."""
+    """Set each story's score and return them best first; a story the model's triage
+    judged has its score multiplied by 1 + `importance_weight` × (importance − 3) / 2."""
     for story, buzz in zip(stories, _buzz(stories), strict=True):
         story.items.sort(key=lambda i: _lead_order(i, weights, curated))
         story.score = round(
@@ -140,6 +146,7 @@ def rank(
                 day_end=day_end,
                 curated=curated,
                 buzz=buzz,
+                importance_weight=importance_weight,
             ),
             6,
         )

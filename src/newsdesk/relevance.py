@@ -195,6 +195,11 @@ def _rules() -> _Rules:
     )
 
 
+def lift_points() -> int:
+    """Hacker News points at which readers' lift makes an aggregator's item news."""
+    return _rules().lift_points
+
+
 def about_ai(text: str | Text) -> str:
     """The term that makes a text about AI ("" when none does)."""
     rules = _rules()

@@ -115,6 +115,40 @@ class MatchesAnswer(_Answer):
     matches: list[MatchAnswer]
 
 
+class BriefNotes(_Answer):
+    id: int
+    headline: str = Field(min_length=2, description="headline in the digest's language")
+    lead: str = Field("", description="one-sentence lead")
+
+
+class BriefsAnswer(_Answer):
+    briefs: list[BriefNotes]
+
+
+class TriageStory(_Answer):
+    id: int
+    keep: bool = True
+    reason: str = Field("", description="why it is set aside, when keep is false")
+    importance: int = Field(3, description="1 (minor) to 5 (major)")
+    category: str = ""
+    headlines: dict[str, str] = Field(default_factory=dict, description="language → headline")
+
+
+class TriagePair(_Answer):
+    a: int
+    b: int
+    same: bool
+
+
+class TriageAnswer(_Answer):
+    stories: list[TriageStory]
+    pairs: list[TriagePair] = Field(default_factory=list)
+
+
+# The longest headline kept, in characters (Chinese is denser).
+HEADLINE_CHARS = {"zh": 60, "en": 140}
+
+
 @dataclass(slots=True)
 class Counts:
     """What cleaning an answer removed."""
@@ -367,3 +401,132 @@ def _clean_text(text: str, checked: Checked) -> str:
     cleaned, removed = strip_urls(text)
     checked.counts.urls_removed += removed
     return cleaned
+
+
+@dataclass(slots=True)
+class TriageChecked:
+    """The usable judgements of a triage answer, and what was wrong with the rest."""
+
+    stories: dict[int, TriageStory] = field(default_factory=dict)
+    pairs: dict[tuple[int, int], bool] = field(default_factory=dict)
+    errors: list[str] = field(default_factory=list)
+    counts: Counts = field(default_factory=Counts)
+
+
+def check_triage(
+    text: str,
+    *,
+    ids: set[int],
+    pairs: set[tuple[int, int]],
+    langs: tuple[str, ...],
+    categories: set[str],
+    reasons: set[str],
+) -> TriageChecked:
+    """Each story's judgement, cleaned: ids we did not send and pairs we did not ask are
+    dropped and counted; an unknown category is ignored; a set-aside with an unknown
+    reason becomes `not_news`; importance is held to 1-5; a headline with a URL loses
+    it, one that instructs a model, is in the wrong language or is too long is left out."""
+    checked = TriageChecked()
+    try:
+        value = parse_json(text, checked.counts)
+    except ValueError as exc:
+        checked.errors.append(str(exc))
+        return checked
+    entries = value.get("stories") if isinstance(value, dict) else value
+    if not isinstance(entries, list):
+        checked.errors.append('the answer has no "stories" list')
+        return checked
+    for entry in entries:
+        story = _triage_story(entry, ids, langs, categories, reasons, checked)
+        if story is not None:
+            checked.stories[story.id] = story
+    asked = value.get("pairs") if isinstance(value, dict) else None
+    for entry in asked if isinstance(asked, list) else []:
+        try:
+            pair = TriagePair.model_validate(entry)
+        except ValidationError:
+            checked.counts.ids_dropped += 1
+            continue
+        key = (min(pair.a, pair.b), max(pair.a, pair.b))
+        if key in pairs:
+            checked.pairs[key] = pair.same
+        else:
+            checked.counts.ids_dropped += 1
+    missing = len(ids) - len(checked.stories)
+    if missing:
+        checked.errors.append(f"{missing} of {len(ids)} stories missing or unusable")
+    return checked
+
+
+def _triage_story(
+    entry: Any,
+    ids: set[int],
+    langs: tuple[str, ...],
+    categories: set[str],
+    reasons: set[str],
+    checked: TriageChecked,
+) -> TriageStory | None:
+    ident = entry.get("id") if isinstance(entry, dict) else None
+    if isinstance(ident, str) and ident.strip().isdigit():
+        ident = int(ident)
+    if not isinstance(ident, int) or ident not in ids or ident in checked.stories:
+        checked.counts.ids_dropped += 1
+        return None
+    try:
+        story = TriageStory.model_validate({**entry, "id": ident})
+    except ValidationError as exc:
+        checked.errors.append(f"story {ident}: {_first_error(exc)}")
+        return None
+    reason = story.reason.strip().lower() if not story.keep else ""
+    if not story.keep and reason not in reasons:
+        reason = "not_news"
+    headlines = {}
+    for lang in langs:
+        raw = story.headlines.get(lang, "")
+        headline, removed = strip_urls(raw if isinstance(raw, str) else "")
+        checked.counts.urls_removed += removed
+        if (
+            len(headline) >= 2
+            and len(headline) <= HEADLINE_CHARS.get(lang, 140)
+            and not instruction_kinds(headline)
+            and in_language(headline, lang)
+        ):
+            headlines[lang] = headline
+    return story.model_copy(
+        update={
+            "reason": reason,
+            "importance": min(5, max(1, story.importance)),
+            "category": story.category if story.category in categories else "",
+            "headlines": headlines,
+        }
+    )
+
+
+def check_briefs(text: str, *, ids: set[int], lang: str) -> dict[int, BriefNotes]:
+    """The usable headline-and-lead briefs among `ids` (others dropped): URLs removed,
+    a brief in the wrong language or that instructs a model left out."""
+    counts = Counts()
+    try:
+        value = parse_json(text, counts)
+    except ValueError:
+        return {}
+    entries = value.get("briefs") if isinstance(value, dict) else value
+    found: dict[int, BriefNotes] = {}
+    for entry in entries if isinstance(entries, list) else []:
+        try:
+            brief = BriefNotes.model_validate(entry)
+        except ValidationError:
+            continue
+        if brief.id not in ids or brief.id in found:
+            continue
+        headline, _ = strip_urls(brief.headline)
+        lead, _ = strip_urls(brief.lead)
+        together = f"{headline} {lead}"
+        if (
+            len(headline) >= 2
+            and len(headline) <= HEADLINE_CHARS.get(lang, 140)
+            and not instruction_kinds(together)
+            and in_language(together, lang)
+        ):
+            found[brief.id] = brief.model_copy(update={"headline": headline, "lead": lead})
+    return found
