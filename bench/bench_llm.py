@@ -15,6 +15,12 @@ tokenizer of its own). In the same run, the same endpoint counts
 Then the week is analysed again: every answer should come from the cache (0 calls).
 Targets (issue 4): a day at most 25,000 prompt tokens; at least 5x fewer tokens than
 one call per item; a rerun 0 calls.
+
+Then a real day (issue 14, when ../shared/corpora/real-2026-01/ is there): the busiest
+UTC day of the real corpus topped up to 400 items with the next day's, restamped onto
+one day, run through `daily` (daily-deep, zh) with the model's triage: the triage's
+prompt tokens (target <= 12,000), the whole day's (triage, analysis, briefs; target <=
+25,000), a rerun (target 0 calls), and the triage prompt sent once per item instead.
 """
 
 from __future__ import annotations
@@ -115,6 +121,91 @@ def baselines(settings: Settings, store: Store, day: dt.date) -> tuple[ModelUsag
     return per_item, all_titles, len(items)
 
 
+def real_day(endpoint: ModelServer, size: int = 400) -> dict[str, Any] | None:
+    """The real-day measurement (see the module); None without the corpus."""
+    from collections import Counter
+    from dataclasses import replace
+
+    from newsdesk.llm import estimate_messages
+    from newsdesk.models import Story
+    from newsdesk.schemas import TriageAnswer
+    from newsdesk.triage import facts
+    from tests import editorial
+
+    if not editorial.available():
+        return None
+    items = editorial.corpus_items("validate")
+    days = Counter(i.published.date() for i in items)
+    busiest = max(days, key=lambda d: (days[d], d))
+    chosen = [i for i in items if i.published.date() == busiest]
+    following = [i for i in items if i.published.date() == busiest + dt.timedelta(days=1)]
+    for item in following[: max(0, size - len(chosen))]:
+        moved = dt.datetime.combine(busiest, item.published.timetz())
+        chosen.append(replace(item, published=moved))
+    with tempfile.TemporaryDirectory() as tmp:
+        folder = Path(tmp)
+        config = editorial.settings(folder)
+        config = config.model_copy(
+            update={
+                "llm": config.llm.model_copy(
+                    update={
+                        "base_url": endpoint.base_url,
+                        "model": "test-model",
+                        "response_format": "json_object",
+                        "max_tokens_per_run": 10_000_000,
+                    }
+                ),
+                "fulltext": config.fulltext.model_copy(update={"enabled": False}),
+            }
+        )
+        store = Store(config.path(config.database))
+        store.sync_sources([(s.name, s.url, s.kind, s.weight) for s in config.sources], now=NOW)
+        store.add_items(chosen)
+        store.close()
+        runs = []
+        for _ in range(2):  # the day, then its rerun
+            endpoint.calls.clear()
+            with Run(config, "bench", clock=lambda: NOW) as run:
+                request = DailyRequest(busiest, "daily-deep", "zh", "markdown", folder / "site")
+                write_day(run, request, outcomes=[], fetch=False)
+            tasks = Counter()
+            prompts: Counter[str] = Counter()
+            for call in endpoint.calls:
+                tasks[call.task] += 1
+                prompts[call.task] += estimate_messages(call.messages)
+            runs.append((tasks, prompts, run.report.usage))
+        # The triage prompt once per item: what one call per item would send.
+        prompts_env = prompt_environment()
+        per_item = 0
+        for item in chosen:
+            record = facts(Story(id=1, day=busiest, items=[item]), config.triage.excerpt_tokens)
+            messages = prompt_messages(
+                prompts_env,
+                "triage.zh.md",
+                count=1,
+                ids="1",
+                data=data_block([record]),
+                pairs="",
+                langs=["zh"],
+                categories=[{"key": c.key, "name": c.zh} for c in config.categories],
+            )
+            per_item += estimate_messages(messages)
+    (tasks, prompts, usage), (rerun_tasks, _, _) = runs
+    assert usage is not None
+    return {
+        "day": busiest.isoformat(),
+        "items": len(chosen),
+        "calls": dict(tasks),
+        "prompt_by_task": dict(prompts),
+        "triage_prompt": prompts["triage"],
+        "day_prompt": usage.prompt_tokens,
+        "day_completion": usage.completion_tokens,
+        "rerun_calls": sum(rerun_tasks.values()),
+        "per_item_triage_prompt": per_item,
+        "schema": TriageAnswer.__name__,
+    }
+
+
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--items-per-day", type=int, default=300)
@@ -154,8 +245,23 @@ def main() -> None:
                 }
             )
         store.close()
+    real = real_day(endpoint)
     endpoint.stop()
     report_results(rows, rerun, seconds, args.json)
+    if real:
+        print(f"\nreal day {real['day']} ({real['items']} items, triage + daily-deep zh):")
+        print(f"  calls by task: {real['calls']}")
+        print(f"  prompt tokens by task: {real['prompt_by_task']}")
+        print(f"  triage: {real['triage_prompt']:,} prompt tokens (target <= 12,000)")
+        print(
+            f"  whole day: {real['day_prompt']:,} prompt + {real['day_completion']:,} "
+            "completion tokens (target <= 25,000 prompt)"
+        )
+        print(f"  rerun: {real['rerun_calls']} calls (target 0)")
+        print(
+            f"  the triage prompt once per item: {real['per_item_triage_prompt']:,} prompt "
+            f"tokens, {real['per_item_triage_prompt'] / max(1, real['triage_prompt']):.1f}x ours"
+        )
 
 
 def ratio(row: dict[str, Any]) -> float:
