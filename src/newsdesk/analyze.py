@@ -64,7 +64,7 @@ from newsdesk.schemas import (
 from newsdesk.screen import strip_urls, without_instructions
 from newsdesk.signals import candidates, text_matches
 from newsdesk.store import Store
-from newsdesk.terms import summary_text
+from newsdesk.terms import summary_text, title_names
 from newsdesk.week import Week
 
 logger = logging.getLogger(__name__)
@@ -134,7 +134,7 @@ class OfflineAnalyst:
         analyses = {story.id: self.analyze_story(story, lang=lang) for story in stories}
         top = stories[0] if stories else None
         return DayAnalysis(
-            headline=display_item(top, lang).title if top else "",
+            headline=offline_headline(stories, lang),
             lede="",
             stories=analyses,
             pick_id=top.id if top else None,
@@ -178,6 +178,28 @@ class OfflineAnalyst:
             return StoryAnalysis(lead="", body="")
         body = _extract(" ".join(parts[1:]), BODY_CHARS)
         return StoryAnalysis(lead=parts[0], body=body, what=f"{parts[0]} {body}".strip())
+
+
+def offline_headline(stories: Sequence[Story], lang: str) -> str:
+    """The day's headline without a model: the top story's title when it is in `lang`,
+    else a headline in `lang` built from the names the top three stories are about (no
+    translation is invented)."""
+    if not stories:
+        return ""
+    top = display_item(stories[0], lang)
+    if top.lang == lang:
+        return top.title
+    names: list[str] = []
+    for story in stories[:3]:
+        found = title_names(display_item(story, lang).title)
+        if found and found[0] not in names:
+            names.append(found[0])
+    count = len(stories)
+    if lang == "zh":
+        return f"{'、'.join(names)} 等 {count} 条 AI 要闻" if names else f"今日 {count} 条 AI 要闻"
+    if not names:
+        return f"{count} AI stories today"
+    return f"{', '.join(names)} and more: {count} AI stories today"
 
 
 def _plain_key(text: str) -> str:

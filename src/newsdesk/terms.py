@@ -268,3 +268,74 @@ def name_tokens(title: str) -> frozenset[str]:
         if inner or digits or capital:
             found |= tokens(word)
     return frozenset(found)
+
+
+# Capitalised words that open a title without naming anything.
+_OPENERS = frozenset(
+    """
+    a an the this that these those how why what when where who which is are was can will
+    should does do did new our we i my your it its in on at for from by with as after
+    before about show ask tell introducing announcing inside meet beyond breaking report
+    exclusive watch here there today first more most why's what's how's
+    """.split()
+)
+# The verbs and particles that end the name a Chinese headline opens with.
+_ZH_NAME_END = re.compile(
+    r"(?:发布|宣布|推出|完成|开源|上线|获得|获|就|将|与|和|的|称|被|再|正式|首次|公布|披露|起诉|收购|在|已|也|对|向|把|于|：|:|，|,|\s)"
+)
+_NAME_WORD = re.compile(r"[^\W_][\w.\-+]*")
+
+
+# Words written as names that name no one in particular.
+_GENERIC_NAMES = frozenset("ai llm llms gpu gpus api apis ceo cto hn ml agi ui ux us uk".split())
+
+
+@cache
+def _known_names() -> frozenset[str]:
+    """Casefolded names the relevance stage's word lists know (data/relevance.toml): labs,
+    models, products and companies written with a capital."""
+    from importlib import resources
+
+    text = resources.files("newsdesk").joinpath("data/relevance.toml").read_text("utf-8")
+    lists = tomllib.loads(text)["ai"]
+    terms = [*lists["strong"], *lists["weak"]]
+    return frozenset(t.casefold() for t in terms if t[:1].isupper() and " " not in t)
+
+
+@lru_cache(maxsize=1 << 12)
+def title_names(title: str) -> tuple[str, ...]:
+    """The names a title is about, as written, in order: runs of words written as names
+    ("Aurora Labs", "Lumen-4", "EU"), with the opening word when it is a known name or
+    the title is in sentence case; for a Chinese title, the name it opens with
+    ("星河科技" in "星河科技发布…"). Generic words ("AI", "CEO") name no one."""
+    stripped = title.strip()
+    if HAN_RUN.match(stripped):
+        head = _ZH_NAME_END.split(stripped, maxsplit=1)[0]
+        return (head,) if 2 <= len(head) <= 12 else ()
+    words = [w.rstrip(".") for w in _NAME_WORD.findall(stripped)]
+    named = name_tokens(title)
+    long = [w for w in words if len(w) > 3 and w.isalpha()]
+    title_case = bool(long) and sum(w[0].isupper() for w in long) * 10 >= len(long) * 7
+
+    def is_name(position: int) -> bool:
+        word = words[position]
+        folded = word.casefold()
+        if not word[:1].isupper() and not any(c.isupper() for c in word[1:]):
+            return False
+        if folded in _OPENERS or folded in _GENERIC_NAMES:
+            return False
+        if folded in _known_names() or tokens(word) & named:
+            return True
+        return position == 0 and not title_case
+
+    runs: list[str] = []
+    current: list[str] = []
+    for position in range(len(words)):
+        if is_name(position):
+            current.append(words[position])
+        elif current:
+            runs.append(" ".join(current))
+            current = []
+    if current:
+        runs.append(" ".join(current))
+    return tuple(dict.fromkeys(runs))

@@ -401,6 +401,8 @@ def context(
         "pick_text": analysis.pick_text,
         "concept": analysis.concept,
         "stories": [entries[s.id] for s in digest.stories],
+        # Stories shown in another language than the digest's, with no headline in it.
+        "untranslated": sum(1 for e in entries.values() if e["lang"] != lang and not e["headline"]),
         "trends": analysis.trends,
         "watch": analysis.watch,
         "model": analysis.model,
@@ -434,6 +436,7 @@ def _entry(
     return {
         "id": story.id,
         "title": item.title,
+        "lang": item.lang,
         "url": item.url,
         "source": item.source,
         "headline": text.headline if text else "",
