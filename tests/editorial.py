@@ -338,3 +338,82 @@ def score(split: str, outcome: Outcome) -> Scores:
     figures["lab news shown"] = 1 - len(cut) / max(1, len(official))
     misses["lab news cut"] = [r["title"] for r in cut]
     return Scores(split, figures, counts, misses)
+
+
+# -- the week's axes -------------------------------------------------------------------
+
+THEME_WEEKS = {"tune": ["2026-W02", "2026-W04"], "validate": ["2026-W10", "2026-W12"]}
+
+
+@dataclass
+class AxisScores:
+    purity: float  # cited stories whose theme is their axis's main theme
+    axes: int
+    cited: int
+    titles: list[str]
+    mixed: list[str]  # "axis title: story title (its theme)" for each misfit
+
+
+def axes_of_weeks(split: str, folder: Path, lang: str = "en") -> dict[str, tuple[Any, list[Any]]]:
+    """For each labelled week of the split: the Week and its offline axes."""
+    from newsdesk.axes import offline_axes
+    from newsdesk.pipeline import gather_week
+    from newsdesk.store import Store
+
+    config = settings(folder)
+    fill_store(split, config)
+    store = Store(config.path(config.database))
+    try:
+        found = {}
+        for label in THEME_WEEKS[split]:
+            week = gather_week(config, store, label, lang)
+            axes = offline_axes(
+                week.shortlist,
+                lang=lang,
+                max_axes=config.weekly.max_axes,
+                categories=week.categories,
+            )
+            found[label] = (week, axes)
+        return found
+    finally:
+        store.close()
+
+
+def score_axes(split: str, weeks: dict[str, tuple[Any, list[Any]]]) -> AxisScores:
+    """Purity of the offline axes against the labelled themes (themes.jsonl): a story's
+    theme is found by any of its items' (source, link)."""
+    themes: dict[tuple[str, Key], str] = {}
+    for row in read_jsonl("themes.jsonl"):
+        if row["week"] in weeks:
+            for source, link in row["items"]:
+                themes[(row["week"], (source, canonical_url(link) or link))] = row["theme"]
+    fit = cited = 0
+    titles: list[str] = []
+    mixed: list[str] = []
+    for label, (week, axes) in weeks.items():
+        by_id = {t.id: t for t in week.shortlist}
+        for axis in axes:
+            titles.append(axis.title)
+            labels = []
+            for ident in axis.story_ids:
+                thread = by_id[ident]
+                theme = next(
+                    (
+                        themes[(label, (i.source, i.url))]
+                        for i in thread.items
+                        if (label, (i.source, i.url)) in themes
+                    ),
+                    "unlabelled",
+                )
+                labels.append((theme, thread.story.lead.title))
+            counts = Counter(t for t, _ in labels if t not in ("none", "unlabelled"))
+            main = counts.most_common(1)[0][0] if counts else "none"
+            for theme, title in labels:
+                cited += 1
+                if theme == main and main != "none":
+                    fit += 1
+                else:
+                    mixed.append(f"{axis.title}: {title} ({theme})")
+    return AxisScores(
+        fit / max(1, cited), sum(len(a) for _, a in weeks.values()), cited, titles, mixed
+    )

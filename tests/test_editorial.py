@@ -11,6 +11,7 @@ prints them with the misses.
 from __future__ import annotations
 
 import datetime as dt
+import re
 from functools import partial
 from pathlib import Path
 
@@ -251,3 +252,42 @@ def test_chinese_and_english_names_of_one_company_meet() -> None:
     assert "@nvidia" in tokens("英伟达发布 Vera Rubin 平台") & tokens("Nvidia Launches Vera Rubin")
     assert "@zhipu" in tokens("Z.ai Goes Public") & tokens("智谱正式登陆港交所")
     assert "@zhipu" in tokens("Zhipu files for a Hong Kong IPO") & tokens("Z.ai Goes Public")
+
+
+# Offline axes on the labelled real weeks (themes.jsonl): at least this pure, and citing
+# at least this many stories (an axis-less week would be trivially pure).
+AXIS_GATES = {"tune": (0.8, 6), "validate": (0.8, 18)}
+_NOT_A_NAME = re.compile(
+    r"(?i)\b(?:https?|www|com|html|item|ycombinator|the|and|of|to|in|for|with|where|then|"
+    r"why|what|how)\b|^\W*\d[\d.,]*\W*$"
+)
+
+
+@pytest.mark.skipif(not editorial.available(), reason="../shared/corpora/real-2026-01 missing")
+@pytest.mark.parametrize("split", ["tune", "validate"])
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_offline_axes_are_pure_themes_named_by_what_they_share(
+    split: str, lang: str, tmp_path: Path
+) -> None:
+    weeks = editorial.axes_of_weeks(split, tmp_path, lang)
+    scores = editorial.score_axes(split, weeks)
+    purity, cited = AXIS_GATES[split]
+    assert scores.purity >= purity and scores.cited >= cited, (
+        scores.purity,
+        scores.cited,
+        scores.mixed,
+    )
+    labels = {
+        names[0 if lang == "zh" else 1]
+        for week, _ in weeks.values()
+        for names in week.categories.values()
+    }
+    sources = {
+        s.casefold() for week, _ in weeks.values() for t in week.shortlist for s in t.story.sources
+    }
+    for title in scores.titles:
+        label, _, things = title.partition("：" if lang == "zh" else ": ")
+        assert label in labels and things, title  # "Category: names" in the post's language
+        for name in re.split(r" 与 | and ", things):
+            assert not _NOT_A_NAME.search(name), title
+            assert name.casefold() not in sources, title

@@ -153,7 +153,10 @@ class OfflineAnalyst:
         """Axes by clustering; no advice, outlook or closing (those need a model, and
         are left out rather than filled with canned text)."""
         axes = offline_axes(
-            week.shortlist, lang=lang, min_axes=weekly.min_axes, max_axes=weekly.max_axes
+            week.shortlist,
+            lang=lang,
+            max_axes=weekly.max_axes,
+            categories=week.categories,
         )
         return WeekAnalysis(headline="", lede="", axes=axes)
 

@@ -1,11 +1,22 @@
-"""The week's axes, offline: a deterministic clustering of the stories' text into a few
-themes, each named from its salient terms.
+"""The week's axes, offline: the stories grouped by the specific things they share, each
+group named from those things and its category.
 
-Clustering reads the tokens same-story merging already stored for every item (words,
-Chinese bigrams and cross-language concepts, dedupe.tokens), weighted by TF-IDF over the
-week. Names are read from the text in the post's language: Chinese segmented with jieba,
-English split into words, each term scored by how many of the axis's stories carry it
-against how common it is in the week.
+A story is read as the tokens same-story merging already stored for every item (words,
+Chinese bigrams and cross-language concepts, `terms.tokens`) and the names its titles
+are about (`terms.title_names`: "Aurora Labs", "Claude Code", 英伟达 = Nvidia). Only
+specific tokens count: those in at least two stories and at most half of them, and not
+a kind of news (the lexicon's "@release", "@agent" …) or a generic word ("ai",
+"model"). Two stories are alike only when they share `EVIDENCE` (3) specific tokens
+in their titles ("Grok", "Musk", "images"), so one company's name alone ("OpenAI", "Nvidia") never makes
+a theme; alike stories are joined by average linkage while their mean cosine similarity
+reaches `LINK`. A thin week gets fewer axes rather than forced ones: on the labelled
+real weeks (tests/data/editorial/themes.jsonl) a lower bar doubled the axes and halved
+their purity.
+
+An axis is named in the post's language from what its stories share: the category most
+of them have, then the names two or more of them carry (else the most specific terms),
+"编程工具：Claude Code 与 Codex", "Safety & governance: Grok and xAI". Numbers, URL parts,
+function words and source names never name an axis.
 """
 
 from __future__ import annotations
@@ -13,23 +24,31 @@ from __future__ import annotations
 import math
 import re
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from functools import cache
 
 import numpy as np
 import rjieba
 
 from newsdesk.dedupe import SUMMARY_WEIGHT, chinese_terms, split_terms, tokens
-from newsdesk.models import Axis, Thread, display_item
-from newsdesk.terms import summary_text
+from newsdesk.models import Axis, Thread
+from newsdesk.terms import name_concepts, title_names
 
-RESTARTS = 6
-ITERATIONS = 40
-NAME_TERMS = 3
+NAME_TERMS = 2
+NAME_WEIGHT = 1.0
+EVIDENCE = 3  # specific tokens two stories must share to count as alike at all
+LINK = 0.15  # the mean similarity two groups of alike stories need to join
 MAX_ENTRIES = 8  # stories an axis cites at most: those closest to its centre
 MIN_FIT = 0.12  # a story less like its axis's centre than this is left to the raw list
 _HAN = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff]")
 _LATIN_WORD = re.compile(r"[A-Za-z][A-Za-z0-9]*(?:[-.+][A-Za-z0-9]+)*")
+# Tokens too common in AI news to say what a group of stories is about.
+_GENERIC = frozenset(
+    """ai model llm agent agentic use user tool data code coding new open source app
+    system company compani people work year week day time way launch releas report
+    generat generated power powered driven based native first
+    http https www com org html item news ycombinator github""".split()
+)
 # Words every news week is full of, which name no theme.
 _EN_STOP = frozenset(
     """a an and are as at be been by can could for from has have how in into is it its
@@ -41,7 +60,7 @@ _EN_STOP = frozenset(
     latest model models company companies ai two three four five several many least some
     any ship ships shipped keep keeps make makes get gets add adds added open opens opened cut
     cuts find finds found plan plans set sets take takes bring brings win wins show shows
-    help helps start starts begin begins while""".split()
+    help helps start starts begin begins while http https www com html item""".split()
 )
 _ZH_STOP = frozenset(
     """发布 推出 宣布 表示 公司 今天 今日 本周 近日 正式 新的 最新 全新 相关 进行 可以 通过 已经
@@ -52,49 +71,82 @@ _ZH_STOP = frozenset(
 
 
 def offline_axes(
-    shortlist: Sequence[Thread], *, lang: str, min_axes: int, max_axes: int
+    shortlist: Sequence[Thread],
+    *,
+    lang: str,
+    max_axes: int,
+    categories: Mapping[str, tuple[str, str]] | None = None,
 ) -> list[Axis]:
-    """4-6 (min_axes..max_axes) themes over the shortlist, best first; each cites at
-    least two threads, in the order their stories came. Fewer when the week is too thin
-    for that many themes of two."""
+    """Up to `max_axes` themes over the shortlist, best first; each cites at least two
+    threads, in the order their stories came; as many as the week has groups of stories
+    that share something specific (none in a week of unrelated stories)."""
     if len(shortlist) < 2:
         return []
-    matrix = _vectors(shortlist)
-    labels = _choose(matrix, min_axes=min_axes, max_axes=max_axes)
-    groups: dict[int, list[int]] = {}
-    for index, label in enumerate(labels):
-        groups.setdefault(int(label), []).append(index)
-    groups = {label: _closest(matrix, members) for label, members in groups.items()}
-    ranked = sorted(
-        groups.values(), key=lambda members: (-sum(shortlist[m].score for m in members), members)
-    )
-    texts = [_name_tokens(thread, lang) for thread in shortlist]
-    document_frequency = Counter(term for terms in texts for term in set(terms))
+    names = [_thread_names(thread) for thread in shortlist]
+    matrix = _vectors(shortlist, names, SUMMARY_WEIGHT)
+    # Two stories are alike only on evidence: `EVIDENCE` specific tokens of their titles
+    # in common (a lab's long summaries share many words that say nothing).
+    present = (_vectors(shortlist, names, 0.0) > 0).astype(float)
+    shared = present @ present.T
+    similarity = np.where(shared >= EVIDENCE, matrix @ matrix.T, 0.0)
+    groups = [g for g in _agglomerate(similarity, LINK) if len(g) >= 2]
+    groups = [_closest(matrix, members) for members in groups]
+    ranked = sorted(groups, key=lambda m: (-sum(shortlist[i].score for i in m), m))[:max_axes]
     axes = []
     for members in ranked:
         chosen = [shortlist[m] for m in members]
-        terms = _salient([texts[m] for m in members], document_frequency, len(shortlist))
-        chain = sorted(chosen, key=lambda t: (t.story.day, -t.score, t.id))
-        axes.append(
-            Axis(
-                title=("、" if lang == "zh" else ", ").join(terms),
-                story_ids=[t.id for t in chain],
-            )
+        title = _axis_title(
+            chosen, [names[m] for m in members], lang=lang, categories=categories or {}
         )
+        chain = sorted(chosen, key=lambda t: (t.story.day, -t.score, t.id))
+        axes.append(Axis(title=title, story_ids=[t.id for t in chain]))
     return axes
 
 
-def _vectors(shortlist: Sequence[Thread]) -> np.ndarray:
-    """Unit TF-IDF rows over the stored item tokens (title tokens weigh more)."""
+def _thread_names(thread: Thread) -> dict[str, str]:
+    """The names a thread's titles are about: a key (its specific tokens) → as written."""
+    found: dict[str, str] = {}
+    for item in thread.items:
+        for name in title_names(item.title):
+            key = _name_key(name)
+            if key:
+                found.setdefault(key, name)
+    return found
+
+
+def _name_key(name: str) -> str:
+    specific = sorted(t for t in tokens(name) if _specific(t))
+    return " ".join(specific)
+
+
+def _specific(token: str) -> bool:
+    """Whether a token can say what stories share: not generic, not a kind of news, not a
+    bare number."""
+    if token.startswith("@"):
+        return token in name_concepts()
+    if token.startswith("ai-"):  # "AI-generated", "AI-powered"
+        return False
+    return token not in _GENERIC and not token.replace(".", "").isdigit() and len(token) > 1
+
+
+def _vectors(
+    shortlist: Sequence[Thread], names: Sequence[dict[str, str]], summary_weight: float
+) -> np.ndarray:
+    """Unit TF-IDF rows over the specific stored item tokens (title tokens weigh more,
+    a hyphenated token counts its parts too: "grok-generated" is about Grok) and the
+    tokens of the names (`NAME_WEIGHT`)."""
     counts: list[dict[str, float]] = []
-    for thread in shortlist:
+    for thread, own in zip(shortlist, names, strict=True):
         weights: dict[str, float] = {}
         for item in thread.items:
             head, rest = split_terms(item)
-            for token in head:
-                weights[token] = max(weights.get(token, 0.0), 1.0)
-            for token in rest:
-                weights[token] = max(weights.get(token, 0.0), SUMMARY_WEIGHT)
+            for weight, found in ((1.0, head), (summary_weight, rest)):
+                for token in _with_parts(found):
+                    if weight and _specific(token):
+                        weights[token] = max(weights.get(token, 0.0), weight)
+        for key in own:
+            for token in key.split():
+                weights[f"name:{token}"] = NAME_WEIGHT
         counts.append(weights)
     frequency = Counter(token for weights in counts for token in weights)
     # A token in only one story links nothing; one in most of them separates nothing.
@@ -116,6 +168,33 @@ def _vectors(shortlist: Sequence[Thread]) -> np.ndarray:
     return unit
 
 
+def _with_parts(found: Sequence[str]) -> list[str]:
+    out = list(found)
+    for token in found:
+        if "-" in token and not token.startswith("@"):
+            out.extend(part for part in token.split("-") if len(part) > 1)
+    return out
+
+
+def _agglomerate(similarity: np.ndarray, link: float) -> list[list[int]]:
+    """Average-linkage groups: the two groups whose stories are most alike on average
+    merge, while that mean reaches `link`; deterministic (ties go to the lower index)."""
+    groups = [[i] for i in range(len(similarity))]
+    while len(groups) > 1:
+        best = (link, -1, -1)
+        for a in range(len(groups)):
+            for b in range(a + 1, len(groups)):
+                mean = float(similarity[np.ix_(groups[a], groups[b])].mean())
+                if mean >= best[0] + 1e-12 or (mean >= link and best[1] < 0):
+                    best = (mean, a, b)
+        if best[1] < 0:
+            break
+        _, a, b = best
+        groups[a] = sorted(groups[a] + groups[b])
+        del groups[b]
+    return groups
+
+
 def _closest(matrix: np.ndarray, members: list[int]) -> list[int]:
     """The members that fit their axis: near its centre, at most MAX_ENTRIES, two at least."""
     centre = matrix[members].sum(axis=0)
@@ -128,89 +207,45 @@ def _closest(matrix: np.ndarray, members: list[int]) -> list[int]:
     return sorted(kept)
 
 
-def _choose(matrix: np.ndarray, *, min_axes: int, max_axes: int) -> np.ndarray:
-    """The clustering, for the number of axes in range, that separates the stories best
-    (highest silhouette), with no axis of one story."""
-    n = len(matrix)
-    upper = max(1, min(max_axes, n // 2))
-    lower = max(1, min(min_axes, upper))
-    similarity = matrix @ matrix.T
-    best: tuple[float, np.ndarray] | None = None
-    for k in range(lower, upper + 1):
-        labels = _no_singletons(_kmeans(matrix, k), similarity)
-        if len(set(labels.tolist())) < lower and best is not None:
-            continue
-        score = _silhouette(similarity, labels)
-        if best is None or score > best[0] + 1e-9:
-            best = (score, labels)
-    assert best is not None
-    return best[1]
-
-
-def _kmeans(matrix: np.ndarray, k: int) -> np.ndarray:
-    """Spherical k-means with k-means++ starts from fixed seeds: the same week gives the
-    same axes on every run."""
-    best: tuple[float, np.ndarray] | None = None
-    for seed in range(RESTARTS):
-        rng = np.random.default_rng(seed)
-        centres = [matrix[0]]  # the best story anchors the first axis
-        while len(centres) < k:
-            nearest = np.max(matrix @ np.array(centres).T, axis=1)
-            distance = np.clip(1 - nearest, 0, None) ** 2
-            total = distance.sum()
-            pick = int(rng.choice(len(matrix), p=distance / total)) if total > 0 else len(centres)
-            centres.append(matrix[pick])
-        centre = np.array(centres)
-        labels = np.zeros(len(matrix), dtype=int)
-        for _ in range(ITERATIONS):
-            fresh = np.argmax(matrix @ centre.T, axis=1)
-            if _ and np.array_equal(fresh, labels):
-                break
-            labels = fresh
-            for c in range(k):
-                members = matrix[labels == c]
-                if len(members):
-                    mean = members.sum(axis=0)
-                    norm = np.linalg.norm(mean)
-                    centre[c] = mean / norm if norm > 0 else mean
-        fit = float(np.sum(np.max(matrix @ centre.T, axis=1)))
-        if best is None or fit > best[0] + 1e-9:
-            best = (fit, labels)
-    assert best is not None
-    return best[1]
-
-
-def _no_singletons(labels: np.ndarray, similarity: np.ndarray) -> np.ndarray:
-    """Move each story that is alone in its cluster to the cluster it is most like."""
-    labels = labels.copy()
-    while True:
-        sizes = Counter(labels.tolist())
-        alone = [i for i, label in enumerate(labels.tolist()) if sizes[label] == 1]
-        if not alone or len(sizes) == 1:
+def _axis_title(
+    chosen: Sequence[Thread],
+    names: Sequence[dict[str, str]],
+    *,
+    lang: str,
+    categories: Mapping[str, tuple[str, str]],
+) -> str:
+    """ "Category: A and B" in the post's language: the category most of the axis's
+    stories have, and the names two or more of them carry (a name's token is enough:
+    "Musk" and "Elon Musk" share it), else the names of its best stories."""
+    carried: Counter[str] = Counter()
+    for own in names:
+        carried.update({token for key in own for token in key.split()})
+    picked: list[str] = []
+    for token, count in carried.most_common():
+        if count < 2 or len(picked) == NAME_TERMS:
             break
-        index = alone[0]
-        others = sorted(set(labels.tolist()) - {int(labels[index])})
-        mean = [float(similarity[index, labels == c].mean()) for c in others]
-        labels[index] = others[int(np.argmax(mean))]
-    _, renumbered = np.unique(labels, return_inverse=True)
-    return np.asarray(renumbered)
-
-
-def _silhouette(similarity: np.ndarray, labels: np.ndarray) -> float:
-    clusters = sorted(set(labels.tolist()))
-    if len(clusters) < 2:
-        return -1.0
-    distance = 1 - similarity
-    scores = []
-    for i in range(len(labels)):
-        own = labels == labels[i]
-        if own.sum() <= 1:
-            scores.append(0.0)
-            continue
-        a = float(distance[i, own].sum() / (own.sum() - 1))
-        b = min(float(distance[i, labels == c].mean()) for c in clusters if c != labels[i])
-        scores.append((b - a) / max(a, b) if max(a, b) > 0 else 0.0)
-    return float(np.mean(scores))
+        written = Counter(
+            name for own in names for key, name in own.items() if token in key.split()
+        )
+        name = min(written, key=lambda n: (-written[n], len(n), n))
+        if not any(
+            name.casefold() in p.casefold() or p.casefold() in name.casefold() for p in picked
+        ):
+            picked.append(name)
+    if not picked:  # no name two stories share: the names of its best stories
+        for own in sorted(names, key=lambda own: -len(own))[:1] or [{}]:
+            picked.extend(list(own.values())[:NAME_TERMS])
+    sources = {s.casefold() for t in chosen for s in t.story.sources}
+    picked = [p for p in picked if p.casefold() not in sources]
+    kinds = Counter(t.story.category for t in chosen)
+    order = [t.story.category for t in chosen]
+    best_kind = max(kinds, key=lambda k: (kinds[k], -order.index(k)))
+    zh, en = categories.get(best_kind, ("", ""))
+    label = zh if lang == "zh" else en
+    things = (" 与 " if lang == "zh" else " and ").join(picked)
+    if not label or not things:
+        return label or things
+    return f"{label}：{things}" if lang == "zh" else f"{label}: {things}"
 
 
 # -- names ---------------------------------------------------------------------------
@@ -280,54 +315,3 @@ def _trim(word: str) -> str:
         ):
             return word[: -len(suffix)] + ("y" if suffix == "ies" else "")
     return word
-
-
-def _name_tokens(thread: Thread, lang: str) -> list[str]:
-    """The naming terms of a thread in `lang`: from its title, and its summary's start."""
-    item = display_item(thread.story, lang)
-    found: list[str] = []
-    summary = summary_text(item.title, item.summary)
-    for word in segment(f"{item.title} {summary[:160]}"):
-        if _HAN.search(word):
-            if lang == "zh" and len(word) >= 2 and word not in _ZH_STOP:
-                found.append(word)
-        elif len(word) >= 3 and word.casefold() not in _EN_STOP and not word.isdigit():
-            found.append(word)
-    return found
-
-
-def _salient(texts: list[list[str]], frequency: Counter[str], total: int) -> list[str]:
-    """The terms most of the axis's stories carry and few others do; an English word in
-    the form most often written (OpenAI, not openai)."""
-    forms: dict[str, Counter[str]] = {}
-    carried: Counter[str] = Counter()
-    for terms in texts:
-        seen = set()
-        for term in terms:
-            key = term.casefold()
-            forms.setdefault(key, Counter())[term] += 1
-            if key not in seen:
-                seen.add(key)
-                carried[key] += 1
-    folded: Counter[str] = Counter()
-    for term, count in frequency.items():
-        folded[term.casefold()] += count
-
-    def score(key: str) -> tuple[float, str]:
-        share = carried[key] / len(texts)
-        rarity = math.log(1 + total / folded[key])
-        return (share * rarity * (1.5 if carried[key] > 1 else 1.0), key)
-
-    chosen: list[str] = []
-    concepts: set[str] = set()
-    for key in sorted(carried, key=score, reverse=True):
-        if any(key in c.casefold() or c.casefold() in key for c in chosen):
-            continue
-        concept = {t for t in tokens(key) if t.startswith("@")}
-        if concept & concepts:  # agent and 智能体 name the same thing
-            continue
-        concepts |= concept
-        chosen.append(forms[key].most_common(1)[0][0])
-        if len(chosen) == NAME_TERMS:
-            break
-    return chosen

@@ -448,7 +448,8 @@ def gather_week(settings: Settings, store: Store, label: str, lang: str) -> Week
         if thread.id not in analyses:
             analyses[thread.id] = offline.analyze_story(thread.story, lang=lang)
     notes = store.day_notes(days[0], days[-1], lang)
-    return Week(label, days, everything, shortlist, analyses, notes)
+    names = {c.key: (c.zh, c.en) for c in settings.categories}
+    return Week(label, days, everything, shortlist, analyses, notes, names)
 
 
 def write_week(run: Run, request: WeeklyRequest) -> list[Path]:

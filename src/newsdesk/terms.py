@@ -89,6 +89,15 @@ def _lexicon() -> tuple[dict[str, str], dict[str, str], int]:
     return english, chinese, max(map(len, chinese), default=0)
 
 
+@cache
+def name_concepts() -> frozenset[str]:
+    """The lexicon's concept tokens that are names ("@nvidia", "@altman"), not kinds of
+    news ("@release", "@agent")."""
+    text = resources.files("newsdesk").joinpath("data/lexicon.toml").read_text(encoding="utf-8")
+    kinds = tomllib.loads(text).get("kinds", {})
+    return frozenset(f"@{name}" for name in kinds.get("names", []))
+
+
 def chinese_terms() -> list[str]:
     """The Chinese forms in the lexicon."""
     return sorted(_lexicon()[1])
@@ -284,6 +293,8 @@ _ZH_NAME_END = re.compile(
     r"(?:发布|宣布|推出|完成|开源|上线|获得|获|就|将|与|和|的|称|被|再|正式|首次|公布|披露|起诉|收购|在|已|也|对|向|把|于|：|:|，|,|\s)"
 )
 _NAME_WORD = re.compile(r"[^\W_][\w.\-+]*")
+# An amount or a count written like a name ("10B", "$350B", "100K"): not a name.
+_AMOUNT = re.compile(r"\$?\d[\d.,]*\s*[KMBT]?", re.I)
 
 
 # Words written as names that name no one in particular.
@@ -338,4 +349,4 @@ def title_names(title: str) -> tuple[str, ...]:
             current = []
     if current:
         runs.append(" ".join(current))
-    return tuple(dict.fromkeys(runs))
+    return tuple(dict.fromkeys(r for r in runs if not _AMOUNT.fullmatch(r)))

@@ -96,6 +96,8 @@ class Week:
     shortlist: list[Thread]
     analyses: dict[int, StoryAnalysis] = field(default_factory=dict)  # by thread id
     notes: dict[dt.date, DayNote] = field(default_factory=dict)
+    # category key → its (zh, en) names, for naming the week's axes
+    categories: dict[str, tuple[str, str]] = field(default_factory=dict)
 
     @property
     def first(self) -> dt.date:
