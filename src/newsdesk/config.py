@@ -88,6 +88,14 @@ class RankSettings(_Section):
     max_source_share: float = Field(0.7, gt=0, le=1)
 
 
+class FeedSettings(_Section):
+    """The Atom feed of the digests (publish/feed.py)."""
+
+    enabled: bool = True
+    size: int = Field(30, ge=1, le=1000)  # the last posts it lists
+    title: str = ""  # default: "AI 日报与周报" / "AI daily and weekly"
+
+
 class TriageSettings(_Section):
     """The model's pass over a day's candidates (triage.py); used only with `[llm]`."""
 
@@ -361,6 +369,7 @@ class Settings(_Section):
     rank: RankSettings = Field(default_factory=lambda: RankSettings())
     llm: LlmSettings = Field(default_factory=lambda: LlmSettings())
     triage: TriageSettings = Field(default_factory=lambda: TriageSettings())
+    feed: FeedSettings = Field(default_factory=lambda: FeedSettings())
     weekly: WeeklySettings = Field(default_factory=lambda: WeeklySettings())
     default_category: str = "industry"
     categories: list[CategorySettings] = Field(default_factory=list)

@@ -218,6 +218,36 @@ def _009_day_concept() -> str:
     """
 
 
+def _010_publishing() -> str:
+    # The stored digest every publisher reads (the files, the feed, the channels), and the
+    # delivery ledger: each post goes to each channel once.
+    return """
+    ALTER TABLE posts ADD COLUMN key TEXT NOT NULL DEFAULT '';
+    ALTER TABLE posts ADD COLUMN title TEXT NOT NULL DEFAULT '';
+    ALTER TABLE posts ADD COLUMN description TEXT NOT NULL DEFAULT '';
+    ALTER TABLE posts ADD COLUMN body TEXT NOT NULL DEFAULT '';
+    ALTER TABLE posts ADD COLUMN digest TEXT NOT NULL DEFAULT '{}';
+    ALTER TABLE posts ADD COLUMN published TEXT NOT NULL DEFAULT '';
+    ALTER TABLE posts ADD COLUMN updated TEXT NOT NULL DEFAULT '';
+    CREATE TABLE deliveries (
+        channel TEXT NOT NULL,
+        key TEXT NOT NULL,
+        style TEXT NOT NULL,
+        lang TEXT NOT NULL,
+        hash TEXT NOT NULL,
+        status TEXT NOT NULL,
+        attempts INTEGER NOT NULL,
+        parts INTEGER NOT NULL,
+        first_attempt TEXT NOT NULL,
+        last_attempt TEXT NOT NULL,
+        answer TEXT NOT NULL,
+        message_ids TEXT NOT NULL,
+        run_id INTEGER REFERENCES runs (id),
+        PRIMARY KEY (channel, key, style, lang)
+    );
+    """
+
+
 MIGRATIONS: list[Callable[[], str]] = [
     _001_initial,
     _002_item_terms,
@@ -228,6 +258,7 @@ MIGRATIONS: list[Callable[[], str]] = [
     _007_hardening,
     _008_relevance,
     _009_day_concept,
+    _010_publishing,
 ]
 
 

@@ -34,6 +34,8 @@ from newsdesk.models import (
     StoryAnalysis,
     display_item,
 )
+from newsdesk.publish.feed import write_feed
+from newsdesk.publish.post import StoredPost
 from newsdesk.rank import rank
 from newsdesk.relevance import lift_points, sift
 from newsdesk.run import Run
@@ -44,7 +46,15 @@ from newsdesk.styles import DAILY_STYLES, WEEKLY_STYLES
 from newsdesk.triage import ModelTriage
 from newsdesk.triage import apply as apply_triage
 from newsdesk.week import Week, best, threads, week_days
-from newsdesk.write import WeekPost, environment, render, render_week
+from newsdesk.write import (
+    Rendered,
+    WeekPost,
+    environment,
+    escape_plain_markdown,
+    finish,
+    render,
+    render_week,
+)
 
 logger = logging.getLogger(__name__)
 
@@ -315,16 +325,48 @@ def write_day(
         source=shortlist[0].lead.url,
     )
     path = publish.write_post(rendered.body, meta, fmt=fmt, out=request.out)
+    url = site_url(settings.site.base_url, fmt.url(meta))
+    stored = stored_post(
+        request.day.isoformat(), request.day, request.style, meta, url, rendered, now
+    )
     store.record_post(
         day=request.day,
         style=request.style,
         lang=request.lang,
         fmt=request.fmt,
         path=path,
-        url=site_url(settings.site.base_url, fmt.url(meta)),
+        url=url,
         run_id=report.id,
+        post=replace(stored, lang=request.lang),
     )
+    write_feed(settings, store, fmt=fmt, out=request.out, lang=request.lang, now=now)
     return path
+
+
+def stored_post(
+    key: str,
+    day: dt.date,
+    style: str,
+    meta: publish.PostMeta,
+    url: str,
+    rendered: Rendered,
+    now: dt.datetime,
+) -> StoredPost:
+    """What the feed and the channels read of a written post (its language set by the
+    caller): the same title and body, escaped for a plain Markdown reader."""
+    return StoredPost(
+        key=key,
+        day=day,
+        style=style,
+        lang="",
+        title=rendered.title,
+        description=rendered.description,
+        url=url,
+        body=finish(rendered.body, escape_plain_markdown),
+        published=meta.date,
+        updated=now,
+        data=rendered.data,
+    )
 
 
 def with_triage_headlines(
@@ -539,16 +581,20 @@ def write_week(run: Run, request: WeeklyRequest) -> list[Path]:
         for stale in path.parent.glob(f"*-{slug}.md"):
             if stale != path:  # the same week written on an earlier day
                 stale.unlink()
+        url = site_url(base, fmt.url(meta))
+        stored = stored_post(week.label, day, style, meta, url, rendered, now)
         store.record_post(
             day=day,
             style=style,
             lang=lang,
             fmt=request.fmt,
             path=path,
-            url=site_url(base, fmt.url(meta)),
+            url=url,
             run_id=report.id,
+            post=replace(stored, lang=lang),
         )
         written.append(path)
+    write_feed(settings, store, fmt=fmt, out=request.out, lang=lang, now=now)
     return written
 
 

@@ -28,6 +28,7 @@ from newsdesk.models import (
     Story,
     StoryAnalysis,
 )
+from newsdesk.publish.post import StoredPost
 
 logger = logging.getLogger(__name__)
 UTC = dt.UTC
@@ -711,14 +712,157 @@ class Store:
         return str(row[0]) if row else None
 
     def record_post(
-        self, *, day: dt.date, style: str, lang: str, fmt: str, path: Path, url: str, run_id: int
+        self,
+        *,
+        day: dt.date,
+        style: str,
+        lang: str,
+        fmt: str,
+        path: Path,
+        url: str,
+        run_id: int,
+        post: StoredPost | None = None,
     ) -> None:
+        """Record a written post, and with `post` what every publisher reads of it; a
+        weekly post written again on a later day replaces the earlier day's row."""
+        with self.transaction() as db:
+            if post is not None:
+                db.execute(
+                    "DELETE FROM posts WHERE key = ? AND style = ? AND lang = ? AND format = ? "
+                    "AND day != ?",
+                    (post.key, style, lang, fmt, day.isoformat()),
+                )
+            db.execute(
+                "INSERT OR REPLACE INTO posts (day, style, lang, format, path, url, run_id, key, "
+                "title, description, body, digest, published, updated) "
+                "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                (
+                    day.isoformat(),
+                    style,
+                    lang,
+                    fmt,
+                    str(path),
+                    url,
+                    run_id,
+                    post.key if post else "",
+                    post.title if post else "",
+                    post.description if post else "",
+                    post.body if post else "",
+                    json.dumps(post.data, ensure_ascii=False) if post else "{}",
+                    to_db_time(post.published) if post else "",
+                    to_db_time(post.updated) if post else "",
+                ),
+            )
+
+    def posts(
+        self,
+        *,
+        key: str | None = None,
+        lang: str | None = None,
+        limit: int | None = None,
+    ) -> list[StoredPost]:
+        """Stored digests (one per key, style and language, whatever the site format),
+        newest first; only those written with their content (not before schema step 10)."""
+        clauses, params = ["key != ''"], []
+        if key is not None:
+            clauses.append("key = ?")
+            params.append(key)
+        if lang is not None:
+            clauses.append("lang = ?")
+            params.append(lang)
+        rows = self.db.execute(
+            "SELECT key, day, style, lang, title, description, url, body, published, updated, "
+            f"digest FROM posts WHERE {' AND '.join(clauses)} "
+            "GROUP BY key, style, lang ORDER BY published DESC, key DESC, style, lang",
+            params,
+        ).fetchall()
+        posts = [
+            StoredPost(
+                key=r[0],
+                day=dt.date.fromisoformat(r[1]),
+                style=r[2],
+                lang=r[3],
+                title=r[4],
+                description=r[5],
+                url=r[6],
+                body=r[7],
+                published=from_db_time(r[8]),
+                updated=from_db_time(r[9]),
+                data=json.loads(r[10] or "{}"),
+            )
+            for r in rows
+        ]
+        return posts[:limit] if limit is not None else posts
+
+    def delivery(self, channel: str, post: StoredPost) -> dict[str, Any] | None:
+        row = self.db.execute(
+            "SELECT hash, status, attempts, parts, first_attempt, last_attempt, answer, "
+            "message_ids FROM deliveries WHERE channel = ? AND key = ? AND style = ? AND lang = ?",
+            (channel, post.key, post.style, post.lang),
+        ).fetchone()
+        if row is None:
+            return None
+        keys = ("hash", "status", "attempts", "parts", "first_attempt", "last_attempt")
+        found: dict[str, Any] = dict(zip(keys, row[:6], strict=True))
+        found["answer"] = row[6]
+        found["message_ids"] = json.loads(row[7] or "[]")
+        return found
+
+    def record_delivery(
+        self,
+        channel: str,
+        post: StoredPost,
+        *,
+        status: str,
+        attempts: int,
+        parts: int,
+        answer: str,
+        message_ids: Sequence[str],
+        now: dt.datetime,
+        run_id: int,
+    ) -> None:
+        """Record one delivery of a post to a channel (sent, failed or skipped); attempts
+        add up over runs until it is sent."""
+        earlier = self.delivery(channel, post)
+        first = earlier["first_attempt"] if earlier else to_db_time(now)
+        total = attempts + (earlier["attempts"] if earlier and earlier["status"] == "failed" else 0)
         with self.transaction() as db:
             db.execute(
-                "INSERT OR REPLACE INTO posts (day, style, lang, format, path, url, run_id) "
-                "VALUES (?, ?, ?, ?, ?, ?, ?)",
-                (day.isoformat(), style, lang, fmt, str(path), url, run_id),
+                "INSERT OR REPLACE INTO deliveries (channel, key, style, lang, hash, status, "
+                "attempts, parts, first_attempt, last_attempt, answer, message_ids, run_id) "
+                "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                (
+                    channel,
+                    post.key,
+                    post.style,
+                    post.lang,
+                    post.digest_hash,
+                    status,
+                    total,
+                    parts,
+                    first,
+                    to_db_time(now),
+                    answer[:2000],
+                    json.dumps(list(message_ids)),
+                    run_id,
+                ),
             )
+
+    def deliveries(self, *, run_id: int | None = None) -> list[dict[str, Any]]:
+        """The delivery ledger (of one run, or all), newest first."""
+        where, params = ("WHERE run_id = ?", (run_id,)) if run_id is not None else ("", ())
+        rows = self.db.execute(
+            "SELECT channel, key, style, lang, status, attempts, parts, last_attempt, answer, "
+            f"message_ids FROM deliveries {where} ORDER BY last_attempt DESC, channel, key",
+            params,
+        ).fetchall()
+        keys = ("channel", "key", "style", "lang", "status", "attempts", "parts", "last", "answer")
+        out = []
+        for row in rows:
+            found: dict[str, Any] = dict(zip(keys, row[:9], strict=True))
+            found["message_ids"] = json.loads(row[9] or "[]")
+            out.append(found)
+        return out
 
 
 def _item(row: Sequence[Any]) -> Item:

@@ -7,7 +7,7 @@ import re
 import traceback
 from collections import Counter
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 from urllib.parse import quote
@@ -149,6 +149,8 @@ class Rendered:
     title: str
     description: str
     body: str
+    # The post's content as data for the feed and the channels (`digest_data`).
+    data: dict[str, Any] = field(default_factory=dict)
 
 
 def _render(env: Environment, name: str, values: dict[str, Any]) -> Rendered:
@@ -164,7 +166,48 @@ def _render(env: Environment, name: str, values: dict[str, Any]) -> Rendered:
     title, description = (
         unmarked(str(getattr(module, key, ""))) for key in ("post_title", "description")
     )
-    return Rendered(title, description, body)
+    return Rendered(title, description, body, digest_data(values))
+
+
+def digest_data(values: dict[str, Any]) -> dict[str, Any]:
+    """A post's content as plain data: its headline and lede, and its sections of
+    entries (a daily digest's categories, a weekly post's axes), each entry with the
+    store's title and link, the model's or the extract's headline and lead, and its
+    other sources; the pick and the concept of a daily digest."""
+
+    def entry(e: dict[str, Any]) -> dict[str, Any]:
+        return {
+            "id": e["id"],
+            "title": e["title"],
+            "headline": e.get("headline", ""),
+            "lead": e.get("lead", ""),
+            "url": e["url"],
+            "source": e["source"],
+            "others": [{"name": o["name"], "url": o["url"]} for o in e.get("others", [])],
+        }
+
+    if "axes" in values:
+        sections = [
+            {"name": a["title"], "emoji": "", "entries": [entry(e) for e in a["entries"]]}
+            for a in values["axes"]
+        ]
+    else:
+        sections = [
+            {"name": s["name"], "emoji": s["emoji"], "entries": [entry(e) for e in s["entries"]]}
+            for s in values.get("sections", [])
+        ]
+    data: dict[str, Any] = {
+        "headline": values.get("headline", ""),
+        "lede": values.get("lede", ""),
+        "sections": sections,
+    }
+    pick = values.get("pick")
+    if pick:
+        data["pick"] = {**entry(pick), "text": values.get("pick_text", "")}
+    concept = values.get("concept")
+    if concept:
+        data["concept"] = {"term": concept.term, "explanation": concept.explanation}
+    return data
 
 
 def template_problem(name: str, exc: TemplateError, template: Template | None = None) -> str:

@@ -53,6 +53,15 @@ class SiteFormat(Protocol):
         """That page's address."""
         ...
 
+    def static_path(self, out: Path, name: str) -> Path:
+        """Where a static file (the feed) goes: where the generator serves files as
+        they are."""
+        ...
+
+    def static_url(self, name: str) -> str:
+        """That file's address."""
+        ...
+
 
 registry: Registry[SiteFormat] = Registry()
 

@@ -41,3 +41,11 @@ class Eleventy:
 
     def page_url(self, name: str) -> str:
         return f"/{name}/"
+
+    def static_path(self, out: Path, name: str) -> Path:
+        # Eleventy copies only what its configuration passes through:
+        # eleventyConfig.addPassthroughCopy({"public": "/"}) (docs/publishing.md).
+        return out / "public" / name
+
+    def static_url(self, name: str) -> str:
+        return f"/{name}"

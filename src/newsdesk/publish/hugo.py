@@ -41,3 +41,9 @@ class Hugo:
 
     def page_url(self, name: str) -> str:
         return f"/{name.lower()}/"  # Hugo lower-cases addresses by default
+
+    def static_path(self, out: Path, name: str) -> Path:
+        return out / "static" / name
+
+    def static_url(self, name: str) -> str:
+        return f"/{name}"

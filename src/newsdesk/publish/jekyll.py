@@ -55,6 +55,12 @@ class Jekyll:
     def page_url(self, name: str) -> str:
         return f"/{name}.html"
 
+    def static_path(self, out: Path, name: str) -> Path:
+        return out / name  # Jekyll copies files without front matter as they are
+
+    def static_url(self, name: str) -> str:
+        return f"/{name}"
+
 
 def _slugify(value: str) -> str:
     return re.sub(r"[^a-z0-9]+", "-", value.lower()).strip("-")

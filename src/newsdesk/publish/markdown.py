@@ -29,3 +29,9 @@ class Markdown:
 
     def page_url(self, name: str) -> str:
         return f"{name}.md"
+
+    def static_path(self, out: Path, name: str) -> Path:
+        return out / name
+
+    def static_url(self, name: str) -> str:
+        return name

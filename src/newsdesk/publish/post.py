@@ -1,0 +1,54 @@
+"""The stored digest: what every publisher reads (the site files, the feed, the channels).
+
+A post is rendered once, by the templates; its title, description, plain-Markdown body
+and a structured copy of its content (`data`: sections of entries, each with the
+store's title and link) are kept in the `posts` table, so that the feed and the
+channels publish exactly what the site shows, from the store and never from files.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import json
+from dataclasses import dataclass, field
+from typing import Any
+
+
+@dataclass(frozen=True, slots=True)
+class StoredPost:
+    """One published digest: a daily (`key` its day) or a weekly post (`key` its ISO
+    week), in one style and language."""
+
+    key: str
+    day: dt.date
+    style: str
+    lang: str
+    title: str
+    description: str
+    url: str
+    body: str  # Markdown, escaped for a plain Markdown reader, no front matter
+    published: dt.datetime
+    updated: dt.datetime
+    data: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def kind(self) -> str:
+        return "weekly" if self.style.startswith("weekly") else "daily"
+
+    @property
+    def digest_hash(self) -> str:
+        """What a channel received: the same hash means nothing changed."""
+        blob = json.dumps([self.title, self.body, self.data], ensure_ascii=False, sort_keys=True)
+        return hashlib.sha256(blob.encode()).hexdigest()[:16]
+
+    def entries(self) -> list[dict[str, Any]]:
+        return [e for section in self.data.get("sections", []) for e in section["entries"]]
+
+    def links(self) -> set[str]:
+        """Every link of the post's content (all from the store)."""
+        found = {self.url} if self.url else set()
+        for entry in self.entries():
+            found.add(entry["url"])
+            found.update(o["url"] for o in entry.get("others", []))
+        return found
