@@ -21,7 +21,7 @@ import click
 
 from newsdesk import __version__, publish
 from newsdesk.clock import Clock, system_clock
-from newsdesk.errors import ConfigError, NewsdeskError, NothingToDo
+from newsdesk.errors import ConfigError, NewsdeskError, NothingToDo, PublishError
 from newsdesk.styles import DAILY_STYLES, LANGUAGES, STYLE_LIST, STYLES, WEEKLY_STYLES
 from newsdesk.week import FIRST_DAY, LAST_DAY
 
@@ -30,6 +30,7 @@ if TYPE_CHECKING:
     from rich.console import Console
 
     from newsdesk.config import Settings
+    from newsdesk.deliver import Delivered
     from newsdesk.health import Health
     from newsdesk.models import ModelUsage, RunReport, SourceOutcome
     from newsdesk.run import Run
@@ -419,6 +420,7 @@ def collect_command(obj: Context) -> None:
     "--no-collect", is_flag=True, help="Use stored items and cached full text only; fetch nothing."
 )
 @click.option("--offline", is_flag=True, help="Use the offline analyst even if [llm] is set.")
+@click.option("--no-deliver", is_flag=True, help="Write the post; send it to no channel.")
 @click.pass_obj
 @_guard
 def daily(
@@ -430,6 +432,7 @@ def daily(
     out: Path | None,
     no_collect: bool,
     offline: bool,
+    no_deliver: bool,
 ) -> None:
     """Write the daily digest for one day."""
     from newsdesk.pipeline import DailyRequest, write_day
@@ -443,6 +446,8 @@ def daily(
         else:
             outcomes = _collect(settings, run, verbose=obj.verbose)
         click.echo(write_day(run, request, outcomes=outcomes, fetch=not no_collect))
+        if not no_deliver:
+            _deliver(run, target.isoformat(), request.style, request.lang)
 
 
 def _where(
@@ -463,6 +468,7 @@ def _where(
 @click.option("--lang", type=LANGS, help="Post language (default: language).")
 @click.option("--out", type=click.Path(path_type=Path), help="Site folder (default: site.out).")
 @click.option("--offline", is_flag=True, help="Use the offline analyst even if [llm] is set.")
+@click.option("--no-deliver", is_flag=True, help="Write the posts; send them to no channel.")
 @click.pass_obj
 @_guard
 def weekly(
@@ -473,6 +479,7 @@ def weekly(
     lang: str | None,
     out: Path | None,
     offline: bool,
+    no_deliver: bool,
 ) -> None:
     """Write the raw weekly list and a weekly post from the stored week."""
     from newsdesk.pipeline import WeeklyRequest, write_week
@@ -484,6 +491,140 @@ def weekly(
     with _run(obj, settings, "weekly", offline=offline) as run:
         for path in write_week(run, request):
             click.echo(path)
+        if not no_deliver:
+            _deliver(run, label, request.style, request.lang)
+
+
+def _deliver(run: Run, key: str, style: str, lang: str) -> None:
+    """Send the post just written to the channels that take it; say what happened."""
+    if not run.settings.channels:
+        return
+    from newsdesk.deliver import deliver
+
+    posts = [p for p in run.store.posts(key=key) if p.style == style and p.lang == lang]
+    for done in deliver(run, posts):
+        _say_delivered(done)
+
+
+def _say_delivered(done: Delivered) -> None:
+    what = f"{done.post.key} {done.post.style} ({done.post.lang})"
+    if done.status == "sent":
+        say(f"{escape(done.channel)}: sent {what} in {done.parts} part(s)")
+    elif done.status == "unchanged":
+        say(f"{escape(done.channel)}: {what} was already sent; nothing changed")
+    elif done.status != "dry-run":
+        say(f"{escape(done.channel)}: {what} {done.status}: {escape(done.reason)}")
+
+
+@main.command("deliver")
+@click.option("--date", "day", type=Day(), help="Deliver the daily posts of this day.")
+@click.option("--week", help="Deliver the weekly posts of this ISO week, e.g. 2026-W06.")
+@click.option("--channel", help="Only this channel (its name).")
+@click.option("--resend", is_flag=True, help="Send again posts already sent that changed since.")
+@click.option(
+    "--dry-run", is_flag=True, help="Print each message as it would be sent; send nothing."
+)
+@click.pass_obj
+@_guard
+def deliver_command(
+    obj: Context,
+    day: dt.date | None,
+    week: str | None,
+    channel: str | None,
+    resend: bool,
+    dry_run: bool,
+) -> None:
+    """Send stored posts to the channels (default: today's daily posts)."""
+    from newsdesk.deliver import deliver
+    from newsdesk.week import parse_week
+
+    settings = obj.settings()
+    if day is not None and week is not None:
+        raise ConfigError("give --date or --week, not both")
+    key = (
+        parse_week(week) if week else (day or obj.now().astimezone(settings.tz).date()).isoformat()
+    )
+    if not settings.channels:
+        raise NothingToDo("no [[channels]] are configured (docs/channels.md)")
+    with _run(obj, settings, "deliver") as run:
+        posts = run.store.posts(key=key)
+        if not posts:
+            raise NothingToDo(
+                f"no post is stored for {key}; run `newsdesk daily` or `weekly` first"
+            )
+        for done in deliver(
+            run, posts, channel=channel, resend=resend, dry_run=dry_run, echo=click.echo
+        ):
+            _say_delivered(done)
+
+
+@main.group()
+def channels() -> None:
+    """The channels the digests are delivered to."""
+
+
+@channels.command("list")
+@click.pass_obj
+@_guard
+def channels_list(obj: Context) -> None:
+    """List each channel, what it takes, its problems and its last delivery."""
+    import os
+
+    from rich.table import Table
+
+    from newsdesk.publish.channels import registry
+    from newsdesk.store import Store
+
+    settings = obj.settings()
+    table = Table("name", "kind", "takes", "ready", "last delivery")
+    with Store(settings.path(settings.database)) as store:
+        ledger = store.deliveries()
+    for config in settings.channels:
+        problems = registry[config.kind].problems(config, os.environ)
+        last = next((d for d in ledger if d["channel"] == config.name), None)
+        table.add_row(
+            escape(config.name),
+            config.kind,
+            ", ".join(config.posts) + (f" ({', '.join(config.langs)})" if config.langs else ""),
+            "yes" if not problems else escape("; ".join(problems)),
+            f"{last['status']} {last['key']} {last['style']} ({last['lang']}) at {last['last']}"
+            if last
+            else "never",
+        )
+    err().print(table)
+
+
+@channels.command("test")
+@click.argument("name")
+@click.pass_obj
+@_guard
+def channels_test(obj: Context, name: str) -> None:
+    """Send a short sample message to one channel (recorded in no ledger)."""
+    import os
+
+    from newsdesk.publish.channels import SendContext, registry
+    from newsdesk.publish.post import sample_post
+
+    settings = obj.settings()
+    config = next((c for c in settings.channels if c.name == name), None)
+    if config is None:
+        raise ConfigError(f"no channel named {name!r}")
+    kind = registry[config.kind]
+    problems = kind.problems(config, os.environ)
+    if problems:
+        raise ConfigError(f"channel {name}: " + "; ".join(problems))
+    with _run(obj, settings, "channels test") as run:
+        context = SendContext(run.client, dict(os.environ), lambda: run.now().timestamp())
+        post = sample_post(run.now(), settings.language)
+        from newsdesk.deliver import send_all
+
+        sent, reason = send_all(kind, kind.messages(post, config), config, context)
+        if not sent:
+            secrets = [s for s in kind.secrets(config, os.environ) if len(s) >= 4]
+            for secret in secrets:
+                reason = reason.replace(secret, "***")
+            raise PublishError(f"channel {name}: the sample was not delivered: {reason}")
+        say(f"{escape(name)}: the sample message was delivered")
 
 
 @main.command()
@@ -789,12 +930,14 @@ def report(obj: Context, run_id: int | None, as_json: bool, day: dt.date | None)
         outcomes = store.run_outcomes(info["id"])
         usage = store.run_usage(info["id"])
         flagged = store.flagged_stories(info["id"])
+        delivered = store.deliveries(run_id=info["id"])
     if info["status"] == "running" and (info["pid"] is None or not pid_alive(info["pid"])):
         info["status"] = "interrupted"  # its process is gone: killed, or out of memory
     if as_json:
         info["sources"] = [dataclasses.asdict(o) for o in outcomes]
         info["model"] = dataclasses.asdict(usage) if usage else None
         info["flagged"] = [{"story": s, "day": d, "kinds": k.split(",")} for s, d, k in flagged]
+        info["deliveries"] = delivered
         click.echo(json.dumps(info, ensure_ascii=False, indent=2))
         return
     say(
@@ -822,6 +965,18 @@ def report(obj: Context, run_id: int | None, as_json: bool, day: dt.date | None)
             f"{len(flagged)} stories carried text that tries to instruct a model: "
             + ", ".join(f"{s} ({d}: {k})" for s, d, k in flagged)
         )
+    if delivered:
+        sent = Table("channel", "post", "status", "parts", "attempts", "answer")
+        for d in delivered:
+            sent.add_row(
+                escape(d["channel"]),
+                escape(f"{d['key']} {d['style']} ({d['lang']})"),
+                d["status"],
+                str(d["parts"]),
+                str(d["attempts"]),
+                escape(d["answer"][:80]),
+            )
+        err().print(sent)
     for warning in info["warnings"]:
         say(f"warning: {escape(warning)}")
 

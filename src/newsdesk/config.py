@@ -88,6 +88,66 @@ class RankSettings(_Section):
     max_source_share: float = Field(0.7, gt=0, le=1)
 
 
+_ENV = r"^[A-Za-z_][A-Za-z0-9_]*$"
+
+
+class ChannelSettings(_Section):
+    """One channel the digests are delivered to (docs/channels.md). Secrets, webhook URLs
+    included, come only from environment variables named by the `*_env` keys."""
+
+    name: str = Field(min_length=1)
+    kind: str
+    enabled: bool = True
+    # Which posts it takes: "daily", "weekly", or style names ("daily-brief").
+    posts: list[str] = Field(default_factory=lambda: ["daily", "weekly"])
+    langs: list[Language] = Field(default_factory=list)  # empty: every language
+    url_env: str | None = Field(None, pattern=_ENV)  # webhook kinds, apprise
+    secret_env: str | None = Field(None, pattern=_ENV)  # feishu, dingtalk signatures
+    token_env: str | None = Field(None, pattern=_ENV)  # telegram bot token
+    chat_id: str = ""  # telegram
+    card: bool = True  # feishu: an interactive card (else a post message)
+    # email
+    host: str = ""
+    port: int = Field(0, ge=0, le=65535)  # 0: 465 with ssl, else 587 (25 with none)
+    security: Literal["starttls", "ssl", "none"] = "starttls"
+    username_env: str | None = Field(None, pattern=_ENV)
+    password_env: str | None = Field(None, pattern=_ENV)
+    sender: str = ""
+    recipients: list[str] = Field(default_factory=list)
+    bcc: bool = False  # one message to all (Bcc) instead of one per recipient
+    list_unsubscribe: str = ""  # a mailto: or https: address for the List-Unsubscribe header
+    # delivery
+    retries: int = Field(2, ge=0, le=10)
+    backoff: float = Field(1.0, ge=0, le=60)
+    max_wait: float = Field(60.0, ge=0, le=3600)
+    timeout: float = Field(20.0, gt=0, le=300)
+
+    @field_validator("kind")
+    @classmethod
+    def _known_channel(cls, value: str) -> str:
+        from newsdesk.publish.channels import registry
+
+        if value not in registry:
+            raise ValueError(f"unknown channel kind {value!r}; use one of {', '.join(registry)}")
+        return value
+
+    @field_validator("posts")
+    @classmethod
+    def _known_posts(cls, value: list[str]) -> list[str]:
+        from newsdesk.styles import STYLES
+
+        known = ("daily", "weekly", *STYLES)
+        wrong = [v for v in value if v not in known]
+        if wrong:
+            raise ValueError(f"posts: {', '.join(wrong)} unknown; use daily, weekly or a style")
+        return value
+
+    def takes(self, style: str, lang: str) -> bool:
+        kind = "weekly" if style.startswith("weekly") else "daily"
+        wanted = kind in self.posts or style in self.posts
+        return self.enabled and wanted and (not self.langs or lang in self.langs)
+
+
 class FeedSettings(_Section):
     """The Atom feed of the digests (publish/feed.py)."""
 
@@ -370,6 +430,7 @@ class Settings(_Section):
     llm: LlmSettings = Field(default_factory=lambda: LlmSettings())
     triage: TriageSettings = Field(default_factory=lambda: TriageSettings())
     feed: FeedSettings = Field(default_factory=lambda: FeedSettings())
+    channels: list[ChannelSettings] = Field(default_factory=list)
     weekly: WeeklySettings = Field(default_factory=lambda: WeeklySettings())
     default_category: str = "industry"
     categories: list[CategorySettings] = Field(default_factory=list)
@@ -403,6 +464,10 @@ class Settings(_Section):
         dupes = sorted({n for n in names if names.count(n) > 1})
         if dupes:
             raise ValueError(f"sources: names must be unique, repeated: {', '.join(dupes)}")
+        channels = [c.name for c in self.channels]
+        repeated = sorted({n for n in channels if channels.count(n) > 1})
+        if repeated:
+            raise ValueError(f"channels: names must be unique, repeated: {', '.join(repeated)}")
         return self
 
     @property

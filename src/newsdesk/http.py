@@ -23,7 +23,7 @@ from collections import defaultdict
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
-from typing import TYPE_CHECKING, Literal, Protocol
+from typing import TYPE_CHECKING, Any, Literal, Protocol
 from urllib.parse import urlsplit
 
 if TYPE_CHECKING:  # httpx is imported when the first client is made, not with this module
@@ -227,6 +227,36 @@ class HttpClient:
             time.sleep(delay)
             waited += delay
         raise AssertionError("unreachable: the last attempt returns or raises")
+
+    def post(
+        self,
+        url: str,
+        *,
+        json: Any = None,
+        content: bytes | None = None,
+        headers: dict[str, str] | None = None,
+        log_url: str = "",
+    ) -> Response:
+        """One POST (a channel's message): any status is returned, the caller retries.
+        Raise FetchError when no answer came. The URL may carry a secret: it is logged as
+        `log_url` (the channel's name) and never in an error message."""
+        import httpx
+
+        started = time.monotonic()
+        logger.info("POST %s", log_url or urlsplit(url).hostname)
+        try:
+            with self._slot(url):
+                answer = self._pool(url).post(
+                    url, json=json, content=content, headers=headers or {}, follow_redirects=False
+                )
+        except httpx.TimeoutException as exc:
+            raise FetchError(f"timed out ({type(exc).__name__})", "timeout") from None
+        except httpx.HTTPError as exc:
+            raise FetchError(f"{type(exc).__name__}", "unreachable") from None
+        elapsed = int((time.monotonic() - started) * 1000)
+        lowered = {k.lower(): v for k, v in answer.headers.items()}
+        body = answer.content[: self.settings.max_bytes]
+        return Response(str(answer.url), answer.status_code, body, lowered, elapsed)
 
     def _retry_delay(self, response: Response, attempt: int) -> tuple[float | None, str]:
         """How long to wait before retrying a 429/5xx answer (None: do not), and why."""

@@ -52,3 +52,34 @@ class StoredPost:
             found.add(entry["url"])
             found.update(o["url"] for o in entry.get("others", []))
         return found
+
+
+def sample_post(now: dt.datetime, lang: str) -> StoredPost:
+    """A short post for `newsdesk channels test`: one section, one story, no real link."""
+    zh = lang == "zh"
+    title = "newsdesk 测试消息" if zh else "newsdesk test message"
+    entry: dict[str, Any] = {
+        "id": 0,
+        "title": "这是一条测试消息" if zh else "This is a test message",
+        "headline": "",
+        "lead": "频道已配置好，日报会发到这里。"
+        if zh
+        else "The channel works; digests will arrive here.",
+        "url": "https://example.com/newsdesk-test",
+        "source": "newsdesk",
+        "others": [],
+    }
+    section = {"name": "测试" if zh else "Test", "emoji": "", "entries": [entry]}
+    return StoredPost(
+        key=f"test-{now.date().isoformat()}",
+        day=now.date(),
+        style="daily-brief",
+        lang=lang,
+        title=title,
+        description=title,
+        url="",
+        body=f"# {title}\n\n**{entry['title']}** {entry['lead']}\n",
+        published=now,
+        updated=now,
+        data={"headline": title, "lede": "", "sections": [section]},
+    )

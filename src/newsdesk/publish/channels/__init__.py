@@ -1,0 +1,215 @@
+"""Channels: where a stored digest is delivered besides the site (mail, chat groups,
+webhooks). One module per kind, registered like a third-party one would be:
+
+    from newsdesk.publish.channels import register
+    register("mykind", MyChannel())
+
+A channel turns a `StoredPost` into one or more `Message`s in its native format and
+within its limits (`split`: only at story boundaries, a section heading kept with its
+first story, an `[i/n]` marker on each part), and sends one message at a time. It never
+retries: the delivery stage (deliver.py) retries with backoff, honours Retry-After,
+records every attempt in the ledger and redacts secrets. Every link comes from the store.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any, Protocol
+
+from newsdesk.registry import Registry
+
+if TYPE_CHECKING:
+    from newsdesk.config import ChannelSettings
+    from newsdesk.http import HttpClient
+    from newsdesk.publish.post import StoredPost
+
+
+@dataclass(frozen=True, slots=True)
+class Message:
+    """One message as the channel sends it. `text` is what `deliver --dry-run` prints
+    (what a reader would see, in the channel's own markup); `payload` what is sent."""
+
+    text: str
+    payload: Any
+
+
+@dataclass(frozen=True, slots=True)
+class Receipt:
+    """The channel's answer to one message: its id where the channel gives one."""
+
+    message_id: str = ""
+    answer: str = ""
+
+
+class SendError(Exception):
+    """A message was not delivered. `retryable` for 429, 5xx and network faults;
+    `retry_after` the seconds the service asked to wait."""
+
+    def __init__(
+        self, reason: str, *, retryable: bool = True, retry_after: float | None = None
+    ) -> None:
+        super().__init__(reason)
+        self.reason = reason
+        self.retryable = retryable
+        self.retry_after = retry_after
+
+
+@dataclass
+class SendContext:
+    """What a channel may use to send: the run's HTTP client, the environment (secrets
+    are read from it, never stored), the run's clock (signature timestamps)."""
+
+    client: HttpClient
+    environ: Mapping[str, str] = field(default_factory=lambda: dict(os.environ))
+    now: Callable[[], float] = lambda: __import__("time").time()
+
+
+class Channel(Protocol):
+    def problems(self, settings: ChannelSettings, environ: Mapping[str, str]) -> list[str]:
+        """What is missing or wrong in the channel's configuration (empty when fine)."""
+        ...
+
+    def messages(self, post: StoredPost, settings: ChannelSettings) -> list[Message]:
+        """The post as the channel's messages, each within its limits."""
+        ...
+
+    def send(self, message: Message, settings: ChannelSettings, context: SendContext) -> Receipt:
+        """Send one message; raise SendError when it was not delivered."""
+        ...
+
+    def secrets(self, settings: ChannelSettings, environ: Mapping[str, str]) -> list[str]:
+        """The secret values this channel uses (redacted from every output)."""
+        ...
+
+
+registry: Registry[Channel] = Registry()
+
+
+def register(kind: str, channel: Channel) -> None:
+    registry.register(kind, channel)
+
+
+def _register_builtins() -> None:
+    for kind in ("email", "feishu", "dingtalk", "wecom", "telegram", "slack", "discord",
+                 "webhook", "apprise"):  # fmt: skip
+        module = "mail" if kind == "email" else kind
+        registry.register_lazy(kind, f"newsdesk.publish.channels.{module}:Channel")
+
+
+_register_builtins()
+
+
+def env_value(name: str | None, environ: Mapping[str, str]) -> str:
+    return environ.get(name, "") if name else ""
+
+
+def url_secrets(url: str) -> list[str]:
+    """A webhook URL and the parts of it that may be a token: path segments and query
+    values of 8 characters or more (a Slack, Feishu or DingTalk hook carries its token
+    there)."""
+    from urllib.parse import parse_qsl, urlsplit
+
+    if not url:
+        return []
+    parts = urlsplit(url)
+    found = [url]
+    found += [p for p in parts.path.split("/") if len(p) >= 8]
+    found += [v for _, v in parse_qsl(parts.query) if len(v) >= 8]
+    return found
+
+
+def missing_env(settings: ChannelSettings, environ: Mapping[str, str], *keys: str) -> list[str]:
+    """Problems for `*_env` keys that are unset, or name an empty variable."""
+    found = []
+    for key in keys:
+        name = getattr(settings, key)
+        if not name:
+            found.append(f"{key} is not set (the environment variable holding it)")
+        elif not environ.get(name):
+            found.append(f"the environment variable {name} ({key}) is empty or unset")
+    return found
+
+
+def split(
+    blocks: Sequence[str],
+    *,
+    limit: int,
+    size: Callable[[str], int],
+    head: str = "",
+    marker: Callable[[int, int], str] = lambda i, n: f"[{i}/{n}]",
+    join: str = "\n\n",
+    fit: Callable[[str, int], str] | None = None,
+) -> list[str]:
+    """Pack `blocks` (whole stories, each with its section heading when it opens one)
+    into parts of at most `limit` units (`size`: bytes or characters, as the channel
+    counts), each part starting with `head` and, when there are several, its `[i/n]`
+    marker. A block too large for any part is shortened by `fit(block, room)`, which
+    must return valid markup."""
+    if not blocks:
+        return [head] if head else []
+    reserve = size(marker(99, 99)) + size(join) * 2
+    room = limit - size(head) - reserve
+    parts: list[list[str]] = [[]]
+    for block in blocks:
+        if size(block) > room:
+            if fit is None:
+                raise ValueError(f"a story of {size(block)} units does not fit in {room}")
+            block = fit(block, room)
+        current = parts[-1]
+        if current and size(join.join([*current, block])) > room:
+            parts.append([block])
+        else:
+            current.append(block)
+    total = len(parts)
+    out = []
+    for number, part in enumerate(parts, start=1):
+        pieces = [p for p in (head, marker(number, total) if total > 1 else "") if p]
+        out.append(join.join([*pieces, *part]))
+    return out
+
+
+def utf8_size(text: str) -> int:
+    return len(text.encode("utf-8"))
+
+
+def entry_title(entry: Mapping[str, Any]) -> str:
+    """What a story is called in a message: the headline in the post's language when the
+    digest has one, else the title as published."""
+    return str(entry.get("headline") or entry["title"])
+
+
+def post_json(
+    context: SendContext,
+    url: str,
+    payload: Any,
+    *,
+    name: str,
+    headers: Mapping[str, str] | None = None,
+    content: bytes | None = None,
+) -> tuple[int, bytes, Mapping[str, str]]:
+    """POST a message; the status, body and headers of a 2xx answer. Raise SendError:
+    retryable for 429 (with its Retry-After), 5xx and network faults, not for other
+    answers. The URL (which may hold a token) is never part of a reason."""
+    from newsdesk.http import FetchError, retry_after
+
+    try:
+        answer = context.client.post(
+            url,
+            json=None if content is not None else payload,
+            content=content,
+            headers=dict(headers or {}),
+            log_url=name,
+        )
+    except FetchError as exc:
+        raise SendError(f"no answer: {exc.reason}") from None
+    body = answer.content[:500].decode("utf-8", "replace")
+    if answer.status == 429:
+        wait = retry_after(answer.headers.get("retry-after", ""))
+        raise SendError(f"HTTP 429 (rate limited) {body}".strip(), retry_after=wait)
+    if answer.status >= 500:
+        raise SendError(f"HTTP {answer.status} {body}".strip())
+    if answer.status >= 300:
+        raise SendError(f"HTTP {answer.status} {body}".strip(), retryable=False)
+    return answer.status, answer.content, answer.headers

@@ -1,0 +1,76 @@
+"""`webhook`: a POST of the digest as JSON, for people who build their own receiver.
+
+The body (docs/channels.md) is one JSON object:
+
+    {"title", "description", "date", "key", "style", "lang", "url",
+     "headline", "lede",
+     "stories": [{"id", "title", "headline", "lead", "url", "source",
+                  "sources": [{"name", "url"}], "section"}]}
+
+Every title and link comes from the store. One message, never split; a receiver that
+answers 2xx has it. The URL is read from the `url_env` environment variable.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Mapping
+from typing import Any
+
+from newsdesk.config import ChannelSettings
+from newsdesk.publish.channels import (
+    Message,
+    Receipt,
+    SendContext,
+    env_value,
+    missing_env,
+    post_json,
+    url_secrets,
+)
+from newsdesk.publish.post import StoredPost
+
+
+def payload(post: StoredPost) -> dict[str, Any]:
+    stories = [
+        {
+            "id": entry["id"],
+            "title": entry["title"],
+            "headline": entry.get("headline", ""),
+            "lead": entry.get("lead", ""),
+            "url": entry["url"],
+            "source": entry["source"],
+            "sources": [{"name": entry["source"], "url": entry["url"]}, *entry.get("others", [])],
+            "section": section["name"],
+        }
+        for section in post.data.get("sections", [])
+        for entry in section["entries"]
+    ]
+    return {
+        "title": post.title,
+        "description": post.description,
+        "date": post.published.isoformat(),
+        "key": post.key,
+        "style": post.style,
+        "lang": post.lang,
+        "url": post.url,
+        "headline": post.data.get("headline", ""),
+        "lede": post.data.get("lede", ""),
+        "stories": stories,
+    }
+
+
+class Channel:
+    def problems(self, settings: ChannelSettings, environ: Mapping[str, str]) -> list[str]:
+        return missing_env(settings, environ, "url_env")
+
+    def secrets(self, settings: ChannelSettings, environ: Mapping[str, str]) -> list[str]:
+        return url_secrets(env_value(settings.url_env, environ))
+
+    def messages(self, post: StoredPost, settings: ChannelSettings) -> list[Message]:
+        body = payload(post)
+        return [Message(json.dumps(body, ensure_ascii=False, indent=2), body)]
+
+    def send(self, message: Message, settings: ChannelSettings, context: SendContext) -> Receipt:
+        url = env_value(settings.url_env, context.environ)
+        _, body, _ = post_json(context, url, message.payload, name=settings.name)
+        return Receipt(answer=body[:200].decode("utf-8", "replace"))
