@@ -213,3 +213,58 @@ def post_json(
     if answer.status >= 300:
         raise SendError(f"HTTP {answer.status} {body}".strip(), retryable=False)
     return answer.status, answer.content, answer.headers
+
+
+@dataclass(frozen=True, slots=True)
+class Markup:
+    """How a chat channel writes text: its escaping, links, bold and headings."""
+
+    escape: Callable[[str], str]
+    link: Callable[[str, str], str]  # (text already escaped, url) → a link
+    bold: Callable[[str], str]
+    heading: Callable[[str], str]
+
+
+def chat_blocks(
+    post: StoredPost, markup: Markup, *, lead_chars: int = 280
+) -> tuple[str, list[str]]:
+    """A post as a chat message's head (its title and lede) and one block per story:
+    the story's linked title in bold, its lead cut at `lead_chars` on a word or sentence
+    boundary, its other sources as links; a section's heading goes with its first
+    story, so a split never leaves a heading alone."""
+    lede = str(post.data.get("lede") or "")
+    head = markup.heading(markup.escape(post.title))
+    if lede:
+        head += "\n" + markup.escape(shorten(lede, lead_chars))
+    blocks: list[str] = []
+    for section in post.data.get("sections", []):
+        name = f"{section.get('emoji', '')} {section['name']}".strip()
+        for index, entry in enumerate(section["entries"]):
+            lines = [markup.bold(markup.link(markup.escape(entry_title(entry)), entry["url"]))]
+            lead = shorten(str(entry.get("lead") or ""), lead_chars)
+            if lead:
+                lines.append(markup.escape(lead))
+            others = [
+                markup.link(markup.escape(o["name"]), o["url"]) for o in entry.get("others", [])
+            ]
+            if others:
+                lines.append(" · ".join(others))
+            block = "\n".join(lines)
+            if index == 0:
+                block = markup.heading(markup.escape(name)) + "\n" + block
+            blocks.append(block)
+    return head, blocks
+
+
+def shorten(text: str, limit: int) -> str:
+    """`text` cut to at most `limit` characters at a sentence or word end, with "…"."""
+    text = " ".join(text.split())
+    if len(text) <= limit:
+        return text
+    cut = text[: limit - 1]
+    for mark in ("。", "！", "？", ". ", "! ", "? "):
+        at = cut.rfind(mark)
+        if at >= limit // 2:
+            return cut[: at + len(mark.strip())]
+    at = cut.rfind(" ")
+    return (cut[:at] if at >= limit // 2 else cut).rstrip() + "…"
