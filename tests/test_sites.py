@@ -14,6 +14,7 @@ import subprocess
 from html.parser import HTMLParser
 from pathlib import Path
 
+import feedparser
 import pytest
 from markdown_it import MarkdownIt
 from markdown_it.common.utils import escapeHtml
@@ -156,6 +157,13 @@ def test_every_style_builds_in_real_generators(tmp_path: Path, generator: str) -
         assert shown.count(title) >= (2 * len(DAILY) if day == HOSTILE_DAY else 2), title
     assert "https://evil.example/x" not in links
     assert not any("{{" in link or "{%" in link for link in links)
+    # The feed of each language is served at the site's root and lists its posts.
+    for name, lang in (("feed.xml", "zh"), ("feed-en.xml", "en")):
+        served = site / OUTPUT[generator] / name
+        assert served.is_file(), name
+        feed = feedparser.parse(served.read_bytes())
+        assert not feed.bozo and feed.feed.language == lang
+        assert len(feed.entries) == len(DAILY) + len(WEEKLY)
 
 
 # CommonMark with GitHub's strikethrough and tables: what a reader of a plain file sees.

@@ -246,9 +246,24 @@ def write_day(
     stories: list[Story] | None = None,
     fetch: bool = True,
 ) -> Path:
-    """Prepare (unless `stories` were), fill in thin stories' full text (fetched only with
-    `fetch` and `fulltext.enabled`), analyse, render and publish one day's digest; return
-    the file written."""
+    """One day's digest, in stages that hand each other data: prepare (unless `stories`
+    were) and analyse into a `Digest`, render it once, publish the files and the feed;
+    return the file written. The channels then read the stored post (deliver.py)."""
+    digest = analyse_day(run, request, outcomes=outcomes, stories=stories, fetch=fetch)
+    return publish_day(run, request, digest)
+
+
+def analyse_day(
+    run: Run,
+    request: DailyRequest,
+    *,
+    outcomes: Sequence[SourceOutcome],
+    stories: list[Story] | None = None,
+    fetch: bool = True,
+) -> Digest:
+    """Prepare the day (unless `stories` were), fill in thin stories' full text (fetched
+    only with `fetch` and `fulltext.enabled`), screen and analyse the shortlist, store the
+    analysis and follow open signals: the day's `Digest`."""
     settings, store, report, now = run.settings, run.store, run.report, run.now()
     client = run.client if fetch and settings.fulltext.enabled else None
     if request.style not in DAILY_STYLES:
@@ -268,16 +283,7 @@ def write_day(
     )
     if texts.failures:
         report.warn(texts.summary())
-    flagged = screen_stories(shortlist)
-    if flagged:
-        store.record_flags(
-            request.day, [(f.story_id, f.kinds, f.spans) for f in flagged], report.id
-        )
-        for found in flagged:
-            report.warn(
-                f"story {found.story_id} ({request.day}): text that tries to instruct a model "
-                f"({', '.join(found.kinds)}) was left out of the analysis"
-            )
+    _screen(run, request.day, shortlist)
     analyst = run.analyst
     analysis = analyst.analyze_day(request.day, shortlist, lang=request.lang)
     analysis = with_triage_headlines(analysis, shortlist, request.lang)
@@ -294,7 +300,7 @@ def write_day(
     follow_signals(
         settings, store, analyst, shortlist, lang=request.lang, day=request.day, report=report
     )
-    digest = Digest(
+    return Digest(
         request.day,
         request.lang,
         request.style,
@@ -307,6 +313,25 @@ def write_day(
         items=sum(len(s.items) for s in stories),
         sources=len({name for s in stories for name in s.sources}),
     )
+
+
+def _screen(run: Run, day: dt.date, shortlist: Sequence[Story]) -> None:
+    """Record and report the stories whose text tries to instruct a model."""
+    flagged = screen_stories(shortlist)
+    if not flagged:
+        return
+    run.store.record_flags(day, [(f.story_id, f.kinds, f.spans) for f in flagged], run.report.id)
+    for found in flagged:
+        run.report.warn(
+            f"story {found.story_id} ({day}): text that tries to instruct a model "
+            f"({', '.join(found.kinds)}) was left out of the analysis"
+        )
+
+
+def publish_day(run: Run, request: DailyRequest, digest: Digest) -> Path:
+    """Render the digest once, write its file, store the post every other publisher
+    reads, and update the feed; return the file written."""
+    settings, store, now = run.settings, run.store, run.now()
     fmt = publish.registry[request.fmt]
 
     def post_url(day: dt.date) -> str | None:  # only a post that was written has an address
@@ -322,7 +347,7 @@ def write_day(
         now,
         title=rendered.title,
         description=rendered.description,
-        source=shortlist[0].lead.url,
+        source=digest.stories[0].lead.url,
     )
     path = publish.write_post(rendered.body, meta, fmt=fmt, out=request.out)
     url = site_url(settings.site.base_url, fmt.url(meta))
@@ -336,7 +361,7 @@ def write_day(
         fmt=request.fmt,
         path=path,
         url=url,
-        run_id=report.id,
+        run_id=run.report.id,
         post=replace(stored, lang=request.lang),
     )
     write_feed(settings, store, fmt=fmt, out=request.out, lang=request.lang, now=now)
