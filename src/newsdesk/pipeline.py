@@ -32,6 +32,7 @@ from newsdesk.models import (
     SourceOutcome,
     Story,
     StoryAnalysis,
+    WeekAnalysis,
     display_item,
 )
 from newsdesk.publish.feed import write_feed
@@ -520,16 +521,22 @@ def gather_week(settings: Settings, store: Store, label: str, lang: str) -> Week
 
 
 def write_week(run: Run, request: WeeklyRequest) -> list[Path]:
-    """Write the raw weekly list and one weekly post; return both files.
+    """Write the raw weekly list and one weekly post, in stages that hand each other
+    data: the week analysed (`analyse_week`), then rendered and published
+    (`publish_week`); return both files."""
+    week, analysis = analyse_week(run, request)
+    return publish_week(run, request, week, analysis)
 
-    First the week's stories are checked against earlier signals, then the week is
-    analysed, and the signals its outlook names are stored for the weeks after."""
+
+def analyse_week(run: Run, request: WeeklyRequest) -> tuple[Week, WeekAnalysis]:
+    """The stored week, checked against earlier signals and analysed; the signals its
+    outlook names are stored for the weeks after."""
     if request.style not in WEEKLY_STYLES:
         raise ConfigError(
             f"--style {request.style!r} is not a weekly style; use one of "
             f"{', '.join(WEEKLY_STYLES)}"
         )
-    settings, store, report, now = run.settings, run.store, run.report, run.now()
+    settings, store, report = run.settings, run.store, run.report
     analyst = run.analyst
     lang = request.lang
     week = gather_week(settings, store, request.week, lang)
@@ -547,6 +554,16 @@ def write_week(run: Run, request: WeeklyRequest) -> list[Path]:
             [(o.title, o.signal, o.horizon_weeks, expiry(week.last, o)) for o in analysis.outlook],
             report.id,
         )
+    return week, analysis
+
+
+def publish_week(
+    run: Run, request: WeeklyRequest, week: Week, analysis: WeekAnalysis
+) -> list[Path]:
+    """Render the raw list and the post once each, write their files, store the post
+    every other publisher reads, and update the feed."""
+    settings, store, report, now = run.settings, run.store, run.report, run.now()
+    lang = request.lang
     fmt = publish.registry[request.fmt]
     base = settings.site.base_url
 
