@@ -447,7 +447,7 @@ def daily(
             outcomes = _collect(settings, run, verbose=obj.verbose)
         click.echo(write_day(run, request, outcomes=outcomes, fetch=not no_collect))
         if not no_deliver:
-            _deliver(run, target.isoformat(), request.style, request.lang)
+            _deliver(run, target.isoformat(), request.style, request.lang, request.fmt)
 
 
 def _where(
@@ -492,16 +492,16 @@ def weekly(
         for path in write_week(run, request):
             click.echo(path)
         if not no_deliver:
-            _deliver(run, label, request.style, request.lang)
+            _deliver(run, label, request.style, request.lang, request.fmt)
 
 
-def _deliver(run: Run, key: str, style: str, lang: str) -> None:
+def _deliver(run: Run, key: str, style: str, lang: str, fmt: str) -> None:
     """Send the post just written to the channels that take it; say what happened."""
     if not run.settings.channels:
         return
     from newsdesk.deliver import deliver
 
-    posts = [p for p in run.store.posts(key=key) if p.style == style and p.lang == lang]
+    posts = [p for p in run.store.posts(key=key, fmt=fmt) if p.style == style and p.lang == lang]
     for done in deliver(run, posts):
         _say_delivered(done)
 
@@ -547,7 +547,7 @@ def deliver_command(
     if not settings.channels:
         raise NothingToDo("no [[channels]] are configured (docs/channels.md)")
     with _run(obj, settings, "deliver") as run:
-        posts = run.store.posts(key=key)
+        posts = run.store.posts(key=key, fmt=settings.site.format)
         if not posts:
             raise NothingToDo(
                 f"no post is stored for {key}; run `newsdesk daily` or `weekly` first"

@@ -760,9 +760,11 @@ class Store:
         key: str | None = None,
         lang: str | None = None,
         limit: int | None = None,
+        fmt: str = "",
     ) -> list[StoredPost]:
-        """Stored digests (one per key, style and language, whatever the site format),
-        newest first; only those written with their content (not before schema step 10)."""
+        """Stored digests, one per key, style and language (the row of site format `fmt`
+        when it was written in several, else the latest), newest first; only those
+        written with their content (not before schema step 10)."""
         clauses, params = ["key != ''"], []
         if key is not None:
             clauses.append("key = ?")
@@ -772,9 +774,11 @@ class Store:
             params.append(lang)
         rows = self.db.execute(
             "SELECT key, day, style, lang, title, description, url, body, published, updated, "
-            f"digest FROM posts WHERE {' AND '.join(clauses)} "
-            "GROUP BY key, style, lang ORDER BY published DESC, key DESC, style, lang",
-            params,
+            "digest FROM (SELECT *, ROW_NUMBER() OVER (PARTITION BY key, style, lang "
+            "ORDER BY format = ? DESC, updated DESC) AS choice FROM posts "
+            f"WHERE {' AND '.join(clauses)}) WHERE choice = 1 "
+            "ORDER BY published DESC, key DESC, style, lang",
+            [fmt, *params],
         ).fetchall()
         posts = [
             StoredPost(

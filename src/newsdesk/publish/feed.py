@@ -46,7 +46,7 @@ def write_feed(
         return None
     from feedgen.feed import FeedGenerator
 
-    posts = store.posts(lang=lang, limit=settings.feed.size)
+    posts = store.posts(lang=lang, limit=settings.feed.size, fmt=fmt.name)
     name = feed_name(lang, settings)
     base = settings.site.base_url.rstrip("/")
     self_url = f"{base}{fmt.static_url(name)}" if base else fmt.static_url(name)
