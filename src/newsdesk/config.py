@@ -116,6 +116,9 @@ class ChannelSettings(_Section):
     recipients: list[str] = Field(default_factory=list)
     bcc: bool = False  # one message to all (Bcc) instead of one per recipient
     list_unsubscribe: str = ""  # a mailto: or https: address for the List-Unsubscribe header
+    # A PEM CA bundle that verifies the server's certificate (a private mail server);
+    # empty: the system's trusted CAs.
+    cafile: str = ""
     # delivery
     retries: int = Field(2, ge=0, le=10)
     backoff: float = Field(1.0, ge=0, le=60)
