@@ -13,6 +13,7 @@ records every attempt in the ledger and redacts secrets. Every link comes from t
 
 from __future__ import annotations
 
+import json
 import os
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -268,3 +269,42 @@ def shorten(text: str, limit: int) -> str:
             return cut[: at + len(mark.strip())]
     at = cut.rfind(" ")
     return (cut[:at] if at >= limit // 2 else cut).rstrip() + "…"
+
+
+def fit_story(
+    block: str,
+    room: int,
+    *,
+    size: Callable[[str], int],
+    escape: Callable[[str], str],
+    unescape: Callable[[str], str],
+    opener: str,
+) -> str:
+    """A story too long for any message (a chat block: heading, linked title, lead,
+    other sources), made to fit `room`: its lead shortened at a sentence or word end
+    (docs/channels.md), then without its other sources. The lines are markup; `opener`
+    starts a link, which escaped text never holds, so the first line with it is the
+    title, kept whole. Raise ValueError when the title alone does not fit."""
+    lines = block.split("\n")
+    title = next((i for i, line in enumerate(lines) if opener in line), 0)
+    kept, tail = lines[: title + 1], lines[title + 1 :]
+    lead = unescape(tail.pop(0)) if tail and opener not in tail[0] else ""
+    for others in (tail, []):
+        chars = len(lead)
+        while chars >= 20:
+            candidate = "\n".join([*kept, escape(shorten(lead, chars)), *others])
+            if size(candidate) <= room:
+                return candidate
+            chars = chars * 3 // 4
+        candidate = "\n".join([*kept, *others])
+        if size(candidate) <= room:
+            return candidate
+    raise ValueError(f"a story's title and link alone are over the {room} a message has room for")
+
+
+def decode(content: bytes) -> dict[str, Any]:
+    try:
+        data = json.loads(content)
+    except ValueError:
+        return {}
+    return data if isinstance(data, dict) else {}
