@@ -21,7 +21,7 @@ from __future__ import annotations
 import datetime as dt
 import itertools
 import math
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -523,12 +523,10 @@ def near_pairs(
     return ranked[:limit]
 
 
-def merge_stories(
-    stories: Sequence[Story], pairs: Sequence[tuple[int, int]], weights: dict[str, float]
-) -> list[Story]:
-    """The stories with each pair of ids joined into one (the lower id), items in lead
-    order; a story keeps its place (the first of a joined group's places)."""
-    parent = {story.id: story.id for story in stories}
+def joined_ids(ids: Sequence[int], pairs: Sequence[tuple[int, int]]) -> Callable[[int], int]:
+    """Union-find over `ids` joined by `pairs` (pairs naming an unknown id are passed
+    over): each id → the lowest id of its group."""
+    parent = {ident: ident for ident in ids}
 
     def root(ident: int) -> int:
         while parent[ident] != ident:
@@ -540,6 +538,15 @@ def merge_stories(
         if a in parent and b in parent:
             low, high = sorted((root(a), root(b)))
             parent[high] = low
+    return root
+
+
+def merge_stories(
+    stories: Sequence[Story], pairs: Sequence[tuple[int, int]], weights: dict[str, float]
+) -> list[Story]:
+    """The stories with each pair of ids joined into one (the lower id), items in lead
+    order; a story keeps its place (the first of a joined group's places)."""
+    root = joined_ids([story.id for story in stories], pairs)
     joined: dict[int, Story] = {}
     for story in stories:
         head = root(story.id)

@@ -191,18 +191,27 @@ def parse_json(text: str, counts: Counts) -> Any:
     return value
 
 
+def story_entries(text: str, counts: Counts, errors: list[str]) -> tuple[Any, list[Any]]:
+    """An answer's JSON value and its "stories" list (a bare list counts as one); an
+    error is added, and the list empty, when there is none."""
+    try:
+        value = parse_json(text, counts)
+    except ValueError as exc:
+        errors.append(str(exc))
+        return None, []
+    entries = value.get("stories") if isinstance(value, dict) else value
+    if not isinstance(entries, list):
+        errors.append('the answer has no "stories" list')
+        return value, []
+    return value, entries
+
+
 def check_stories(text: str, *, wanted: dict[int, bool], lang: str) -> Checked:
     """Per-story notes for the ids in `wanted` (id → whether a translated headline was
     asked for); others are dropped, missing or invalid ones are errors."""
     checked = Checked()
-    try:
-        value = parse_json(text, checked.counts)
-    except ValueError as exc:
-        checked.errors.append(str(exc))
-        return checked
-    entries = value.get("stories") if isinstance(value, dict) else value
-    if not isinstance(entries, list):
-        checked.errors.append('the answer has no "stories" list')
+    _, entries = story_entries(text, checked.counts, checked.errors)
+    if checked.errors:
         return checked
     for entry in entries:
         _check_story(entry, wanted, lang, checked)
@@ -427,14 +436,8 @@ def check_triage(
     reason becomes `not_news`; importance is held to 1-5; a headline with a URL loses
     it, one that instructs a model, is in the wrong language or is too long is left out."""
     checked = TriageChecked()
-    try:
-        value = parse_json(text, checked.counts)
-    except ValueError as exc:
-        checked.errors.append(str(exc))
-        return checked
-    entries = value.get("stories") if isinstance(value, dict) else value
-    if not isinstance(entries, list):
-        checked.errors.append('the answer has no "stories" list')
+    value, entries = story_entries(text, checked.counts, checked.errors)
+    if checked.errors:
         return checked
     for entry in entries:
         story = _triage_story(entry, ids, langs, categories, reasons, checked)

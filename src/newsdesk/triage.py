@@ -32,6 +32,7 @@ from collections.abc import Collection, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
+from newsdesk.dedupe import joined_ids
 from newsdesk.models import Story
 from newsdesk.relevance import REASONS, engagement
 from newsdesk.screen import strip_urls, without_instructions
@@ -159,18 +160,7 @@ def batches(
 ) -> list[tuple[list[Story], list[tuple[int, int]]]]:
     """Stories in batches of about `size`, the stories of a borderline pair in one batch
     where the pairs' groups fit, each batch with the pairs it holds both ends of."""
-    known = {story.id: story for story in stories}
-    parent = {ident: ident for ident in known}
-
-    def root(ident: int) -> int:
-        while parent[ident] != ident:
-            parent[ident] = parent[parent[ident]]
-            ident = parent[ident]
-        return ident
-
-    for a, b in pairs:
-        if a in known and b in known:
-            parent[root(a)] = root(b)
+    root = joined_ids([story.id for story in stories], pairs)
     groups: dict[int, list[Story]] = {}
     for story in stories:
         groups.setdefault(root(story.id), []).append(story)

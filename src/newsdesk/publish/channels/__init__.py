@@ -85,6 +85,19 @@ class Channel(Protocol):
         ...
 
 
+class Webhook:
+    """What the channels that post to a webhook URL share: the URL from `url_env`, an
+    optional signing secret from `secret_env`; both are secrets (the URL holds a token)."""
+
+    def problems(self, settings: ChannelSettings, environ: Mapping[str, str]) -> list[str]:
+        keys = ("url_env", "secret_env") if settings.secret_env else ("url_env",)
+        return missing_env(settings, environ, *keys)
+
+    def secrets(self, settings: ChannelSettings, environ: Mapping[str, str]) -> list[str]:
+        secret = env_value(settings.secret_env, environ)
+        return url_secrets(env_value(settings.url_env, environ)) + ([secret] if secret else [])
+
+
 registry: Registry[Channel] = Registry()
 
 

@@ -31,7 +31,7 @@ import base64
 import hashlib
 import hmac
 import json
-from collections.abc import Callable, Collection, Mapping
+from collections.abc import Callable, Collection
 from typing import Any
 from urllib.parse import quote, urlencode
 
@@ -42,13 +42,12 @@ from newsdesk.publish.channels import (
     Receipt,
     SendContext,
     SendError,
+    Webhook,
     chat_blocks,
     env_value,
-    missing_env,
     post_json,
     shorten,
     split,
-    url_secrets,
 )
 from newsdesk.publish.post import StoredPost
 
@@ -182,15 +181,7 @@ def payload(title: str, text: str) -> dict[str, Any]:
     return {"msgtype": "markdown", "markdown": {"title": title, "text": text}}
 
 
-class Channel:
-    def problems(self, settings: ChannelSettings, environ: Mapping[str, str]) -> list[str]:
-        keys = ("url_env", "secret_env") if settings.secret_env else ("url_env",)
-        return missing_env(settings, environ, *keys)
-
-    def secrets(self, settings: ChannelSettings, environ: Mapping[str, str]) -> list[str]:
-        secret = env_value(settings.secret_env, environ)
-        return url_secrets(env_value(settings.url_env, environ)) + ([secret] if secret else [])
-
+class Channel(Webhook):
     def messages(self, post: StoredPost, settings: ChannelSettings) -> list[Message]:
         """The post as markdown messages whose bodies each stay within 20,000 bytes."""
         head, blocks = chat_blocks(post, MARKUP)

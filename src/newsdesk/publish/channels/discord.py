@@ -24,7 +24,6 @@ The webhook URL (`url_env`) is the secret: it carries the webhook's token in its
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
 from typing import Any
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
@@ -35,13 +34,12 @@ from newsdesk.publish.channels import (
     Receipt,
     SendContext,
     SendError,
+    Webhook,
     chat_blocks,
     decode,
     env_value,
     fit_story,
-    missing_env,
     split,
-    url_secrets,
 )
 from newsdesk.publish.post import StoredPost
 
@@ -101,13 +99,7 @@ def with_wait(url: str) -> str:
     return urlunsplit(parts._replace(query=urlencode(query)))
 
 
-class Channel:
-    def problems(self, settings: ChannelSettings, environ: Mapping[str, str]) -> list[str]:
-        return missing_env(settings, environ, "url_env")
-
-    def secrets(self, settings: ChannelSettings, environ: Mapping[str, str]) -> list[str]:
-        return url_secrets(env_value(settings.url_env, environ))
-
+class Channel(Webhook):
     def messages(self, post: StoredPost, settings: ChannelSettings) -> list[Message]:
         head, blocks = chat_blocks(post, MARKUP)
         parts = split(blocks, limit=LIMIT, size=len, head=head, fit=fit)

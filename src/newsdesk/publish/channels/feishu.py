@@ -30,7 +30,7 @@ import base64
 import hashlib
 import hmac
 import re
-from collections.abc import Callable, Mapping
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -40,13 +40,12 @@ from newsdesk.publish.channels import (
     Message,
     Receipt,
     SendContext,
+    Webhook,
     chat_blocks,
     env_value,
-    missing_env,
     post_json,
     shorten,
     split,
-    url_secrets,
 )
 from newsdesk.publish.channels.dingtalk import (
     JSON_HEADERS,
@@ -162,15 +161,7 @@ def signature(secret: str, now: float) -> dict[str, str]:
     return {"timestamp": timestamp, "sign": sign(secret, timestamp)}
 
 
-class Channel:
-    def problems(self, settings: ChannelSettings, environ: Mapping[str, str]) -> list[str]:
-        keys = ("url_env", "secret_env") if settings.secret_env else ("url_env",)
-        return missing_env(settings, environ, *keys)
-
-    def secrets(self, settings: ChannelSettings, environ: Mapping[str, str]) -> list[str]:
-        secret = env_value(settings.secret_env, environ)
-        return url_secrets(env_value(settings.url_env, environ)) + ([secret] if secret else [])
-
+class Channel(Webhook):
     def messages(self, post: StoredPost, settings: ChannelSettings) -> list[Message]:
         """The post as cards (or post messages) whose bodies, signed, stay within 20 KB."""
         form = CARD if settings.card else POST

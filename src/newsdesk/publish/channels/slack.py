@@ -24,7 +24,6 @@ The webhook URL (`url_env`) is the secret: it carries the hook's token in its pa
 from __future__ import annotations
 
 import html
-from collections.abc import Mapping
 from typing import Any
 
 from newsdesk.config import ChannelSettings
@@ -33,13 +32,12 @@ from newsdesk.publish.channels import (
     Message,
     Receipt,
     SendContext,
+    Webhook,
     chat_blocks,
     env_value,
     fit_story,
-    missing_env,
     post_json,
     split,
-    url_secrets,
 )
 from newsdesk.publish.post import StoredPost
 
@@ -101,13 +99,7 @@ def message(pieces: list[str], marker: str, title: str) -> Message:
     return Message("\n\n".join(texts), body)
 
 
-class Channel:
-    def problems(self, settings: ChannelSettings, environ: Mapping[str, str]) -> list[str]:
-        return missing_env(settings, environ, "url_env")
-
-    def secrets(self, settings: ChannelSettings, environ: Mapping[str, str]) -> list[str]:
-        return url_secrets(env_value(settings.url_env, environ))
-
+class Channel(Webhook):
     def messages(self, post: StoredPost, settings: ChannelSettings) -> list[Message]:
         head, blocks = chat_blocks(post, MARKUP)
         blocks = [b if len(b) <= SECTION else fit(b, SECTION) for b in blocks]

@@ -14,7 +14,6 @@ answers 2xx has it. The URL is read from the `url_env` environment variable.
 from __future__ import annotations
 
 import json
-from collections.abc import Mapping
 from typing import Any
 
 from newsdesk.config import ChannelSettings
@@ -22,10 +21,9 @@ from newsdesk.publish.channels import (
     Message,
     Receipt,
     SendContext,
+    Webhook,
     env_value,
-    missing_env,
     post_json,
-    url_secrets,
 )
 from newsdesk.publish.post import StoredPost
 
@@ -59,13 +57,7 @@ def payload(post: StoredPost) -> dict[str, Any]:
     }
 
 
-class Channel:
-    def problems(self, settings: ChannelSettings, environ: Mapping[str, str]) -> list[str]:
-        return missing_env(settings, environ, "url_env")
-
-    def secrets(self, settings: ChannelSettings, environ: Mapping[str, str]) -> list[str]:
-        return url_secrets(env_value(settings.url_env, environ))
-
+class Channel(Webhook):
     def messages(self, post: StoredPost, settings: ChannelSettings) -> list[Message]:
         body = payload(post)
         return [Message(json.dumps(body, ensure_ascii=False, indent=2), body)]

@@ -20,7 +20,6 @@ What WeCom documents for group robots (docs/channels.md has the links):
 
 from __future__ import annotations
 
-from collections.abc import Mapping
 from typing import Any
 
 from newsdesk.config import ChannelSettings
@@ -28,12 +27,11 @@ from newsdesk.publish.channels import (
     Message,
     Receipt,
     SendContext,
+    Webhook,
     chat_blocks,
     env_value,
-    missing_env,
     post_json,
     split,
-    url_secrets,
     utf8_size,
 )
 from newsdesk.publish.channels.dingtalk import (
@@ -54,13 +52,7 @@ def payload(content: str) -> dict[str, Any]:
     return {"msgtype": "markdown", "markdown": {"content": content}}
 
 
-class Channel:
-    def problems(self, settings: ChannelSettings, environ: Mapping[str, str]) -> list[str]:
-        return missing_env(settings, environ, "url_env")
-
-    def secrets(self, settings: ChannelSettings, environ: Mapping[str, str]) -> list[str]:
-        return url_secrets(env_value(settings.url_env, environ))
-
+class Channel(Webhook):
     def messages(self, post: StoredPost, settings: ChannelSettings) -> list[Message]:
         """The post as markdown messages of at most 4096 bytes of content each."""
         head, blocks = chat_blocks(post, MARKUP, lead_chars=LEAD_CHARS)
