@@ -76,6 +76,12 @@ def test_daily_delivers_its_post_once_with_stored_links_only(
     assert links <= stored_links(site)
     assert "team: sent" in stderr
     assert ledger(site) == [("team", DAY, "daily-brief", "sent", 1, 1)]
+    # The stored post is what every publisher reads: the same title, and the digest's
+    # content as data (sections of entries, the pick, the concept).
+    with sqlite3.connect(site / "news.db") as db:
+        title, data = db.execute("SELECT title, digest FROM posts WHERE key = ?", (DAY,)).fetchone()
+    digest = json.loads(data)
+    assert body["title"] == title and digest["sections"] and digest["pick"]["url"] in links
     # A rerun that changes nothing sends nothing.
     _, again = daily(site)
     assert len(receiver.requests) == 1 and "already sent" in again

@@ -207,6 +207,10 @@ def digest_data(values: dict[str, Any]) -> dict[str, Any]:
     concept = values.get("concept")
     if concept:
         data["concept"] = {"term": concept.term, "explanation": concept.explanation}
+    for key in ("trends", "watch"):
+        points = values.get(key) or []
+        if points:
+            data[key] = [{"title": p.title, "detail": p.detail} for p in points]
     return data
 
 
