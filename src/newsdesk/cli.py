@@ -450,6 +450,72 @@ def daily(
             _deliver(run, target.isoformat(), request.style, request.lang, request.fmt)
 
 
+@main.command()
+@click.option("--from", "first", type=Day(), required=True, help="First day to write.")
+@click.option("--to", "last", type=Day(), help="Last day to write (default: yesterday).")
+@click.option("--style", type=click.Choice(DAILY_STYLES), default="daily-brief", show_default=True)
+@click.option("--format", "fmt", type=FORMATS, help="Site generator format (default: site.format).")
+@click.option("--lang", type=LANGS, help="Digest language (default: language).")
+@click.option("--out", type=click.Path(path_type=Path), help="Site folder (default: site.out).")
+@click.option("--no-collect", is_flag=True, help="Write from what is stored; fetch nothing.")
+@click.option("--offline", is_flag=True, help="Use the offline analyst even if [llm] is set.")
+@click.pass_obj
+@_guard
+def backfill(
+    obj: Context,
+    first: dt.date,
+    last: dt.date | None,
+    style: str,
+    fmt: str | None,
+    lang: str | None,
+    out: Path | None,
+    no_collect: bool,
+    offline: bool,
+) -> None:
+    """Write the daily digest of every day of a range from the store (collecting first
+    unless --no-collect). Rerunning gives the same files; a day that fails is reported
+    and the others go on. Nothing is delivered to channels (`newsdesk deliver` does)."""
+    from rich.progress import Progress
+
+    from newsdesk.pipeline import DailyRequest, prepare_days, triage_for, write_day
+
+    settings = obj.settings()
+    last = last or obj.now().astimezone(settings.tz).date() - dt.timedelta(days=1)
+    if last < first:
+        raise ConfigError(f"--to {last} is before --from {first}")
+    days = [first + dt.timedelta(days=n) for n in range((last - first).days + 1)]
+    if len(days) > MAX_BACKFILL_DAYS:
+        raise ConfigError(f"{len(days)} days is more than {MAX_BACKFILL_DAYS}: split the range")
+    lang, fmt, out = _where(settings, lang, fmt, out)
+    failed: list[str] = []
+    with _run(obj, settings, "backfill", offline=offline) as run:
+        if not no_collect:  # today's fetch: its failures are reported now, not on past days
+            _collect(settings, run, verbose=obj.verbose)
+        prepared = prepare_days(settings, run.store, days, triage=triage_for(run, lang))
+        with Progress(console=err(), transient=True, disable=not err().is_terminal) as bar:
+            task = bar.add_task("writing", total=len(days))
+            for day in days:
+                request = DailyRequest(day, style, lang, fmt, out)
+                try:
+                    path = write_day(
+                        run, request, outcomes=[], stories=prepared[day], fetch=not no_collect
+                    )
+                except NothingToDo as exc:
+                    say(f"{day}: skipped: {escape(str(exc))}")
+                except NewsdeskError as exc:
+                    failed.append(str(day))
+                    run.report.warn(f"backfill: {day} failed: {exc}")
+                    say(f"{day}: failed: {escape(str(exc))}")
+                else:
+                    click.echo(path)
+                bar.advance(task)
+    if failed:
+        raise NothingToDo(f"{len(failed)} of {len(days)} days failed: {', '.join(failed)}")
+
+
+MAX_BACKFILL_DAYS = 366
+
+
 def _where(
     settings: Settings, lang: str | None, fmt: str | None, out: Path | None
 ) -> tuple[str, str, Path]:
