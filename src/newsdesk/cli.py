@@ -516,6 +516,38 @@ def backfill(
 MAX_BACKFILL_DAYS = 366
 
 
+@main.command("edit")
+@click.option("--date", "day", type=Day(), required=True, help="The day whose digest to edit.")
+@click.option("--lang", type=LANGS, help="The digest's language (default: language).")
+@click.option("--story", "story_id", type=int, default=0, help="The story's id (none: the day).")
+@click.argument("field")
+@click.argument("value")
+@click.pass_obj
+@_guard
+def edit_command(
+    obj: Context, day: dt.date, lang: str | None, story_id: int, field: str, value: str
+) -> None:
+    """Change a day's digest as an editor: drop a story (dropped true), give it another
+    category, rewrite its headline, lead, what, why, impact or advice; or, for the day,
+    set the order (a JSON list of story ids), the pick, the lede or the concept. The
+    edit is stored and applied every time the day is written again."""
+    from newsdesk.edits import Edit, EditError, check
+    from newsdesk.store import Store
+
+    settings = obj.settings()
+    names = {c.key: c.en for c in settings.categories}
+    try:
+        edit = check(Edit(story_id, field, value), names)
+    except EditError as exc:
+        raise ConfigError(str(exc)) from None
+    with Store(settings.path(settings.database)) as store:
+        store.set_edit(day, lang or settings.language, edit, obj.now())
+    say(
+        f"stored: {day} story {story_id or '(the day)'} {field}; `newsdesk daily --date "
+        f"{day} --no-collect` writes the digest with it"
+    )
+
+
 def _where(
     settings: Settings, lang: str | None, fmt: str | None, out: Path | None
 ) -> tuple[str, str, Path]:
@@ -967,17 +999,28 @@ def report(obj: Context, run_id: int | None, as_json: bool, day: dt.date | None)
     if day is not None:
         with Store(settings.path(settings.database)) as store:
             aside = store.set_aside(day)
+            changes = store.edit_log(day)
         if as_json:
             rows = [
                 {"reason": r, "detail": d, "source": i.source, "title": i.title, "url": i.url}
                 for i, r, d in aside
             ]
+            edits = [
+                {"time": t, "lang": lang, "story": sid, "field": f, "value": v}
+                for t, lang, sid, f, v in changes
+            ]
             click.echo(
                 json.dumps(
-                    {"day": day.isoformat(), "set_aside": rows}, ensure_ascii=False, indent=2
+                    {"day": day.isoformat(), "set_aside": rows, "edits": edits},
+                    ensure_ascii=False,
+                    indent=2,
                 )
             )
             return
+        for when, lang, sid, field, value in changes:
+            say(
+                f"edit at {when} ({lang}): story {sid or '(the day)'} {field} = {escape(value[:80])}"
+            )
         if not aside:
             say(f"nothing was set aside on {day} (or the day was not prepared yet)")
             return

@@ -248,6 +248,31 @@ def _010_publishing() -> str:
     """
 
 
+def _011_edits() -> str:
+    # An editor's changes to a day's digest (edits.py): the state applied every time the
+    # day is rendered again, and the log of every change with its time.
+    return """
+    CREATE TABLE edits (
+        day TEXT NOT NULL,
+        lang TEXT NOT NULL,
+        story_id INTEGER NOT NULL,
+        field TEXT NOT NULL,
+        value TEXT NOT NULL,
+        updated TEXT NOT NULL,
+        PRIMARY KEY (day, lang, story_id, field)
+    );
+    CREATE TABLE edit_log (
+        day TEXT NOT NULL,
+        lang TEXT NOT NULL,
+        story_id INTEGER NOT NULL,
+        field TEXT NOT NULL,
+        value TEXT NOT NULL,
+        created TEXT NOT NULL
+    );
+    CREATE INDEX edit_log_day ON edit_log (day, lang);
+    """
+
+
 MIGRATIONS: list[Callable[[], str]] = [
     _001_initial,
     _002_item_terms,
@@ -259,6 +284,7 @@ MIGRATIONS: list[Callable[[], str]] = [
     _008_relevance,
     _009_day_concept,
     _010_publishing,
+    _011_edits,
 ]
 
 

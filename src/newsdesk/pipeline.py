@@ -8,7 +8,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
 
-from newsdesk import fulltext, learned, publish
+from newsdesk import edits, fulltext, learned, publish
 from newsdesk.analyze import Analyst, OfflineAnalyst
 from newsdesk.classify import Classifier
 from newsdesk.collect import run_collect as run_collect  # its home was here
@@ -334,6 +334,12 @@ def publish_day(run: Run, request: DailyRequest, digest: Digest) -> Path:
     reads, and update the feed; return the file written."""
     settings, store, now = run.settings, run.store, run.now()
     fmt = publish.registry[request.fmt]
+    digest, unused = edits.apply(digest, store.edits(request.day, request.lang))
+    for edit in unused:
+        run.report.warn(
+            f"edit of story {edit.story_id} ({request.day}, {edit.field}) not applied: "
+            "no such story on the day now"
+        )
 
     def post_url(day: dt.date) -> str | None:  # only a post that was written has an address
         return store.post_url(day, request.lang, fmt.name)

@@ -13,6 +13,7 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
+from newsdesk.edits import Edit
 from newsdesk.errors import StoreBusy, StoreError, StoreFull
 from newsdesk.migrations import migrate
 from newsdesk.models import (
@@ -797,6 +798,39 @@ class Store:
             for r in rows
         ]
         return posts[:limit] if limit is not None else posts
+
+    def set_edit(self, day: dt.date, lang: str, edit: Edit, now: dt.datetime) -> None:
+        """Store an editor's change (the current value of a story's or the day's field)
+        and log it."""
+        with self.transaction() as db:
+            db.execute(
+                "INSERT OR REPLACE INTO edits (day, lang, story_id, field, value, updated) "
+                "VALUES (?, ?, ?, ?, ?, ?)",
+                (day.isoformat(), lang, edit.story_id, edit.field, edit.value, to_db_time(now)),
+            )
+            db.execute(
+                "INSERT INTO edit_log (day, lang, story_id, field, value, created) "
+                "VALUES (?, ?, ?, ?, ?, ?)",
+                (day.isoformat(), lang, edit.story_id, edit.field, edit.value, to_db_time(now)),
+            )
+
+    def edits(self, day: dt.date, lang: str) -> list[Edit]:
+        """The day's current edits in a language, in the order they were made."""
+        rows = self.db.execute(
+            "SELECT story_id, field, value FROM edits WHERE day = ? AND lang = ? "
+            "ORDER BY updated, story_id, field",
+            (day.isoformat(), lang),
+        ).fetchall()
+        return [Edit(int(r[0]), str(r[1]), str(r[2])) for r in rows]
+
+    def edit_log(self, day: dt.date) -> list[tuple[str, str, int, str, str]]:
+        """Every change made to a day: (time, language, story id, field, value)."""
+        rows = self.db.execute(
+            "SELECT created, lang, story_id, field, value FROM edit_log WHERE day = ? "
+            "ORDER BY created, rowid",
+            (day.isoformat(),),
+        ).fetchall()
+        return [(str(r[0]), str(r[1]), int(r[2]), str(r[3]), str(r[4])) for r in rows]
 
     def delivery(self, channel: str, post: StoredPost) -> dict[str, Any] | None:
         row = self.db.execute(

@@ -1,0 +1,115 @@
+"""An editor's changes to a day's digest, stored and applied every time the day is
+rendered again (a rerun of `daily`, a re-analysis, the review page's preview).
+
+An editor may, per story: drop it (`dropped`), restore it, give it another category
+(`category`), and rewrite the text the analyst wrote (`headline`, `lead`, `what`, `why`,
+`impact`, `advice`); per day: set the order stories are shown in (`order`, story ids),
+choose the pick (`pick`), and rewrite the lede (`lede`) and the concept's explanation
+(`concept`). Never a link, a source's title or a date: those stay from the store.
+
+Edits are kept per day and language in the `edits` table (the current state: one value
+per story and field) and every change in `edit_log` with its time; `newsdesk report
+--date D` lists them. An edit whose story is gone (the day was merged differently) is
+left unapplied and said so.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Mapping
+from dataclasses import dataclass, replace
+
+from newsdesk.models import Concept, Digest, StoryAnalysis
+
+# Fields an editor may set on a story, and on the day (story id 0).
+STORY_FIELDS = ("dropped", "category", "headline", "lead", "what", "why", "impact", "advice")
+DAY_FIELDS = ("order", "pick", "lede", "concept")
+TEXT_FIELDS = ("headline", "lead", "what", "why", "impact", "advice")
+DAY = 0  # the story id that stands for the day itself
+
+
+@dataclass(frozen=True, slots=True)
+class Edit:
+    story_id: int  # 0: the day
+    field: str
+    value: str
+
+
+class EditError(ValueError):
+    """An edit that cannot be made: an unknown field, a link in text, a bad value."""
+
+
+def check(edit: Edit, categories: Mapping[str, str]) -> Edit:
+    """The edit as stored, or EditError saying what is wrong with it."""
+    allowed = DAY_FIELDS if edit.story_id == DAY else STORY_FIELDS
+    if edit.field not in allowed:
+        raise EditError(f"{edit.field!r} cannot be edited; editable: {', '.join(allowed)}")
+    value = edit.value.strip()
+    if edit.field == "dropped" and value not in ("true", "false"):
+        raise EditError("dropped is true or false")
+    if edit.field == "category" and value not in categories:
+        raise EditError(f"unknown category {value!r}; use one of {', '.join(categories)}")
+    if edit.field == "pick" and not value.isdigit():
+        raise EditError("pick is a story id")
+    if edit.field == "order":
+        try:
+            ids = json.loads(value)
+        except ValueError:
+            ids = None
+        if not isinstance(ids, list) or not all(isinstance(i, int) for i in ids):
+            raise EditError("order is a list of story ids")
+    if edit.field in (*TEXT_FIELDS, "lede", "concept"):
+        from newsdesk.screen import strip_urls
+
+        cleaned, removed = strip_urls(value)
+        if removed:
+            raise EditError("write text without links: every link comes from the store")
+        value = cleaned
+    return replace(edit, value=value)
+
+
+def apply(digest: Digest, edits: list[Edit]) -> tuple[Digest, list[Edit]]:
+    """The digest with the edits applied, and the edits that found no story."""
+    known = {story.id for story in digest.stories}
+    unused = [e for e in edits if e.story_id not in (DAY, *known)]
+    state: dict[int, dict[str, str]] = {}
+    for edit in edits:
+        state.setdefault(edit.story_id, {})[edit.field] = edit.value
+    day = state.get(DAY, {})
+    stories = [s for s in digest.stories if state.get(s.id, {}).get("dropped") != "true"]
+    order = json.loads(day["order"]) if "order" in day else []
+    place = {ident: n for n, ident in enumerate(order)}
+    stories.sort(key=lambda s: (place.get(s.id, len(place)),))  # stable: others keep rank
+    texts = dict(digest.analysis.stories)
+    for index, story in enumerate(stories):
+        changes = state.get(story.id, {})
+        if "category" in changes:  # a copy: the prepared story is shared
+            stories[index] = replace(story, category=changes["category"])
+        if any(f in changes for f in TEXT_FIELDS):
+            texts[story.id] = _rewritten(texts.get(story.id), changes)
+    analysis = replace(digest.analysis, stories=texts)
+    if "lede" in day:
+        analysis = replace(analysis, lede=day["lede"])
+    if "concept" in day and analysis.concept is not None:
+        analysis = replace(analysis, concept=Concept(analysis.concept.term, day["concept"]))
+    if "pick" in day and int(day["pick"]) in {s.id for s in stories}:
+        analysis = replace(analysis, pick_id=int(day["pick"]), pick_text="")
+    elif analysis.pick_id not in {s.id for s in stories}:  # the pick was dropped
+        analysis = replace(analysis, pick_id=stories[0].id if stories else None, pick_text="")
+    return replace(digest, stories=stories, analysis=analysis), unused
+
+
+def _rewritten(base: StoryAnalysis | None, changes: Mapping[str, str]) -> StoryAnalysis:
+    """The analysis of a story with the editor's text; an edited lead replaces the
+    extract that followed it."""
+    base = base or StoryAnalysis(lead="", body="")
+    return replace(
+        base,
+        headline=changes.get("headline", base.headline),
+        lead=changes.get("lead", base.lead),
+        body="" if "lead" in changes else base.body,
+        what=changes.get("what", base.what),
+        why=changes.get("why", base.why),
+        impact=changes.get("impact", base.impact),
+        advice=changes.get("advice", base.advice),
+    )

@@ -1,0 +1,126 @@
+"""An editor's changes to a day's digest (edits.py): stored, applied every time the day
+is written again, never touching links or sources' titles, listed by `report --date`."""
+
+from __future__ import annotations
+
+import json
+import re
+import sqlite3
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import demo_site
+from tests.helpers import invoke
+
+DAY = "2026-11-11"
+
+
+@pytest.fixture
+def site(tmp_path: Path) -> Path:
+    found = demo_site(tmp_path)
+    code, _, stderr = run(found, "daily", "--date", DAY, "--lang", "en")
+    assert code == 0, stderr
+    return found
+
+
+def run(site: Path, *args: str) -> tuple[int, str, str]:
+    return invoke("--config", site / "newsdesk.toml", *args)
+
+
+def write(site: Path) -> str:
+    code, stdout, stderr = run(site, "daily", "--date", DAY, "--lang", "en", "--no-collect")
+    assert code == 0, stderr
+    return Path(stdout.strip()).read_text(encoding="utf-8")
+
+
+def stories(site: Path) -> list[tuple[int, str, str]]:
+    """The day's stories best first: (id, lead title, lead link)."""
+    with sqlite3.connect(site / "news.db") as db:
+        return list(
+            db.execute(
+                "SELECT s.id, i.title, i.url FROM stories s JOIN story_items si "
+                "ON si.story_id = s.id AND si.position = 0 JOIN items i ON i.id = si.item_id "
+                "WHERE s.day = ? ORDER BY s.score DESC, s.id",
+                (DAY,),
+            )
+        )
+
+
+def titles(site: Path, story: int) -> list[str]:
+    with sqlite3.connect(site / "news.db") as db:
+        rows = db.execute(
+            "SELECT i.title FROM story_items si JOIN items i ON i.id = si.item_id "
+            "WHERE si.story_id = ?",
+            (story,),
+        )
+        return [title for (title,) in rows]
+
+
+def edit(site: Path, *args: str) -> tuple[int, str]:
+    code, _, stderr = run(site, "edit", "--date", DAY, "--lang", "en", *args)
+    return code, stderr
+
+
+def test_edits_are_applied_and_survive_a_rerun(site: Path) -> None:
+    (first, first_title, first_url), (second, _, _), *_ = stories(site)
+    assert edit(site, "--story", str(first), "dropped", "true")[0] == 0
+    assert edit(site, "--story", str(second), "lead", "An editor's own lead.")[0] == 0
+    assert edit(site, "lede", "The editor's word on the day.")[0] == 0
+    for _ in range(2):  # written again: the edits hold
+        text = write(site)
+        assert first_url not in text and first_title not in text
+        assert "An editor's own lead." in text and "The editor's word on the day." in text
+        # The source's own title stays as published.
+        assert any(title in text for title in titles(site, second))
+    _, stdout, _ = run(site, "report", "--date", DAY, "--json")
+    logged = json.loads(stdout)["edits"]
+    assert [e["field"] for e in logged] == ["dropped", "lead", "lede"]
+
+
+def test_order_pick_and_category(site: Path) -> None:
+    ids = [ident for ident, _, _ in stories(site)]
+    last = ids[-1]
+    assert edit(site, "order", json.dumps([last]))[0] == 0
+    assert edit(site, "pick", str(last))[0] == 0
+    text = write(site)
+    pick = re.search(r"^## 🎯 .*$", text, re.M)
+    last_title = stories(site)[-1][1]
+    assert pick and last_title in pick.group()
+    with sqlite3.connect(site / "news.db") as db:
+        (now,) = db.execute("SELECT category FROM stories WHERE id = ?", (last,)).fetchone()
+    other = "models" if now == "safety" else "safety"
+    assert edit(site, "--story", str(last), "category", other)[0] == 0
+    write(site)
+    with sqlite3.connect(site / "news.db") as db:
+        (data,) = db.execute(
+            "SELECT digest FROM posts WHERE key = ? AND lang = 'en'", (DAY,)
+        ).fetchone()
+    placed = {
+        e["id"]: section["name"]
+        for section in json.loads(data)["sections"]
+        for e in section["entries"]
+    }
+    names = {"models": "Models", "safety": "Safety & Governance"}
+    assert placed[last] == names[other]
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["--story", "1", "url", "https://x.example"], "cannot be edited"),
+        (["--story", "1", "title", "New title"], "cannot be edited"),
+        (["--story", "1", "lead", "See https://evil.example/x now"], "without links"),
+        (["--story", "1", "category", "gossip"], "unknown category"),
+        (["order", "[1, 'a']"], "list of story ids"),
+    ],
+)
+def test_an_edit_that_cannot_be_made_is_refused(site: Path, args: list[str], message: str) -> None:
+    code, stderr = edit(site, *args)
+    assert code == 2 and message in stderr and "Traceback" not in stderr
+
+
+def test_an_edit_of_a_story_gone_from_the_day_is_reported(site: Path) -> None:
+    assert edit(site, "--story", "999999", "lead", "Orphan.")[0] == 0
+    code, _, stderr = run(site, "daily", "--date", DAY, "--lang", "en", "--no-collect")
+    assert code == 0 and "not applied" in stderr
