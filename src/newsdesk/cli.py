@@ -514,6 +514,39 @@ def backfill(
 
 
 MAX_BACKFILL_DAYS = 366
+LOOPBACK = ("127.0.0.1", "::1", "localhost")
+
+
+@main.command()
+@click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on.")
+@click.option("--port", default=8765, show_default=True, type=click.IntRange(1, 65535))
+@click.pass_obj
+@_guard
+def serve(obj: Context, host: str, port: int) -> None:
+    """The review desk in a browser: review, edit and approve the digests
+    (docs/review.md). It listens on this machine only unless --host says otherwise."""
+    import os
+    import secrets
+
+    from newsdesk.web import Desk, create_app
+
+    settings = obj.settings()
+    explicit = os.environ.get("NEWSDESK_SERVE_TOKEN", "")
+    if host not in LOOPBACK and len(explicit) < 16:
+        raise ConfigError(
+            f"--host {host} lets other machines reach the desk: set NEWSDESK_SERVE_TOKEN "
+            "to a secret of 16 characters or more (and put the desk behind HTTPS)"
+        )
+    token = explicit or secrets.token_urlsafe(24)
+    desk = Desk(settings, obj.now, token, reusable=bool(explicit), transport=obj.transport)
+    app = create_app(desk)
+    shown = "[::1]" if host == "::1" else host
+    say(
+        f"the desk is at http://{shown}:{port}/login?token={token if not explicit else '<your token>'}"
+    )
+    import uvicorn
+
+    uvicorn.run(app, host=host, port=port, log_level="warning")
 
 
 @main.command("edit")

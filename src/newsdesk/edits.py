@@ -88,6 +88,11 @@ def apply(digest: Digest, edits: list[Edit]) -> tuple[Digest, list[Edit]]:
         if any(f in changes for f in TEXT_FIELDS):
             texts[story.id] = _rewritten(texts.get(story.id), changes)
     analysis = replace(digest.analysis, stories=texts)
+    gone = {i.title for s in digest.stories if s not in stories for i in s.items}
+    if analysis.headline in gone:  # the day was headed by a story the editor dropped
+        from newsdesk.analyze import offline_headline
+
+        analysis = replace(analysis, headline=offline_headline(stories, digest.lang))
     if "lede" in day:
         analysis = replace(analysis, lede=day["lede"])
     if "concept" in day and analysis.concept is not None:

@@ -1,0 +1,105 @@
+"""`newsdesk serve`: the review desk, a small server-rendered web app (Starlette, the
+project's Jinja2, htmx served from the package; no JavaScript build).
+
+Security (docs/review.md):
+- it binds to 127.0.0.1 unless told otherwise, and a non-loopback host needs a token
+  given explicitly (`NEWSDESK_SERVE_TOKEN`);
+- the URL it prints carries a one-time token; opening it sets a session cookie
+  (HttpOnly, SameSite=Strict) and the token is spent; every other request needs the
+  session;
+- every state-changing request (POST) carries the session's CSRF token in the
+  `X-CSRF-Token` header (htmx sends it) or a `csrf` form field;
+- every title and link shown comes from the store and is escaped by Jinja2's HTML
+  autoescaping.
+
+The review page of a day shows its ranked stories with category, score, sources and
+the analysis, and the items the relevance stage set aside with their reasons. An editor
+drops, restores, moves and pins stories, re-files them, chooses the pick and rewrites the
+analyst's text (edits.py); a preview renders the digest as readers will see it; approve
+writes the post and delivers it to the channels.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hmac
+import json
+import secrets
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from importlib import resources
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from starlette.applications import Starlette
+    from starlette.requests import Request
+    from starlette.responses import Response
+
+    from newsdesk.config import Settings
+
+COOKIE = "newsdesk_session"
+
+
+@dataclass
+class Desk:
+    """The server's state: the settings, the clock, the one-time token and the sessions
+    (session id → its CSRF token)."""
+
+    settings: Settings
+    clock: Callable[[], dt.datetime]
+    token: str
+    reusable: bool = False  # an explicit token (a non-loopback host) is not spent
+    sessions: dict[str, str] = field(default_factory=dict)
+    transport: Any = None
+
+    def login(self, token: str) -> str | None:
+        """A new session for the right token, else None."""
+        if not self.token or not hmac.compare_digest(token, self.token):
+            return None
+        if not self.reusable:
+            self.token = ""  # spent
+        session = secrets.token_urlsafe(24)
+        self.sessions[session] = secrets.token_urlsafe(24)
+        return session
+
+
+def create_app(desk: Desk) -> Starlette:
+    from starlette.applications import Starlette
+    from starlette.routing import Mount, Route
+    from starlette.staticfiles import StaticFiles
+
+    from newsdesk.web import views
+
+    static = Path(str(resources.files("newsdesk").joinpath("web/static")))
+    app = Starlette(
+        routes=[
+            Route("/", views.index, methods=["GET"]),
+            Route("/login", views.login, methods=["GET"]),
+            Route("/day/{day}", views.day_page, methods=["GET"]),
+            Route("/day/{day}/stories", views.stories_fragment, methods=["GET"]),
+            Route("/day/{day}/edit", views.edit, methods=["POST"]),
+            Route("/day/{day}/move", views.move, methods=["POST"]),
+            Route("/day/{day}/preview", views.preview, methods=["GET"]),
+            Route("/day/{day}/approve", views.approve, methods=["POST"]),
+            Mount("/static", StaticFiles(directory=static), name="static"),
+        ],
+    )
+    app.state.desk = desk
+    return app
+
+
+def session_of(request: Request) -> str | None:
+    desk: Desk = request.app.state.desk
+    session = request.cookies.get(COOKIE, "")
+    return session if session in desk.sessions else None
+
+
+def refuse(status: int, message: str) -> Response:
+    from starlette.responses import PlainTextResponse
+
+    return PlainTextResponse(message, status_code=status)
+
+
+def as_json(value: Any) -> str:
+    return json.dumps(value, ensure_ascii=False)

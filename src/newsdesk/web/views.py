@@ -1,0 +1,302 @@
+"""The review desk's pages and actions (see newsdesk.web)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import difflib
+import json
+from functools import cache
+from typing import TYPE_CHECKING, Any
+
+from newsdesk.web import COOKIE, Desk, refuse, session_of
+
+if TYPE_CHECKING:
+    from jinja2 import Environment
+    from starlette.requests import Request
+    from starlette.responses import Response
+
+    from newsdesk.models import Digest, Story
+    from newsdesk.store import Store
+
+FIELDS_SHOWN = ("headline", "lead")
+
+
+@cache
+def _templates() -> Environment:
+    from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescape
+
+    return Environment(
+        loader=PackageLoader("newsdesk", "web/templates"),
+        autoescape=select_autoescape(default=True),
+        undefined=StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+    )
+
+
+def _page(name: str, **values: Any) -> Response:
+    from starlette.responses import HTMLResponse
+
+    return HTMLResponse(_templates().get_template(name).render(**values))
+
+
+def _desk(request: Request) -> Desk:
+    desk: Desk = request.app.state.desk
+    return desk
+
+
+def _store(desk: Desk) -> Store:
+    from newsdesk.store import Store
+
+    return Store(desk.settings.path(desk.settings.database))
+
+
+def _day(request: Request) -> dt.date | None:
+    try:
+        return dt.date.fromisoformat(request.path_params["day"])
+    except ValueError:
+        return None
+
+
+def _lang(request: Request, desk: Desk) -> str:
+    lang = request.query_params.get("lang", desk.settings.language)
+    return lang if lang in ("zh", "en") else desk.settings.language
+
+
+async def _allowed(request: Request, *, changes: bool = False) -> tuple[str, dict[str, str]] | None:
+    """The session and, for a change, its form, when the request may go on."""
+    session = session_of(request)
+    if session is None:
+        return None
+    form: dict[str, str] = {}
+    if changes:
+        data = await request.form()
+        form = {k: str(v) for k, v in data.items()}
+        sent = request.headers.get("x-csrf-token") or form.get("csrf", "")
+        if sent != _desk(request).sessions[session]:
+            return None
+    return session, form
+
+
+async def login(request: Request) -> Response:
+    from starlette.responses import RedirectResponse
+
+    desk = _desk(request)
+    session = desk.login(request.query_params.get("token", ""))
+    if session is None:
+        return refuse(403, "This link has been used or is wrong: start `newsdesk serve` again.")
+    response = RedirectResponse("/", status_code=303)
+    response.set_cookie(COOKIE, session, httponly=True, samesite="strict")
+    return response
+
+
+async def index(request: Request) -> Response:
+    desk = _desk(request)
+    if session_of(request) is None:
+        return refuse(403, "Open the link `newsdesk serve` printed.")
+    with _store(desk) as store:
+        posts = store.posts()
+        prepared = sorted(
+            {s.day for s in store.stories_between(dt.date(2000, 1, 1), dt.date(2100, 1, 1))},
+            reverse=True,
+        )[:30]
+    days = sorted({p.day for p in posts if p.kind == "daily"} | set(prepared), reverse=True)
+    return _page("index.html", days=days, posts=posts, language=desk.settings.language)
+
+
+async def day_page(request: Request) -> Response:
+    desk, day = _desk(request), _day(request)
+    session = session_of(request)
+    if session is None:
+        return refuse(403, "Open the link `newsdesk serve` printed.")
+    if day is None:
+        return refuse(404, "No such day.")
+    lang = _lang(request, desk)
+    with _store(desk) as store:
+        values = _review(desk, store, day, lang)
+        aside = store.set_aside(day)
+    return _page(
+        "day.html",
+        csrf=desk.sessions[session],
+        aside=[{"reason": r, "detail": d, "item": i} for i, r, d in aside],
+        **values,
+    )
+
+
+async def stories_fragment(request: Request) -> Response:
+    desk, day = _desk(request), _day(request)
+    if session_of(request) is None or day is None:
+        return refuse(403, "Not allowed.")
+    with _store(desk) as store:
+        values = _review(desk, store, day, _lang(request, desk))
+    return _page("stories.html", **values)
+
+
+def _review(desk: Desk, store: Store, day: dt.date, lang: str) -> dict[str, Any]:
+    """A day's stories as the review page shows them: in the order the digest will
+    have, dropped ones last, with the stored analysis and the editor's changes."""
+    from newsdesk import edits
+
+    stories = [s for s in store.stories_between(day, day)]
+    analyses = store.analyses([s.id for s in stories], lang)
+    state: dict[int, dict[str, str]] = {}
+    for edit in store.edits(day, lang):
+        state.setdefault(edit.story_id, {})[edit.field] = edit.value
+    order = json.loads(state.get(edits.DAY, {}).get("order", "[]"))
+    place = {ident: n for n, ident in enumerate(order)}
+    stories.sort(key=lambda s: place.get(s.id, len(place)))
+    pick = state.get(edits.DAY, {}).get("pick")
+    rows: list[dict[str, Any]] = []
+    for story in stories:
+        changes = state.get(story.id, {})
+        analysis = analyses.get(story.id)
+        rows.append(
+            {
+                "story": story,
+                "dropped": changes.get("dropped") == "true",
+                "category": changes.get("category", story.category),
+                "headline": changes.get("headline", analysis.headline if analysis else ""),
+                "lead": changes.get("lead", analysis.lead if analysis else ""),
+                "pick": pick == str(story.id),
+            }
+        )
+    rows.sort(key=lambda r: bool(r["dropped"]))
+    categories = [(c.key, c.zh if lang == "zh" else c.en) for c in desk.settings.categories]
+    return {"day": day, "lang": lang, "rows": rows, "categories": categories}
+
+
+async def edit(request: Request) -> Response:
+    from newsdesk.edits import Edit, EditError, check
+
+    allowed = await _allowed(request, changes=True)
+    desk, day = _desk(request), _day(request)
+    if allowed is None or day is None:
+        return refuse(403, "Not allowed: the session or its CSRF token is missing.")
+    _, form = allowed
+    lang = _lang(request, desk)
+    names = {c.key: c.en for c in desk.settings.categories}
+    try:
+        story_id = int(form.get("story", "0"))
+        change = check(Edit(story_id, form.get("field", ""), form.get("value", "")), names)
+    except (EditError, ValueError) as exc:
+        return refuse(400, str(exc))
+    with _store(desk) as store:
+        store.set_edit(day, lang, change, desk.clock())
+        values = _review(desk, store, day, lang)
+    return _page("stories.html", **values)
+
+
+async def move(request: Request) -> Response:
+    from newsdesk.edits import DAY, Edit
+
+    allowed = await _allowed(request, changes=True)
+    desk, day = _desk(request), _day(request)
+    if allowed is None or day is None:
+        return refuse(403, "Not allowed: the session or its CSRF token is missing.")
+    _, form = allowed
+    lang = _lang(request, desk)
+    with _store(desk) as store:
+        ids = [r["story"].id for r in _review(desk, store, day, lang)["rows"]]
+        try:
+            ident = int(form.get("story", ""))
+            at = ids.index(ident)
+        except ValueError:
+            return refuse(400, "No such story on the day.")
+        ids.pop(at)
+        direction = form.get("direction", "")
+        target = {"up": max(0, at - 1), "down": min(len(ids), at + 1), "top": 0}.get(direction)
+        if target is None:
+            return refuse(400, "direction is up, down or top")
+        ids.insert(target, ident)
+        store.set_edit(day, lang, Edit(DAY, "order", json.dumps(ids)), desk.clock())
+        values = _review(desk, store, day, lang)
+    return _page("stories.html", **values)
+
+
+def _digest(desk: Desk, store: Store, day: dt.date, lang: str, style: str) -> Digest:
+    """The day's digest from what is stored (the stories, their analyses, the day's
+    notes), with the editor's changes: what approving would write."""
+    from newsdesk import edits
+    from newsdesk.analyze import offline_headline
+    from newsdesk.models import DayAnalysis, Digest
+
+    stories: list[Story] = store.stories_between(day, day)[: desk.settings.rank.top]
+    notes = store.day_notes(day, day, lang).get(day)
+    analysis = DayAnalysis(
+        headline=notes.headline if notes and notes.headline else offline_headline(stories, lang),
+        lede=notes.lede if notes else "",
+        stories=store.analyses([s.id for s in stories], lang),
+        pick_id=stories[0].id if stories else None,
+        pick_text="",
+    )
+    digest = Digest(day, lang, style, stories, analysis, [], desk.clock(), considered=len(stories))
+    return edits.apply(digest, store.edits(day, lang))[0]
+
+
+async def preview(request: Request) -> Response:
+    from newsdesk.publish.feed import markdown_html
+    from newsdesk.styles import DAILY_STYLES
+    from newsdesk.write import environment, escape_plain_markdown, finish, render
+
+    desk, day = _desk(request), _day(request)
+    if session_of(request) is None or day is None:
+        return refuse(403, "Not allowed.")
+    lang = _lang(request, desk)
+    style = request.query_params.get("style", "daily-brief")
+    if style not in DAILY_STYLES:
+        return refuse(400, f"style is one of {', '.join(DAILY_STYLES)}")
+    with _store(desk) as store:
+        digest = _digest(desk, store, day, lang, style)
+        if not digest.stories:
+            return refuse(404, f"No stories are stored for {day}.")
+        rendered = render(
+            digest,
+            env=environment(desk.settings.base_dir / "templates"),
+            categories=desk.settings.categories,
+            post_url=lambda _: None,
+        )
+        body = finish(rendered.body, escape_plain_markdown)
+        published = next(
+            (p.body for p in store.posts(key=day.isoformat(), lang=lang) if p.style == style), ""
+        )
+    diff = "".join(
+        difflib.unified_diff(
+            published.splitlines(keepends=True),
+            body.splitlines(keepends=True),
+            "published",
+            "with the edits",
+        )
+    )
+    return _page("preview.html", html=markdown_html(body), diff=diff, published=bool(published))
+
+
+async def approve(request: Request) -> Response:
+    from newsdesk.deliver import deliver
+    from newsdesk.errors import NewsdeskError
+    from newsdesk.pipeline import DailyRequest, write_day
+    from newsdesk.run import Run
+
+    allowed = await _allowed(request, changes=True)
+    desk, day = _desk(request), _day(request)
+    if allowed is None or day is None:
+        return refuse(403, "Not allowed: the session or its CSRF token is missing.")
+    _, form = allowed
+    lang = _lang(request, desk)
+    settings = desk.settings
+    style = form.get("style", "daily-brief")
+    request_ = DailyRequest(
+        day, style, lang, settings.site.format, settings.path(settings.site.out)
+    )
+    try:
+        with Run(settings, "approve", clock=desk.clock, transport=desk.transport) as run:
+            stories = run.store.stories_between(day, day)
+            path = write_day(run, request_, outcomes=[], stories=stories, fetch=False)
+            posts = [
+                p
+                for p in run.store.posts(key=day.isoformat(), fmt=settings.site.format)
+                if p.style == style and p.lang == lang
+            ]
+            done = deliver(run, posts, resend=True)
+    except NewsdeskError as exc:
+        return _page("approved.html", ok=False, message=str(exc), path="", done=[])
+    return _page("approved.html", ok=True, message="", path=str(path), done=done)
