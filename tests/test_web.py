@@ -90,6 +90,7 @@ def server(site: Path) -> Iterator[Server]:
 
 def test_the_desk_needs_its_token_a_session_and_the_csrf_token(server: Server) -> None:
     with httpx.Client(follow_redirects=False) as client:
+        assert client.get(server.url("/health")).text == "ok"  # the health check is open
         assert client.get(server.url("/")).status_code == 403
         assert client.get(server.url("/login?token=wrong")).status_code == 403
         login = client.get(server.url(f"/login?token={TOKEN}"))

@@ -75,6 +75,7 @@ def create_app(desk: Desk) -> Starlette:
     app = Starlette(
         routes=[
             Route("/", views.index, methods=["GET"]),
+            Route("/health", views.health, methods=["GET"]),
             Route("/login", views.login, methods=["GET"]),
             Route("/day/{day}", views.day_page, methods=["GET"]),
             Route("/day/{day}/stories", views.stories_fragment, methods=["GET"]),

@@ -78,6 +78,14 @@ async def _allowed(request: Request, *, changes: bool = False) -> tuple[str, dic
     return session, form
 
 
+async def health(request: Request) -> Response:
+    """For a container's health check: the desk answers and its store opens."""
+    from starlette.responses import PlainTextResponse
+
+    with _store(_desk(request)):
+        return PlainTextResponse("ok")
+
+
 async def login(request: Request) -> Response:
     from starlette.responses import RedirectResponse
 
