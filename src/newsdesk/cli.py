@@ -34,6 +34,7 @@ if TYPE_CHECKING:
     from newsdesk.health import Health
     from newsdesk.models import ModelUsage, RunReport, SourceOutcome
     from newsdesk.run import Run
+    from newsdesk.web import Desk
 
 logger = logging.getLogger(__name__)
 FORMATS = click.Choice(sorted(publish.registry))
@@ -514,7 +515,48 @@ def backfill(
 
 
 MAX_BACKFILL_DAYS = 366
+SCHEDULE_TICK = 30.0  # seconds between looks at the schedule
 LOOPBACK = ("127.0.0.1", "::1", "localhost")
+
+
+def _upcoming(settings: Settings, obj: Context) -> list[tuple[str, str]]:
+    """The next scheduled runs (kind, local time) when `[schedule]` is set."""
+    from zoneinfo import ZoneInfo
+
+    from newsdesk.schedule import occurrences
+
+    now = obj.now()
+    found = [
+        (slot.kind, m.astimezone(settings.tz).isoformat(timespec="minutes"))
+        for slot in settings.schedule.slots()
+        for m in occurrences(slot, now, now + dt.timedelta(days=8), ZoneInfo(settings.timezone))[:1]
+    ]
+    return sorted(found, key=lambda pair: pair[1])
+
+
+def _start_schedule(desk: Desk) -> None:
+    """Run the schedule in the background: what is due (missed days first) now, then a
+    look every SCHEDULE_TICK seconds; a failed run is recorded and the desk goes on."""
+    import threading
+    import time
+
+    from newsdesk.web import scheduler
+
+    if not desk.settings.schedule.slots():
+        return
+    jobs = scheduler(desk)
+
+    def loop() -> None:
+        while True:
+            for due in jobs.tick():
+                say(f"scheduled {due.kind} {due.key}: done")
+            time.sleep(SCHEDULE_TICK)
+
+    threading.Thread(target=loop, name="newsdesk-schedule", daemon=True).start()
+    upcoming = ", ".join(
+        f"{d.kind} at {d.at.astimezone(desk.settings.tz):%a %H:%M}" for d in jobs.upcoming(1)
+    )
+    say(f"on schedule: next {upcoming}")
 
 
 @main.command()
@@ -540,6 +582,7 @@ def serve(obj: Context, host: str, port: int) -> None:
     token = explicit or secrets.token_urlsafe(24)
     desk = Desk(settings, obj.now, token, reusable=bool(explicit), transport=obj.transport)
     app = create_app(desk)
+    _start_schedule(desk)
     shown = "[::1]" if host == "::1" else host
     say(
         f"the desk is at http://{shown}:{port}/login?token={token if not explicit else '<your token>'}"
@@ -1073,6 +1116,8 @@ def report(obj: Context, run_id: int | None, as_json: bool, day: dt.date | None)
         usage = store.run_usage(info["id"])
         flagged = store.flagged_stories(info["id"])
         delivered = store.deliveries(run_id=info["id"])
+        ran = store.scheduled(5)
+    upcoming = _upcoming(settings, obj)
     if info["status"] == "running" and (info["pid"] is None or not pid_alive(info["pid"])):
         info["status"] = "interrupted"  # its process is gone: killed, or out of memory
     if as_json:
@@ -1080,6 +1125,13 @@ def report(obj: Context, run_id: int | None, as_json: bool, day: dt.date | None)
         info["model"] = dataclasses.asdict(usage) if usage else None
         info["flagged"] = [{"story": s, "day": d, "kinds": k.split(",")} for s, d, k in flagged]
         info["deliveries"] = delivered
+        info["schedule"] = {
+            "next": [{"kind": k, "at": a} for k, a in upcoming],
+            "last": [
+                {"kind": k, "key": key, "at": a, "status": st, "finished": f}
+                for k, key, a, st, f in ran
+            ],
+        }
         click.echo(json.dumps(info, ensure_ascii=False, indent=2))
         return
     say(
@@ -1107,6 +1159,10 @@ def report(obj: Context, run_id: int | None, as_json: bool, day: dt.date | None)
             f"{len(flagged)} stories carried text that tries to instruct a model: "
             + ", ".join(f"{s} ({d}: {k})" for s, d, k in flagged)
         )
+    for kind, when in upcoming:
+        say(f"next scheduled {kind}: {when}")
+    for kind, key, _, status, finished in ran:
+        say(f"scheduled {kind} {key}: {escape(status)} (finished {finished})")
     if delivered:
         sent = Table("channel", "post", "status", "parts", "attempts", "answer")
         for d in delivered:

@@ -151,6 +151,32 @@ class ChannelSettings(_Section):
         return self.enabled and wanted and (not self.langs or lang in self.langs)
 
 
+class ScheduleSettings(_Section):
+    """When `newsdesk serve` runs the jobs (schedule.py); empty: not on a schedule."""
+
+    daily: str = ""  # "07:30"
+    weekly: str = ""  # "fri 18:00"
+    daily_style: str = "daily-brief"
+    weekly_style: str = "weekly-axes"
+
+    @model_validator(mode="after")
+    def _times(self) -> ScheduleSettings:
+        from newsdesk.schedule import parse
+
+        for kind in ("daily", "weekly"):
+            text = getattr(self, kind)
+            if text:
+                parse(kind, text)
+        return self
+
+    def slots(self) -> list[Any]:
+        from newsdesk.schedule import parse
+
+        return [
+            parse(kind, getattr(self, kind)) for kind in ("daily", "weekly") if getattr(self, kind)
+        ]
+
+
 class FeedSettings(_Section):
     """The Atom feed of the digests (publish/feed.py)."""
 
@@ -433,6 +459,7 @@ class Settings(_Section):
     llm: LlmSettings = Field(default_factory=lambda: LlmSettings())
     triage: TriageSettings = Field(default_factory=lambda: TriageSettings())
     feed: FeedSettings = Field(default_factory=lambda: FeedSettings())
+    schedule: ScheduleSettings = Field(default_factory=lambda: ScheduleSettings())
     channels: list[ChannelSettings] = Field(default_factory=list)
     weekly: WeeklySettings = Field(default_factory=lambda: WeeklySettings())
     default_category: str = "industry"

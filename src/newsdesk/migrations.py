@@ -273,6 +273,20 @@ def _011_edits() -> str:
     """
 
 
+def _012_schedule() -> str:
+    # The desk's scheduled runs: which occurrence of each kind ran, when, and how.
+    return """
+    CREATE TABLE scheduled (
+        kind TEXT NOT NULL,
+        key TEXT NOT NULL,
+        at TEXT NOT NULL,
+        status TEXT NOT NULL,
+        finished TEXT NOT NULL,
+        PRIMARY KEY (kind, key)
+    );
+    """
+
+
 MIGRATIONS: list[Callable[[], str]] = [
     _001_initial,
     _002_item_terms,
@@ -285,6 +299,7 @@ MIGRATIONS: list[Callable[[], str]] = [
     _009_day_concept,
     _010_publishing,
     _011_edits,
+    _012_schedule,
 ]
 
 

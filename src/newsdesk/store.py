@@ -832,6 +832,29 @@ class Store:
         ).fetchall()
         return [(str(r[0]), str(r[1]), int(r[2]), str(r[3]), str(r[4])) for r in rows]
 
+    def last_scheduled(self, kind: str) -> dt.datetime | None:
+        """The latest scheduled moment of a kind the desk has run."""
+        row = self.db.execute("SELECT MAX(at) FROM scheduled WHERE kind = ?", (kind,)).fetchone()
+        return from_db_time(row[0]) if row and row[0] else None
+
+    def record_scheduled(
+        self, kind: str, key: str, at: dt.datetime, status: str, finished: dt.datetime
+    ) -> None:
+        with self.transaction() as db:
+            db.execute(
+                "INSERT OR REPLACE INTO scheduled (kind, key, at, status, finished) "
+                "VALUES (?, ?, ?, ?, ?)",
+                (kind, key, to_db_time(at), status[:500], to_db_time(finished)),
+            )
+
+    def scheduled(self, limit: int = 10) -> list[tuple[str, str, str, str, str]]:
+        """The desk's latest scheduled runs: (kind, key, scheduled at, status, finished)."""
+        rows = self.db.execute(
+            "SELECT kind, key, at, status, finished FROM scheduled ORDER BY at DESC LIMIT ?",
+            (limit,),
+        ).fetchall()
+        return [(str(r[0]), str(r[1]), str(r[2]), str(r[3]), str(r[4])) for r in rows]
+
     def delivery(self, channel: str, post: StoredPost) -> dict[str, Any] | None:
         row = self.db.execute(
             "SELECT hash, status, attempts, parts, first_attempt, last_attempt, answer, "

@@ -31,6 +31,8 @@ from importlib import resources
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from newsdesk.schedule import Due, Scheduler
+
 if TYPE_CHECKING:
     from starlette.applications import Starlette
     from starlette.requests import Request
@@ -88,6 +90,56 @@ def create_app(desk: Desk) -> Starlette:
     )
     app.state.desk = desk
     return app
+
+
+def run_due(desk: Desk, due: Due) -> None:
+    """A scheduled run, as `newsdesk daily` or `newsdesk weekly` makes it: collect (for
+    a day), write, deliver."""
+    from newsdesk.collect import run_collect
+    from newsdesk.deliver import deliver
+    from newsdesk.pipeline import DailyRequest, WeeklyRequest, write_day, write_week
+    from newsdesk.run import Run
+
+    settings = desk.settings
+    out = settings.path(settings.site.out)
+    fmt, lang = settings.site.format, settings.language
+    with Run(settings, f"scheduled {due.kind}", clock=desk.clock, transport=desk.transport) as run:
+        if due.kind == "daily":
+            outcomes = run_collect(run)
+            day = dt.date.fromisoformat(due.key)
+            style = settings.schedule.daily_style
+            write_day(run, DailyRequest(day, style, lang, fmt, out), outcomes=outcomes)
+        else:
+            style = settings.schedule.weekly_style
+            write_week(run, WeeklyRequest(due.key, style, lang, fmt, out))
+        posts = [p for p in run.store.posts(key=due.key, fmt=fmt) if p.style == style]
+        deliver(run, posts)
+
+
+def scheduler(desk: Desk) -> Scheduler:
+    """The desk's scheduler: the configured slots, the store's memory of what ran."""
+    from zoneinfo import ZoneInfo
+
+    from newsdesk.store import Store
+
+    settings = desk.settings
+
+    def last(kind: str) -> dt.datetime | None:
+        with Store(settings.path(settings.database)) as store:
+            return store.last_scheduled(kind)
+
+    def record(due: Due, status: str) -> None:
+        with Store(settings.path(settings.database)) as store:
+            store.record_scheduled(due.kind, due.key, due.at, status, desk.clock())
+
+    return Scheduler(
+        settings.schedule.slots(),
+        ZoneInfo(settings.timezone),
+        clock=desk.clock,
+        last=last,
+        record=record,
+        job=lambda due: run_due(desk, due),
+    )
 
 
 def session_of(request: Request) -> str | None:
