@@ -25,13 +25,20 @@ FIELDS_SHOWN = ("headline", "lead")
 def _templates() -> Environment:
     from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescape
 
-    return Environment(
+    env = Environment(
         loader=PackageLoader("newsdesk", "web/templates"),
         autoescape=select_autoescape(default=True),
         undefined=StrictUndefined,
         trim_blocks=True,
         lstrip_blocks=True,
     )
+    env.filters["href"] = href
+    return env
+
+
+def href(url: str) -> str:
+    """A stored link for an href: http(s) only (no `javascript:` from a feed)."""
+    return url if url.startswith(("http://", "https://")) else "#"
 
 
 def _page(name: str, **values: Any) -> Response:
