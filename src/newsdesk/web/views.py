@@ -180,15 +180,25 @@ def _review(desk: Desk, store: Store, day: dt.date, lang: str) -> dict[str, Any]
     return {"day": day, "lang": lang, "rows": rows, "categories": categories}
 
 
-async def edit(request: Request) -> Response:
-    from newsdesk.edits import Edit, EditError, check
-
+async def _change(request: Request) -> tuple[Desk, dt.date, str, dict[str, str]] | Response:
+    """For a change to a day: the desk, the day, the language and the form; or the
+    refusal when the session or its CSRF token is missing."""
     allowed = await _allowed(request, changes=True)
     desk, day = _desk(request), _day(request)
     if allowed is None or day is None:
         return refuse(403, "Not allowed: the session or its CSRF token is missing.")
-    _, form = allowed
-    lang = _lang(request, desk)
+    return desk, day, _lang(request, desk), allowed[1]
+
+
+async def edit(request: Request) -> Response:
+    from starlette.responses import Response as Answer
+
+    from newsdesk.edits import Edit, EditError, check
+
+    change_ = await _change(request)
+    if isinstance(change_, Answer):
+        return change_
+    desk, day, lang, form = change_
     names = {c.key: c.en for c in desk.settings.categories}
     try:
         story_id = int(form.get("story", "0"))
@@ -202,14 +212,14 @@ async def edit(request: Request) -> Response:
 
 
 async def move(request: Request) -> Response:
+    from starlette.responses import Response as Answer
+
     from newsdesk.edits import DAY, Edit
 
-    allowed = await _allowed(request, changes=True)
-    desk, day = _desk(request), _day(request)
-    if allowed is None or day is None:
-        return refuse(403, "Not allowed: the session or its CSRF token is missing.")
-    _, form = allowed
-    lang = _lang(request, desk)
+    change_ = await _change(request)
+    if isinstance(change_, Answer):
+        return change_
+    desk, day, lang, form = change_
     with _store(desk) as store:
         ids = [r["story"].id for r in _review(desk, store, day, lang)["rows"]]
         try:
@@ -286,17 +296,17 @@ async def preview(request: Request) -> Response:
 
 
 async def approve(request: Request) -> Response:
+    from starlette.responses import Response as Answer
+
     from newsdesk.deliver import deliver
     from newsdesk.errors import NewsdeskError
     from newsdesk.pipeline import DailyRequest, write_day
     from newsdesk.run import Run
 
-    allowed = await _allowed(request, changes=True)
-    desk, day = _desk(request), _day(request)
-    if allowed is None or day is None:
-        return refuse(403, "Not allowed: the session or its CSRF token is missing.")
-    _, form = allowed
-    lang = _lang(request, desk)
+    change_ = await _change(request)
+    if isinstance(change_, Answer):
+        return change_
+    desk, day, lang, form = change_
     settings = desk.settings
     style = form.get("style", "daily-brief")
     request_ = DailyRequest(
