@@ -215,3 +215,26 @@ def test_a_database_held_too_long_names_the_other_run(
     assert code == 1
     assert "is locked by another process (probably `newsdesk collect`, run 1" in stderr
     assert f"pid {os.getpid()}" in stderr and "Traceback" not in stderr
+
+
+def test_a_signal_while_the_errors_module_loads_still_exits_quietly() -> None:
+    """Ctrl-C can land while newsdesk.errors is half loaded (Interrupted not defined
+    yet): the handler then raises a plain KeyboardInterrupt carrying the exit status,
+    which the entry point turns into 130 without a traceback."""
+    script = (
+        "import os, sys, types\n"
+        "import _signal\n"
+        "import newsdesk.__main__ as entry\n"
+        "_signal.signal(2, entry._interrupt)\n"
+        "half = types.ModuleType('newsdesk.errors')\n"
+        "sys.modules['newsdesk.errors'] = half\n"
+        "try:\n"
+        "    os.kill(os.getpid(), 2)\n"
+        "except KeyboardInterrupt as exc:\n"
+        "    print(type(exc).__name__, getattr(exc, 'exit_code', None))\n"
+    )
+    found = subprocess.run(
+        [sys.executable, "-c", script], capture_output=True, text=True, timeout=30
+    )
+    assert found.stdout.strip() == "KeyboardInterrupt 130", found.stderr
+    assert "Traceback" not in found.stderr

@@ -17,8 +17,13 @@ SIGINT, SIGTERM = 2, 15
 
 
 def _interrupt(signum: int, frame: object) -> None:
-    from newsdesk.errors import Interrupted  # a module with no imports of its own
-
+    code = 143 if signum == SIGTERM else 130
+    try:
+        from newsdesk.errors import Interrupted  # a module with no imports of its own
+    except ImportError:  # the signal came while newsdesk.errors itself was loading
+        early = KeyboardInterrupt("SIGTERM" if signum == SIGTERM else "SIGINT")
+        early.exit_code = code  # type: ignore[attr-defined]
+        raise early from None
     stop = Interrupted("SIGTERM", 143) if signum == SIGTERM else Interrupted("SIGINT", 130)
     Interrupted.pending = stop
     raise stop
