@@ -15,7 +15,6 @@ import ipaddress
 import re
 import shutil
 import socket
-import sqlite3
 import ssl
 import subprocess
 from collections.abc import Iterator
@@ -35,7 +34,7 @@ from newsdesk.publish.post import StoredPost
 from newsdesk.write import escape_url
 from tests.channel_fixtures import chinese_post
 from tests.conftest import demo_site
-from tests.helpers import invoke
+from tests.test_deliver import daily, run, stored_links
 
 DAY = "2026-11-11"
 NOW = dt.datetime(2026, 11, 11, 9, 0, tzinfo=dt.UTC)
@@ -445,19 +444,3 @@ def test_a_digest_is_mailed_once_end_to_end(
     assert hrefs(parts(message)["text/html"].get_content()) <= stored_links(site)
     assert "mail: sent" in outputs[2][1] and "already sent" in outputs[3][1]
     assert all(PASSWORD not in out + err and "Traceback" not in err for out, err in outputs)
-
-
-def run(site: Path, *args: str) -> tuple[int, str, str]:
-    return invoke("--config", site / "newsdesk.toml", *args)
-
-
-def daily(site: Path, *args: str) -> tuple[str, str]:
-    code, stdout, stderr = run(site, "daily", "--date", DAY, *args)
-    assert code == 0, stderr
-    return stdout, stderr
-
-
-def stored_links(site: Path) -> set[str]:
-    with sqlite3.connect(site / "news.db") as db:
-        items = {url for (url,) in db.execute("SELECT url FROM items")}
-        return items | {url for (url,) in db.execute("SELECT url FROM posts")}

@@ -523,15 +523,10 @@ def _upcoming(settings: Settings, obj: Context) -> list[tuple[str, str]]:
     """The next scheduled runs (kind, local time) when `[schedule]` is set."""
     from zoneinfo import ZoneInfo
 
-    from newsdesk.schedule import occurrences
+    from newsdesk.schedule import upcoming
 
-    now = obj.now()
-    found = [
-        (slot.kind, m.astimezone(settings.tz).isoformat(timespec="minutes"))
-        for slot in settings.schedule.slots()
-        for m in occurrences(slot, now, now + dt.timedelta(days=8), ZoneInfo(settings.timezone))[:1]
-    ]
-    return sorted(found, key=lambda pair: pair[1])
+    found = upcoming(settings.schedule.slots(), obj.now(), ZoneInfo(settings.timezone))
+    return [(d.kind, d.at.astimezone(settings.tz).isoformat(timespec="minutes")) for d in found]
 
 
 def _start_schedule(desk: Desk) -> None:
@@ -794,9 +789,6 @@ def channels_test(obj: Context, name: str) -> None:
 
         sent, reason = send_all(kind, kind.messages(post, config), config, context)
         if not sent:
-            secrets = [s for s in kind.secrets(config, os.environ) if len(s) >= 4]
-            for secret in secrets:
-                reason = reason.replace(secret, "***")
             raise PublishError(f"channel {name}: the sample was not delivered: {reason}")
         say(f"{escape(name)}: the sample message was delivered")
 

@@ -83,12 +83,7 @@ def _one(
     sleep: Callable[[float], None],
 ) -> Delivered:
     store, report = run.store, run.report
-    secrets = [s for s in kind.secrets(config, context.environ) if len(s) >= 4]
-
-    def redact(text: str) -> str:
-        for secret in secrets:
-            text = text.replace(secret, "***")
-        return text
+    redact = redactor(kind, config, context)
 
     what = f"{post.key} {post.style} ({post.lang})"
     earlier = store.delivery(config.name, post)
@@ -143,6 +138,18 @@ def _one(
     return Delivered(config.name, post, "sent", len(messages), attempts)
 
 
+def redactor(kind: Channel, config: ChannelSettings, context: SendContext) -> Callable[[str], str]:
+    """A function that replaces the channel's secret values in a text with ***."""
+    secrets = [s for s in kind.secrets(config, context.environ) if len(s) >= 4]
+
+    def redact(text: str) -> str:
+        for secret in secrets:
+            text = text.replace(secret, "***")
+        return text
+
+    return redact
+
+
 def send_all(
     kind: Channel,
     messages: Sequence[Message],
@@ -151,11 +158,11 @@ def send_all(
     sleep: Callable[[float], None] = time.sleep,
 ) -> tuple[bool, str]:
     """Send messages in order, each retried as a delivery would be (no ledger): `channels
-    test`. (sent, the last failure's reason)."""
+    test`. (sent, the last failure's reason with the secrets redacted)."""
     for message in messages:
         sent, _, answer = _send(kind, message, config, context, sleep)
         if not sent:
-            return False, answer
+            return False, redactor(kind, config, context)(answer)
     return True, ""
 
 

@@ -182,7 +182,9 @@ def _prepare(
     set_aside = [(i, v.reason, v.detail) for i, v in aside]
     weight = 0.0
     if triage is not None and stories:
-        stories, judged_aside = _triage(settings, triage, stories, sure, day_end=end, day=day)
+        stories, judged_aside = _triage(
+            settings, triage, stories, sure, day_end=end, day=day, vocabulary=vocabulary
+        )
         set_aside += [
             (item, why, detail) for story, why, detail in judged_aside for item in story.items
         ]
@@ -207,6 +209,7 @@ def _triage(
     *,
     day_end: dt.datetime,
     day: dt.date,
+    vocabulary: Vocabulary,
 ) -> tuple[list[Story], list[tuple[Story, str, str]]]:
     """The model's triage of the day's stories, best first by the offline score (the
     stories after its merges, and those it set aside); on failure the offline judgement
@@ -219,6 +222,7 @@ def _triage(
         floor=settings.triage.pair_floor * settings.dedupe.threshold,
         window_hours=settings.dedupe.window_hours,
         limit=settings.triage.max_pairs,
+        vocabulary=vocabulary,  # the items are encoded once for the whole run
     )
     judged = triage.judge.judge(
         order,
@@ -358,9 +362,8 @@ def publish_day(run: Run, request: DailyRequest, digest: Digest) -> Path:
     )
     path = publish.write_post(rendered.body, meta, fmt=fmt, out=request.out)
     url = site_url(settings.site.base_url, fmt.url(meta))
-    stored = stored_post(
-        request.day.isoformat(), request.day, request.style, meta, url, rendered, now
-    )
+    key = request.day.isoformat()
+    stored = stored_post(key, request.day, request.style, request.lang, meta, url, rendered, now)
     store.record_post(
         day=request.day,
         style=request.style,
@@ -369,7 +372,7 @@ def publish_day(run: Run, request: DailyRequest, digest: Digest) -> Path:
         path=path,
         url=url,
         run_id=run.report.id,
-        post=replace(stored, lang=request.lang),
+        post=stored,
     )
     write_feed(settings, store, fmt=fmt, out=request.out, lang=request.lang, now=now)
     return path
@@ -379,18 +382,19 @@ def stored_post(
     key: str,
     day: dt.date,
     style: str,
+    lang: str,
     meta: publish.PostMeta,
     url: str,
     rendered: Rendered,
     now: dt.datetime,
 ) -> StoredPost:
-    """What the feed and the channels read of a written post (its language set by the
-    caller): the same title and body, escaped for a plain Markdown reader."""
+    """What the feed and the channels read of a written post: the same title and body,
+    escaped for a plain Markdown reader."""
     return StoredPost(
         key=key,
         day=day,
         style=style,
-        lang="",
+        lang=lang,
         title=rendered.title,
         description=rendered.description,
         url=url,
@@ -630,7 +634,7 @@ def publish_week(
             if stale != path:  # the same week written on an earlier day
                 stale.unlink()
         url = site_url(base, fmt.url(meta))
-        stored = stored_post(week.label, day, style, meta, url, rendered, now)
+        stored = stored_post(week.label, day, style, lang, meta, url, rendered, now)
         store.record_post(
             day=day,
             style=style,
@@ -639,7 +643,7 @@ def publish_week(
             path=path,
             url=url,
             run_id=report.id,
-            post=replace(stored, lang=lang),
+            post=stored,
         )
         written.append(path)
     write_feed(settings, store, fmt=fmt, out=request.out, lang=lang, now=now)

@@ -157,10 +157,14 @@ class Scheduler:
 
     def upcoming(self, count: int = 2) -> list[Due]:
         """The next runs of each slot after now."""
-        now = self.clock()
-        found = [
-            Due(s.kind, "", m)
-            for s in self.slots
-            for m in occurrences(s, now, now + dt.timedelta(days=8), self.zone)[:count]
-        ]
-        return sorted(found, key=lambda d: d.at)
+        return upcoming(self.slots, self.clock(), self.zone, count)
+
+
+def upcoming(slots: Sequence[Slot], now: dt.datetime, zone: ZoneInfo, count: int = 1) -> list[Due]:
+    """The next `count` moments of each slot after `now`, soonest first."""
+    found = [
+        Due(s.kind, "", m)
+        for s in slots
+        for m in occurrences(s, now, now + dt.timedelta(days=8), zone)[:count]
+    ]
+    return sorted(found, key=lambda d: d.at)

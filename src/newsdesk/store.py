@@ -316,6 +316,13 @@ class Store:
         )
         return [(_item(row), row[-2], row[-1]) for row in rows]
 
+    def prepared_days(self, limit: int) -> list[dt.date]:
+        """The latest days that have stories, newest first."""
+        rows = self.db.execute(
+            "SELECT DISTINCT day FROM stories ORDER BY day DESC LIMIT ?", (limit,)
+        ).fetchall()
+        return [dt.date.fromisoformat(r[0]) for r in rows]
+
     def stories_between(self, first: dt.date, last: dt.date) -> list[Story]:
         """Stories of the days first..last inclusive, highest score first within each day."""
         rows = self.db.execute(

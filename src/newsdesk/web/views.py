@@ -110,13 +110,8 @@ async def index(request: Request) -> Response:
     if session_of(request) is None:
         return refuse(403, "Open the link `newsdesk serve` printed.")
     with _store(desk) as store:
-        posts = store.posts()
-        prepared = sorted(
-            {s.day for s in store.stories_between(dt.date(2000, 1, 1), dt.date(2100, 1, 1))},
-            reverse=True,
-        )[:30]
-    days = sorted({p.day for p in posts if p.kind == "daily"} | set(prepared), reverse=True)
-    return _page("index.html", days=days, posts=posts, language=desk.settings.language)
+        days = store.prepared_days(30)
+    return _page("index.html", days=days, language=desk.settings.language)
 
 
 async def day_page(request: Request) -> Response:

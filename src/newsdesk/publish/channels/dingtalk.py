@@ -154,6 +154,27 @@ def check_answer(
     return body[:200].decode("utf-8", "replace")
 
 
+def send_coded(
+    context: SendContext,
+    url: str,
+    payload: Any,
+    *,
+    name: str,
+    service: str,
+    code: str,
+    msg: str,
+    retryable: Collection[int],
+) -> Receipt:
+    """POST a JSON message to a service that answers HTTP 200 with a code (DingTalk,
+    WeCom, Feishu) and read that code (`check_answer`)."""
+    _, body, _ = post_json(
+        context, url, None, name=name, headers=JSON_HEADERS, content=encode(payload)
+    )
+    return Receipt(
+        answer=check_answer(body, service=service, code=code, msg=msg, retryable=retryable)
+    )
+
+
 def sign(secret: str, timestamp: str) -> str:
     """DingTalk's signature: HMAC-SHA256 of timestamp + "\\n" + secret keyed with the
     secret, Base64 (URL-encoded when it is put on the URL)."""
@@ -202,15 +223,13 @@ class Channel(Webhook):
             env_value(settings.secret_env, context.environ),
             context.now(),
         )
-        _, body, _ = post_json(
+        return send_coded(
             context,
             url,
-            None,
+            message.payload,
             name=settings.name,
-            headers=JSON_HEADERS,
-            content=encode(message.payload),
+            service="DingTalk",
+            code="errcode",
+            msg="errmsg",
+            retryable=RETRYABLE,
         )
-        answer = check_answer(
-            body, service="DingTalk", code="errcode", msg="errmsg", retryable=RETRYABLE
-        )
-        return Receipt(answer=answer)

@@ -43,17 +43,15 @@ from newsdesk.publish.channels import (
     Webhook,
     chat_blocks,
     env_value,
-    post_json,
     shorten,
     split,
 )
 from newsdesk.publish.channels.dingtalk import (
-    JSON_HEADERS,
-    check_answer,
     drop_lines,
     encode,
     json_size,
     markdown_link,
+    send_coded,
 )
 from newsdesk.publish.post import StoredPost
 
@@ -184,16 +182,13 @@ class Channel(Webhook):
         body = (
             {**signature(secret, context.now()), **message.payload} if secret else message.payload
         )
-        _, answer, _ = post_json(
+        return send_coded(
             context,
             env_value(settings.url_env, context.environ),
-            None,
+            body,
             name=settings.name,
-            headers=JSON_HEADERS,
-            content=encode(body),
-        )
-        return Receipt(
-            answer=check_answer(
-                answer, service="Feishu", code="code", msg="msg", retryable=RETRYABLE
-            )
+            service="Feishu",
+            code="code",
+            msg="msg",
+            retryable=RETRYABLE,
         )

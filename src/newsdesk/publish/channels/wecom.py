@@ -30,17 +30,10 @@ from newsdesk.publish.channels import (
     Webhook,
     chat_blocks,
     env_value,
-    post_json,
     split,
     utf8_size,
 )
-from newsdesk.publish.channels.dingtalk import (
-    JSON_HEADERS,
-    MARKUP,
-    check_answer,
-    drop_lines,
-    encode,
-)
+from newsdesk.publish.channels.dingtalk import MARKUP, drop_lines, send_coded
 from newsdesk.publish.post import StoredPost
 
 LIMIT = 4096  # bytes of UTF-8 in markdown.content (errcode 40058 past it)
@@ -60,16 +53,13 @@ class Channel(Webhook):
         return [Message(text, payload(text)) for text in parts]
 
     def send(self, message: Message, settings: ChannelSettings, context: SendContext) -> Receipt:
-        url = env_value(settings.url_env, context.environ)
-        _, body, _ = post_json(
+        return send_coded(
             context,
-            url,
-            None,
+            env_value(settings.url_env, context.environ),
+            message.payload,
             name=settings.name,
-            headers=JSON_HEADERS,
-            content=encode(message.payload),
+            service="WeCom",
+            code="errcode",
+            msg="errmsg",
+            retryable=RETRYABLE,
         )
-        answer = check_answer(
-            body, service="WeCom", code="errcode", msg="errmsg", retryable=RETRYABLE
-        )
-        return Receipt(answer=answer)
