@@ -4,29 +4,54 @@ Ctrl-C (SIGINT) and SIGTERM become `Interrupted` from the first instruction on; 
 command stops, says what it kept and exits 130 (SIGINT) or 143 (SIGTERM), never with a
 traceback, even when the signal comes while the CLI is still importing. Nothing is
 imported before the handlers are in place but what the interpreter has already loaded
-(the C `_signal` module rather than `signal`, which would import enum first).
+(the C `_signal` module rather than `signal`, which would import enum first, and the
+built-in `_thread` and `time`).
 """
 
 from __future__ import annotations
 
 import _signal  # type: ignore[import-not-found]
+import _thread
 import os
 import sys
+import time
 
 SIGINT, SIGTERM = 2, 15
 
 
 def _interrupt(signum: int, frame: object) -> None:
+    if _importing(frame):
+        # An exception raised inside the import machinery can leave the import lock held
+        # (it lands in a weakref callback, where it is only printed): every later import
+        # would then wait forever. Ask again in a moment, once the import is done.
+        _thread.start_new_thread(_again, (signum,))
+        return
     code = 143 if signum == SIGTERM else 130
     try:
         from newsdesk.errors import Interrupted  # a module with no imports of its own
-    except ImportError:  # the signal came while newsdesk.errors itself was loading
+    except ImportError:  # newsdesk.errors cannot be loaded (a broken install)
         early = KeyboardInterrupt("SIGTERM" if signum == SIGTERM else "SIGINT")
         early.exit_code = code  # type: ignore[attr-defined]
         raise early from None
     stop = Interrupted("SIGTERM", 143) if signum == SIGTERM else Interrupted("SIGINT", 130)
     Interrupted.pending = stop
     raise stop
+
+
+def _importing(frame: object) -> bool:
+    """Whether the main thread was stopped inside Python's import machinery."""
+    while frame is not None:
+        if getattr(getattr(frame, "f_code", None), "co_filename", "").startswith(
+            "<frozen importlib"
+        ):
+            return True
+        frame = getattr(frame, "f_back", None)
+    return False
+
+
+def _again(signum: int) -> None:
+    time.sleep(0.02)
+    _thread.interrupt_main(signum)  # type: ignore[arg-type]
 
 
 def main() -> None:
