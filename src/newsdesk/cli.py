@@ -446,8 +446,12 @@ def daily(
             outcomes = run.store.last_collect_outcomes(run.now())
         else:
             outcomes = _collect(settings, run, verbose=obj.verbose)
-        click.echo(write_day(run, request, outcomes=outcomes, fetch=not no_collect))
-        if not no_deliver:
+        draft = settings.review.required
+        path = write_day(run, request, outcomes=outcomes, fetch=not no_collect, draft=draft)
+        click.echo(path)
+        if draft:
+            _awaits(f"--date {target.isoformat()}")
+        elif not no_deliver:
             _deliver(run, target.isoformat(), request.style, request.lang, request.fmt)
 
 
@@ -537,21 +541,25 @@ def _start_schedule(desk: Desk) -> None:
 
     from newsdesk.web import scheduler
 
-    if not desk.settings.schedule.slots():
+    if not desk.settings.schedule.slots() and not desk.settings.review.auto_publish_after:
         return
     jobs = scheduler(desk)
 
     def loop() -> None:
         while True:
-            for due in jobs.tick():
-                say(f"scheduled {due.kind} {due.key}: done")
+            try:
+                for due in jobs.tick():
+                    say(f"scheduled {due.kind} {due.key}: done")
+            except Exception as exc:  # the store busy, a disk full: try again at the next look
+                say(f"[bold red]schedule:[/] {escape(str(exc))}")
             time.sleep(SCHEDULE_TICK)
 
     threading.Thread(target=loop, name="newsdesk-schedule", daemon=True).start()
     upcoming = ", ".join(
         f"{d.kind} at {d.at.astimezone(desk.settings.tz):%a %H:%M}" for d in jobs.upcoming(1)
     )
-    say(f"on schedule: next {upcoming}")
+    if upcoming:
+        say(f"on schedule: next {upcoming}")
 
 
 @main.command()
@@ -600,7 +608,8 @@ def edit_command(
 ) -> None:
     """Change a day's digest as an editor: drop a story (dropped true), give it another
     category, rewrite its headline, lead, what, why, impact or advice; or, for the day,
-    set the order (a JSON list of story ids), the pick, the lede or the concept. The
+    set the order (a JSON list of story ids), the pick, the lede or the concept, or bring
+    back items the relevance stage set aside (restored, a JSON list of item ids). The
     edit is stored and applied every time the day is written again."""
     from newsdesk.edits import Edit, EditError, check
     from newsdesk.store import Store
@@ -611,8 +620,10 @@ def edit_command(
         edit = check(Edit(story_id, field, value), names)
     except EditError as exc:
         raise ConfigError(str(exc)) from None
-    with Store(settings.path(settings.database)) as store:
-        store.set_edit(day, lang or settings.language, edit, obj.now())
+    from newsdesk.edits import RESTORED
+
+    with Store(settings.path(settings.database)) as store:  # restored items: every language
+        store.set_edit(day, "" if field == RESTORED else lang or settings.language, edit, obj.now())
     say(
         f"stored: {day} story {story_id or '(the day)'} {field}; `newsdesk daily --date "
         f"{day} --no-collect` writes the digest with it"
@@ -658,10 +669,99 @@ def weekly(
     label = parse_week(week) if week else week_of(obj.now().astimezone(settings.tz).date())
     request = WeeklyRequest(label, style, *_where(settings, lang, fmt, out))
     with _run(obj, settings, "weekly", offline=offline) as run:
-        for path in write_week(run, request):
+        draft = settings.review.required
+        for path in write_week(run, request, draft=draft):
             click.echo(path)
-        if not no_deliver:
+        if draft:
+            _awaits(f"--week {label}")
+        elif not no_deliver:
             _deliver(run, label, request.style, request.lang, request.fmt)
+
+
+def _awaits(option: str) -> None:
+    say(
+        f"a draft awaits review ([review] required): read it, then `newsdesk approve {option}` "
+        "publishes it and sends it to the channels; or review it in `newsdesk serve`",
+        markup=False,
+    )
+
+
+@main.command()
+@click.option("--date", "day", type=Day(), help="Approve the daily drafts of this day.")
+@click.option("--week", help="Approve the weekly drafts of this ISO week, e.g. 2026-W06.")
+@click.option("--lang", type=LANGS, help="Only the drafts in this language.")
+@click.option("--style", help="Only the drafts of this style.")
+@click.option(
+    "--due", is_flag=True, help="Approve the drafts older than review.auto_publish_after."
+)
+@click.option("--list", "listing", is_flag=True, help="List the drafts awaiting approval.")
+@click.option("--no-deliver", is_flag=True, help="Publish; send to no channel.")
+@click.pass_obj
+@_guard
+def approve(
+    obj: Context,
+    day: dt.date | None,
+    week: str | None,
+    lang: str | None,
+    style: str | None,
+    due: bool,
+    listing: bool,
+    no_deliver: bool,
+) -> None:
+    """Publish drafts awaiting review ([review] required): the site, the feed, the channels."""
+    from newsdesk.review import Approved, approve, publish_overdue
+    from newsdesk.week import parse_week
+
+    settings = obj.settings()
+    chosen = [x for x in (day, week, due or None, listing or None) if x]
+    if len(chosen) != 1:
+        raise ConfigError("give one of --date, --week, --due or --list")
+    with _run(obj, settings, "approve") as run:
+        if listing:
+            drafts = run.store.drafts(lang=lang, style=style)
+            for draft in drafts:
+                post = draft.post
+                click.echo(
+                    f"{post.key}\t{post.style}\t{post.lang}\t{draft.fmt}\t"
+                    f"{post.updated.astimezone(settings.tz):%Y-%m-%d %H:%M}\t{draft.path}"
+                )
+            if not drafts:
+                say("no draft awaits approval", markup=False)
+            return
+        if due:
+            if settings.review.auto_publish_minutes() is None:
+                raise ConfigError(
+                    "--due publishes drafts older than review.auto_publish_after, which is "
+                    'not set; set it (e.g. "6h") or approve with --date or --week'
+                )
+            results: list[Approved] = publish_overdue(run)
+            if not results:
+                say("no draft is older than review.auto_publish_after", markup=False)
+        else:
+            key = parse_week(week) if week else day.isoformat()  # type: ignore[union-attr]
+            results = approve(run, key, lang=lang, style=style)
+        for result in results:
+            post = result.draft.post
+            what = f"{post.key} {post.style} ({post.lang})"
+            if not result.ok:
+                say(f"[bold red]not approved:[/] {escape(what)}: {escape(result.problem)}")
+                continue
+            click.echo(result.path)
+            say(f"published {escape(what)} {escape(result.how)}")
+            if result.how == "edited by hand":
+                say(
+                    "the site shows the file as you edited it; the feed and the channels "
+                    "carry the digest as newsdesk wrote it (to change what every reader gets, "
+                    "edit in `newsdesk serve` or with `newsdesk edit`)",
+                    markup=False,
+                )
+            if not no_deliver and settings.channels and result.post is not None:
+                from newsdesk.deliver import deliver
+
+                for done in deliver(run, [result.post]):
+                    _say_delivered(done)
+    if not all(result.ok for result in results):
+        raise SystemExit(1)
 
 
 def _deliver(run: Run, key: str, style: str, lang: str, fmt: str) -> None:

@@ -177,6 +177,38 @@ class ScheduleSettings(_Section):
         ]
 
 
+_DURATION = re.compile(r"^(?:(\d+)d)?\s*(?:(\d+)h)?\s*(?:(\d+)m)?$")
+
+
+def parse_duration(text: str) -> int:
+    """Minutes in "90m", "6h", "1d", "1h30m"; ValueError says what is wrong."""
+    found = _DURATION.match(text.strip().lower())
+    if not text.strip() or not found or not any(found.groups()):
+        raise ValueError(f'{text!r} is not a duration; write it like "90m", "6h" or "1d"')
+    days, hours, minutes = (int(g or 0) for g in found.groups())
+    return days * 1440 + hours * 60 + minutes
+
+
+class ReviewSettings(_Section):
+    """An editor approves each post before it is published (review.py)."""
+
+    # `daily`, `weekly` and the desk's scheduled runs write drafts and deliver nothing
+    # until `newsdesk approve` or the desk's Approve.
+    required: bool = False
+    # Publish a draft nobody reviewed this long after it was written ("6h"); "" never.
+    auto_publish_after: str = ""
+
+    @field_validator("auto_publish_after")
+    @classmethod
+    def _duration(cls, value: str) -> str:
+        if value.strip():
+            parse_duration(value)
+        return value.strip()
+
+    def auto_publish_minutes(self) -> int | None:
+        return parse_duration(self.auto_publish_after) if self.auto_publish_after else None
+
+
 class FeedSettings(_Section):
     """The Atom feed of the digests (publish/feed.py)."""
 
@@ -460,6 +492,7 @@ class Settings(_Section):
     triage: TriageSettings = Field(default_factory=lambda: TriageSettings())
     feed: FeedSettings = Field(default_factory=lambda: FeedSettings())
     schedule: ScheduleSettings = Field(default_factory=lambda: ScheduleSettings())
+    review: ReviewSettings = Field(default_factory=lambda: ReviewSettings())
     channels: list[ChannelSettings] = Field(default_factory=list)
     weekly: WeeklySettings = Field(default_factory=lambda: WeeklySettings())
     default_category: str = "industry"

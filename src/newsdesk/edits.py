@@ -24,6 +24,10 @@ from newsdesk.models import Concept, Digest, StoryAnalysis
 # Fields an editor may set on a story, and on the day (story id 0).
 STORY_FIELDS = ("dropped", "category", "headline", "lead", "what", "why", "impact", "advice")
 DAY_FIELDS = ("order", "pick", "lede", "concept")
+# The items the editor brought back from those the relevance stage set aside (a JSON list
+# of item ids): kept for every language (stored with lang ""), applied when the day is
+# prepared again.
+RESTORED = "restored"
 TEXT_FIELDS = ("headline", "lead", "what", "why", "impact", "advice")
 DAY = 0  # the story id that stands for the day itself
 
@@ -41,7 +45,7 @@ class EditError(ValueError):
 
 def check(edit: Edit, categories: Mapping[str, str]) -> Edit:
     """The edit as stored, or EditError saying what is wrong with it."""
-    allowed = DAY_FIELDS if edit.story_id == DAY else STORY_FIELDS
+    allowed = (*DAY_FIELDS, RESTORED) if edit.story_id == DAY else STORY_FIELDS
     if edit.field not in allowed:
         raise EditError(f"{edit.field!r} cannot be edited; editable: {', '.join(allowed)}")
     value = edit.value.strip()
@@ -51,13 +55,14 @@ def check(edit: Edit, categories: Mapping[str, str]) -> Edit:
         raise EditError(f"unknown category {value!r}; use one of {', '.join(categories)}")
     if edit.field == "pick" and not value.isdigit():
         raise EditError("pick is a story id")
-    if edit.field == "order":
+    if edit.field in ("order", RESTORED):
         try:
             ids = json.loads(value)
         except ValueError:
             ids = None
         if not isinstance(ids, list) or not all(isinstance(i, int) for i in ids):
-            raise EditError("order is a list of story ids")
+            what = "story ids" if edit.field == "order" else "item ids"
+            raise EditError(f"{edit.field} is a list of {what}")
     if edit.field in (*TEXT_FIELDS, "lede", "concept"):
         from newsdesk.screen import strip_urls
 

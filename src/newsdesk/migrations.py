@@ -287,6 +287,33 @@ def _012_schedule() -> str:
     """
 
 
+def _013_drafts() -> str:
+    # Posts awaiting an editor's approval (`[review] required`, review.py): written where
+    # the site does not build them, apart from the published posts the feed and the
+    # channels read. `file_hash` tells a draft file edited by hand; `meta` is its front
+    # matter, to publish it as it is.
+    return """
+    CREATE TABLE drafts (
+        key TEXT NOT NULL,
+        style TEXT NOT NULL,
+        lang TEXT NOT NULL,
+        format TEXT NOT NULL,
+        day TEXT NOT NULL,
+        path TEXT NOT NULL,
+        url TEXT NOT NULL,
+        meta TEXT NOT NULL,
+        file_hash TEXT NOT NULL,
+        title TEXT NOT NULL,
+        description TEXT NOT NULL,
+        body TEXT NOT NULL,
+        digest TEXT NOT NULL,
+        written TEXT NOT NULL,
+        run_id INTEGER REFERENCES runs (id),
+        PRIMARY KEY (key, style, lang, format)
+    );
+    """
+
+
 MIGRATIONS: list[Callable[[], str]] = [
     _001_initial,
     _002_item_terms,
@@ -300,6 +327,7 @@ MIGRATIONS: list[Callable[[], str]] = [
     _010_publishing,
     _011_edits,
     _012_schedule,
+    _013_drafts,
 ]
 
 

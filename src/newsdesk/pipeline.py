@@ -36,7 +36,7 @@ from newsdesk.models import (
     display_item,
 )
 from newsdesk.publish.feed import write_feed
-from newsdesk.publish.post import StoredPost
+from newsdesk.publish.post import Draft, StoredPost, file_hash
 from newsdesk.rank import rank
 from newsdesk.relevance import lift_points, sift
 from newsdesk.run import Run
@@ -167,6 +167,10 @@ def _prepare(
     weights = {s.name: s.weight for s in settings.sources}
     curated = {s.name for s in settings.sources if s.curated}
     kept, aside = sift(items, curated)
+    restored = store.restored_items(day)  # the editor's word over the relevance stage's
+    if restored:
+        kept += [item for item, _ in aside if item.id in restored]
+        aside = [(item, verdict) for item, verdict in aside if item.id not in restored]
     stories = build_stories(
         day,
         kept,
@@ -185,6 +189,9 @@ def _prepare(
         stories, judged_aside = _triage(
             settings, triage, stories, sure, day_end=end, day=day, vocabulary=vocabulary
         )
+        back = [s for s, _, _ in judged_aside if any(i.id in restored for i in s.items)]
+        stories += back
+        judged_aside = [entry for entry in judged_aside if entry[0] not in back]
         set_aside += [
             (item, why, detail) for story, why, detail in judged_aside for item in story.items
         ]
@@ -250,12 +257,14 @@ def write_day(
     outcomes: Sequence[SourceOutcome],
     stories: list[Story] | None = None,
     fetch: bool = True,
+    draft: bool = False,
 ) -> Path:
     """One day's digest, in stages that hand each other data: prepare (unless `stories`
-    were) and analyse into a `Digest`, render it once, publish the files and the feed;
-    return the file written. The channels then read the stored post (deliver.py)."""
+    were) and analyse into a `Digest`, render it once, publish the files and the feed
+    (or, as a `draft`, write it for review only); return the file written. The channels
+    then read the stored post (deliver.py)."""
     digest = analyse_day(run, request, outcomes=outcomes, stories=stories, fetch=fetch)
-    return publish_day(run, request, digest)
+    return publish_day(run, request, digest, draft=draft)
 
 
 def analyse_day(
@@ -333,9 +342,10 @@ def _screen(run: Run, day: dt.date, shortlist: Sequence[Story]) -> None:
         )
 
 
-def publish_day(run: Run, request: DailyRequest, digest: Digest) -> Path:
+def publish_day(run: Run, request: DailyRequest, digest: Digest, *, draft: bool = False) -> Path:
     """Render the digest once, write its file, store the post every other publisher
-    reads, and update the feed; return the file written."""
+    reads, and update the feed; return the file written. A `draft` is written where the
+    site does not build it and kept for review (review.py): no feed, no post yet."""
     settings, store, now = run.settings, run.store, run.now()
     fmt = publish.registry[request.fmt]
     digest, unused = edits.apply(digest, store.edits(request.day, request.lang))
@@ -360,10 +370,13 @@ def publish_day(run: Run, request: DailyRequest, digest: Digest) -> Path:
         description=rendered.description,
         source=digest.stories[0].lead.url,
     )
-    path = publish.write_post(rendered.body, meta, fmt=fmt, out=request.out)
     url = site_url(settings.site.base_url, fmt.url(meta))
     key = request.day.isoformat()
     stored = stored_post(key, request.day, request.style, request.lang, meta, url, rendered, now)
+    if draft:
+        return write_draft(run, stored, rendered.body, meta, fmt=fmt, out=request.out)
+    path = publish.write_post(rendered.body, meta, fmt=fmt, out=request.out)
+    drop_draft(store, stored, fmt.name)
     store.record_post(
         day=request.day,
         style=request.style,
@@ -376,6 +389,35 @@ def publish_day(run: Run, request: DailyRequest, digest: Digest) -> Path:
     )
     write_feed(settings, store, fmt=fmt, out=request.out, lang=request.lang, now=now)
     return path
+
+
+def write_draft(
+    run: Run,
+    post: StoredPost,
+    body: str,
+    meta: publish.PostMeta,
+    *,
+    fmt: publish.SiteFormat,
+    out: Path,
+) -> Path:
+    """Write a post awaiting review where the site does not build it, and record it."""
+    meta = replace(meta, draft=True)
+    path = publish.write_post(body, meta, fmt=fmt, out=out, path=fmt.draft_path(out, meta))
+    written = path.read_text(encoding="utf-8")
+    run.store.record_draft(
+        Draft(
+            post, fmt.name, path, publish.meta_values(meta, out), file_hash(written), run.report.id
+        )
+    )
+    return path
+
+
+def drop_draft(store: Store, post: StoredPost, fmt: str) -> None:
+    """A post published directly supersedes its draft: the file and the record go."""
+    for draft in store.drafts(key=post.key, lang=post.lang, style=post.style):
+        if draft.fmt == fmt:
+            draft.path.unlink(missing_ok=True)
+            store.remove_draft(post.key, post.style, post.lang, fmt)
 
 
 def stored_post(
@@ -530,12 +572,12 @@ def gather_week(settings: Settings, store: Store, label: str, lang: str) -> Week
     return Week(label, days, everything, shortlist, analyses, notes, names)
 
 
-def write_week(run: Run, request: WeeklyRequest) -> list[Path]:
+def write_week(run: Run, request: WeeklyRequest, *, draft: bool = False) -> list[Path]:
     """Write the raw weekly list and one weekly post, in stages that hand each other
     data: the week analysed (`analyse_week`), then rendered and published
-    (`publish_week`); return both files."""
+    (`publish_week`; the post as a `draft` for review); return both files."""
     week, analysis = analyse_week(run, request)
-    return publish_week(run, request, week, analysis)
+    return publish_week(run, request, week, analysis, draft=draft)
 
 
 def analyse_week(run: Run, request: WeeklyRequest) -> tuple[Week, WeekAnalysis]:
@@ -568,10 +610,11 @@ def analyse_week(run: Run, request: WeeklyRequest) -> tuple[Week, WeekAnalysis]:
 
 
 def publish_week(
-    run: Run, request: WeeklyRequest, week: Week, analysis: WeekAnalysis
+    run: Run, request: WeeklyRequest, week: Week, analysis: WeekAnalysis, *, draft: bool = False
 ) -> list[Path]:
     """Render the raw list and the post once each, write their files, store the post
-    every other publisher reads, and update the feed."""
+    every other publisher reads, and update the feed. As a `draft`, the post is written
+    for review only (the raw list, which only lists, is published)."""
     settings, store, report, now = run.settings, run.store, run.report, run.now()
     lang = request.lang
     fmt = publish.registry[request.fmt]
@@ -629,12 +672,14 @@ def publish_week(
                 publish.write_post(rendered.body, meta, fmt=fmt, out=request.out, path=path)
             )
             continue
-        path = publish.write_post(rendered.body, meta, fmt=fmt, out=request.out)
-        for stale in path.parent.glob(f"*-{slug}.md"):
-            if stale != path:  # the same week written on an earlier day
-                stale.unlink()
         url = site_url(base, fmt.url(meta))
         stored = stored_post(week.label, day, style, lang, meta, url, rendered, now)
+        if draft:
+            written.append(write_draft(run, stored, rendered.body, meta, fmt=fmt, out=request.out))
+            continue
+        path = publish.write_post(rendered.body, meta, fmt=fmt, out=request.out)
+        drop_stale_weekly(path, slug)
+        drop_draft(store, stored, fmt.name)
         store.record_post(
             day=day,
             style=style,
@@ -646,8 +691,16 @@ def publish_week(
             post=stored,
         )
         written.append(path)
-    write_feed(settings, store, fmt=fmt, out=request.out, lang=lang, now=now)
+    if not draft:
+        write_feed(settings, store, fmt=fmt, out=request.out, lang=lang, now=now)
     return written
+
+
+def drop_stale_weekly(path: Path, slug: str) -> None:
+    """The same week's post written on an earlier day (another file name) goes."""
+    for stale in path.parent.glob(f"*-{slug}.md"):
+        if stale != path:
+            stale.unlink()
 
 
 def _followups(store: Store, week: Week, lang: str) -> list[tuple[Signal, list[Evidence]]]:

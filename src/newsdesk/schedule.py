@@ -17,6 +17,7 @@ sleeping.
 from __future__ import annotations
 
 import datetime as dt
+import logging
 import re
 import threading
 from collections.abc import Callable, Sequence
@@ -124,6 +125,7 @@ class Scheduler:
         last: Callable[[str], dt.datetime | None],
         record: Callable[[Due, str], None],
         job: Callable[[Due], None],
+        after: Callable[[], None] | None = None,
     ) -> None:
         self.slots = list(slots)
         self.zone = zone
@@ -131,6 +133,7 @@ class Scheduler:
         self.last = last
         self.record = record
         self.job = job
+        self.after = after  # after the runs, under the same lock (auto-publishing drafts)
         self.lock = threading.Lock()
 
     def tick(self) -> list[Due]:
@@ -151,6 +154,11 @@ class Scheduler:
                 else:
                     self.record(run, "ok")
                 ran.append(run)
+            if self.after is not None:
+                try:
+                    self.after()
+                except Exception as exc:  # the desk goes on; the next tick tries again
+                    logging.getLogger(__name__).warning("after the scheduled runs: %s", exc)
             return ran
         finally:
             self.lock.release()

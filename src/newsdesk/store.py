@@ -29,7 +29,7 @@ from newsdesk.models import (
     Story,
     StoryAnalysis,
 )
-from newsdesk.publish.post import StoredPost
+from newsdesk.publish.post import Draft, StoredPost
 
 logger = logging.getLogger(__name__)
 UTC = dt.UTC
@@ -719,6 +719,14 @@ class Store:
         ).fetchone()
         return str(row[0]) if row else None
 
+    def post_path(self, key: str, style: str, lang: str, fmt: str) -> str:
+        """The file a published post was written to ("" when none was)."""
+        row = self.db.execute(
+            "SELECT path FROM posts WHERE key = ? AND style = ? AND lang = ? AND format = ?",
+            (key, style, lang, fmt),
+        ).fetchone()
+        return str(row[0]) if row else ""
+
     def record_post(
         self,
         *,
@@ -806,6 +814,87 @@ class Store:
         ]
         return posts[:limit] if limit is not None else posts
 
+    def record_draft(self, draft: Draft) -> None:
+        """Record a post written as a draft (replacing the key's earlier draft)."""
+        post = draft.post
+        with self.transaction() as db:
+            db.execute(
+                "INSERT OR REPLACE INTO drafts (key, style, lang, format, day, path, url, meta, "
+                "file_hash, title, description, body, digest, written, run_id) "
+                "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                (
+                    post.key,
+                    post.style,
+                    post.lang,
+                    draft.fmt,
+                    post.day.isoformat(),
+                    str(draft.path),
+                    post.url,
+                    json.dumps(draft.meta, ensure_ascii=False),
+                    draft.file_hash,
+                    post.title,
+                    post.description,
+                    post.body,
+                    json.dumps(post.data, ensure_ascii=False),
+                    to_db_time(post.updated),
+                    draft.run_id,
+                ),
+            )
+
+    def drafts(
+        self, *, key: str | None = None, lang: str | None = None, style: str | None = None
+    ) -> list[Draft]:
+        """Posts awaiting approval, oldest first."""
+        clauses, params = ["1"], []
+        for column, value in (("key", key), ("lang", lang), ("style", style)):
+            if value is not None:
+                clauses.append(f"{column} = ?")
+                params.append(value)
+        rows = self.db.execute(
+            "SELECT key, style, lang, format, day, path, url, meta, file_hash, title, "
+            f"description, body, digest, written, run_id FROM drafts WHERE {' AND '.join(clauses)} "
+            "ORDER BY written, key, style, lang, format",
+            params,
+        ).fetchall()
+        return [
+            Draft(
+                post=StoredPost(
+                    key=r[0],
+                    day=dt.date.fromisoformat(r[4]),
+                    style=r[1],
+                    lang=r[2],
+                    title=r[9],
+                    description=r[10],
+                    url=r[6],
+                    body=r[11],
+                    published=from_db_time(r[13]),
+                    updated=from_db_time(r[13]),
+                    data=json.loads(r[12] or "{}"),
+                ),
+                fmt=r[3],
+                path=Path(r[5]),
+                meta=json.loads(r[7]),
+                file_hash=r[8],
+                run_id=r[14],
+            )
+            for r in rows
+        ]
+
+    def remove_draft(self, key: str, style: str, lang: str, fmt: str) -> None:
+        with self.transaction() as db:
+            db.execute(
+                "DELETE FROM drafts WHERE key = ? AND style = ? AND lang = ? AND format = ?",
+                (key, style, lang, fmt),
+            )
+
+    def last_edit(self, day: dt.date, lang: str) -> dt.datetime | None:
+        """When the day's edits in a language last changed."""
+        row = self.db.execute(
+            "SELECT MAX(created) FROM edit_log WHERE day = ? AND lang IN (?, '')",
+            (day.isoformat(), lang),
+        ).fetchone()
+        return from_db_time(row[0]) if row and row[0] else None
+
     def set_edit(self, day: dt.date, lang: str, edit: Edit, now: dt.datetime) -> None:
         """Store an editor's change (the current value of a story's or the day's field)
         and log it."""
@@ -829,6 +918,15 @@ class Store:
             (day.isoformat(), lang),
         ).fetchall()
         return [Edit(int(r[0]), str(r[1]), str(r[2])) for r in rows]
+
+    def restored_items(self, day: dt.date) -> set[int]:
+        """The ids of the items an editor brought back from those set aside on `day`."""
+        row = self.db.execute(
+            "SELECT value FROM edits WHERE day = ? AND lang = '' AND story_id = 0 "
+            "AND field = 'restored'",
+            (day.isoformat(),),
+        ).fetchone()
+        return set(json.loads(row[0])) if row else set()
 
     def edit_log(self, day: dt.date) -> list[tuple[str, str, int, str, str]]:
         """Every change made to a day: (time, language, story id, field, value)."""

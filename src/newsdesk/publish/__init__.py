@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Protocol
+from typing import Any, Protocol
 
 from newsdesk.errors import PublishError
 from newsdesk.registry import Registry
@@ -44,6 +45,11 @@ class SiteFormat(Protocol):
         """The post's address under the generator's default permalinks."""
         ...
 
+    def draft_path(self, out: Path, meta: PostMeta) -> Path:
+        """Where a post awaiting review goes: a place the generator does not build
+        (`[review] required`; review.py)."""
+        ...
+
     def page_path(self, out: Path, name: str) -> Path:
         """Where a page that is not a dated post (`name` like weekly_news/ai_news_2026-W06)
         goes: in the generator's content folder."""
@@ -70,6 +76,23 @@ def register(fmt: SiteFormat) -> None:
     registry.register(fmt.name, fmt)
 
 
+def meta_values(meta: PostMeta, out: Path) -> dict[str, object]:
+    """A post's front matter values (and its site folder) as JSON values, for the store."""
+    values = dataclasses.asdict(meta)
+    values["day"] = meta.day.isoformat()
+    values["date"] = meta.date.isoformat()
+    values["out"] = str(out)
+    return values
+
+
+def meta_from_values(values: dict[str, Any]) -> tuple[PostMeta, Path]:
+    """The front matter values and site folder `meta_values` stored."""
+    fields = {k: v for k, v in values.items() if k != "out"}
+    fields["day"] = dt.date.fromisoformat(values["day"])
+    fields["date"] = dt.datetime.fromisoformat(values["date"])
+    return PostMeta(**fields), Path(values["out"])
+
+
 def write_post(
     body: str, meta: PostMeta, *, fmt: SiteFormat, out: Path, path: Path | None = None
 ) -> Path:
@@ -78,10 +101,15 @@ def write_post(
     from newsdesk.write import finish
 
     path = path or fmt.path(out, meta)
+    return write_file(path, fmt.front_matter(meta) + finish(body, fmt.escape))
+
+
+def write_file(path: Path, text: str) -> Path:
+    """Write a post's file atomically; raise PublishError naming the folder."""
     temporary = path.with_name(f".{path.name}.tmp")
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
-        temporary.write_text(fmt.front_matter(meta) + finish(body, fmt.escape), encoding="utf-8")
+        temporary.write_text(text, encoding="utf-8")
         temporary.replace(path)
     except OSError as exc:
         raise PublishError(

@@ -27,11 +27,18 @@ class Eleventy:
             "layout": "layouts/post.njk",
         }
         if meta.draft:
+            # Eleventy has no drafts of its own: no page is written and no collection
+            # lists it (its documented way to keep a file out of a build).
             data["draft"] = True
+            data["permalink"] = False
+            data["eleventyExcludeFromCollections"] = True
         return dump_yaml(data)
 
     def path(self, out: Path, meta: PostMeta) -> Path:
         return out / "posts" / f"{meta.day.isoformat()}-{meta.slug}.md"
+
+    def draft_path(self, out: Path, meta: PostMeta) -> Path:
+        return out / "drafts" / f"{meta.day.isoformat()}-{meta.slug}.md"
 
     def url(self, meta: PostMeta) -> str:
         return f"/posts/{meta.day.isoformat()}-{meta.slug}/"

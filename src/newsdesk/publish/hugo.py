@@ -33,6 +33,10 @@ class Hugo:
     def path(self, out: Path, meta: PostMeta) -> Path:
         return out / "content" / "posts" / f"{meta.day.isoformat()}-{meta.slug}.md"
 
+    def draft_path(self, out: Path, meta: PostMeta) -> Path:
+        # `draft = true`: Hugo builds it only with --buildDrafts (-D), for a preview.
+        return out / "content" / "drafts" / f"{meta.day.isoformat()}-{meta.slug}.md"
+
     def url(self, meta: PostMeta) -> str:
         return f"/posts/{meta.day.isoformat()}-{meta.slug}/"
 

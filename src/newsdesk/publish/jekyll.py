@@ -44,6 +44,10 @@ class Jekyll:
     def path(self, out: Path, meta: PostMeta) -> Path:
         return out / "_posts" / f"{meta.day.isoformat()}-{meta.slug}.md"
 
+    def draft_path(self, out: Path, meta: PostMeta) -> Path:
+        # Jekyll's drafts folder, built only with --drafts (and --unpublished).
+        return out / "_drafts" / f"{meta.day.isoformat()}-{meta.slug}.md"
+
     def url(self, meta: PostMeta) -> str:
         # Jekyll's default permalink: /:categories/:year/:month/:day/:title:output_ext
         cats = "".join(f"/{_slugify(c)}" for c in meta.categories if _slugify(c))

@@ -21,6 +21,9 @@ class Markdown:
     def path(self, out: Path, meta: PostMeta) -> Path:
         return out / f"{meta.day.isoformat()}-{meta.slug}.md"
 
+    def draft_path(self, out: Path, meta: PostMeta) -> Path:
+        return out / "drafts" / f"{meta.day.isoformat()}-{meta.slug}.md"
+
     def url(self, meta: PostMeta) -> str:
         return f"{meta.day.isoformat()}-{meta.slug}.md"
 

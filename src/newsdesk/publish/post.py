@@ -12,6 +12,7 @@ import datetime as dt
 import hashlib
 import json
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
 
@@ -52,6 +53,28 @@ class StoredPost:
             found.add(entry["url"])
             found.update(o["url"] for o in entry.get("others", []))
         return found
+
+
+@dataclass(frozen=True, slots=True)
+class Draft:
+    """A post awaiting an editor's approval (`[review] required`): its content as
+    rendered, the file written where the site does not build it, the file's hash when
+    written (a different one: edited by hand) and its front matter values (`meta`)."""
+
+    post: StoredPost
+    fmt: str
+    path: Path
+    meta: dict[str, Any]
+    file_hash: str
+    run_id: int | None = None
+
+    @property
+    def kind(self) -> str:
+        return self.post.kind
+
+
+def file_hash(text: str) -> str:
+    return hashlib.sha256(text.encode()).hexdigest()
 
 
 def sample_post(now: dt.datetime, lang: str) -> StoredPost:

@@ -85,6 +85,9 @@ def create_app(desk: Desk) -> Starlette:
             Route("/day/{day}/move", views.move, methods=["POST"]),
             Route("/day/{day}/preview", views.preview, methods=["GET"]),
             Route("/day/{day}/approve", views.approve, methods=["POST"]),
+            Route("/day/{day}/restore", views.restore_item, methods=["POST"]),
+            Route("/week/{week}", views.week_page, methods=["GET"]),
+            Route("/week/{week}/approve", views.week_approve, methods=["POST"]),
             Mount("/static", StaticFiles(directory=static), name="static"),
         ],
     )
@@ -94,7 +97,8 @@ def create_app(desk: Desk) -> Starlette:
 
 def run_due(desk: Desk, due: Due) -> None:
     """A scheduled run, as `newsdesk daily` or `newsdesk weekly` makes it: collect (for
-    a day), write, deliver."""
+    a day), write, deliver; with `[review] required`, write a draft for the editor and
+    deliver nothing."""
     from newsdesk.collect import run_collect
     from newsdesk.deliver import deliver
     from newsdesk.pipeline import DailyRequest, WeeklyRequest, write_day, write_week
@@ -103,16 +107,35 @@ def run_due(desk: Desk, due: Due) -> None:
     settings = desk.settings
     out = settings.path(settings.site.out)
     fmt, lang = settings.site.format, settings.language
+    draft = settings.review.required
     with Run(settings, f"scheduled {due.kind}", clock=desk.clock, transport=desk.transport) as run:
         if due.kind == "daily":
             outcomes = run_collect(run)
             day = dt.date.fromisoformat(due.key)
             style = settings.schedule.daily_style
-            write_day(run, DailyRequest(day, style, lang, fmt, out), outcomes=outcomes)
+            request = DailyRequest(day, style, lang, fmt, out)
+            write_day(run, request, outcomes=outcomes, draft=draft)
         else:
             style = settings.schedule.weekly_style
-            write_week(run, WeeklyRequest(due.key, style, lang, fmt, out))
-        posts = [p for p in run.store.posts(key=due.key, fmt=fmt) if p.style == style]
+            write_week(run, WeeklyRequest(due.key, style, lang, fmt, out), draft=draft)
+        if not draft:
+            posts = [p for p in run.store.posts(key=due.key, fmt=fmt) if p.style == style]
+            deliver(run, posts)
+
+
+def publish_due(desk: Desk) -> None:
+    """Publish and deliver the drafts nobody reviewed within `auto_publish_after`."""
+    from newsdesk.deliver import deliver
+    from newsdesk.review import overdue, publish_overdue
+    from newsdesk.run import Run
+    from newsdesk.store import Store
+
+    settings = desk.settings
+    with Store(settings.path(settings.database)) as store:
+        if not overdue(store, desk.clock(), settings.review.auto_publish_minutes()):
+            return
+    with Run(settings, "auto-publish", clock=desk.clock, transport=desk.transport) as run:
+        posts = [r.post for r in publish_overdue(run) if r.post is not None]
         deliver(run, posts)
 
 
@@ -139,6 +162,7 @@ def scheduler(desk: Desk) -> Scheduler:
         last=last,
         record=record,
         job=lambda due: run_due(desk, due),
+        after=(lambda: publish_due(desk)) if settings.review.auto_publish_after else None,
     )
 
 

@@ -8,14 +8,19 @@ import json
 from functools import cache
 from typing import TYPE_CHECKING, Any
 
+from newsdesk.errors import ConfigError
+from newsdesk.styles import WEEKLY_STYLES
 from newsdesk.web import COOKIE, Desk, refuse, session_of
 
 if TYPE_CHECKING:
+    from collections.abc import Callable
+
     from jinja2 import Environment
     from starlette.requests import Request
     from starlette.responses import Response
 
     from newsdesk.models import Digest, Story
+    from newsdesk.run import Run
     from newsdesk.store import Store
 
 FIELDS_SHOWN = ("headline", "lead")
@@ -106,12 +111,47 @@ async def login(request: Request) -> Response:
 
 
 async def index(request: Request) -> Response:
+    """The desk: what awaits approval, the schedule (next and last runs), the days and
+    weeks with what was published of each."""
+    from zoneinfo import ZoneInfo
+
+    from newsdesk.schedule import upcoming
+    from newsdesk.week import week_of
+
     desk = _desk(request)
     if session_of(request) is None:
         return refuse(403, "Open the link `newsdesk serve` printed.")
+    settings = desk.settings
     with _store(desk) as store:
         days = store.prepared_days(30)
-    return _page("index.html", days=days, language=desk.settings.language)
+        drafts = store.drafts()
+        posts = store.posts(limit=200, fmt=settings.site.format)
+        ran = store.scheduled(8)
+    published: dict[str, list[str]] = {}
+    for post in posts:
+        published.setdefault(post.key, []).append(f"{post.style} ({post.lang})")
+    waiting: dict[str, list[str]] = {}
+    for draft in drafts:
+        waiting.setdefault(draft.post.key, []).append(f"{draft.post.style} ({draft.post.lang})")
+    tz = settings.tz
+    zone = ZoneInfo(settings.timezone)
+    return _page(
+        "index.html",
+        days=days,
+        weeks=sorted({week_of(d) for d in days}, reverse=True),
+        language=settings.language,
+        drafts=drafts,
+        published=published,
+        waiting=waiting,
+        next_runs=[
+            (d.kind, d.at.astimezone(tz))
+            for d in upcoming(settings.schedule.slots(), desk.clock(), zone)
+        ],
+        last_runs=ran,
+        auto_publish=settings.review.auto_publish_after,
+        review_required=settings.review.required,
+        tz=tz,
+    )
 
 
 async def day_page(request: Request) -> Response:
@@ -125,12 +165,42 @@ async def day_page(request: Request) -> Response:
     with _store(desk) as store:
         values = _review(desk, store, day, lang)
         aside = store.set_aside(day)
+        restored = store.restored_items(day)
+        drafts = store.drafts(key=day.isoformat(), lang=lang)
+        posts = store.posts(key=day.isoformat(), lang=lang, fmt=desk.settings.site.format)
+        notes = store.day_notes(day, day, lang).get(day)
+        state = {e.field: e.value for e in store.edits(day, lang) if e.story_id == 0}
+    by_hand = [d for d in drafts if not d.path.exists() or _hash(d.path) != d.file_hash]
+    styles = list(
+        dict.fromkeys(
+            [
+                desk.settings.schedule.daily_style,
+                *(d.post.style for d in drafts),
+                *(p.style for p in posts),
+            ]
+        )
+    )
     return _page(
         "day.html",
         csrf=desk.sessions[session],
         aside=[{"reason": r, "detail": d, "item": i} for i, r, d in aside],
+        restored=restored,
+        drafts=drafts,
+        by_hand=by_hand,
+        posts=[p for p in posts if p.kind == "daily"],
+        styles=styles,
+        lede=state.get("lede", notes.lede if notes else ""),
         **values,
     )
+
+
+def _hash(path: Any) -> str:
+    from newsdesk.publish.post import file_hash
+
+    try:
+        return file_hash(path.read_text(encoding="utf-8"))
+    except OSError:
+        return ""
 
 
 async def stories_fragment(request: Request) -> Response:
@@ -160,16 +230,15 @@ def _review(desk: Desk, store: Store, day: dt.date, lang: str) -> dict[str, Any]
     for story in stories:
         changes = state.get(story.id, {})
         analysis = analyses.get(story.id)
-        rows.append(
-            {
-                "story": story,
-                "dropped": changes.get("dropped") == "true",
-                "category": changes.get("category", story.category),
-                "headline": changes.get("headline", analysis.headline if analysis else ""),
-                "lead": changes.get("lead", analysis.lead if analysis else ""),
-                "pick": pick == str(story.id),
-            }
-        )
+        row: dict[str, Any] = {
+            "story": story,
+            "dropped": changes.get("dropped") == "true",
+            "category": changes.get("category", story.category),
+            "pick": pick == str(story.id),
+        }
+        for name in edits.TEXT_FIELDS:
+            row[name] = changes.get(name, getattr(analysis, name, "") if analysis else "")
+        rows.append(row)
     rows.sort(key=lambda r: bool(r["dropped"]))
     categories = [(c.key, c.zh if lang == "zh" else c.en) for c in desk.settings.categories]
     return {"day": day, "lang": lang, "rows": rows, "categories": categories}
@@ -290,12 +359,14 @@ async def preview(request: Request) -> Response:
     return _page("preview.html", html=markdown_html(body), diff=diff, published=bool(published))
 
 
-async def approve(request: Request) -> Response:
+async def restore_item(request: Request) -> Response:
+    """Bring back an item the relevance stage set aside: stored as the editor's word for
+    the day (every language), and the day prepared again with it."""
     from starlette.responses import Response as Answer
 
-    from newsdesk.deliver import deliver
+    from newsdesk.edits import DAY, RESTORED, Edit
     from newsdesk.errors import NewsdeskError
-    from newsdesk.pipeline import DailyRequest, write_day
+    from newsdesk.pipeline import prepare_day, triage_for
     from newsdesk.run import Run
 
     change_ = await _change(request)
@@ -303,20 +374,152 @@ async def approve(request: Request) -> Response:
         return change_
     desk, day, lang, form = change_
     settings = desk.settings
-    style = form.get("style", "daily-brief")
-    request_ = DailyRequest(
-        day, style, lang, settings.site.format, settings.path(settings.site.out)
-    )
     try:
-        with Run(settings, "approve", clock=desk.clock, transport=desk.transport) as run:
-            stories = run.store.stories_between(day, day)
-            path = write_day(run, request_, outcomes=[], stories=stories, fetch=False)
-            posts = [
-                p
-                for p in run.store.posts(key=day.isoformat(), fmt=settings.site.format)
-                if p.style == style and p.lang == lang
-            ]
-            done = deliver(run, posts, resend=True)
+        with Run(settings, "restore", clock=desk.clock, transport=desk.transport) as run:
+            aside = {item.id for item, _, _ in run.store.set_aside(day)}
+            ident = int(form.get("item", "0")) if form.get("item", "").isdigit() else 0
+            if ident not in aside:
+                return refuse(400, "No such item set aside on the day.")
+            restored = sorted(run.store.restored_items(day) | {ident})
+            run.store.set_edit(day, "", Edit(DAY, RESTORED, json.dumps(restored)), desk.clock())
+            prepare_day(settings, run.store, day, triage=triage_for(run, lang))
     except NewsdeskError as exc:
-        return _page("approved.html", ok=False, message=str(exc), path="", done=[])
-    return _page("approved.html", ok=True, message="", path=str(path), done=done)
+        return refuse(409, str(exc))
+    return _refresh()
+
+
+def _refresh() -> Response:
+    """Tell htmx to load the page again (what changed is more than one part of it)."""
+    from starlette.responses import Response as Answer
+
+    return Answer(status_code=204, headers={"HX-Refresh": "true"})
+
+
+async def approve(request: Request) -> Response:
+    """Publish the day in one style and language: its draft when one awaits review
+    (review.py), else the day written again with the edits; then deliver it."""
+    from starlette.responses import Response as Answer
+
+    from newsdesk.errors import NewsdeskError
+    from newsdesk.pipeline import DailyRequest, write_day
+
+    change_ = await _change(request)
+    if isinstance(change_, Answer):
+        return change_
+    desk, day, lang, form = change_
+    settings = desk.settings
+    style = form.get("style", settings.schedule.daily_style)
+    out = settings.path(settings.site.out)
+
+    def again(run: Run) -> None:
+        stories = run.store.stories_between(day, day)
+        request_ = DailyRequest(day, style, lang, settings.site.format, out)
+        outcomes = run.store.last_collect_outcomes(run.now())
+        write_day(run, request_, outcomes=outcomes, stories=stories, fetch=False)
+
+    try:
+        return _publish(desk, day.isoformat(), lang, style, again)
+    except NewsdeskError as exc:
+        return _page("approved.html", ok=False, message=str(exc), path="", done=[], how="")
+
+
+def _publish(desk: Desk, key: str, lang: str, style: str, write: Callable[[Run], None]) -> Response:
+    """Approve the draft of a day or week in a style and language, or without one
+    `write` the post again; deliver what was published (again, when it changed)."""
+    from newsdesk.deliver import deliver
+    from newsdesk.review import approve_draft
+    from newsdesk.run import Run
+
+    settings = desk.settings
+    fmt = settings.site.format
+    with Run(settings, "approve", clock=desk.clock, transport=desk.transport) as run:
+        drafts = [d for d in run.store.drafts(key=key, lang=lang, style=style) if d.fmt == fmt]
+        how = ""
+        if drafts:
+            result = approve_draft(run, drafts[0])
+            if not result.ok:
+                return _page(
+                    "approved.html", ok=False, message=result.problem, path="", done=[], how=""
+                )
+            how = result.how
+        else:
+            write(run)
+        posts = [p for p in run.store.posts(key=key, lang=lang, fmt=fmt) if p.style == style]
+        path = run.store.post_path(key, style, lang, fmt)
+        done = deliver(run, posts, resend=True)
+    return _page("approved.html", ok=True, message="", path=str(path), done=done, how=how)
+
+
+async def week_page(request: Request) -> Response:
+    """A week: its post (the draft awaiting review, else the published one), the days it
+    gathers (each reviewed on its own page) and Approve."""
+    from newsdesk.publish.feed import markdown_html
+    from newsdesk.week import parse_week, week_days
+
+    desk = _desk(request)
+    session = session_of(request)
+    if session is None:
+        return refuse(403, "Open the link `newsdesk serve` printed.")
+    try:
+        label = parse_week(request.path_params["week"])
+    except ConfigError:
+        return refuse(404, "No such week.")
+    lang = _lang(request, desk)
+    fmt = desk.settings.site.format
+    with _store(desk) as store:
+        drafts = [d for d in store.drafts(key=label, lang=lang) if d.fmt == fmt]
+        posts = store.posts(key=label, lang=lang, fmt=fmt)
+    shown = drafts[0].post if drafts else (posts[0] if posts else None)
+    published = next((p for p in posts if shown and p.style == shown.style), None)
+    diff = ""
+    if drafts and published is not None:
+        diff = "".join(
+            difflib.unified_diff(
+                published.body.splitlines(keepends=True),
+                drafts[0].post.body.splitlines(keepends=True),
+                "published",
+                "draft",
+            )
+        )
+    return _page(
+        "week.html",
+        csrf=desk.sessions[session],
+        label=label,
+        lang=lang,
+        days=week_days(label),
+        draft=drafts[0] if drafts else None,
+        post=shown,
+        html=markdown_html(shown.body) if shown else "",
+        diff=diff,
+        style=shown.style if shown else desk.settings.schedule.weekly_style,
+    )
+
+
+async def week_approve(request: Request) -> Response:
+
+    from newsdesk.errors import NewsdeskError
+    from newsdesk.pipeline import WeeklyRequest, write_week
+    from newsdesk.week import parse_week
+
+    allowed = await _allowed(request, changes=True)
+    if allowed is None:
+        return refuse(403, "Not allowed: the session or its CSRF token is missing.")
+    desk = _desk(request)
+    try:
+        label = parse_week(request.path_params["week"])
+    except ConfigError:
+        return refuse(404, "No such week.")
+    settings = desk.settings
+    lang = _lang(request, desk)
+    style = allowed[1].get("style", settings.schedule.weekly_style)
+    if style not in WEEKLY_STYLES:
+        return refuse(400, f"style is one of {', '.join(WEEKLY_STYLES)}")
+    out = settings.path(settings.site.out)
+
+    def again(run: Run) -> None:
+        write_week(run, WeeklyRequest(label, style, lang, settings.site.format, out))
+
+    try:
+        return _publish(desk, label, lang, style, again)
+    except NewsdeskError as exc:
+        return _page("approved.html", ok=False, message=str(exc), path="", done=[], how="")

@@ -1,0 +1,197 @@
+"""Review before publishing (`[review]`): drafts wait for an editor, approval publishes.
+
+With `[review] required = true`, `newsdesk daily`, `newsdesk weekly` and the desk's
+scheduled runs write each post as a draft: in a place the site generator does not build
+(Hugo `content/drafts/` with `draft = true`, Jekyll `_drafts/`, Eleventy and plain
+Markdown `drafts/`, Eleventy's with `permalink: false`), recorded in the `drafts` table,
+with no feed entry and no delivery. Approving a draft (`newsdesk approve`, or Approve
+in `newsdesk serve`) publishes what the editor saw:
+
+- the draft as written, when nothing changed since (the file moves to its place, marked
+  published, and the stored post is the one rendered for the draft);
+- the draft file as the editor changed it by hand: the site shows the edited file; the
+  feed and the channels, which publish the stored digest (its links from the store),
+  carry the digest as written, and approving says so;
+- the day rendered again with the desk's edits, when the editor changed the day in the
+  desk (or with `newsdesk edit`) after the draft was written. A draft changed both ways
+  is not guessed at: approving says how to choose.
+
+Then the feed is updated, and the caller delivers the posts to the channels.
+`auto_publish_after` publishes drafts nobody reviewed after that long (`overdue`), from
+the desk's scheduler or `newsdesk approve --due`.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from dataclasses import dataclass, replace
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from newsdesk import publish
+from newsdesk.errors import NewsdeskError, NothingToDo
+from newsdesk.publish.post import Draft, StoredPost, file_hash
+
+if TYPE_CHECKING:
+    from newsdesk.run import Run
+    from newsdesk.store import Store
+
+# Front matter at the start of a file: TOML between +++ (Hugo) or YAML between ---.
+_FRONT = re.compile(r"\A(\+\+\+|---)\n.*?\n\1\n\n?", re.DOTALL)
+
+
+@dataclass(frozen=True, slots=True)
+class Approved:
+    """What approving one draft did: `how` it was published (`as written`, `edited by
+    hand`, `with the desk's edits`), the file written and the stored post; or, with
+    `problem`, why it was not."""
+
+    draft: Draft
+    how: str = ""
+    path: Path | None = None
+    post: StoredPost | None = None
+    problem: str = ""
+
+    @property
+    def ok(self) -> bool:
+        return not self.problem
+
+
+def approve(
+    run: Run,
+    key: str,
+    *,
+    lang: str | None = None,
+    style: str | None = None,
+    fmt: str | None = None,
+) -> list[Approved]:
+    """Publish the drafts of a day or week (`key`); each is approved or says why not,
+    and the others go on. NothingToDo when none awaits approval."""
+    drafts = [
+        d for d in run.store.drafts(key=key, lang=lang, style=style) if fmt is None or d.fmt == fmt
+    ]
+    if not drafts:
+        waiting = sorted({d.post.key for d in run.store.drafts()})
+        hint = f"; drafts await approval for {', '.join(waiting)}" if waiting else ""
+        raise NothingToDo(f"no draft awaits approval for {key}{hint}")
+    return [approve_draft(run, draft) for draft in drafts]
+
+
+def approve_draft(run: Run, draft: Draft) -> Approved:
+    """Publish one draft (see the module's docstring for how)."""
+    store = run.store
+    post = draft.post
+    try:
+        text = draft.path.read_text(encoding="utf-8")
+    except OSError as exc:
+        return Approved(
+            draft,
+            problem=f"its file {draft.path} cannot be read ({exc.strerror or exc}); write the "
+            f"draft again with `newsdesk {post.kind} --{_option(post)} {post.key}`",
+        )
+    by_hand = file_hash(text) != draft.file_hash
+    edited = store.last_edit(post.day, post.lang) if post.kind == "daily" else None
+    in_desk = edited is not None and edited > post.updated
+    if by_hand and in_desk:
+        return Approved(
+            draft,
+            problem=f"{draft.path} was edited by hand, and the day in the desk since the "
+            "draft was written; newsdesk will not choose between them. Write the draft "
+            f"again with the desk's edits (`newsdesk daily --date {post.key} --no-collect`; "
+            "the changes to the file are replaced) and approve that, or copy your changes "
+            "into the desk",
+        )
+    try:
+        if in_desk:
+            path, stored = _render_again(run, draft), None
+            how = "with the desk's edits"
+        else:
+            path, stored = _promote(run, draft, text)
+            how = "edited by hand" if by_hand else "as written"
+    except NewsdeskError as exc:
+        return Approved(draft, problem=str(exc))
+    if stored is None:
+        stored = next(
+            (p for p in store.posts(key=post.key, lang=post.lang, fmt=draft.fmt)
+             if p.style == post.style),
+            None,
+        )  # fmt: skip
+    return Approved(draft, how=how, path=path, post=stored)
+
+
+def _option(post: StoredPost) -> str:
+    return "week" if post.kind == "weekly" else "date"
+
+
+def _promote(run: Run, draft: Draft, text: str) -> tuple[Path, StoredPost]:
+    """Move the draft file to its published place, marked published, and store its post."""
+    from newsdesk.pipeline import drop_stale_weekly
+    from newsdesk.publish.feed import write_feed
+
+    settings, store, now = run.settings, run.store, run.now()
+    fmt = publish.registry[draft.fmt]
+    meta, out = publish.meta_from_values(draft.meta)
+    found = _FRONT.match(text)
+    body = text[found.end() :] if found else text
+    meta = replace(meta, draft=settings.site.draft)
+    path = publish.write_file(fmt.path(out, meta), fmt.front_matter(meta) + body)
+    if path != draft.path:
+        draft.path.unlink(missing_ok=True)
+    if draft.kind == "weekly":
+        drop_stale_weekly(path, meta.slug)
+    post = replace(draft.post, published=meta.date, updated=now)
+    store.record_post(
+        day=post.day,
+        style=post.style,
+        lang=post.lang,
+        fmt=fmt.name,
+        path=path,
+        url=post.url,
+        run_id=run.report.id,
+        post=post,
+    )
+    store.remove_draft(post.key, post.style, post.lang, fmt.name)
+    write_feed(settings, store, fmt=fmt, out=out, lang=post.lang, now=now)
+    return path, post
+
+
+def _render_again(run: Run, draft: Draft) -> Path:
+    """The day rendered again from the store with the desk's edits, and published (the
+    sources that failed in the draft's run still noted)."""
+    from newsdesk.pipeline import DailyRequest, write_day
+
+    store, post = run.store, draft.post
+    _, out = publish.meta_from_values(draft.meta)
+    outcomes = store.run_outcomes(draft.run_id) if draft.run_id else []
+    request = DailyRequest(post.day, post.style, post.lang, draft.fmt, out)
+    stories = store.stories_between(post.day, post.day)
+    return write_day(run, request, outcomes=outcomes, stories=stories, fetch=False)
+
+
+def overdue(store: Store, now: dt.datetime, minutes: int | None) -> list[Draft]:
+    """The drafts written at least `minutes` ago (none when `minutes` is None)."""
+    if minutes is None:
+        return []
+    limit = now - dt.timedelta(minutes=minutes)
+    return [d for d in store.drafts() if d.post.updated <= limit]
+
+
+def publish_overdue(run: Run) -> list[Approved]:
+    """Approve the drafts nobody reviewed within `auto_publish_after`, and say so on
+    the run's report."""
+    minutes = run.settings.review.auto_publish_minutes()
+    done = []
+    for draft in overdue(run.store, run.now(), minutes):
+        result = approve_draft(run, draft)
+        post = draft.post
+        what = f"{post.key} {post.style} ({post.lang})"
+        if result.ok:
+            run.report.warn(
+                f"{what} was published without review, "
+                f"{run.settings.review.auto_publish_after} after its draft was written"
+            )
+        else:
+            run.report.warn(f"{what} could not be published: {result.problem}")
+        done.append(result)
+    return done
