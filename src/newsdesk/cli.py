@@ -758,7 +758,7 @@ def approve(
             if not no_deliver and settings.channels and result.post is not None:
                 from newsdesk.deliver import deliver
 
-                for done in deliver(run, [result.post]):
+                for done in deliver(run, [result.post], resend=True):
                     _say_delivered(done)
     if not all(result.ok for result in results):
         raise SystemExit(1)

@@ -136,7 +136,7 @@ def publish_due(desk: Desk) -> None:
             return
     with Run(settings, "auto-publish", clock=desk.clock, transport=desk.transport) as run:
         posts = [r.post for r in publish_overdue(run) if r.post is not None]
-        deliver(run, posts)
+        deliver(run, posts, resend=True)
 
 
 def scheduler(desk: Desk) -> Scheduler:
