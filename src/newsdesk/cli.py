@@ -1209,6 +1209,7 @@ def report(obj: Context, run_id: int | None, as_json: bool, day: dt.date | None)
         flagged = store.flagged_stories(info["id"])
         delivered = store.deliveries(run_id=info["id"])
         ran = store.scheduled(5)
+        drafts = store.drafts()
     upcoming = _upcoming(settings, obj)
     if info["status"] == "running" and (info["pid"] is None or not pid_alive(info["pid"])):
         info["status"] = "interrupted"  # its process is gone: killed, or out of memory
@@ -1224,6 +1225,10 @@ def report(obj: Context, run_id: int | None, as_json: bool, day: dt.date | None)
                 for k, key, a, st, f in ran
             ],
         }
+        info["drafts"] = [
+            {"key": d.post.key, "style": d.post.style, "lang": d.post.lang, "path": str(d.path)}
+            for d in drafts
+        ]
         click.echo(json.dumps(info, ensure_ascii=False, indent=2))
         return
     say(
@@ -1255,6 +1260,13 @@ def report(obj: Context, run_id: int | None, as_json: bool, day: dt.date | None)
         say(f"next scheduled {kind}: {when}")
     for kind, key, _, status, finished in ran:
         say(f"scheduled {kind} {key}: {escape(status)} (finished {finished})")
+    for draft in drafts:
+        post = draft.post
+        say(
+            f"awaiting approval: {post.key} {post.style} ({post.lang}), "
+            f"`newsdesk approve --{'week' if post.kind == 'weekly' else 'date'} {post.key}`",
+            markup=False,
+        )
     if delivered:
         sent = Table("channel", "post", "status", "parts", "attempts", "answer")
         for d in delivered:

@@ -25,6 +25,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -177,12 +178,14 @@ def overdue(store: Store, now: dt.datetime, minutes: int | None) -> list[Draft]:
     return [d for d in store.drafts() if d.post.updated <= limit]
 
 
-def publish_overdue(run: Run) -> list[Approved]:
-    """Approve the drafts nobody reviewed within `auto_publish_after`, and say so on
-    the run's report."""
+def publish_overdue(run: Run, skip: Callable[[Draft], bool] | None = None) -> list[Approved]:
+    """Approve the drafts nobody reviewed within `auto_publish_after` (but those to
+    `skip`), and say so on the run's report."""
     minutes = run.settings.review.auto_publish_minutes()
     done = []
     for draft in overdue(run.store, run.now(), minutes):
+        if skip is not None and skip(draft):
+            continue
         result = approve_draft(run, draft)
         post = draft.post
         what = f"{post.key} {post.style} ({post.lang})"

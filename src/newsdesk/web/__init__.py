@@ -39,6 +39,7 @@ if TYPE_CHECKING:
     from starlette.responses import Response
 
     from newsdesk.config import Settings
+    from newsdesk.publish.post import Draft
 
 COOKIE = "newsdesk_session"
 
@@ -54,6 +55,9 @@ class Desk:
     reusable: bool = False  # an explicit token (a non-loopback host) is not spent
     sessions: dict[str, str] = field(default_factory=dict)
     transport: Any = None
+    # Drafts auto-publishing could not publish (said once on a run report), by key,
+    # style, language, format and the time written: not tried again every look.
+    held: set[tuple[str, str, str, str, str]] = field(default_factory=set)
 
     def login(self, token: str) -> str | None:
         """A new session for the right token, else None."""
@@ -131,12 +135,19 @@ def publish_due(desk: Desk) -> None:
     from newsdesk.store import Store
 
     settings = desk.settings
+
+    def ident(draft: Draft) -> tuple[str, str, str, str, str]:
+        post = draft.post
+        return (post.key, post.style, post.lang, draft.fmt, post.updated.isoformat())
+
     with Store(settings.path(settings.database)) as store:
-        if not overdue(store, desk.clock(), settings.review.auto_publish_minutes()):
+        waiting = overdue(store, desk.clock(), settings.review.auto_publish_minutes())
+        if all(ident(d) in desk.held for d in waiting):
             return
     with Run(settings, "auto-publish", clock=desk.clock, transport=desk.transport) as run:
-        posts = [r.post for r in publish_overdue(run) if r.post is not None]
-        deliver(run, posts, resend=True)
+        results = publish_overdue(run, skip=lambda d: ident(d) in desk.held)
+        desk.held.update(ident(r.draft) for r in results if not r.ok)
+        deliver(run, [r.post for r in results if r.post is not None], resend=True)
 
 
 def scheduler(desk: Desk) -> Scheduler:
