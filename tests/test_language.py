@@ -87,6 +87,9 @@ def test_title_names_are_the_names_a_title_is_about() -> None:
     assert title_names("Anthropic Drops Flagship Safety Pledge") == ("Anthropic",)
     assert title_names("Show HN: Gemini CLI for the terminal") == ("Gemini CLI",)
     assert title_names("星河科技发布开源大模型 Polaris-2") == ("星河科技",)
+    # A report's opening ("消息称", "据悉") is not the subject.
+    assert title_names("消息称 Nimbus 正以 200 亿美元估值融资") == ("Nimbus",)
+    assert title_names("据悉，星河科技将开源新模型") == ("星河科技",)
 
 
 def test_the_offline_headline_is_built_from_names_in_the_digests_language() -> None:

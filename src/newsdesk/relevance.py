@@ -166,6 +166,7 @@ class _Rules:
     show_points: int
     press: frozenset[str]
     official: frozenset[str]
+    official_orgs: frozenset[str]
     news: Terms
     lift_points: int
 
@@ -190,6 +191,7 @@ def _rules() -> _Rules:
         show_points=int(data["forms"]["show_points"]),
         press=frozenset(data["news"]["press"]),
         official=frozenset(data["news"]["official"]),
+        official_orgs=frozenset(data["news"]["official_orgs"]),
         news=Terms(data["news"]["title"]),
         lift_points=int(data["news"]["lift_points"]),
     )
@@ -230,6 +232,12 @@ def standing(url: str) -> int:
     arXiv), 1 the press, 2 anything else (`data/relevance.toml` lists both)."""
     name = host(url)
     rules = _rules()
+    if name == "github.com":
+        # A lab's own repository or release is its announcement; its issues, pull
+        # requests and files are users' reports and work in progress.
+        parts = urlsplit(url).path.strip("/").split("/")
+        release = len(parts) <= 2 or parts[2] == "releases"
+        return 0 if parts[0].casefold() in rules.official_orgs and release else 2
     return 0 if _under(name, rules.official) else 1 if _under(name, rules.press) else 2
 
 

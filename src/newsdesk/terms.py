@@ -292,6 +292,8 @@ _OPENERS = frozenset(
 _ZH_NAME_END = re.compile(
     r"(?:发布|宣布|推出|完成|开源|上线|获得|获|就|将|与|和|的|称|被|再|正式|首次|公布|披露|起诉|收购|在|已|也|对|向|把|于|：|:|，|,|\s)"
 )
+# What a Chinese report opens with before its subject ("消息称 Anthropic 正以…").
+_ZH_OPENER = re.compile(r"^(?:消息称|消息人士称|据报道|报道称|据悉|据传|独家|传闻|曝)[：:，,\s]*")
 _NAME_WORD = re.compile(r"[^\W_][\w.\-+]*")
 # An amount or a count written like a name ("10B", "$350B", "100K"): not a name.
 _AMOUNT = re.compile(r"\$?\d[\d.,]*\s*[KMBT]?", re.I)
@@ -319,7 +321,7 @@ def title_names(title: str) -> tuple[str, ...]:
     ("Aurora Labs", "Lumen-4", "EU"), with the opening word when it is a known name or
     the title is in sentence case; for a Chinese title, the name it opens with
     ("星河科技" in "星河科技发布…"). Generic words ("AI", "CEO") name no one."""
-    stripped = title.strip()
+    stripped = _ZH_OPENER.sub("", title.strip())
     if HAN_RUN.match(stripped):
         head = _ZH_NAME_END.split(stripped, maxsplit=1)[0]
         return (head,) if 2 <= len(head) <= 12 else ()
