@@ -620,9 +620,19 @@ def edit_command(
         edit = check(Edit(story_id, field, value), names)
     except EditError as exc:
         raise ConfigError(str(exc)) from None
+    import json
+
     from newsdesk.edits import RESTORED
 
-    with Store(settings.path(settings.database)) as store:  # restored items: every language
+    with Store(settings.path(settings.database)) as store:
+        if field == RESTORED:  # for every language; only items set aside that day
+            aside = {item.id for item, _, _ in store.set_aside(day)} | store.restored_items(day)
+            unknown = [i for i in json.loads(edit.value) if i not in aside]
+            if unknown:
+                raise ConfigError(
+                    f"item {unknown[0]} was not set aside on {day}; `newsdesk report --date "
+                    f"{day}` lists the items that were"
+                )
         store.set_edit(day, "" if field == RESTORED else lang or settings.language, edit, obj.now())
     say(
         f"stored: {day} story {story_id or '(the day)'} {field}; `newsdesk daily --date "
@@ -1192,10 +1202,15 @@ def report(obj: Context, run_id: int | None, as_json: bool, day: dt.date | None)
         if not aside:
             say(f"nothing was set aside on {day} (or the day was not prepared yet)")
             return
-        say(f"{len(aside)} items set aside on {day}; they stay stored:")
-        table = Table("reason", "source", "title", "why")
+        say(
+            f"{len(aside)} items set aside on {day}; they stay stored (`newsdesk edit --date "
+            f'{day} restored "[ITEM, …]"` brings items back):'
+        )
+        table = Table("item", "reason", "source", "title", "why")
         for item, reason, detail in aside:
-            table.add_row(reason, escape(item.source), escape(item.title), escape(detail))
+            table.add_row(
+                str(item.id), reason, escape(item.source), escape(item.title), escape(detail)
+            )
         err().print(table)
         return
     with Store(settings.path(settings.database)) as store:

@@ -291,7 +291,8 @@ def _013_drafts() -> str:
     # Posts awaiting an editor's approval (`[review] required`, review.py): written where
     # the site does not build them, apart from the published posts the feed and the
     # channels read. `file_hash` tells a draft file edited by hand; `meta` is its front
-    # matter, to publish it as it is.
+    # matter, to publish it as it is; `edits_seen` the last edit_log row it includes (a
+    # later one: the day was edited since).
     return """
     CREATE TABLE drafts (
         key TEXT NOT NULL,
@@ -308,6 +309,7 @@ def _013_drafts() -> str:
         body TEXT NOT NULL,
         digest TEXT NOT NULL,
         written TEXT NOT NULL,
+        edits_seen INTEGER NOT NULL,
         run_id INTEGER REFERENCES runs (id),
         PRIMARY KEY (key, style, lang, format)
     );

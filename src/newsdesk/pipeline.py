@@ -258,13 +258,14 @@ def write_day(
     stories: list[Story] | None = None,
     fetch: bool = True,
     draft: bool = False,
+    approved: bool = False,
 ) -> Path:
     """One day's digest, in stages that hand each other data: prepare (unless `stories`
     were) and analyse into a `Digest`, render it once, publish the files and the feed
     (or, as a `draft`, write it for review only); return the file written. The channels
     then read the stored post (deliver.py)."""
     digest = analyse_day(run, request, outcomes=outcomes, stories=stories, fetch=fetch)
-    return publish_day(run, request, digest, draft=draft)
+    return publish_day(run, request, digest, draft=draft, approved=approved)
 
 
 def analyse_day(
@@ -342,10 +343,14 @@ def _screen(run: Run, day: dt.date, shortlist: Sequence[Story]) -> None:
         )
 
 
-def publish_day(run: Run, request: DailyRequest, digest: Digest, *, draft: bool = False) -> Path:
+def publish_day(
+    run: Run, request: DailyRequest, digest: Digest, *, draft: bool = False, approved: bool = False
+) -> Path:
     """Render the digest once, write its file, store the post every other publisher
     reads, and update the feed; return the file written. A `draft` is written where the
-    site does not build it and kept for review (review.py): no feed, no post yet."""
+    site does not build it and kept for review (review.py): no feed, no post yet. A post
+    published while its draft awaits review replaces the draft, and the run says so
+    unless the post is that draft `approved`."""
     settings, store, now = run.settings, run.store, run.now()
     fmt = publish.registry[request.fmt]
     digest, unused = edits.apply(digest, store.edits(request.day, request.lang))
@@ -376,7 +381,7 @@ def publish_day(run: Run, request: DailyRequest, digest: Digest, *, draft: bool 
     if draft:
         return write_draft(run, stored, rendered.body, meta, fmt=fmt, out=request.out)
     path = publish.write_post(rendered.body, meta, fmt=fmt, out=request.out)
-    drop_draft(store, stored, fmt.name)
+    drop_draft(store, stored, fmt.name, warn=None if approved else run.report.warn)
     store.record_post(
         day=request.day,
         style=request.style,
@@ -404,20 +409,28 @@ def write_draft(
     meta = replace(meta, draft=True)
     path = publish.write_post(body, meta, fmt=fmt, out=out, path=fmt.draft_path(out, meta))
     written = path.read_text(encoding="utf-8")
+    mark = run.store.edit_mark(post.day, post.lang) if post.kind == "daily" else 0
+    values = publish.meta_values(meta, out)
     run.store.record_draft(
-        Draft(
-            post, fmt.name, path, publish.meta_values(meta, out), file_hash(written), run.report.id
-        )
+        Draft(post, fmt.name, path, values, file_hash(written), run.report.id, mark)
     )
     return path
 
 
-def drop_draft(store: Store, post: StoredPost, fmt: str) -> None:
-    """A post published directly supersedes its draft: the file and the record go."""
+def drop_draft(
+    store: Store, post: StoredPost, fmt: str, *, warn: Callable[[str], None] | None = None
+) -> None:
+    """A post published directly supersedes its draft: the file and the record go, and
+    the run says so (the draft had not been approved)."""
     for draft in store.drafts(key=post.key, lang=post.lang, style=post.style):
         if draft.fmt == fmt:
             draft.path.unlink(missing_ok=True)
             store.remove_draft(post.key, post.style, post.lang, fmt)
+            if warn is not None:
+                warn(
+                    f"{post.key} {post.style} ({post.lang}) was published directly: its draft "
+                    f"awaiting review ({draft.path}) was replaced"
+                )
 
 
 def stored_post(
@@ -679,7 +692,7 @@ def publish_week(
             continue
         path = publish.write_post(rendered.body, meta, fmt=fmt, out=request.out)
         drop_stale_weekly(path, slug)
-        drop_draft(store, stored, fmt.name)
+        drop_draft(store, stored, fmt.name, warn=report.warn)
         store.record_post(
             day=day,
             style=style,

@@ -31,7 +31,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from newsdesk import publish
-from newsdesk.errors import NewsdeskError, NothingToDo
+from newsdesk.errors import NewsdeskError, NothingToDo, PublishError
 from newsdesk.publish.post import Draft, StoredPost, file_hash
 
 if TYPE_CHECKING:
@@ -92,8 +92,7 @@ def approve_draft(run: Run, draft: Draft) -> Approved:
             f"draft again with `newsdesk {post.kind} --{_option(post)} {post.key}`",
         )
     by_hand = file_hash(text) != draft.file_hash
-    edited = store.last_edit(post.day, post.lang) if post.kind == "daily" else None
-    in_desk = edited is not None and edited > post.updated
+    in_desk = post.kind == "daily" and store.edit_mark(post.day, post.lang) > draft.edits_seen
     if by_hand and in_desk:
         return Approved(
             draft,
@@ -108,7 +107,7 @@ def approve_draft(run: Run, draft: Draft) -> Approved:
             path, stored = _render_again(run, draft), None
             how = "with the desk's edits"
         else:
-            path, stored = _promote(run, draft, text)
+            path, stored = _promote(run, draft, text, by_hand=by_hand)
             how = "edited by hand" if by_hand else "as written"
     except NewsdeskError as exc:
         return Approved(draft, problem=str(exc))
@@ -121,12 +120,47 @@ def approve_draft(run: Run, draft: Draft) -> Approved:
     return Approved(draft, how=how, path=path, post=stored)
 
 
+def _published_front(front: str, fmt: str, path: Path, site_draft: bool) -> str:
+    """An editor's front matter with the draft markings of a review draft turned into
+    those of a published post (`site.draft` still marks every post a draft)."""
+    import tomllib
+
+    import tomli_w
+    import yaml
+
+    from newsdesk.publish.jekyll import dump_yaml
+
+    fence = front[:3]
+    inner = front[4:].rstrip("\n").removesuffix(fence)
+    try:
+        data = tomllib.loads(inner) if fence == "+++" else yaml.safe_load(inner) or {}
+    except (tomllib.TOMLDecodeError, yaml.YAMLError) as exc:
+        raise PublishError(
+            f"the front matter of {path} cannot be read ({exc}); correct it and approve again"
+        ) from None
+    if not isinstance(data, dict):
+        raise PublishError(f"the front matter of {path} is not a table; correct it")
+    if fence == "+++":
+        data["draft"] = site_draft
+        return f"+++\n{tomli_w.dumps(data)}+++\n\n"
+    for key in ("published", "draft", "eleventyExcludeFromCollections"):
+        data.pop(key, None)
+    if data.get("permalink") is False:
+        del data["permalink"]
+    if site_draft and fmt == "jekyll":
+        data["published"] = False
+    elif site_draft:
+        data.update(draft=True, permalink=False, eleventyExcludeFromCollections=True)
+    return dump_yaml(data)
+
+
 def _option(post: StoredPost) -> str:
     return "week" if post.kind == "weekly" else "date"
 
 
-def _promote(run: Run, draft: Draft, text: str) -> tuple[Path, StoredPost]:
-    """Move the draft file to its published place, marked published, and store its post."""
+def _promote(run: Run, draft: Draft, text: str, *, by_hand: bool) -> tuple[Path, StoredPost]:
+    """Move the draft file to its published place, marked published, and store its post.
+    A file edited by hand keeps all its front matter but the draft markings."""
     from newsdesk.pipeline import drop_stale_weekly
     from newsdesk.publish.feed import write_feed
 
@@ -136,7 +170,10 @@ def _promote(run: Run, draft: Draft, text: str) -> tuple[Path, StoredPost]:
     found = _FRONT.match(text)
     body = text[found.end() :] if found else text
     meta = replace(meta, draft=settings.site.draft)
-    path = publish.write_file(fmt.path(out, meta), fmt.front_matter(meta) + body)
+    head = fmt.front_matter(meta)
+    if by_hand and found:
+        head = _published_front(found.group(0), fmt.name, draft.path, settings.site.draft)
+    path = publish.write_file(fmt.path(out, meta), head + body)
     if path != draft.path:
         draft.path.unlink(missing_ok=True)
     if draft.kind == "weekly":
@@ -159,15 +196,20 @@ def _promote(run: Run, draft: Draft, text: str) -> tuple[Path, StoredPost]:
 
 def _render_again(run: Run, draft: Draft) -> Path:
     """The day rendered again from the store with the desk's edits, and published (the
-    sources that failed in the draft's run still noted)."""
-    from newsdesk.pipeline import DailyRequest, write_day
+    sources that failed in the draft's run still noted). Items the editor restored
+    since the day was prepared bring it to be prepared again."""
+    from newsdesk.pipeline import DailyRequest, prepare_day, triage_for, write_day
 
     store, post = run.store, draft.post
     _, out = publish.meta_from_values(draft.meta)
     outcomes = store.run_outcomes(draft.run_id) if draft.run_id else []
     request = DailyRequest(post.day, post.style, post.lang, draft.fmt, out)
     stories = store.stories_between(post.day, post.day)
-    return write_day(run, request, outcomes=outcomes, stories=stories, fetch=False)
+    shown = {item.id for story in stories for item in story.items}
+    if store.restored_items(post.day) - shown:
+        triage = triage_for(run, post.lang)
+        stories = prepare_day(run.settings, store, post.day, triage=triage)
+    return write_day(run, request, outcomes=outcomes, stories=stories, fetch=False, approved=True)
 
 
 def overdue(store: Store, now: dt.datetime, minutes: int | None) -> list[Draft]:

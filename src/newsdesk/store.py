@@ -820,8 +820,8 @@ class Store:
         with self.transaction() as db:
             db.execute(
                 "INSERT OR REPLACE INTO drafts (key, style, lang, format, day, path, url, meta, "
-                "file_hash, title, description, body, digest, written, run_id) "
-                "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                "file_hash, title, description, body, digest, written, edits_seen, run_id) "
+                "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                 (
                     post.key,
                     post.style,
@@ -837,6 +837,7 @@ class Store:
                     post.body,
                     json.dumps(post.data, ensure_ascii=False),
                     to_db_time(post.updated),
+                    draft.edits_seen,
                     draft.run_id,
                 ),
             )
@@ -852,7 +853,8 @@ class Store:
                 params.append(value)
         rows = self.db.execute(
             "SELECT key, style, lang, format, day, path, url, meta, file_hash, title, "
-            f"description, body, digest, written, run_id FROM drafts WHERE {' AND '.join(clauses)} "
+            "description, body, digest, written, run_id, edits_seen FROM drafts "
+            f"WHERE {' AND '.join(clauses)} "
             "ORDER BY written, key, style, lang, format",
             params,
         ).fetchall()
@@ -876,6 +878,7 @@ class Store:
                 meta=json.loads(r[7]),
                 file_hash=r[8],
                 run_id=r[14],
+                edits_seen=r[15],
             )
             for r in rows
         ]
@@ -887,13 +890,14 @@ class Store:
                 (key, style, lang, fmt),
             )
 
-    def last_edit(self, day: dt.date, lang: str) -> dt.datetime | None:
-        """When the day's edits in a language last changed."""
+    def edit_mark(self, day: dt.date, lang: str) -> int:
+        """The latest change to the day's edits in a language (or every language), as an
+        ever-growing number: a later mark means the day was edited since."""
         row = self.db.execute(
-            "SELECT MAX(created) FROM edit_log WHERE day = ? AND lang IN (?, '')",
+            "SELECT MAX(rowid) FROM edit_log WHERE day = ? AND lang IN (?, '')",
             (day.isoformat(), lang),
         ).fetchone()
-        return from_db_time(row[0]) if row and row[0] else None
+        return int(row[0]) if row and row[0] else 0
 
     def set_edit(self, day: dt.date, lang: str, edit: Edit, now: dt.datetime) -> None:
         """Store an editor's change (the current value of a story's or the day's field)

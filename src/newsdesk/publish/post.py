@@ -67,6 +67,7 @@ class Draft:
     meta: dict[str, Any]
     file_hash: str
     run_id: int | None = None
+    edits_seen: int = 0  # the day's edit mark when written (Store.edit_mark)
 
     @property
     def kind(self) -> str:

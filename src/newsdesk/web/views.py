@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import difflib
+import hmac
 import json
 from functools import cache
 from typing import TYPE_CHECKING, Any
@@ -85,7 +86,7 @@ async def _allowed(request: Request, *, changes: bool = False) -> tuple[str, dic
         data = await request.form()
         form = {k: str(v) for k, v in data.items()}
         sent = request.headers.get("x-csrf-token") or form.get("csrf", "")
-        if sent != _desk(request).sessions[session]:
+        if not hmac.compare_digest(sent, _desk(request).sessions[session]):
             return None
     return session, form
 
@@ -147,7 +148,10 @@ async def index(request: Request) -> Response:
             (d.kind, d.at.astimezone(tz))
             for d in upcoming(settings.schedule.slots(), desk.clock(), zone)
         ],
-        last_runs=ran,
+        last_runs=[
+            (kind, key, _local(at, tz), status, _local(finished, tz))
+            for kind, key, at, status, finished in ran
+        ],
         auto_publish=settings.review.auto_publish_after,
         review_required=settings.review.required,
         tz=tz,
@@ -192,6 +196,14 @@ async def day_page(request: Request) -> Response:
         lede=state.get("lede", notes.lede if notes else ""),
         **values,
     )
+
+
+def _local(stamp: str, tz: dt.tzinfo) -> str:
+    """A stored time as the desk's local time ("2026-11-16 07:30")."""
+    try:
+        return dt.datetime.fromisoformat(stamp).astimezone(tz).strftime("%Y-%m-%d %H:%M")
+    except ValueError:
+        return stamp
 
 
 def _hash(path: Any) -> str:
