@@ -122,6 +122,32 @@ def test_the_desk_needs_its_token_a_session_and_the_csrf_token(server: Server) -
         assert other.post(server.url(f"/day/{DAY}/approve"), data={}).status_code == 403
 
 
+def test_the_days_concept_explanation_is_editable(site: Path) -> None:
+    with sqlite3.connect(site / "news.db") as db:
+        db.execute(
+            "UPDATE day_notes SET concept = '混合专家' WHERE day = ? AND lang = 'zh'", (DAY,)
+        )
+    server = Server(site).start()
+    try:
+        with httpx.Client() as client:
+            client.get(server.url(f"/login?token={TOKEN}"))
+            page = client.get(server.url(f"/day/{DAY}?lang=zh")).text
+            assert "混合专家" in page and 'class="concept"' in page
+            csrf = re.search(r'"X-CSRF-Token": "([^"]+)"', page)
+            assert csrf
+            form = {"story": "0", "field": "concept", "value": "编辑对这个概念的解释。"}
+            headers = {"X-CSRF-Token": csrf.group(1)}
+            done = client.post(server.url(f"/day/{DAY}/edit?lang=zh"), data=form, headers=headers)
+            assert done.status_code == 200
+            assert "编辑对这个概念的解释。" in client.get(server.url(f"/day/{DAY}?lang=zh")).text
+    finally:
+        server.stop()
+    with sqlite3.connect(site / "news.db") as db:
+        assert db.execute("SELECT value FROM edits WHERE field = 'concept'").fetchall() == [
+            ("编辑对这个概念的解释。",)
+        ]
+
+
 def test_serve_on_another_host_needs_an_explicit_token(site: Path) -> None:
     code, _, stderr = invoke("--config", site / "newsdesk.toml", "serve", "--host", "0.0.0.0")
     assert code == 2 and "NEWSDESK_SERVE_TOKEN" in stderr

@@ -173,6 +173,7 @@ async def day_page(request: Request) -> Response:
         drafts = store.drafts(key=day.isoformat(), lang=lang)
         posts = store.posts(key=day.isoformat(), lang=lang, fmt=desk.settings.site.format)
         notes = store.day_notes(day, day, lang).get(day)
+        concepts = store.concepts_between(day, day, lang)
         state = {e.field: e.value for e in store.edits(day, lang) if e.story_id == 0}
     by_hand = [d for d in drafts if not d.path.exists() or _hash(d.path) != d.file_hash]
     styles = list(
@@ -194,6 +195,8 @@ async def day_page(request: Request) -> Response:
         posts=[p for p in posts if p.kind == "daily"],
         styles=styles,
         lede=state.get("lede", notes.lede if notes else ""),
+        concept_term=next(iter(concepts), ""),
+        concept=state.get("concept", ""),
         **values,
     )
 
