@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from dataclasses import replace
 from functools import partial
 from pathlib import Path
 
@@ -20,7 +21,7 @@ import pytest
 from newsdesk.config import RankSettings
 from newsdesk.models import Item, Story
 from newsdesk.rank import rank
-from newsdesk.relevance import engagement, judge, sift
+from newsdesk.relevance import engagement, judge, sift, standing
 from newsdesk.terms import summary_text
 from tests import editorial
 from tests.helpers import news_item
@@ -33,11 +34,11 @@ GATES = {
     # category figure guards against a broken model file, not a measure of accuracy
     # (5-fold cross-validation inside January gives 0.79; see docs/benchmarks.md).
     "tune": {
-        "junk set aside (recall)": 0.74,
+        "junk set aside (recall)": 0.82,
         "news kept": 0.93,
-        "junk shown (of labelled shown)": -0.16,  # at most 16 % (negative: an upper bound)
-        "merge precision": 0.90,
-        "merge recall": 0.73,
+        "junk shown (of labelled shown)": -0.11,  # at most 11 % (negative: an upper bound)
+        "merge precision": 0.91,
+        "merge recall": 0.74,
         "category accuracy": 0.95,
         "leads in top 3 (days)": 0.90,
         "pick is a lead (days)": 0.71,
@@ -45,13 +46,13 @@ GATES = {
         "lab news shown": 1.0,
     },
     "validate": {
-        "junk set aside (recall)": 0.60,
+        "junk set aside (recall)": 0.63,
         "news kept": 0.91,
-        "junk shown (of labelled shown)": -0.18,
+        "junk shown (of labelled shown)": -0.16,
         "merge precision": 0.94,
         "merge recall": 0.72,
-        "category accuracy": 0.63,
-        "leads in top 3 (days)": 0.88,
+        "category accuracy": 0.64,
+        "leads in top 3 (days)": 0.95,
         "pick is a lead (days)": 0.80,
         "must-show shown": 0.77,
         "lab news shown": 1.0,
@@ -115,6 +116,15 @@ HN = "Article URL: https://x.example/a Comments URL: https://news.ycombinator.co
         ("Neural Networks: Zero to Hero (2023)", "not_news"),
         ("Dignified Python: 10 Rules to Improve your LLM Agents", "not_news"),
         ("一文读懂：什么是大模型的幻觉？", "not_news"),
+        ("Show HN: I taught a coding agent to file my taxes", "anecdote"),
+        ("We replaced our support desk with twelve AI agents", "anecdote"),
+        ("When chatbots become the system of record", "rant"),
+        ("AI will never replace a good editor", "rant"),
+        ("The LLM productivity myth", "rant"),
+        ("Why LLM agents keep forgetting what you told them", "not_news"),
+        ("A founder on the limits of AI in film [video]", "not_news"),
+        ("Teaching chemistry in the age of chatbots", "not_news"),
+        ("Open LLM Safety Leaderboard", "not_news"),
     ],
 )
 def test_junk_is_set_aside_with_its_reason(title: str, reason: str) -> None:
@@ -131,6 +141,10 @@ def test_junk_is_set_aside_with_its_reason(title: str, reason: str) -> None:
         "Anthropic 发布 Cowork：把 Claude Code 的能力带给非程序员",
         "Nvidia releases 8B model with learned 8x KV cache compression",
         "Nvidia DLSS 5 Delivers AI-Powered Breakthrough in Visual Fidelity for Games",
+        "Codex app now available on Windows",
+        "Micron breaks ground on $100B New York DRAM megafab",
+        "Warhammer maker Games Workshop bans staff from using AI",
+        "LM Studio 0.4",
     ],
 )
 def test_news_is_kept(title: str) -> None:
@@ -152,6 +166,35 @@ def test_a_post_on_an_unknown_site_needs_an_event_or_traction_to_count_as_news()
     assert judge(lifted, aggregator=True).kept
     reported = item("Anthropic acquires Bun", HN.format(9, 1), url="https://someone.example/b")
     assert judge(reported, aggregator=True).kept
+
+
+def test_issue_threads_and_status_pages_need_readers_lift() -> None:
+    report = "https://github.com/lab/agent-cli/issues/16157"
+    bug = item("Auto-compact not triggering in Claude Code", HN.format(40, 9), url=report)
+    assert judge(bug, aggregator=True).reason == "not_news"
+    lifted = item(
+        "Anthropic blocks third-party use of Claude Code", HN.format(568, 479), url=report
+    )
+    assert judge(lifted, aggregator=True).kept
+    incident = item("Elevated error rates on the LLM API", HN.format(30, 5))
+    incident = replace(incident, url="https://status.lab.example/incidents/1")
+    assert judge(incident, aggregator=True).reason == "not_news"
+
+
+def test_a_labs_own_repository_is_official_but_not_its_issues() -> None:
+    assert standing("https://github.com/deepseek-ai/DeepSeek-OCR-2") == 0
+    assert standing("https://github.com/openai/codex/releases/tag/v1.0") == 0
+    assert standing("https://github.com/anthropics/claude-code/issues/16157") == 2
+    assert standing("https://github.com/someone/deepseek-ai-clone") == 2
+
+
+def test_a_look_back_at_the_year_in_december_is_not_news() -> None:
+    december = item("Innovative ways the world used AI in 2025")
+    december = replace(december, published=dt.datetime(2025, 12, 30, tzinfo=dt.UTC))
+    assert judge(december).reason == "not_news"
+    january = replace(december, title="OpenAI plans an AI device in 2026")
+    january = replace(january, published=dt.datetime(2026, 1, 5, tzinfo=dt.UTC))
+    assert judge(january).kept
 
 
 def test_show_hn_below_the_traction_bar_is_promotion() -> None:

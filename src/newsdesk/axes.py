@@ -124,7 +124,7 @@ def _specific(token: str) -> bool:
     bare number."""
     if token.startswith("@"):
         return token in name_concepts()
-    if token.startswith("ai-"):  # "AI-generated", "AI-powered"
+    if token.startswith(("ai-", "#")):  # "AI-generated"; a number or version ("#5.4")
         return False
     return token not in _GENERIC and not token.replace(".", "").isdigit() and len(token) > 1
 

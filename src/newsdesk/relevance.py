@@ -22,6 +22,10 @@ The decision follows the labelling guide of the editorial development set
    entries that carry no headline feature). The patterns are in `data/relevance.toml`.
 3. **Traction** lifts a borderline maker launch: a Show HN with at least `show_points`
    points is kept. It never turns a question, a personal story or a tutorial into news.
+4. **A sign of news from an aggregator** (Hacker News, Reddit): a press or official link
+   (a lab's own GitHub repository or release, not its issues), an event in the title, or
+   `lift_points`; a thread on an issue tracker needs twice that, a status page's
+   incident that.
 
 Engagement comes from the feed where it gives it (Hacker News "Points: N" lines, as
 hnrss.org and newsdesk's own Hacker News source write them).
@@ -49,6 +53,9 @@ TEXT_CHARS = 400
 
 _POINTS = re.compile(r"(?:^|\s)Points:\s*(\d+)")
 _COMMENTS = re.compile(r"#\s*Comments:\s*(\d+)")
+_TRACKER = re.compile(
+    r"//(?:www\.)?(?:github|gitlab)\.com/[^/]+/[^/]+/(?:-/)?(?:issues|discussions|pull|merge_requests)/\d+"
+)
 _NO_AI = re.compile(r"\b(?:no|without|not)\s+AI\b", re.I)
 # "(2023)" or "[2023]" at the end of a title, or "… in 2025": a resurfaced story or a
 # look back, when the year is before the item's own.
@@ -274,11 +281,26 @@ def judge(item: Item, *, aggregator: bool = False) -> Verdict:
     old = _OLD_YEAR.search(title)
     if old and int(old.group(1) or old.group(2)) < item.published.year:
         return Verdict("not_news", f"an older story resurfaced ({old.group().strip()})")
+    if (
+        old
+        and old.group(2)
+        and int(old.group(2)) == item.published.year
+        and item.published.month == 12
+    ):
+        return Verdict("not_news", f"a look back at the year ({old.group().strip()})")
     path = Text(_path(item.url))
     for reason, where, terms in rules.forms:
         found = terms.find(head if where == "title" else path if where == "url" else whole)
         if found:
             return Verdict(reason, found.strip())
+    if aggregator and host(item.url).startswith("status.") and points < rules.lift_points:
+        return Verdict("not_news", "a status page's incident")
+    if aggregator and _TRACKER.search(item.url) and points < 2 * rules.lift_points:
+        # A user's bug report or request on an issue tracker, unless readers lifted it
+        # far (a project's own policy announced in an issue can be news).
+        return Verdict(
+            "not_news", f"an issue tracker's thread under {2 * rules.lift_points} points"
+        )
     shown = rules.show.find(head)
     if shown:
         if points < rules.show_points:
