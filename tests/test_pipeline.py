@@ -8,7 +8,7 @@ from pathlib import Path
 
 from newsdesk.collect import collect
 from newsdesk.config import Settings, load_settings
-from newsdesk.dedupe import TERMS_VERSION
+from newsdesk.dedupe import terms_version
 from newsdesk.demo import demo_settings
 from newsdesk.http import HttpClient
 from newsdesk.models import RunReport, Story
@@ -69,4 +69,4 @@ def test_tokens_of_another_tokeniser_version_are_recomputed(tmp_path: Path) -> N
     assert all(again[k] == stored[k] for k in recomputed)
     assert not any(v == "stale\tstale" for v in again.values())
     version = store.db.execute("SELECT value FROM meta WHERE key = 'terms_version'").fetchone()
-    assert version == (str(TERMS_VERSION),)
+    assert version == (terms_version(),)

@@ -34,7 +34,7 @@ from newsdesk.normalize import clean_text, clean_title, content_hash, detect_lan
 from newsdesk.run import pid_alive
 from newsdesk.sources import Entry, FetchContext, SourceError, SourceKind, registry
 from newsdesk.store import Store
-from newsdesk.terms import TERMS_VERSION, item_terms
+from newsdesk.terms import item_terms, terms_version
 
 if TYPE_CHECKING:
     from newsdesk.run import Run
@@ -105,7 +105,7 @@ def collect(
     """
     enabled = [s for s in settings.sources if s.enabled]
     store.sync_sources([(s.name, s.url, s.kind, s.weight) for s in settings.sources], now=now)
-    store.check_terms(TERMS_VERSION)
+    store.check_terms(terms_version())
     outcomes: list[SourceOutcome] = []
     newest = store.newest_items()
     sources = []

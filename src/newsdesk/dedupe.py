@@ -33,10 +33,10 @@ from newsdesk.terms import DIGIT, HAN_RUN
 
 # The tokeniser lived here before terms.py; its names are still importable from here.
 from newsdesk.terms import SUMMARY_CHARS as SUMMARY_CHARS
-from newsdesk.terms import TERMS_VERSION as TERMS_VERSION
 from newsdesk.terms import chinese_terms as chinese_terms
 from newsdesk.terms import item_terms as item_terms
 from newsdesk.terms import split_terms as split_terms
+from newsdesk.terms import terms_version as terms_version
 from newsdesk.terms import tokens as tokens
 
 TITLE_WEIGHT = 1.0

@@ -14,12 +14,12 @@ from newsdesk.classify import Classifier
 from newsdesk.collect import run_collect as run_collect  # its home was here
 from newsdesk.config import Settings
 from newsdesk.dedupe import (
-    TERMS_VERSION,
     Vocabulary,
     build_stories,
     item_terms,
     merge_stories,
     near_pairs,
+    terms_version,
 )
 from newsdesk.errors import ConfigError, NothingToDo
 from newsdesk.models import (
@@ -109,7 +109,7 @@ def prepare_days(
     merging rather than thirty times a week of look-back. With `triage`, the model's
     judgement is folded in (triage.py).
     """
-    store.check_terms(TERMS_VERSION)
+    store.check_terms(terms_version())
     vocabulary = Vocabulary()
     known: dict[dt.date, list[Story]] = {}
     prepared: dict[dt.date, list[Story]] = {}

@@ -245,7 +245,7 @@ class Store:
             )
             return db.total_changes - before
 
-    def check_terms(self, version: int) -> None:
+    def check_terms(self, version: str) -> None:
         """Forget stored item terms written by another version of the tokeniser."""
         row = self.db.execute("SELECT value FROM meta WHERE key = 'terms_version'").fetchone()
         if row and row[0] == str(version):

@@ -202,7 +202,18 @@ def tokens(text: str) -> frozenset[str]:
     return frozenset(found)
 
 
-TERMS_VERSION = 4  # raise when `tokens` changes: stored terms are then computed again
+TOKENISER_VERSION = 4  # raise when `tokens` changes: stored terms are then computed again
+
+
+@cache
+def terms_version() -> str:
+    """The version of the stored item terms: the tokeniser's and its lexicon's (an edited
+    lexicon gives other tokens, so the terms stored before are computed again)."""
+    import hashlib
+
+    text = resources.files("newsdesk").joinpath("data/lexicon.toml").read_bytes()
+    return f"{TOKENISER_VERSION}-{hashlib.sha256(text).hexdigest()[:12]}"
+
 
 # What feeds put in a summary that says nothing about the news: Hacker News' "Article URL:
 # … Comments URL: … Points: 12 # Comments: 3", Reddit's "submitted by /u/x [link]
