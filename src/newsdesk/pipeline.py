@@ -382,16 +382,7 @@ def publish_day(
         return write_draft(run, stored, rendered.body, meta, fmt=fmt, out=request.out)
     path = publish.write_post(rendered.body, meta, fmt=fmt, out=request.out)
     drop_draft(store, stored, fmt.name, warn=None if approved else run.report.warn)
-    store.record_post(
-        day=request.day,
-        style=request.style,
-        lang=request.lang,
-        fmt=request.fmt,
-        path=path,
-        url=url,
-        run_id=run.report.id,
-        post=stored,
-    )
+    store.record_post(stored, fmt=request.fmt, path=path, run_id=run.report.id)
     write_feed(settings, store, fmt=fmt, out=request.out, lang=request.lang, now=now)
     return path
 
@@ -693,16 +684,7 @@ def publish_week(
         path = publish.write_post(rendered.body, meta, fmt=fmt, out=request.out)
         drop_stale_weekly(path, slug)
         drop_draft(store, stored, fmt.name, warn=report.warn)
-        store.record_post(
-            day=day,
-            style=style,
-            lang=lang,
-            fmt=request.fmt,
-            path=path,
-            url=url,
-            run_id=report.id,
-            post=stored,
-        )
+        store.record_post(stored, fmt=request.fmt, path=path, run_id=report.id)
         written.append(path)
     if not draft:
         write_feed(settings, store, fmt=fmt, out=request.out, lang=lang, now=now)

@@ -179,16 +179,7 @@ def _promote(run: Run, draft: Draft, text: str, *, by_hand: bool) -> tuple[Path,
     if draft.kind == "weekly":
         drop_stale_weekly(path, meta.slug)
     post = replace(draft.post, published=meta.date, updated=now)
-    store.record_post(
-        day=post.day,
-        style=post.style,
-        lang=post.lang,
-        fmt=fmt.name,
-        path=path,
-        url=post.url,
-        run_id=run.report.id,
-        post=post,
-    )
+    store.record_post(post, fmt=fmt.name, path=path, run_id=run.report.id)
     store.remove_draft(post.key, post.style, post.lang, fmt.name)
     write_feed(settings, store, fmt=fmt, out=out, lang=post.lang, now=now)
     return path, post

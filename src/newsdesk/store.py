@@ -727,46 +727,34 @@ class Store:
         ).fetchone()
         return str(row[0]) if row else ""
 
-    def record_post(
-        self,
-        *,
-        day: dt.date,
-        style: str,
-        lang: str,
-        fmt: str,
-        path: Path,
-        url: str,
-        run_id: int,
-        post: StoredPost | None = None,
-    ) -> None:
-        """Record a written post, and with `post` what every publisher reads of it; a
-        weekly post written again on a later day replaces the earlier day's row."""
+    def record_post(self, post: StoredPost, *, fmt: str, path: Path, run_id: int) -> None:
+        """Record a written post and what every publisher reads of it; a weekly post
+        written again on a later day replaces the earlier day's row."""
         with self.transaction() as db:
-            if post is not None:
-                db.execute(
-                    "DELETE FROM posts WHERE key = ? AND style = ? AND lang = ? AND format = ? "
-                    "AND day != ?",
-                    (post.key, style, lang, fmt, day.isoformat()),
-                )
+            db.execute(
+                "DELETE FROM posts WHERE key = ? AND style = ? AND lang = ? AND format = ? "
+                "AND day != ?",
+                (post.key, post.style, post.lang, fmt, post.day.isoformat()),
+            )
             db.execute(
                 "INSERT OR REPLACE INTO posts (day, style, lang, format, path, url, run_id, key, "
                 "title, description, body, digest, published, updated) "
                 "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                 (
-                    day.isoformat(),
-                    style,
-                    lang,
+                    post.day.isoformat(),
+                    post.style,
+                    post.lang,
                     fmt,
                     str(path),
-                    url,
+                    post.url,
                     run_id,
-                    post.key if post else "",
-                    post.title if post else "",
-                    post.description if post else "",
-                    post.body if post else "",
-                    json.dumps(post.data, ensure_ascii=False) if post else "{}",
-                    to_db_time(post.published) if post else "",
-                    to_db_time(post.updated) if post else "",
+                    post.key,
+                    post.title,
+                    post.description,
+                    post.body,
+                    json.dumps(post.data, ensure_ascii=False),
+                    to_db_time(post.published),
+                    to_db_time(post.updated),
                 ),
             )
 
@@ -796,22 +784,7 @@ class Store:
             "ORDER BY published DESC, key DESC, style, lang",
             [fmt, *params],
         ).fetchall()
-        posts = [
-            StoredPost(
-                key=r[0],
-                day=dt.date.fromisoformat(r[1]),
-                style=r[2],
-                lang=r[3],
-                title=r[4],
-                description=r[5],
-                url=r[6],
-                body=r[7],
-                published=from_db_time(r[8]),
-                updated=from_db_time(r[9]),
-                data=json.loads(r[10] or "{}"),
-            )
-            for r in rows
-        ]
+        posts = [_stored_post(r) for r in rows]
         return posts[:limit] if limit is not None else posts
 
     def record_draft(self, draft: Draft) -> None:
@@ -852,33 +825,22 @@ class Store:
                 clauses.append(f"{column} = ?")
                 params.append(value)
         rows = self.db.execute(
-            "SELECT key, style, lang, format, day, path, url, meta, file_hash, title, "
-            "description, body, digest, written, run_id, edits_seen FROM drafts "
+            # The post's columns first, in the order `_stored_post` reads them.
+            "SELECT key, day, style, lang, title, description, url, body, written, written, "
+            "digest, format, path, meta, file_hash, run_id, edits_seen FROM drafts "
             f"WHERE {' AND '.join(clauses)} "
             "ORDER BY written, key, style, lang, format",
             params,
         ).fetchall()
         return [
             Draft(
-                post=StoredPost(
-                    key=r[0],
-                    day=dt.date.fromisoformat(r[4]),
-                    style=r[1],
-                    lang=r[2],
-                    title=r[9],
-                    description=r[10],
-                    url=r[6],
-                    body=r[11],
-                    published=from_db_time(r[13]),
-                    updated=from_db_time(r[13]),
-                    data=json.loads(r[12] or "{}"),
-                ),
-                fmt=r[3],
-                path=Path(r[5]),
-                meta=json.loads(r[7]),
-                file_hash=r[8],
-                run_id=r[14],
-                edits_seen=r[15],
+                post=_stored_post(r),
+                fmt=r[11],
+                path=Path(r[12]),
+                meta=json.loads(r[13]),
+                file_hash=r[14],
+                run_id=r[15],
+                edits_seen=r[16],
             )
             for r in rows
         ]
@@ -1075,4 +1037,22 @@ def _story_row(story: Story) -> tuple[Any, ...]:
         c.story_id if c else None,
         c.day.isoformat() if c else None,
         c.title if c else None,
+    )
+
+
+def _stored_post(row: Sequence[Any]) -> StoredPost:
+    """A stored post from its columns: key, day, style, lang, title, description, url,
+    body, published, updated, digest."""
+    return StoredPost(
+        key=row[0],
+        day=dt.date.fromisoformat(row[1]),
+        style=row[2],
+        lang=row[3],
+        title=row[4],
+        description=row[5],
+        url=row[6],
+        body=row[7],
+        published=from_db_time(row[8]),
+        updated=from_db_time(row[9]),
+        data=json.loads(row[10] or "{}"),
     )
