@@ -142,6 +142,9 @@ def test_a_changed_post_is_sent_again_only_with_resend(site: Path, receiver: Rec
     code, _, stderr = run(site, "deliver", "--date", DAY, "--resend")
     assert code == 0 and len(receiver.requests) == 2
     assert receiver.requests[1].json["title"].endswith("(corrected)")
+    # What was sent is never sent twice, --resend or not (an approval clicked twice).
+    code, _, stderr = run(site, "deliver", "--date", DAY, "--resend")
+    assert code == 0 and len(receiver.requests) == 2 and "already sent" in stderr
 
 
 def test_a_failing_channel_does_not_stop_the_others(

@@ -241,6 +241,46 @@ def test_a_hand_edit_of_the_drafts_front_matter_is_kept(tmp_path: Path) -> None:
     assert (meta["title"], meta["draft"]) == ("The editor's title", False)
 
 
+def test_a_draft_saved_with_a_bom_and_spaces_after_its_fences_has_one_front_matter(
+    tmp_path: Path,
+) -> None:
+    site = make_site(tmp_path)
+    published, draft, _ = places(site, "hugo")
+    daily(site, "--format", "hugo")
+    text = draft.read_text(encoding="utf-8").replace("+++\n", "+++  \n", 2)
+    draft.write_text("\ufeff" + text, encoding="utf-8")  # as some editors save it
+    ok(site, "approve", "--date", DAY, "--no-deliver")
+    written = published.read_text(encoding="utf-8")
+    assert written.count("+++") == 2 and front_matter(written, "hugo")["draft"] is False
+
+
+def test_a_draft_whose_front_matter_cannot_be_found_is_not_published(tmp_path: Path) -> None:
+    site = make_site(tmp_path)
+    published, draft, _ = places(site, "hugo")
+    daily(site, "--format", "hugo")
+    text = draft.read_text(encoding="utf-8")
+    draft.write_text(text.replace("+++\n", "+++ broken\n", 1), encoding="utf-8")
+    code, _, stderr = run(site, "approve", "--date", DAY, "--no-deliver")
+    assert code == 1 and "front matter" in stderr and "Traceback" not in stderr
+    assert not published.exists() and draft.exists() and len(listed(site)) == 1
+
+
+def test_a_draft_approved_elsewhere_meanwhile_is_not_published_twice(tmp_path: Path) -> None:
+    from newsdesk.config import load_settings
+    from newsdesk.review import approve_draft
+    from newsdesk.run import Run
+
+    site = make_site(tmp_path)
+    daily(site)
+    settings = load_settings(site / "newsdesk.toml")
+    with Run(settings, "approve", clock=lambda: NOW + HOURS) as run:
+        [draft] = run.store.drafts()
+        assert approve_draft(run, draft).ok
+        again = approve_draft(run, draft)  # the same draft, as another process held it
+    assert not again.ok and "approved or written again meanwhile" in again.problem
+    assert query(site, "SELECT count(*) FROM posts") == [(1,)]
+
+
 # 4. Edits in the desk after the draft ------------------------------------------------
 
 
@@ -388,6 +428,11 @@ def test_a_weekly_post_is_a_draft_until_approved(tmp_path: Path, receiver: Recei
     assert front_matter(draft.read_text(encoding="utf-8"), "hugo")["draft"] is True
     assert not published.exists() and not feed.exists() and receiver.requests == []
     assert [row[:3] for row in listed(site)] == [[WEEK, "weekly-axes", "en"]]
+    # The week drafted again on a later day: one draft file, not one per day.
+    ok(site, "weekly", "--week", WEEK, "--lang", "en", "--format", "hugo", now=NOW + 26 * HOURS)
+    assert [p.name for p in draft.parent.iterdir()] == [
+        query(site, "SELECT path FROM drafts")[0][0].rsplit("/", 1)[1]
+    ]
     code, _, stderr = run(site, "approve", "--date", DAY)  # no daily draft awaits
     assert code == 1 and f"drafts await approval for {WEEK}" in stderr
     stdout, stderr = ok(site, "approve", "--week", WEEK, now=NOW + HOURS)
@@ -508,6 +553,24 @@ def test_only_items_set_aside_that_day_can_be_restored(tmp_path: Path) -> None:
     _, stderr = ok(site, "report", "--date", DAY)
     assert str(item) in stderr and "restored" in stderr  # the id to restore, and how
     assert query(site, "SELECT count(*) FROM edits") == [(0,)]
+
+
+def test_a_restored_item_joining_a_story_leaves_it_its_id() -> None:
+    """Edits name stories by id (their smallest item id): an item brought back into a
+    story keeps the editor's edits on it, even when the item's id is smaller."""
+    from newsdesk.models import Story
+    from newsdesk.pipeline import _keep_id
+    from tests.helpers import news_item
+
+    older, first, second = (
+        news_item(f"Nimbus raises $2B ({n})", at=NOW, ident=ident)
+        for n, ident in ((1, 3), (2, 13), (3, 14))
+    )
+    joined = Story(id=3, day=NOW.date(), items=[first, older, second])
+    assert _keep_id(joined, {3}).id == 13  # the id it had before the restore
+    assert _keep_id(joined, set()).id == 3
+    alone = Story(id=3, day=NOW.date(), items=[older])
+    assert _keep_id(alone, {3}).id == 3  # a restored item on its own is its own story
 
 
 def test_a_restore_made_with_edit_after_the_draft_is_published_on_approval(

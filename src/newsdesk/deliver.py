@@ -87,9 +87,9 @@ def _one(
 
     what = f"{post.key} {post.style} ({post.lang})"
     earlier = store.delivery(config.name, post)
+    if earlier and earlier["status"] == "sent" and earlier["hash"] == post.digest_hash:
+        return Delivered(config.name, post, "unchanged", earlier["parts"])  # never twice
     if earlier and earlier["status"] == "sent" and not resend:
-        if earlier["hash"] == post.digest_hash:
-            return Delivered(config.name, post, "unchanged", earlier["parts"])
         reason = "changed since it was sent; `newsdesk deliver --resend` sends it again"
         report.warn(f"channel {config.name}: {what} {reason}")
         return Delivered(config.name, post, "skipped", reason=reason)

@@ -181,6 +181,8 @@ def _prepare(
         continuity_threshold=settings.dedupe.continuity_threshold,
         vocabulary=vocabulary,
     )
+    if restored:  # a restored item joining a story leaves it its id (edits name stories)
+        stories = [_keep_id(story, restored) for story in stories]
     model = learned.load("category") if settings.learned_categories else None
     sure = Classifier(settings.categories, settings.default_category, model=model).classify(stories)
     set_aside = [(i, v.reason, v.detail) for i, v in aside]
@@ -206,6 +208,13 @@ def _prepare(
     )
     store.replace_stories(day, ranked, set_aside)
     return ranked
+
+
+def _keep_id(story: Story, restored: set[int]) -> Story:
+    """The story with the id it had before items were restored into it: a story's id is
+    its smallest item id, counted without the restored items when it has others."""
+    own = [item.id for item in story.items if item.id is not None and item.id not in restored]
+    return replace(story, id=min(own)) if own and min(own) != story.id else story
 
 
 def _triage(
@@ -353,6 +362,7 @@ def publish_day(
     unless the post is that draft `approved`."""
     settings, store, now = run.settings, run.store, run.now()
     fmt = publish.registry[request.fmt]
+    mark = store.edit_mark(request.day, request.lang)  # before the edits: none slips between
     digest, unused = edits.apply(digest, store.edits(request.day, request.lang))
     for edit in unused:
         run.report.warn(
@@ -379,7 +389,7 @@ def publish_day(
     key = request.day.isoformat()
     stored = stored_post(key, request.day, request.style, request.lang, meta, url, rendered, now)
     if draft:
-        return write_draft(run, stored, rendered.body, meta, fmt=fmt, out=request.out)
+        return write_draft(run, stored, rendered.body, meta, fmt=fmt, out=request.out, mark=mark)
     path = publish.write_post(rendered.body, meta, fmt=fmt, out=request.out)
     drop_draft(store, stored, fmt.name, warn=None if approved else run.report.warn)
     store.record_post(stored, fmt=request.fmt, path=path, run_id=run.report.id)
@@ -395,12 +405,16 @@ def write_draft(
     *,
     fmt: publish.SiteFormat,
     out: Path,
+    mark: int = 0,
 ) -> Path:
-    """Write a post awaiting review where the site does not build it, and record it."""
+    """Write a post awaiting review where the site does not build it, and record it
+    (`mark`: the day's edit mark its text includes). The key's earlier draft goes."""
     meta = replace(meta, draft=True)
     path = publish.write_post(body, meta, fmt=fmt, out=out, path=fmt.draft_path(out, meta))
+    for earlier in run.store.drafts(key=post.key, lang=post.lang, style=post.style):
+        if earlier.fmt == fmt.name and earlier.path != path:  # a week drafted on another day
+            earlier.path.unlink(missing_ok=True)
     written = path.read_text(encoding="utf-8")
-    mark = run.store.edit_mark(post.day, post.lang) if post.kind == "daily" else 0
     values = publish.meta_values(meta, out)
     run.store.record_draft(
         Draft(post, fmt.name, path, values, file_hash(written), run.report.id, mark)

@@ -38,8 +38,12 @@ if TYPE_CHECKING:
     from newsdesk.run import Run
     from newsdesk.store import Store
 
+_MEANWHILE = (
+    "the draft of {post.key} {post.style} ({post.lang}) was approved or written again "
+    "meanwhile; see `newsdesk approve --list`"
+)
 # Front matter at the start of a file: TOML between +++ (Hugo) or YAML between ---.
-_FRONT = re.compile(r"\A(\+\+\+|---)\n.*?\n\1\n\n?", re.DOTALL)
+_FRONT = re.compile(r"\A(\+\+\+|---)[ \t]*\r?\n.*?\n\1[ \t]*\r?\n(?:\r?\n)?", re.DOTALL)
 
 
 @dataclass(frozen=True, slots=True)
@@ -83,6 +87,13 @@ def approve_draft(run: Run, draft: Draft) -> Approved:
     """Publish one draft (see the module's docstring for how)."""
     store = run.store
     post = draft.post
+    current = [
+        d.post.updated
+        for d in store.drafts(key=post.key, lang=post.lang, style=post.style)
+        if d.fmt == draft.fmt
+    ]
+    if current != [post.updated]:
+        return Approved(draft, problem=_MEANWHILE.format(post=post))
     try:
         text = draft.path.read_text(encoding="utf-8")
     except OSError as exc:
@@ -131,7 +142,7 @@ def _published_front(front: str, fmt: str, path: Path, site_draft: bool) -> str:
     from newsdesk.publish.jekyll import dump_yaml
 
     fence = front[:3]
-    inner = front[4:].rstrip("\n").removesuffix(fence)
+    inner = front.split("\n", 1)[1].rstrip().removesuffix(fence)
     try:
         data = tomllib.loads(inner) if fence == "+++" else yaml.safe_load(inner) or {}
     except (tomllib.TOMLDecodeError, yaml.YAMLError) as exc:
@@ -167,20 +178,28 @@ def _promote(run: Run, draft: Draft, text: str, *, by_hand: bool) -> tuple[Path,
     settings, store, now = run.settings, run.store, run.now()
     fmt = publish.registry[draft.fmt]
     meta, out = publish.meta_from_values(draft.meta)
+    text = text.removeprefix("\ufeff")
     found = _FRONT.match(text)
+    if found is None and text.lstrip().startswith(("+++", "---")):
+        raise PublishError(
+            f"the front matter of {draft.path} cannot be found: it must open the file "
+            "between two +++ (or ---) lines; correct it and approve again"
+        )
     body = text[found.end() :] if found else text
     meta = replace(meta, draft=settings.site.draft)
     head = fmt.front_matter(meta)
     if by_hand and found:
         head = _published_front(found.group(0), fmt.name, draft.path, settings.site.draft)
+    post = replace(draft.post, published=meta.date, updated=now)
     path = publish.write_file(fmt.path(out, meta), head + body)
+    # The post is recorded and the draft forgotten in one transaction, before the draft
+    # file goes: a store that fails here leaves the draft to approve again.
+    if not store.publish_draft(draft, post, path=path, run_id=run.report.id):
+        raise PublishError(_MEANWHILE.format(post=post))
     if path != draft.path:
         draft.path.unlink(missing_ok=True)
     if draft.kind == "weekly":
         drop_stale_weekly(path, meta.slug)
-    post = replace(draft.post, published=meta.date, updated=now)
-    store.record_post(post, fmt=fmt.name, path=path, run_id=run.report.id)
-    store.remove_draft(post.key, post.style, post.lang, fmt.name)
     write_feed(settings, store, fmt=fmt, out=out, lang=post.lang, now=now)
     return path, post
 

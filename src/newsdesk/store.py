@@ -845,6 +845,20 @@ class Store:
             for r in rows
         ]
 
+    def publish_draft(self, draft: Draft, post: StoredPost, *, path: Path, run_id: int) -> bool:
+        """Record an approved draft's post and forget the draft, in one transaction;
+        False (and nothing recorded) when the draft was approved or replaced meanwhile."""
+        with self.batch():
+            gone = self.db.execute(
+                "DELETE FROM drafts WHERE key = ? AND style = ? AND lang = ? AND format = ? "
+                "AND written = ?",
+                (post.key, post.style, post.lang, draft.fmt, to_db_time(draft.post.updated)),
+            )
+            if gone.rowcount != 1:
+                return False
+            self.record_post(post, fmt=draft.fmt, path=path, run_id=run_id)
+        return True
+
     def remove_draft(self, key: str, style: str, lang: str, fmt: str) -> None:
         with self.transaction() as db:
             db.execute(

@@ -81,7 +81,7 @@ def meta_values(meta: PostMeta, out: Path) -> dict[str, object]:
     values = dataclasses.asdict(meta)
     values["day"] = meta.day.isoformat()
     values["date"] = meta.date.isoformat()
-    values["out"] = str(out)
+    values["out"] = str(out.resolve())  # a timer's `approve` may run from elsewhere
     return values
 
 

@@ -25,6 +25,7 @@ import datetime as dt
 import hmac
 import json
 import secrets
+import threading
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from importlib import resources
@@ -58,6 +59,9 @@ class Desk:
     # Drafts auto-publishing could not publish (said once on a run report), by key,
     # style, language, format and the time written: not tried again every look.
     held: set[tuple[str, str, str, str, str]] = field(default_factory=set)
+    # One writer of posts at a time: an approval, a restore, a scheduled run and
+    # auto-publishing never overlap (an approval met by a run is asked to wait).
+    writing: threading.Lock = field(default_factory=threading.Lock)
 
     def login(self, token: str) -> str | None:
         """A new session for the right token, else None."""
@@ -112,7 +116,10 @@ def run_due(desk: Desk, due: Due) -> None:
     out = settings.path(settings.site.out)
     fmt, lang = settings.site.format, settings.language
     draft = settings.review.required
-    with Run(settings, f"scheduled {due.kind}", clock=desk.clock, transport=desk.transport) as run:
+    with (
+        desk.writing,
+        Run(settings, f"scheduled {due.kind}", clock=desk.clock, transport=desk.transport) as run,
+    ):
         if due.kind == "daily":
             outcomes = run_collect(run)
             day = dt.date.fromisoformat(due.key)
@@ -144,7 +151,10 @@ def publish_due(desk: Desk) -> None:
         waiting = overdue(store, desk.clock(), settings.review.auto_publish_minutes())
         if all(ident(d) in desk.held for d in waiting):
             return
-    with Run(settings, "auto-publish", clock=desk.clock, transport=desk.transport) as run:
+    with (
+        desk.writing,
+        Run(settings, "auto-publish", clock=desk.clock, transport=desk.transport) as run,
+    ):
         results = publish_overdue(run, skip=lambda d: ident(d) in desk.held)
         desk.held.update(ident(r.draft) for r in results if not r.ok)
         deliver(run, [r.post for r in results if r.post is not None], resend=True)

@@ -86,7 +86,7 @@ async def _allowed(request: Request, *, changes: bool = False) -> tuple[str, dic
         data = await request.form()
         form = {k: str(v) for k, v in data.items()}
         sent = request.headers.get("x-csrf-token") or form.get("csrf", "")
-        if not hmac.compare_digest(sent, _desk(request).sessions[session]):
+        if not hmac.compare_digest(sent.encode(), _desk(request).sessions[session].encode()):
             return None
     return session, form
 
@@ -175,7 +175,8 @@ async def day_page(request: Request) -> Response:
         notes = store.day_notes(day, day, lang).get(day)
         concepts = store.concepts_between(day, day, lang)
         state = {e.field: e.value for e in store.edits(day, lang) if e.story_id == 0}
-    by_hand = [d for d in drafts if not d.path.exists() or _hash(d.path) != d.file_hash]
+    missing = [d for d in drafts if not d.path.exists()]
+    by_hand = [d for d in drafts if d not in missing and _hash(d.path) != d.file_hash]
     styles = list(
         dict.fromkeys(
             [
@@ -192,6 +193,7 @@ async def day_page(request: Request) -> Response:
         restored=restored,
         drafts=drafts,
         by_hand=by_hand,
+        missing=missing,
         posts=[p for p in posts if p.kind == "daily"],
         styles=styles,
         lede=state.get("lede", notes.lede if notes else ""),
@@ -389,6 +391,8 @@ async def restore_item(request: Request) -> Response:
         return change_
     desk, day, lang, form = change_
     settings = desk.settings
+    if not desk.writing.acquire(blocking=False):
+        return _busy()
     try:
         with Run(settings, "restore", clock=desk.clock, transport=desk.transport) as run:
             aside = {item.id for item, _, _ in run.store.set_aside(day)}
@@ -400,6 +404,8 @@ async def restore_item(request: Request) -> Response:
             prepare_day(settings, run.store, day, triage=triage_for(run, lang))
     except NewsdeskError as exc:
         return refuse(409, str(exc))
+    finally:
+        desk.writing.release()
     return _refresh()
 
 
@@ -441,12 +447,29 @@ async def approve(request: Request) -> Response:
 def _publish(desk: Desk, key: str, lang: str, style: str, write: Callable[[Run], None]) -> Response:
     """Approve the draft of a day or week in a style and language, or without one
     `write` the post again; deliver what was published (again, when it changed)."""
+
+    settings = desk.settings
+    fmt = settings.site.format
+    if not desk.writing.acquire(blocking=False):
+        return _busy()
+    try:
+        return _publish_now(desk, key, lang, style, write, fmt)
+    finally:
+        desk.writing.release()
+
+
+def _busy() -> Response:
+    return refuse(409, "A run is writing posts right now: try again in a moment.")
+
+
+def _publish_now(
+    desk: Desk, key: str, lang: str, style: str, write: Callable[[Run], None], fmt: str
+) -> Response:
     from newsdesk.deliver import deliver
     from newsdesk.review import approve_draft
     from newsdesk.run import Run
 
     settings = desk.settings
-    fmt = settings.site.format
     with Run(settings, "approve", clock=desk.clock, transport=desk.transport) as run:
         drafts = [d for d in run.store.drafts(key=key, lang=lang, style=style) if d.fmt == fmt]
         how = ""
