@@ -181,6 +181,20 @@ def test_issue_threads_and_status_pages_need_readers_lift() -> None:
     assert judge(incident, aggregator=True).reason == "not_news"
 
 
+def test_a_pages_folders_say_what_it_is_and_its_slug_does_not() -> None:
+    press = "https://press.example/2026/01/28/chief-uploaded-government-docs-to-chatgpt"
+    assert judge(item("Official uploaded government files to ChatGPT", url=press)).kept
+    manual = "https://tool.example/docs/v3"
+    assert judge(item("Agent WebUI with MCP and RAG", url=manual)).reason == "not_news"
+
+
+def test_a_labs_repository_is_about_ai_whatever_its_title() -> None:
+    release = "https://github.com/huggingface/transformers/releases/tag/v5.0.0"
+    assert judge(item("Transformers V5 is out!", url=release)).kept
+    other = "https://github.com/someone/transformers/releases/tag/v5.0.0"
+    assert judge(item("Transformers V5 is out!", url=other)).reason == "off_topic"
+
+
 def test_a_labs_own_repository_is_official_but_not_its_issues() -> None:
     assert standing("https://github.com/deepseek-ai/DeepSeek-OCR-2") == 0
     assert standing("https://github.com/openai/codex/releases/tag/v1.0") == 0

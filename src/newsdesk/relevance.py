@@ -248,9 +248,23 @@ def standing(url: str) -> int:
     return 0 if _under(name, rules.official) else 1 if _under(name, rules.press) else 2
 
 
+def _ai_site(url: str) -> bool:
+    """Whether a link is on an AI maker's own site, or in one of its GitHub repositories."""
+    rules = _rules()
+    name = host(url)
+    if name == "github.com":
+        return urlsplit(url).path.strip("/").split("/")[0].casefold() in rules.official_orgs
+    return _under(name, rules.sites)
+
+
 def _path(url: str) -> str:
-    """The path of a link, its words separated ("/podcast/ki-prognosen" → "podcast ki prognosen")."""
-    return " ".join(_ATOM.findall(urlsplit(url).path.casefold()))
+    """The folders of a link's path, their words separated ("/podcast/ki-prognosen" →
+    "podcast"): where a site files a page says what it is, while the page's own name, an
+    article's slug, only repeats its title ("…-uploaded-government-docs-to-chatgpt")."""
+    parts = [p for p in urlsplit(url).path.casefold().split("/") if p]
+    if parts and "-" in parts[-1]:
+        parts = parts[:-1]
+    return " ".join(_ATOM.findall(" ".join(parts)))
 
 
 @lru_cache(maxsize=1 << 14)
@@ -275,7 +289,7 @@ def judge(item: Item, *, aggregator: bool = False) -> Verdict:
         body = body[len(title) :]
     head = Text(title)
     whole = Text(f"{title} \n {body}")
-    if not about_ai(Text(_NO_AI.sub(" ", whole.raw))) and not _under(host(item.url), rules.sites):
+    if not about_ai(Text(_NO_AI.sub(" ", whole.raw))) and not _ai_site(item.url):
         return Verdict("off_topic", "no AI term")
     points, _ = engagement(item)
     old = _OLD_YEAR.search(title)
