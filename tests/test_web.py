@@ -320,6 +320,25 @@ def sent_text(receiver: Receiver) -> list[str]:
     return [json.dumps(r.json, ensure_ascii=False) for r in receiver.requests]
 
 
+def test_the_day_page_says_when_the_draft_file_was_edited_or_is_gone(
+    review_site: Path, review_server: Server
+) -> None:
+    [(_, _, _, draft)] = drafts_of(review_site)
+    with httpx.Client() as client:
+        client.get(review_server.url(f"/login?token={TOKEN}"))
+
+        def page() -> str:
+            return client.get(review_server.url(f"/day/{DAY}?lang=zh")).text
+
+        assert 'class="draft"' in page() and "by-hand" not in page() and "missing" not in page()
+        draft.write_text(draft.read_text(encoding="utf-8") + "\nAn editor's line.\n", "utf-8")
+        assert 'class="by-hand"' in page()
+        draft.unlink()
+        shown = page()
+        assert 'class="missing"' in shown and 'class="by-hand"' not in shown
+        assert f"newsdesk daily --date {DAY} --no-collect" in shown
+
+
 def test_an_editor_restores_an_item_edits_and_approves_a_draft_in_a_real_browser(
     review_site: Path, review_server: Server, receiver: Receiver
 ) -> None:

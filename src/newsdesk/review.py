@@ -32,7 +32,7 @@ from typing import TYPE_CHECKING
 
 from newsdesk import publish
 from newsdesk.errors import NewsdeskError, NothingToDo, PublishError
-from newsdesk.publish.post import Draft, StoredPost, file_hash
+from newsdesk.publish.post import Draft, StoredPost
 
 if TYPE_CHECKING:
     from newsdesk.run import Run
@@ -102,7 +102,7 @@ def approve_draft(run: Run, draft: Draft) -> Approved:
             problem=f"its file {draft.path} cannot be read ({exc.strerror or exc}); write the "
             f"draft again with `newsdesk {post.kind} --{_option(post)} {post.key}`",
         )
-    by_hand = file_hash(text) != draft.file_hash
+    by_hand = draft.edited_by_hand(text)
     in_desk = post.kind == "daily" and store.edit_mark(post.day, post.lang) > draft.edits_seen
     if by_hand and in_desk:
         return Approved(

@@ -73,6 +73,17 @@ class Draft:
     def kind(self) -> str:
         return self.post.kind
 
+    def edited_by_hand(self, text: str) -> bool:
+        """Whether the draft file's text is no longer what newsdesk wrote."""
+        return file_hash(text) != self.file_hash
+
+    def file_text(self) -> str | None:
+        """The draft file's text; None when it cannot be read (gone)."""
+        try:
+            return self.path.read_text(encoding="utf-8")
+        except OSError:
+            return None
+
 
 def file_hash(text: str) -> str:
     return hashlib.sha256(text.encode()).hexdigest()

@@ -175,8 +175,9 @@ async def day_page(request: Request) -> Response:
         notes = store.day_notes(day, day, lang).get(day)
         concepts = store.concepts_between(day, day, lang)
         state = {e.field: e.value for e in store.edits(day, lang) if e.story_id == 0}
-    missing = [d for d in drafts if not d.path.exists()]
-    by_hand = [d for d in drafts if d not in missing and _hash(d.path) != d.file_hash]
+    texts = [(d, d.file_text()) for d in drafts]
+    missing = [d for d, text in texts if text is None]
+    by_hand = [d for d, text in texts if text is not None and d.edited_by_hand(text)]
     styles = list(
         dict.fromkeys(
             [
@@ -209,15 +210,6 @@ def _local(stamp: str, tz: dt.tzinfo) -> str:
         return dt.datetime.fromisoformat(stamp).astimezone(tz).strftime("%Y-%m-%d %H:%M")
     except ValueError:
         return stamp
-
-
-def _hash(path: Any) -> str:
-    from newsdesk.publish.post import file_hash
-
-    try:
-        return file_hash(path.read_text(encoding="utf-8"))
-    except OSError:
-        return ""
 
 
 async def stories_fragment(request: Request) -> Response:

@@ -194,6 +194,42 @@ def entry_title(entry: Mapping[str, Any]) -> str:
     return str(entry.get("headline") or entry["title"])
 
 
+def post(
+    context: SendContext,
+    url: str,
+    payload: Any,
+    *,
+    name: str,
+    headers: Mapping[str, str] | None = None,
+    content: bytes | None = None,
+) -> Any:
+    """POST a message (JSON, or `content` as it is); the answer, whatever its status. A
+    network fault is a retryable SendError; the URL (it may hold a token) is logged by
+    the channel's `name` only."""
+    from newsdesk.http import FetchError
+
+    try:
+        return context.client.post(
+            url,
+            json=None if content is not None else payload,
+            content=content,
+            headers=dict(headers or {}),
+            log_url=name,
+        )
+    except FetchError as exc:
+        raise SendError(f"no answer: {exc.reason}") from None
+
+
+def wait_asked(value: Any, headers: Mapping[str, str]) -> float | None:
+    """How long a rate-limited answer asks to wait: the seconds its body gives, else its
+    Retry-After header."""
+    from newsdesk.http import retry_after
+
+    if isinstance(value, int | float):
+        return float(value)
+    return retry_after(headers.get("retry-after", ""))
+
+
 def post_json(
     context: SendContext,
     url: str,
@@ -206,21 +242,10 @@ def post_json(
     """POST a message; the status, body and headers of a 2xx answer. Raise SendError:
     retryable for 429 (with its Retry-After), 5xx and network faults, not for other
     answers. The URL (which may hold a token) is never part of a reason."""
-    from newsdesk.http import FetchError, retry_after
-
-    try:
-        answer = context.client.post(
-            url,
-            json=None if content is not None else payload,
-            content=content,
-            headers=dict(headers or {}),
-            log_url=name,
-        )
-    except FetchError as exc:
-        raise SendError(f"no answer: {exc.reason}") from None
+    answer = post(context, url, payload, name=name, headers=headers, content=content)
     body = answer.content[:500].decode("utf-8", "replace")
     if answer.status == 429:
-        wait = retry_after(answer.headers.get("retry-after", ""))
+        wait = wait_asked(None, answer.headers)
         raise SendError(f"HTTP 429 (rate limited) {body}".strip(), retry_after=wait)
     if answer.status >= 500:
         raise SendError(f"HTTP {answer.status} {body}".strip())

@@ -39,7 +39,9 @@ from newsdesk.publish.channels import (
     decode,
     env_value,
     fit_story,
+    post,
     split,
+    wait_asked,
 )
 from newsdesk.publish.post import StoredPost
 
@@ -121,12 +123,7 @@ def payload(content: str) -> dict[str, Any]:
 
 def execute(context: SendContext, url: str, body: Any, *, name: str) -> dict[str, Any]:
     """POST to the webhook; the message object. Raise SendError as the answer says."""
-    from newsdesk.http import FetchError, retry_after
-
-    try:
-        answer = context.client.post(url, json=body, log_url=name)
-    except FetchError as exc:
-        raise SendError(f"no answer: {exc.reason}") from None
+    answer = post(context, url, body, name=name)
     data = decode(answer.content)
     if 200 <= answer.status < 300:
         return data
@@ -135,10 +132,7 @@ def execute(context: SendContext, url: str, body: Any, *, name: str) -> dict[str
     if data.get("code"):
         reason += f" (code {data['code']}{first_error(data.get('errors'))})"
     if answer.status == 429:
-        wait = data.get("retry_after")
-        if not isinstance(wait, int | float):
-            wait = retry_after(answer.headers.get("retry-after", ""))
-        raise SendError(reason, retry_after=wait)
+        raise SendError(reason, retry_after=wait_asked(data.get("retry_after"), answer.headers))
     raise SendError(reason, retryable=answer.status >= 500)
 
 

@@ -40,7 +40,9 @@ from newsdesk.publish.channels import (
     env_value,
     fit_story,
     missing_env,
+    post,
     split,
+    wait_asked,
 )
 from newsdesk.publish.post import StoredPost
 
@@ -134,12 +136,7 @@ def payload(text: str, chat_id: str) -> dict[str, Any]:
 
 def call(context: SendContext, url: str, body: Any, *, name: str) -> dict[str, Any]:
     """POST one Bot API method; its `result`. Raise SendError as the answer says."""
-    from newsdesk.http import FetchError, retry_after
-
-    try:
-        answer = context.client.post(url, json=body, log_url=name)
-    except FetchError as exc:
-        raise SendError(f"no answer: {exc.reason}") from None
+    answer = post(context, url, body, name=name)
     data = decode(answer.content)
     if 200 <= answer.status < 300 and data.get("ok") is True:
         result = data.get("result")
@@ -149,9 +146,7 @@ def call(context: SendContext, url: str, body: Any, *, name: str) -> dict[str, A
     reason = f"Telegram {status}: {said}"
     parameters = data.get("parameters") or {}
     if status == 429:
-        wait = parameters.get("retry_after")
-        if not isinstance(wait, int | float):
-            wait = retry_after(answer.headers.get("retry-after", ""))
+        wait = wait_asked(parameters.get("retry_after"), answer.headers)
         raise SendError(reason, retry_after=wait)
     if status >= 500:
         raise SendError(reason)
