@@ -102,6 +102,13 @@ def canonical_url(url: str, base: str | None = None, *, fragment: bool = False) 
     return urlunsplit((scheme, netloc, parts.path or "/", urlencode(sorted(query)), anchor))
 
 
+def is_thread(url: str) -> bool:
+    """Whether a link is a discussion thread on Reddit (a post's comments page)."""
+    parts = urlsplit(url)
+    host = (parts.hostname or "").removeprefix("www.").removeprefix("old.")
+    return host == "redd.it" or (host == "reddit.com" and "/comments/" in parts.path)
+
+
 def _entry_fragment(value: str) -> str:
     """The fragment when it names an entry of a page, else ""."""
     value = value.strip()

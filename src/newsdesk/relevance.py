@@ -15,14 +15,16 @@ The decision follows the labelling guide of the editorial development set
    `data/relevance.toml`, in English and Chinese.
 2. **Its form.** AI items are set aside when their form says they are not news, first
    match wins: `question` (Ask HN, help requests, "when will X ship"), `meme`,
-   `anecdote` (a personal story: "I …", "Tell HN", "我用…"), `promotion` (ads, discounts,
+   `anecdote` (a personal story: "I …", "Tell HN", "我用…"), `meme` also for a link to a
+   picture or a clip alone (Reddit's image and video posts), `promotion` (ads, discounts,
    courses, events, hiring, customer stories, a maker's Show HN with fewer than
    `show_points` points), `rant` (polemic and hot takes), `not_news` (tutorials, guides,
    explainers, year-in-review lists, podcasts, resurfaced "(2023)" items, changelog
    entries that carry no headline feature). The patterns are in `data/relevance.toml`.
 3. **Traction** lifts a borderline maker launch: a Show HN with at least `show_points`
    points is kept. It never turns a question, a personal story or a tutorial into news.
-4. **A sign of news from an aggregator** (Hacker News, Reddit): a press or official link
+4. **A sign of news from an aggregator** (Hacker News, Reddit; a Reddit text post's
+   thread always counts as one): a press or official link
    (a lab's own GitHub repository or release, not its issues), an event in the title, or
    `lift_points`; a thread on an issue tracker needs twice that, a status page's
    incident that.
@@ -43,6 +45,7 @@ from importlib import resources
 from urllib.parse import urlsplit
 
 from newsdesk.models import Item
+from newsdesk.normalize import is_thread
 from newsdesk.terms import summary_text
 
 REASONS = ("off_topic", "question", "meme", "anecdote", "promotion", "rant", "not_news")
@@ -169,6 +172,7 @@ class _Rules:
     sites: frozenset[str]
     weak: Terms
     forms: tuple[tuple[str, str, Terms], ...]  # (reason, where, terms)
+    hosts: tuple[tuple[str, frozenset[str]], ...]  # (reason, sites whose links say it)
     show: Terms
     show_points: int
     press: frozenset[str]
@@ -183,7 +187,11 @@ def _rules() -> _Rules:
     text = resources.files("newsdesk").joinpath("data/relevance.toml").read_text("utf-8")
     data = tomllib.loads(text)
     forms = []
+    hosts = []
     for reason in REASONS[1:]:
+        sites = data["forms"].get(reason, {}).get("hosts", [])
+        if sites:
+            hosts.append((reason, frozenset(sites)))
         for where in ("url", "title", "text"):
             terms = data["forms"].get(reason, {}).get(where, [])
             if terms:
@@ -194,6 +202,7 @@ def _rules() -> _Rules:
         sites=frozenset(data["ai"]["sites"]),
         weak=Terms(data["ai"]["weak"]),
         forms=tuple(forms),
+        hosts=tuple(hosts),
         show=Terms(data["forms"]["show"]),
         show_points=int(data["forms"]["show_points"]),
         press=frozenset(data["news"]["press"]),
@@ -257,12 +266,24 @@ def _ai_site(url: str) -> bool:
     return _under(name, rules.sites)
 
 
+def _site(url: str, sites: frozenset[str]) -> str:
+    """The entry of `sites` a link is on: a host (or a host it is under), or a host with
+    its first folder ("reddit.com/gallery")."""
+    name = host(url)
+    parts = name.split(".")
+    for number in range(len(parts) - 1):
+        if ".".join(parts[number:]) in sites:
+            return ".".join(parts[number:])
+    folder = urlsplit(url).path.strip("/").split("/")[0].casefold()
+    return f"{name}/{folder}" if f"{name}/{folder}" in sites else ""
+
+
 def _path(url: str) -> str:
     """The folders of a link's path, their words separated ("/podcast/ki-prognosen" →
     "podcast"): where a site files a page says what it is, while the page's own name, an
     article's slug, only repeats its title ("…-uploaded-government-docs-to-chatgpt")."""
     parts = [p for p in urlsplit(url).path.casefold().split("/") if p]
-    if parts and "-" in parts[-1]:
+    if parts and ("-" in parts[-1] or "_" in parts[-1]):
         parts = parts[:-1]
     return " ".join(_ATOM.findall(" ".join(parts)))
 
@@ -302,6 +323,13 @@ def judge(item: Item, *, aggregator: bool = False) -> Verdict:
         and item.published.month == 12
     ):
         return Verdict("not_news", f"a look back at the year ({old.group().strip()})")
+    for reason, sites in rules.hosts:
+        site = _site(item.url, sites)
+        if site:
+            return Verdict(reason, f"a link to a picture or a clip ({site})")
+    # A Reddit thread is a post on a discussion site wherever its feed comes from: it
+    # needs a sign of news like any aggregator's item.
+    aggregator = aggregator or is_thread(item.url)
     path = Text(_path(item.url))
     for reason, where, terms in rules.forms:
         found = terms.find(head if where == "title" else path if where == "url" else whole)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import calendar
 import datetime as dt
+import html
 import json
 import logging
 import re
@@ -16,7 +17,7 @@ import lxml.html
 from lxml import etree
 
 from newsdesk.http import FetchError, Response
-from newsdesk.normalize import canonical_url, iso_date
+from newsdesk.normalize import canonical_url, is_thread, iso_date
 from newsdesk.sources import Entry, SourceError, SourceResult, read_location
 
 if TYPE_CHECKING:
@@ -30,6 +31,9 @@ _PLAIN = {"text/plain"}
 NOT_FEEDS = ("image/", "audio/", "video/", "font/", "application/pdf", "application/zip")
 _EMPTY_HREF = re.compile(rb"href\s*=\s*(?:\"\s*\"|'\s*')")
 _DATE_KEYS = ("published_parsed", "updated_parsed", "created_parsed")
+# Reddit's feeds link every entry to its comment thread and give the post's own link in
+# the summary: "submitted by /u/x <a href="…">[link]</a> <a href="…">[comments]</a>".
+_POSTED_LINK = re.compile(r"<a\s[^>]*?href=[\"']([^\"']+)[\"'][^>]*>\s*\[link\]\s*</a>", re.I)
 
 
 class FeedSource:
@@ -131,6 +135,7 @@ def _entry(raw: Any, *, base: str | None, lang: str | None) -> Entry | None:
     summary = _summary(raw)
     if link is None or not (title or summary):
         return None
+    link = posted_link(link, summary)
     return Entry(
         link=link,
         title=title,
@@ -153,6 +158,23 @@ def _link(raw: Any, base: str | None) -> str | None:
             if url:
                 return url
     return None
+
+
+def posted_link(link: str, summary: str) -> str:
+    """The link a Reddit post shares (an article, a model card, an image) in place of the
+    entry's link to its comment thread, as a Hacker News feed links the article: the
+    news is what the post links to, and the same article posted elsewhere is found by its
+    address. A text post, whose "[link]" is its own thread (or another thread, for a
+    crosspost), keeps its thread."""
+    if "[link]" not in summary or "submitted by" not in summary:
+        return link
+    found = _POSTED_LINK.search(summary)
+    if found is None:
+        return link
+    target = canonical_url(html.unescape(found.group(1)), link, fragment=True)
+    if target is None or is_thread(target):
+        return link
+    return target
 
 
 def _title(raw: Any) -> tuple[str, bool]:

@@ -1,0 +1,123 @@
+"""Subreddits as sources: a Reddit feed's post links what it shares, and its pictures,
+clips, questions and chatter are set aside.
+
+`tests/data/reddit/` holds three hand-written subreddit feeds in the format Reddit serves
+(`https://www.reddit.com/r/NAME/.rss`: Atom, each entry linking its comment thread, the
+post's own link in the summary's "[link]" anchor), with an editor's label for each post
+in `labels.jsonl` (junk or news, and the kind of junk, as guide-junk.md says). They are
+served by a real HTTP server on 127.0.0.1 and go through `collect` and `daily`.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from pathlib import Path
+
+import pytest
+
+from newsdesk.config import load_settings
+from newsdesk.normalize import is_thread
+from newsdesk.sources.feed import parse_feed, posted_link
+from newsdesk.store import Store
+from tests.conftest import LocalServer, Route, write_config
+from tests.helpers import invoke
+
+DATA = Path(__file__).parent / "data" / "reddit"
+SUBREDDITS = ("LocalLLaMA", "singularity", "MachineLearning")
+DAY = dt.date(2026, 3, 10)
+NOW = dt.datetime(2026, 3, 10, 18, 0, tzinfo=dt.UTC)
+LABELS = [json.loads(line) for line in (DATA / "labels.jsonl").read_text("utf-8").splitlines()]
+
+
+@pytest.fixture
+def reddit_day(tmp_path: Path, server: LocalServer) -> tuple[Path, Store]:
+    """The three subreddits collected from 127.0.0.1 and the day's digest written."""
+    sources = ""
+    for name in SUBREDDITS:
+        server.routes[f"/r/{name}/.rss"] = Route((DATA / f"{name.lower()}.xml").read_bytes())
+        sources += f'\n[[sources]]\nname = "r/{name}"\nurl = "{server.url(f"/r/{name}/.rss")}"\n'
+    config = write_config(
+        tmp_path,
+        'timezone = "UTC"\nlanguage = "en"\ndatabase = "r.db"\n[site]\nout = "site"\n'
+        "[fulltext]\nenabled = false\n" + sources,
+    )
+    code, stdout, stderr = invoke("--config", config, "daily", "--date", DAY, "--offline", now=NOW)
+    assert code == 0, stdout + stderr
+    settings = load_settings(config)
+    return tmp_path, Store(settings.path(settings.database))
+
+
+def test_a_link_post_is_the_article_it_links_and_a_text_post_its_thread() -> None:
+    feed = parse_feed((DATA / "singularity.xml").read_bytes())
+    links = {entry.title: entry.link for entry in feed.entries}
+    assert links["Anthropic raises $30 billion at a $380 billion valuation"] == (
+        "https://www.cnbc.com/2026/03/10/anthropic-raises-30-billion.html"
+    )
+    assert links["Gemini 3 Ultra scores 62% on Humanity's Last Exam"].startswith(
+        "https://i.redd.it/"
+    )
+    # A text post, and a crosspost (its "[link]" is another subreddit's thread), keep the
+    # thread they were posted as.
+    assert is_thread(links["When will we get GPT-6?"])
+    assert "/r/singularity/comments/" in links["When will we get GPT-6?"]
+    assert "/r/singularity/comments/" in links["OpenAI is hiring a Head of Preparedness"]
+
+
+def test_real_reddit_feeds_old_and_new_give_the_posted_links(shared_fixtures: Path) -> None:
+    feeds = shared_fixtures / "feeds"
+    links = {}
+    for name in ("reddit.rss", "reddit-atom.rss"):
+        old = parse_feed((feeds / "rss-parser-js-fixtures/test/input" / name).read_bytes())
+        links |= {entry.title: entry.link for entry in old.entries}
+    assert links["Bill Cosby wins defamation case"] == (
+        "http://www.bbc.co.uk/news/entertainment-arts-35381354"
+    )
+    assert links["Driving for Uber in the Virginia last night"] == "http://i.imgur.com/quniy7i.jpg"
+    assert is_thread(
+        links["We are Aziz Ansari and Alan Yang from Master of None - Ask Us Anything"]
+    )
+    new = parse_feed(
+        (feeds / "feed-rs-fixtures/feed-rs/fixture/atom/atom_example_reddit.xml").read_bytes()
+    )
+    assert all(is_thread(entry.link) for entry in new.entries)  # text posts only
+    # Anything else that happens to say "[link]" is left alone.
+    other = '<p>submitted by nobody</p><a href="https://a.example/x">[link]</a>'
+    assert posted_link("https://blog.example/post", other) == "https://a.example/x"
+    assert posted_link("https://blog.example/post", "<p>[link] to nothing</p>") == (
+        "https://blog.example/post"
+    )
+    assert posted_link(
+        "https://blog.example/post", 'submitted by <a href="javascript:x">[link]</a>'
+    ) == ("https://blog.example/post")
+
+
+def test_pictures_clips_questions_and_chatter_are_set_aside_news_is_kept(
+    reddit_day: tuple[Path, Store],
+) -> None:
+    folder, store = reddit_day
+    aside = {item.title: (reason, detail) for item, reason, detail in store.set_aside(DAY)}
+    wrong = [
+        (label["title"], aside.get(label["title"]))
+        for label in LABELS
+        if (label["title"] in aside) != label["junk"]
+    ]
+    assert wrong == []
+    for label in LABELS:
+        if label["form"] in {"image", "video", "gallery"} and label["title"] in aside:
+            reason, detail = aside[label["title"]]
+            assert reason in {"meme", "off_topic"}, label
+            assert reason == "off_topic" or "picture or a clip" in detail
+    (post,) = (folder / "site").glob("*.md")
+    text = post.read_text("utf-8")
+    # Link posts point at what they share, not at Reddit; no picture or thread of a
+    # set-aside post reaches the digest.
+    for shared in ("https://www.cnbc.com/2026/03/10/", "https://techcrunch.com/2026/03/10/"):
+        assert shared in text
+    assert "i.redd.it" not in text and "v.redd.it" not in text and "/gallery/" not in text
+    for title in aside:
+        assert title not in text
+    code, stdout, _ = invoke(
+        "--config", folder / "newsdesk.toml", "report", "--date", DAY, "--json", now=NOW
+    )
+    assert code == 0 and "a link to a picture or a clip (v.redd.it)" in stdout
