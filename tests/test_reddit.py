@@ -121,3 +121,55 @@ def test_pictures_clips_questions_and_chatter_are_set_aside_news_is_kept(
         "--config", folder / "newsdesk.toml", "report", "--date", DAY, "--json", now=NOW
     )
     assert code == 0 and "a link to a picture or a clip (v.redd.it)" in stdout
+
+
+def test_one_link_carried_by_several_sources_counts_each_of_them(tmp_path: Path) -> None:
+    """The same announcement linked by a subreddit (read first) and by the lab's own
+    curated feed is stored once, carried by both: the story counts two sources, the lab's
+    standing skips the relevance stage and its weight leads."""
+    from newsdesk.models import Story
+    from newsdesk.relevance import sift
+    from tests.helpers import news_item
+
+    link = "https://lab.example/news/introducing-model-9"
+    at = dt.datetime(2026, 3, 10, 9, tzinfo=dt.UTC)
+    posted = news_item("why is nobody talking about this", at=at, source="r/LocalLLaMA", url=link)
+    own = news_item("Introducing Model 9", at=at, source="Lab", url=link)
+    with Store(tmp_path / "s.db") as store:
+        assert store.add_items([posted]) == 1
+        assert store.add_items([own]) == 0  # the link is stored once
+        assert store.add_items([posted]) == 0  # a rerun records nothing twice
+        (item,) = store.items_between(at - dt.timedelta(hours=1), at + dt.timedelta(hours=1))
+        assert item.source == "r/LocalLLaMA" and item.also == ("Lab",)
+        assert item.sources == ("r/LocalLLaMA", "Lab")
+        # Judged alone, the subreddit's title is a question with no news; carried by a
+        # curated source it is the lab's announcement.
+        assert sift([item], curated=set())[0] == []
+        assert sift([item], curated={"Lab"})[0] == [item]
+        assert Story(id=1, day=DAY, items=[item]).sources == ["r/LocalLLaMA", "Lab"]
+        links = store.seen_links(["Lab", "r/LocalLLaMA"], at - dt.timedelta(days=1))
+        assert links == {"Lab": frozenset({link}), "r/LocalLLaMA": frozenset({link})}
+
+
+def test_the_points_another_source_gave_a_link_count_as_its_engagement(tmp_path: Path) -> None:
+    """A lab's post stored under the lab keeps the points Hacker News gave its link."""
+    from newsdesk.relevance import engagement
+    from tests.helpers import news_item
+
+    link = "https://lab.example/news/model-9"
+    at = dt.datetime(2026, 3, 10, 9, tzinfo=dt.UTC)
+    own = news_item("Introducing Model 9", at=at, source="Lab", url=link)
+    with Store(tmp_path / "s.db") as store:
+        store.add_items([own])
+        for points in (40, 312, 120):  # the feed read three times as the points grew
+            hn = news_item(
+                "Model 9",
+                f"Points: {points} # Comments: {points // 4}",
+                at=at,
+                source="HN",
+                url=link,
+            )
+            store.add_items([hn])
+        (item,) = store.items_between(at - dt.timedelta(hours=1), at + dt.timedelta(hours=1))
+    assert item.also == ("HN",) and item.seen == (312, 78)
+    assert engagement(item) == (312, 78)

@@ -526,7 +526,7 @@ class ModelAnalyst:
                 "date": thread.story.day.isoformat(),
                 "title": (analysis.headline if analysis else "") or _title(thread.story, lang),
                 "category": thread.story.category,
-                "sources": len({i.source for i in thread.items}),
+                "sources": len({name for i in thread.items for name in i.sources}),
             }
             if thread.later:
                 record["also"] = sorted({s.day.isoformat() for s in thread.later})

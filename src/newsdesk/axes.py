@@ -5,8 +5,8 @@ A story is read as the tokens same-story merging already stored for every item (
 Chinese bigrams and cross-language concepts, `terms.tokens`) and the names its titles
 are about (`terms.title_names`: "Aurora Labs", "Claude Code", 英伟达 = Nvidia). Only
 specific tokens count: those in at least two stories and at most half of them, and not
-a kind of news (the lexicon's "@release", "@agent" …) or a generic word ("ai",
-"model"). Two stories are alike only when they share `EVIDENCE` (3) specific tokens
+a kind of news (the lexicon's "@release", "@agent" …), a generic word ("ai",
+"model", "back") or a kind of document ("system card", "paper", "pdf"). Two stories are alike only when they share `EVIDENCE` (3) specific tokens
 in their titles ("Grok", "Musk", "images"), so one company's name alone ("OpenAI", "Nvidia") never makes
 a theme; alike stories are joined by average linkage while their mean cosine similarity
 reaches `LINK`. A thin week gets fewer axes rather than forced ones: on the labelled
@@ -46,7 +46,8 @@ _LATIN_WORD = re.compile(r"[A-Za-z][A-Za-z0-9]*(?:[-.+][A-Za-z0-9]+)*")
 _GENERIC = frozenset(
     """ai model llm agent agentic use user tool data code coding new open source app
     system company compani people work year week day time way launch releas report
-    generat generated power powered driven based native first
+    generat generated power powered driven based native first back
+    card paper pdf preprint blog post whitepaper
     http https www com org html item news ycombinator github""".split()
 )
 # Words every news week is full of, which name no theme.

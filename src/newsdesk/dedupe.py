@@ -565,7 +565,10 @@ def merge_stories(
 
 
 def _ordered(group: list[Item], weights: dict[str, float]) -> list[Item]:
-    return sorted(group, key=lambda i: (-weights.get(i.source, 1.0), i.published, i.id or 0))
+    return sorted(
+        group,
+        key=lambda i: (-max(weights.get(n, 1.0) for n in i.sources), i.published, i.id or 0),
+    )
 
 
 def link_continuations(

@@ -316,6 +316,24 @@ def _013_drafts() -> str:
     """
 
 
+def _014_item_sightings() -> str:
+    # An item is stored once, under the source that brought its link first; the other
+    # sources that carried the same link are recorded here, so that a story told by a
+    # lab, Hacker News and a subreddit counts three sources (ranking), the lab's
+    # standing (a curated source) holds whoever was read first, and the points Hacker
+    # News gave the lab's post count as its engagement.
+    return """
+    CREATE TABLE item_sightings (
+        item_id INTEGER NOT NULL REFERENCES items (id) ON DELETE CASCADE,
+        source TEXT NOT NULL,
+        first_seen TEXT NOT NULL,
+        points INTEGER NOT NULL DEFAULT 0,
+        comments INTEGER NOT NULL DEFAULT 0,
+        PRIMARY KEY (item_id, source)
+    ) WITHOUT ROWID;
+    """
+
+
 MIGRATIONS: list[Callable[[], str]] = [
     _001_initial,
     _002_item_terms,
@@ -330,6 +348,7 @@ MIGRATIONS: list[Callable[[], str]] = [
     _011_edits,
     _012_schedule,
     _013_drafts,
+    _014_item_sightings,
 ]
 
 

@@ -24,6 +24,17 @@ class Item:
     dated: bool = True
     id: int | None = None
     terms: str = ""  # the tokens same-story merging compares, computed once at collection
+    # Other sources whose feeds carried the same link (stored once, under the first source
+    # that brought it: a lab's post that Hacker News and a subreddit also linked).
+    also: tuple[str, ...] = ()
+    # The most points and comments one of those sources gave it (a Hacker News feed's
+    # "Points: N" for a lab's post stored under the lab).
+    seen: tuple[int, int] = (0, 0)
+
+    @property
+    def sources(self) -> tuple[str, ...]:
+        """Every source that carried the item, the one that stored it first."""
+        return (self.source, *self.also)
 
 
 @dataclass(slots=True)
@@ -76,7 +87,7 @@ class Story:
 
     @property
     def sources(self) -> list[str]:
-        return list(dict.fromkeys(item.source for item in self.items))
+        return list(dict.fromkeys(name for item in self.items for name in item.sources))
 
 
 def display_item(story: Story, lang: str) -> Item:

@@ -88,7 +88,7 @@ def _standing(items: Sequence[Item], curated: Collection[str], settings: RankSet
 
 def _tier(item: Item, curated: Collection[str]) -> int:
     """0 for a curated source's item or a link to an official site, 1 the press, 2 else."""
-    return 0 if item.source in curated else standing(item.url)
+    return 0 if any(name in curated for name in item.sources) else standing(item.url)
 
 
 def _launch(title: str) -> bool:
@@ -168,7 +168,8 @@ def _lead_order(
 ) -> tuple[object, ...]:
     """The story's lead item (its link): a curated or official source first, then the
     press, then by source weight; the lab's own post beats its reposts."""
-    return (_tier(item, curated), -weights.get(item.source, 1.0), item.published, item.id or 0)
+    weight = max(weights.get(name, 1.0) for name in item.sources)
+    return (_tier(item, curated), -weight, item.published, item.id or 0)
 
 
 def _share(ordered: list[Story], settings: RankSettings) -> list[Story]:

@@ -81,9 +81,16 @@ KEPT = Verdict("")
 
 
 def engagement(item: Item) -> tuple[int, int]:
-    """(points, comments) where the feed gives them, else (0, 0)."""
-    points = _POINTS.search(item.summary)
-    comments = _COMMENTS.search(item.summary)
+    """(points, comments) where a feed gives them (the item's own, or another source's
+    that carried the same link), else (0, 0)."""
+    points, comments = feed_engagement(item.summary)
+    return max(points, item.seen[0]), max(comments, item.seen[1])
+
+
+def feed_engagement(summary: str) -> tuple[int, int]:
+    """(points, comments) as a summary states them ("Points: 12 # Comments: 3")."""
+    points = _POINTS.search(summary)
+    comments = _COMMENTS.search(summary)
     return (int(points.group(1)) if points else 0, int(comments.group(1)) if comments else 0)
 
 
@@ -374,7 +381,10 @@ def sift(
     aside: list[tuple[Item, Verdict]] = []
     mixed = aggregators(items)
     for item in items:
-        verdict = KEPT if item.source in curated else judge(item, aggregator=item.source in mixed)
+        if any(name in curated for name in item.sources):
+            verdict = KEPT
+        else:
+            verdict = judge(item, aggregator=item.source in mixed)
         if verdict.kept:
             kept.append(item)
         else:

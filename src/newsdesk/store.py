@@ -30,11 +30,17 @@ from newsdesk.models import (
     StoryAnalysis,
 )
 from newsdesk.publish.post import Draft, StoredPost
+from newsdesk.relevance import feed_engagement
 
 logger = logging.getLogger(__name__)
 UTC = dt.UTC
 
-_ITEM_COLUMNS = "i.id, i.url, i.title, i.summary, i.published, i.first_seen, i.dated, i.source, i.lang, i.content_hash, i.terms"
+_ITEM_COLUMNS = (
+    "i.id, i.url, i.title, i.summary, i.published, i.first_seen, i.dated, i.source, i.lang, "
+    "i.content_hash, i.terms, "
+    "(SELECT group_concat(g.source || char(30) || g.points || char(30) || g.comments, char(31)) "
+    "FROM item_sightings g WHERE g.item_id = i.id)"
+)
 
 
 def _busy(exc: sqlite3.OperationalError) -> bool:
@@ -220,7 +226,8 @@ class Store:
     # items ---------------------------------------------------------------
 
     def add_items(self, items: Sequence[Item]) -> int:
-        """Insert items whose canonical URL is new; return how many were new."""
+        """Insert items whose canonical URL is new; return how many were new. An item
+        whose link another source stored first is recorded as carried by this one too."""
         rows = [
             (
                 item.url,
@@ -243,7 +250,15 @@ class Store:
                 "source, lang, content_hash, terms) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                 rows,
             )
-            return db.total_changes - before
+            added = db.total_changes - before
+            db.executemany(
+                "INSERT INTO item_sightings (item_id, source, first_seen, points, comments) "
+                "SELECT id, ?, ?, ?, ? FROM items WHERE url = ? AND source != ? "
+                "ON CONFLICT (item_id, source) DO UPDATE SET "
+                "points = max(points, excluded.points), comments = max(comments, excluded.comments)",
+                [(row[6], row[4], *feed_engagement(row[2]), row[0], row[6]) for row in rows],
+            )
+            return added
 
     def check_terms(self, version: str) -> None:
         """Forget stored item terms written by another version of the tokeniser."""
@@ -462,8 +477,10 @@ class Store:
             name: frozenset(
                 url
                 for (url,) in self.db.execute(
-                    "SELECT url FROM items WHERE source = ? AND first_seen >= ?",
-                    (name, to_db_time(since)),
+                    "SELECT url FROM items WHERE source = ? AND first_seen >= ? "
+                    "UNION SELECT i.url FROM item_sightings g JOIN items i ON i.id = g.item_id "
+                    "WHERE g.source = ? AND g.first_seen >= ?",
+                    (name, to_db_time(since), name, to_db_time(since)),
                 )
             )
             for name in names
@@ -1024,7 +1041,19 @@ def _item(row: Sequence[Any]) -> Item:
         lang=row[8],
         content_hash=row[9],
         terms=row[10],
+        **_sightings(row[11]),
     )
+
+
+def _sightings(packed: str | None) -> dict[str, Any]:
+    """An item's `also` and `seen` from its sightings, packed by `_ITEM_COLUMNS`."""
+    if not packed:
+        return {}
+    rows = [part.split("\x1e") for part in packed.split("\x1f")]
+    return {
+        "also": tuple(sorted(source for source, _, _ in rows)),
+        "seen": (max(int(p) for _, p, _ in rows), max(int(c) for _, _, c in rows)),
+    }
 
 
 def _story(row: Sequence[Any]) -> Story:

@@ -208,7 +208,7 @@ def apply(
 def _news_offline(story: Story, curated: Collection[str], lift_points: int) -> bool:
     """Whether offline evidence alone says a story is news."""
     return (
-        any(item.source in curated for item in story.items)
+        any(name in curated for name in story.sources)
         or len(story.sources) >= MANY_SOURCES
         or any(engagement(item)[0] >= lift_points for item in story.items)
     )

@@ -79,7 +79,7 @@ def best(all_threads: Sequence[Thread], count: int) -> list[Thread]:
 
     def weight(thread: Thread) -> tuple[float, int]:
         days = len({s.day for s in thread.stories})
-        sources = len({i.source for i in thread.items})
+        sources = len({name for i in thread.items for name in i.sources})
         return (thread.score + 0.5 * (days - 1) + 0.25 * (sources - 1), -thread.id)
 
     return sorted(all_threads, key=weight, reverse=True)[:count]
@@ -113,4 +113,4 @@ class Week:
 
     @property
     def source_count(self) -> int:
-        return len({i.source for t in self.threads for i in t.items})
+        return len({name for t in self.threads for i in t.items for name in i.sources})
