@@ -17,6 +17,7 @@ from pathlib import Path
 import pytest
 
 from newsdesk.config import load_settings
+from newsdesk.models import Story
 from newsdesk.normalize import is_thread
 from newsdesk.sources.feed import parse_feed, posted_link
 from newsdesk.store import Store
@@ -127,7 +128,6 @@ def test_one_link_carried_by_several_sources_counts_each_of_them(tmp_path: Path)
     """The same announcement linked by a subreddit (read first) and by the lab's own
     curated feed is stored once, carried by both: the story counts two sources, the lab's
     standing skips the relevance stage and its weight leads."""
-    from newsdesk.models import Story
     from newsdesk.relevance import sift
     from tests.helpers import news_item
 
@@ -173,3 +173,23 @@ def test_the_points_another_source_gave_a_link_count_as_its_engagement(tmp_path:
         (item,) = store.items_between(at - dt.timedelta(hours=1), at + dt.timedelta(hours=1))
     assert item.also == ("HN",) and item.seen == (312, 78)
     assert engagement(item) == (312, 78)
+
+
+def test_a_digest_names_each_source_that_carried_a_story_once() -> None:
+    """ "Reported by 3 sources" names three: the shown item's, the sources that carried
+    its link too, and the other reports' (each once)."""
+    import dataclasses
+
+    from newsdesk.write import _other_sources
+    from tests.helpers import news_item
+
+    at = dt.datetime(2026, 3, 10, 9, tzinfo=dt.UTC)
+    lab = dataclasses.replace(
+        news_item("Introducing Model 9", at=at, source="Lab"), also=("HN", "r/LocalLLaMA")
+    )
+    press = news_item("Lab ships Model 9", at=at, source="Wire")
+    again = dataclasses.replace(news_item("Model 9 is out", at=at, source="HN"), also=("Wire",))
+    named = [(name, item.url) for name, item in _other_sources(lab, [lab, press, again])]
+    assert named == [("HN", lab.url), ("r/LocalLLaMA", lab.url), ("Wire", press.url)]
+    story = Story(id=1, day=DAY, items=[lab, press, again])
+    assert len(story.sources) == 1 + len(named)

@@ -395,22 +395,24 @@ def _thread_entry(
         "links": links,
         # one link per other source (a source is never named twice), and, for the raw
         # list, every other report with its own title
-        "others": [{"name": i.source, "url": i.url, "title": i.title} for i in others],
+        "others": [{"name": name, "url": i.url, "title": i.title} for name, i in others],
         "reports": [link for link in links if link["url"] != item.url],
         "later": sorted({s.day for s in thread.later}),
         "first": first,
     }
 
 
-def _other_sources(shown: Item, items: Sequence[Item]) -> list[Item]:
-    """One item from each source other than the shown item's, in the story's order: a
-    source that sent several reports is named and counted once."""
+def _other_sources(shown: Item, items: Sequence[Item]) -> list[tuple[str, Item]]:
+    """Each source other than the shown item's with one item it carried, in the story's
+    order: a source that sent several reports is named and counted once, and a source
+    whose feed carried a link stored under another (`Item.also`) is named with it."""
     seen = {shown.source}
     others = []
-    for item in items:
-        if item.source not in seen:
-            seen.add(item.source)
-            others.append(item)
+    for item in (shown, *items):
+        for name in item.sources:
+            if name not in seen:
+                seen.add(name)
+                others.append((name, item))
     return others
 
 
@@ -472,7 +474,7 @@ def _entry(
 ) -> dict[str, Any]:
     item = display_item(story, digest.lang)
     text = digest.analysis.stories.get(story.id)
-    others = [{"name": i.source, "url": i.url} for i in _other_sources(item, story.items)]
+    others = [{"name": n, "url": i.url} for n, i in _other_sources(item, story.items)]
     continues = None
     if story.continues:
         continues = {
