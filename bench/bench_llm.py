@@ -159,7 +159,11 @@ def real_day(endpoint: ModelServer, size: int = 400) -> dict[str, Any] | None:
             }
         )
         store = Store(config.path(config.database))
-        store.sync_sources([(s.name, s.url, s.kind, s.weight) for s in config.sources], now=NOW)
+        store.sync_sources(
+            [(s.name, s.url, s.kind, s.weight) for s in config.sources],
+            now=NOW,
+            curated={s.name for s in config.sources if s.curated},
+        )
         store.add_items(chosen)
         store.close()
         runs = []

@@ -144,7 +144,11 @@ def fill_store(split: str, config: Settings) -> list[dt.date]:
     items = corpus_items(split)
     store = Store(config.path(config.database))
     try:
-        store.sync_sources([(s.name, s.url, s.kind, s.weight) for s in config.sources], now=NOW)
+        store.sync_sources(
+            [(s.name, s.url, s.kind, s.weight) for s in config.sources],
+            now=NOW,
+            curated={s.name for s in config.sources if s.curated},
+        )
         store.add_items(list(items))
     finally:
         store.close()

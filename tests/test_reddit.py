@@ -82,9 +82,29 @@ def test_real_reddit_feeds_old_and_new_give_the_posted_links(shared_fixtures: Pa
         (feeds / "feed-rs-fixtures/feed-rs/fixture/atom/atom_example_reddit.xml").read_bytes()
     )
     assert all(is_thread(entry.link) for entry in new.entries)  # text posts only
-    # Anything else that happens to say "[link]" is left alone.
+    # Anything else that happens to say "[link]" is left alone: a blog's entry, and a
+    # "[link]" the author of a text post wrote in its body (Reddit's footer comes last).
     other = '<p>submitted by nobody</p><a href="https://a.example/x">[link]</a>'
-    assert posted_link("https://blog.example/post", other) == "https://a.example/x"
+    assert posted_link("https://blog.example/post", other) == "https://blog.example/post"
+    thread = "https://www.reddit.com/r/x/comments/1ab/title/"
+    body = (
+        '<div class="md"><a href="https://openai.com/index/gpt-9">[link]</a></div> submitted by '
+        f'<a href="https://www.reddit.com/user/u"> /u/u </a> <span><a href="{thread}">[link]</a>'
+        f'</span> <span><a href="{thread}">[comments]</a></span>'
+    )
+    assert posted_link(thread, body) == thread
+    posted = body.replace(
+        f'<span><a href="{thread}">[link]', '<span><a href="https://a.example/?q=1&amp;r=2">[link]'
+    )
+    assert posted_link(thread, posted) == "https://a.example/?q=1&r=2"
+    for other_host in (
+        "https://np.reddit.com/r/x/comments/1ab/t/",
+        "https://www.reddit.com/r/x/s/Ab12",
+    ):
+        assert is_thread(other_host)
+    assert not is_thread("https://www.reddit.com/r/x/") and not is_thread(
+        "https://notreddit.com/r/x/comments/1"
+    )
     assert posted_link("https://blog.example/post", "<p>[link] to nothing</p>") == (
         "https://blog.example/post"
     )
@@ -193,3 +213,84 @@ def test_a_digest_names_each_source_that_carried_a_story_once() -> None:
     assert named == [("HN", lab.url), ("r/LocalLLaMA", lab.url), ("Wire", press.url)]
     story = Story(id=1, day=DAY, items=[lab, press, again])
     assert len(story.sources) == 1 + len(named)
+
+
+def test_a_curated_source_that_carries_a_stored_link_owns_it(tmp_path: Path) -> None:
+    """A subreddit read before the lab stored the lab's link under its own title; the lab's
+    feed, curated, takes the item over: its title and text, the subreddit a sighting. A
+    lighter source never takes an item from a heavier one."""
+    from newsdesk.relevance import engagement
+    from tests.helpers import news_item
+
+    link = "https://lab.example/news/model-9"
+    at = dt.datetime(2026, 3, 10, 9, tzinfo=dt.UTC)
+    window = (at - dt.timedelta(hours=1), at + dt.timedelta(hours=1))
+    posted = news_item(
+        "why is nobody talking about this", "Points: 80", at=at, source="r/x", url=link
+    )
+    own = news_item("Introducing Model 9", "Our fastest model.", at=at, source="Lab", url=link)
+    blog = news_item("Model 9, a first look", at=at, source="Blog", url=link)
+    with Store(tmp_path / "s.db") as store:
+        store.sync_sources(
+            [
+                ("r/x", "https://r.example/", "feed", 0.5),
+                ("Lab", "https://lab.example/", "feed", 2.0),
+                ("Blog", "https://blog.example/", "feed", 1.0),
+            ],
+            now=at,
+            curated={"Lab"},
+        )
+        store.add_items([posted])
+        store.add_items([own])
+        store.add_items([blog])  # lighter than the lab: a sighting only
+        (item,) = store.items_between(*window)
+        assert (item.source, item.title, item.summary) == (
+            "Lab",
+            "Introducing Model 9",
+            "Our fastest model.",
+        )
+        assert item.also == ("Blog", "r/x")
+        assert engagement(item) == (80, 0)  # the subreddit's points stay with its sighting
+        store.add_items([posted])  # read again: nothing changes hands
+        assert store.items_between(*window)[0].source == "Lab"
+        # Each source that carried it is fresh, not only the owner.
+        assert store.newest_items() == {"Lab": at, "Blog": at, "r/x": at}
+
+
+def test_sightings_survive_odd_source_names_and_absurd_points(tmp_path: Path) -> None:
+    from tests.helpers import news_item
+
+    link = "https://lab.example/news/model-9"
+    at = dt.datetime(2026, 3, 10, 9, tzinfo=dt.UTC)
+    odd = 'odd\u001e\u001fname, "quoted"'
+    with Store(tmp_path / "s.db") as store:
+        store.add_items([news_item("Model 9", at=at, source="Lab", url=link)])
+        huge = "Points: 99999999999999999999999 # Comments: 7"
+        assert store.add_items([news_item("Model 9", huge, at=at, source=odd, url=link)]) == 0
+        (item,) = store.items_between(at - dt.timedelta(hours=1), at + dt.timedelta(hours=1))
+    assert item.also == (odd,) and item.seen == (100_000, 7)
+
+
+def test_an_article_is_judged_as_its_own_site_s_whoever_stored_it_first() -> None:
+    """The same press article from an aggregator and from the press's own feed is
+    judged once, as the press's own (no sign of news needed), in either order."""
+    import dataclasses
+
+    from newsdesk.relevance import sift
+    from tests.helpers import news_item
+
+    at = dt.datetime(2026, 3, 10, 9, tzinfo=dt.UTC)
+    article = "https://someblog.example/faster-inference"
+    title = "Faster LLM inference on consumer GPUs with speculative decoding"
+    spread = [
+        news_item(f"Item {n}", at=at, source="Agg", url=f"https://site{n}.example/a")
+        for n in range(4)
+    ]
+    for owner, other in (("Agg", "Blog"), ("Blog", "Agg")):
+        item = dataclasses.replace(
+            news_item(title, at=at, source=owner, url=article), also=(other,)
+        )
+        kept, _ = sift([item, *spread, news_item("Own", at=at, source="Blog")], curated=set())
+        assert item in kept, owner
+        alone = dataclasses.replace(item, source="Agg", also=())
+        assert alone not in sift([alone, *spread], curated=set())[0]

@@ -104,7 +104,11 @@ def collect(
     retry is due.
     """
     enabled = [s for s in settings.sources if s.enabled]
-    store.sync_sources([(s.name, s.url, s.kind, s.weight) for s in settings.sources], now=now)
+    store.sync_sources(
+        [(s.name, s.url, s.kind, s.weight) for s in settings.sources],
+        now=now,
+        curated={s.name for s in settings.sources if s.curated},
+    )
     store.check_terms(terms_version())
     outcomes: list[SourceOutcome] = []
     newest = store.newest_items()

@@ -321,7 +321,9 @@ def _014_item_sightings() -> str:
     # sources that carried the same link are recorded here, so that a story told by a
     # lab, Hacker News and a subreddit counts three sources (ranking), the lab's
     # standing (a curated source) holds whoever was read first, and the points Hacker
-    # News gave the lab's post count as its engagement.
+    # News gave the lab's post count as its engagement. A curated or heavier source that
+    # carries a stored link becomes its owner (its title and text are the item's): a lab's
+    # own words, not a repost's, whichever feed was read first.
     return """
     CREATE TABLE item_sightings (
         item_id INTEGER NOT NULL REFERENCES items (id) ON DELETE CASCADE,
@@ -331,6 +333,7 @@ def _014_item_sightings() -> str:
         comments INTEGER NOT NULL DEFAULT 0,
         PRIMARY KEY (item_id, source)
     ) WITHOUT ROWID;
+    ALTER TABLE sources ADD COLUMN curated INTEGER NOT NULL DEFAULT 0;
     """
 
 

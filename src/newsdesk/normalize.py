@@ -105,8 +105,9 @@ def canonical_url(url: str, base: str | None = None, *, fragment: bool = False) 
 def is_thread(url: str) -> bool:
     """Whether a link is a discussion thread on Reddit (a post's comments page)."""
     parts = urlsplit(url)
-    host = (parts.hostname or "").removeprefix("www.").removeprefix("old.")
-    return host == "redd.it" or (host == "reddit.com" and "/comments/" in parts.path)
+    host = parts.hostname or ""
+    on_reddit = host == "reddit.com" or host.endswith(".reddit.com")
+    return host == "redd.it" or (on_reddit and ("/comments/" in parts.path or "/s/" in parts.path))
 
 
 def _entry_fragment(value: str) -> str:

@@ -51,6 +51,9 @@ from newsdesk.terms import summary_text
 REASONS = ("off_topic", "question", "meme", "anecdote", "promotion", "rant", "not_news")
 # A source whose items of one day link to this many different sites is an aggregator.
 AGGREGATOR_HOSTS = 4
+# Points or comments past this are a feed's nonsense (the most on Hacker News are a few
+# thousand); counting stops here.
+MAX_COUNT = 100_000
 # Characters of an item's text (after its title) read by the stage.
 TEXT_CHARS = 400
 
@@ -91,7 +94,10 @@ def feed_engagement(summary: str) -> tuple[int, int]:
     """(points, comments) as a summary states them ("Points: 12 # Comments: 3")."""
     points = _POINTS.search(summary)
     comments = _COMMENTS.search(summary)
-    return (int(points.group(1)) if points else 0, int(comments.group(1)) if comments else 0)
+    return (
+        min(int(points.group(1)), MAX_COUNT) if points else 0,
+        min(int(comments.group(1)), MAX_COUNT) if comments else 0,
+    )
 
 
 class Terms:
@@ -384,7 +390,9 @@ def sift(
         if any(name in curated for name in item.sources):
             verdict = KEPT
         else:
-            verdict = judge(item, aggregator=item.source in mixed)
+            # Judged as an aggregator's item only when every source that carried it is one
+            # (the press's own feed vouches for its article whoever stored it first).
+            verdict = judge(item, aggregator=all(name in mixed for name in item.sources))
         if verdict.kept:
             kept.append(item)
         else:

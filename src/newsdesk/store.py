@@ -8,7 +8,7 @@ import json
 import logging
 import sqlite3
 import time
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Collection, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
@@ -38,7 +38,7 @@ UTC = dt.UTC
 _ITEM_COLUMNS = (
     "i.id, i.url, i.title, i.summary, i.published, i.first_seen, i.dated, i.source, i.lang, "
     "i.content_hash, i.terms, "
-    "(SELECT group_concat(g.source || char(30) || g.points || char(30) || g.comments, char(31)) "
+    "(SELECT json_group_array(json_array(g.source, g.points, g.comments)) "
     "FROM item_sightings g WHERE g.item_id = i.id)"
 )
 
@@ -193,22 +193,27 @@ class Store:
     # sources -------------------------------------------------------------
 
     def sync_sources(
-        self, sources: Iterable[tuple[str, str, str, float]], *, now: dt.datetime
+        self,
+        sources: Iterable[tuple[str, str, str, float]],
+        *,
+        now: dt.datetime,
+        curated: Collection[str] = (),
     ) -> None:
-        """Store the configured sources (name, url, kind, weight). A source whose URL
-        changed starts afresh at `now`: its earlier outcomes no longer count towards its
-        health (`source_history`), and the old address's validators are dropped."""
+        """Store the configured sources (name, url, kind, weight; those named in `curated`
+        are marked so). A source whose URL changed starts afresh at `now`: its earlier
+        outcomes no longer count towards its health (`source_history`), and the old
+        address's validators are dropped."""
         changed = to_db_time(now)
         with self.transaction() as db:
             db.executemany(
-                "INSERT INTO sources (name, url, kind, weight) VALUES (?, ?, ?, ?) "
+                "INSERT INTO sources (name, url, kind, weight, curated) VALUES (?, ?, ?, ?, ?) "
                 "ON CONFLICT (name) DO UPDATE SET kind = excluded.kind, "
-                "weight = excluded.weight, "
+                "weight = excluded.weight, curated = excluded.curated, "
                 "url_changed = iif(url = excluded.url, url_changed, ?), "
                 "etag = iif(url = excluded.url, etag, NULL), "
                 "last_modified = iif(url = excluded.url, last_modified, NULL), "
                 "url = excluded.url",
-                [(*source, changed) for source in sources],
+                [(*source, int(source[0] in curated), changed) for source in sources],
             )
 
     def validators(self) -> dict[str, tuple[str | None, str | None]]:
@@ -227,7 +232,9 @@ class Store:
 
     def add_items(self, items: Sequence[Item]) -> int:
         """Insert items whose canonical URL is new; return how many were new. An item
-        whose link another source stored first is recorded as carried by this one too."""
+        whose link another source stored first is recorded as carried by this one too, and
+        this source becomes its owner (its title and text are the item's) when it is
+        curated and the owner is not, or as much curated and heavier (`sync_sources`)."""
         rows = [
             (
                 item.url,
@@ -258,7 +265,43 @@ class Store:
                 "points = max(points, excluded.points), comments = max(comments, excluded.comments)",
                 [(row[6], row[4], *feed_engagement(row[2]), row[0], row[6]) for row in rows],
             )
+            self._take_over(db, rows)
             return added
+
+    def _take_over(self, db: sqlite3.Connection, rows: Sequence[tuple[Any, ...]]) -> None:
+        """Give the links this batch carried to its sources where they outrank the owner:
+        the owner becomes a sighting, the newcomer's title and text the item's."""
+        names = sorted({row[6] for row in rows})
+        stamps = sorted({row[4] for row in rows})
+        if not names or len(names) + len(stamps) > 500:
+            return
+        found = db.execute(
+            "SELECT i.id, i.url, i.source, i.summary, i.first_seen, g.source "
+            "FROM item_sightings g JOIN items i ON i.id = g.item_id "
+            "JOIN sources a ON a.name = g.source JOIN sources b ON b.name = i.source "
+            f"WHERE g.source IN ({', '.join('?' * len(names))}) "
+            f"AND g.first_seen IN ({', '.join('?' * len(stamps))}) "
+            "AND (a.curated > b.curated OR (a.curated = b.curated AND a.weight > b.weight))",
+            (*names, *stamps),
+        ).fetchall()
+        batch = {(row[0], row[6]): row for row in rows}
+        for ident, url, owner, summary, seen, newcomer in found:
+            row = batch.get((url, newcomer))
+            if row is None:
+                continue
+            db.execute(
+                "UPDATE items SET source = ?, title = ?, summary = ?, lang = ?, "
+                "content_hash = ?, terms = ? WHERE id = ?",
+                (newcomer, row[1], row[2], row[7], row[8], row[9], ident),
+            )
+            db.execute(
+                "DELETE FROM item_sightings WHERE item_id = ? AND source = ?", (ident, newcomer)
+            )
+            db.execute(
+                "INSERT OR REPLACE INTO item_sightings (item_id, source, first_seen, points, "
+                "comments) VALUES (?, ?, ?, ?, ?)",
+                (ident, owner, seen, *feed_engagement(summary)),
+            )
 
     def check_terms(self, version: str) -> None:
         """Forget stored item terms written by another version of the tokeniser."""
@@ -467,8 +510,13 @@ class Store:
         return [(row[0], SourceOutcome(*row[1:])) for row in rows]
 
     def newest_items(self) -> dict[str, dt.datetime]:
-        """Per source, the publication time of its newest stored item."""
-        rows = self.db.execute("SELECT source, max(published) FROM items GROUP BY source")
+        """Per source, the publication time of the newest stored item it carried (stored
+        under it, or under a source that carried the link first)."""
+        rows = self.db.execute(
+            "SELECT source, max(published) FROM (SELECT source, published FROM items "
+            "UNION ALL SELECT g.source, i.published FROM item_sightings g "
+            "JOIN items i ON i.id = g.item_id) GROUP BY source"
+        )
         return {name: from_db_time(value) for name, value in rows if value}
 
     def seen_links(self, names: Iterable[str], since: dt.datetime) -> dict[str, frozenset[str]]:
@@ -1047,9 +1095,9 @@ def _item(row: Sequence[Any]) -> Item:
 
 def _sightings(packed: str | None) -> dict[str, Any]:
     """An item's `also` and `seen` from its sightings, packed by `_ITEM_COLUMNS`."""
-    if not packed:
+    if not packed or packed == "[]":
         return {}
-    rows = [part.split("\x1e") for part in packed.split("\x1f")]
+    rows = json.loads(packed)
     return {
         "also": tuple(sorted(source for source, _, _ in rows)),
         "seen": (max(int(p) for _, p, _ in rows), max(int(c) for _, _, c in rows)),

@@ -166,9 +166,11 @@ def posted_link(link: str, summary: str) -> str:
     news is what the post links to, and the same article posted elsewhere is found by its
     address. A text post, whose "[link]" is its own thread (or another thread, for a
     crosspost), keeps its thread."""
-    if "[link]" not in summary or "submitted by" not in summary:
+    if not is_thread(link) or "submitted by" not in summary:
         return link
-    found = _POSTED_LINK.search(summary)
+    # Reddit's own footer comes last: a "[link]" the author wrote in a text post's body
+    # is not the post's link.
+    found = _POSTED_LINK.search(summary, summary.rfind("submitted by"))
     if found is None:
         return link
     target = canonical_url(html.unescape(found.group(1)), link, fragment=True)
