@@ -276,19 +276,15 @@ def _ai_site(url: str) -> bool:
     name = host(url)
     if name == "github.com":
         return urlsplit(url).path.strip("/").split("/")[0].casefold() in rules.official_orgs
-    return _under(name, rules.sites)
+    return bool(_under(name, rules.sites))
 
 
 def _site(url: str, sites: frozenset[str]) -> str:
     """The entry of `sites` a link is on: a host (or a host it is under), or a host with
     its first folder ("reddit.com/gallery")."""
     name = host(url)
-    parts = name.split(".")
-    for number in range(len(parts) - 1):
-        if ".".join(parts[number:]) in sites:
-            return ".".join(parts[number:])
     folder = urlsplit(url).path.strip("/").split("/")[0].casefold()
-    return f"{name}/{folder}" if f"{name}/{folder}" in sites else ""
+    return _under(name, sites) or (f"{name}/{folder}" if f"{name}/{folder}" in sites else "")
 
 
 def _path(url: str) -> str:
@@ -307,10 +303,10 @@ def host(url: str) -> str:
     return name.removeprefix("www.")
 
 
-def _under(name: str, domains: frozenset[str]) -> bool:
-    """Whether a host is, or is under, one of the domains."""
+def _under(name: str, domains: frozenset[str]) -> str:
+    """The domain a host is, or is under, among `domains` ("" when none)."""
     parts = name.split(".")
-    return any(".".join(parts[n:]) in domains for n in range(len(parts)))
+    return next((d for n in range(len(parts)) if (d := ".".join(parts[n:])) in domains), "")
 
 
 def judge(item: Item, *, aggregator: bool = False) -> Verdict:

@@ -43,6 +43,11 @@ _ITEM_COLUMNS = (
 )
 
 
+# Links looked up at once when a batch's sources may take stored items over (well under
+# SQLite's limit on bound values).
+_TAKE_OVER_CHUNK = 400
+
+
 def _busy(exc: sqlite3.OperationalError) -> bool:
     text = str(exc).lower()
     return "locked" in text or "busy" in text
@@ -271,19 +276,17 @@ class Store:
     def _take_over(self, db: sqlite3.Connection, rows: Sequence[tuple[Any, ...]]) -> None:
         """Give the links this batch carried to its sources where they outrank the owner:
         the owner becomes a sighting, the newcomer's title and text the item's."""
-        names = sorted({row[6] for row in rows})
-        stamps = sorted({row[4] for row in rows})
-        if not names or len(names) + len(stamps) > 500:
-            return
-        found = db.execute(
-            "SELECT i.id, i.url, i.source, i.summary, i.first_seen, g.source "
-            "FROM item_sightings g JOIN items i ON i.id = g.item_id "
-            "JOIN sources a ON a.name = g.source JOIN sources b ON b.name = i.source "
-            f"WHERE g.source IN ({', '.join('?' * len(names))}) "
-            f"AND g.first_seen IN ({', '.join('?' * len(stamps))}) "
-            "AND (a.curated > b.curated OR (a.curated = b.curated AND a.weight > b.weight))",
-            (*names, *stamps),
-        ).fetchall()
+        found = []
+        for start in range(0, len(rows), _TAKE_OVER_CHUNK):
+            urls = [row[0] for row in rows[start : start + _TAKE_OVER_CHUNK]]
+            found += db.execute(
+                "SELECT i.id, i.url, i.source, i.summary, i.first_seen, g.source "
+                "FROM item_sightings g JOIN items i ON i.id = g.item_id "
+                "JOIN sources a ON a.name = g.source JOIN sources b ON b.name = i.source "
+                f"WHERE i.url IN ({', '.join('?' * len(urls))}) "
+                "AND (a.curated > b.curated OR (a.curated = b.curated AND a.weight > b.weight))",
+                urls,
+            ).fetchall()
         batch = {(row[0], row[6]): row for row in rows}
         for ident, url, owner, summary, seen, newcomer in found:
             row = batch.get((url, newcomer))
