@@ -114,6 +114,7 @@ HN = "Article URL: https://x.example/a Comments URL: https://news.ycombinator.co
         ("The L in 'LLM' Stands for Lying", "rant"),
         ("A complete guide to building skills for Claude", "not_news"),
         ("Neural Networks: Zero to Hero (2023)", "not_news"),
+        ("A lab head said every line of code would be AI-written by now (Sept. 2024)", "not_news"),
         ("Dignified Python: 10 Rules to Improve your LLM Agents", "not_news"),
         ("一文读懂：什么是大模型的幻觉？", "not_news"),
         ("Show HN: I taught a coding agent to file my taxes", "anecdote"),
@@ -169,6 +170,11 @@ def test_a_post_on_an_unknown_site_needs_an_event_or_traction_to_count_as_news()
     assert judge(lifted, aggregator=True).kept
     reported = item("Anthropic acquires Bun", HN.format(9, 1), url="https://someone.example/b")
     assert judge(reported, aggregator=True).kept
+    # "open-source" describing a tool is no event; a lab open-sourcing one is.
+    tool = item("Quillmark – Open-source prompt firewall for LLM agents", HN.format(9, 1))
+    assert judge(tool, aggregator=True).reason == "not_news"
+    released = item("Acme open-sources its 7B coding LLM", HN.format(9, 1))
+    assert judge(released, aggregator=True).kept
 
 
 def test_issue_threads_and_status_pages_need_readers_lift() -> None:

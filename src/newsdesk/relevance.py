@@ -63,9 +63,13 @@ _TRACKER = re.compile(
     r"//(?:www\.)?(?:github|gitlab)\.com/[^/]+/[^/]+/(?:-/)?(?:issues|discussions|pull|merge_requests)/\d+"
 )
 _NO_AI = re.compile(r"\b(?:no|without|not)\s+AI\b", re.I)
-# "(2023)" or "[2023]" at the end of a title, or "… in 2025": a resurfaced story or a
-# look back, when the year is before the item's own.
-_OLD_YEAR = re.compile(r"[(\[]((?:19|20)\d\d)[)\]]\s*$|\b(?:in|of) ((?:19|20)\d\d)(?:\s*$|:)", re.I)
+# "(2023)", "[2023]" or "(March 2025)" at the end of a title, or "… in 2025": a
+# resurfaced story or a look back, when the year is before the item's own.
+_OLD_YEAR = re.compile(
+    r"[(\[](?:(?:jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)[a-z]*\.?\s+)?"
+    r"((?:19|20)\d\d)[)\]]\s*$|\b(?:in|of) ((?:19|20)\d\d)(?:\s*$|:)",
+    re.I,
+)
 
 
 @dataclass(frozen=True, slots=True)
