@@ -66,7 +66,7 @@ _EN_STOP = frozenset(
     can could may might has have had not no more most up out via amid how why what who when
     where which while our your their his her they them we you i he she us my just also now get
     gets got make makes made one two first last week today year years day per all any some other
-    such only own same so very vs
+    such only own same so very vs off next three four five six seven eight nine ten
     """.split()
 )
 _ZH_STOP = frozenset("的了在是和与及等将对为把被也都就而并这那一个其中已于以之或从向到由让使")
@@ -202,7 +202,7 @@ def tokens(text: str) -> frozenset[str]:
     return frozenset(found)
 
 
-TOKENISER_VERSION = 4  # raise when `tokens` changes: stored terms are then computed again
+TOKENISER_VERSION = 5  # raise when `tokens` changes: stored terms are then computed again
 
 
 @cache
