@@ -254,3 +254,18 @@ def test_title_candidates_are_the_pairs_whose_titles_share_a_token() -> None:
     titled = {(i, j) for i, j in slow if tokens(items[i].title) & tokens(items[j].title)}
     assert titled <= fast.keys() <= slow.keys()
     assert all(abs(fast[k] - slow[k]) < 1e-9 for k in fast)
+
+
+def test_an_approval_and_a_ban_of_the_same_thing_are_two_events() -> None:
+    # "US approves sale of Nvidia's chips to China" and "China's customs block Nvidia's
+    # H200" share every name; what happened differs.
+    assert "@approve" in tokens("Washington approves sale of Vexel chips") & tokens(
+        "华盛顿批准向海外出售 Vexel 芯片"
+    )
+    approve = make(1, "Washington approves sale of Vexel V9 chips to Ruritania")
+    ban = make(2, "Ruritania blocks Vexel V9 chips at its customs")
+    plain = make(3, "Ruritania weighs Vexel V9 chips at its customs")
+    corpus = Corpus([approve, ban, plain])
+    assert similarity(corpus.vector(0), corpus.vector(1)) < 0.7 * similarity(
+        corpus.vector(0), corpus.vector(2)
+    )

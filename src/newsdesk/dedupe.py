@@ -61,7 +61,7 @@ NUMBER_CONFLICT = 0.5
 EVENTS = frozenset(
     """
     @release @acquire @funding @outage @security @lawsuit @cut @hire @partnership @ipo
-    @regulation @law @layoff @ban @expand @fine
+    @regulation @law @layoff @ban @expand @fine @approve
     """.split()
 )
 EVENT_BITS = {event: 1 << n for n, event in enumerate(sorted(EVENTS))}
