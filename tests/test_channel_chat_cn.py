@@ -352,9 +352,11 @@ class Setup:
     def run(self, *args: str) -> tuple[int, str, str]:
         return invoke("--config", self.site / "newsdesk.toml", *args)
 
-    def deliver(self, *args: str) -> str:
+    def deliver(self, *args: str, failed: bool = False) -> str:
+        """`newsdesk deliver`'s stderr; it exits 1 when a delivery did not go through."""
         code, _, stderr = self.run("deliver", "--date", DAY, *args)
-        assert code == 0, stderr
+        assert code == (1 if failed else 0), stderr
+        assert "Traceback" not in stderr
         return stderr
 
     def ledger(self) -> list[tuple[Any, ...]]:
@@ -547,7 +549,7 @@ def test_a_wrong_or_old_signature_is_refused_and_not_retried(
     site = open_site(name, secret="SECsome-other-secret" if wrong == "secret" else SECRET)
     if wrong == "clock":
         site.bot.now += 2 * 3600  # the service's clock two hours past the signature's
-    stderr = site.deliver()
+    stderr = site.deliver(failed=True)
     assert len(site.bot.requests) == 1 and site.bot.refused
     (status, attempts, _, reason), *_ = site.ledger()
     assert (status, attempts) == ("failed", 1)
@@ -560,7 +562,7 @@ def test_a_wrong_wecom_key_is_refused_and_not_retried(
 ) -> None:
     site = open_site("wecom")
     monkeypatch.setenv("HOOK_URL", site.bot.url("/cgi-bin/webhook/send?key=not-the-robot-key"))
-    stderr = site.deliver()
+    stderr = site.deliver(failed=True)
     assert len(site.bot.requests) == 1 and "invalid webhook url" in stderr
     assert site.ledger()[0][:2] == ("failed", 1)
     assert "not-the-robot-key" not in stderr
@@ -583,7 +585,7 @@ def test_no_secret_reaches_any_output(name: str, open_site: Callable[..., Setup]
     site = open_site(name)
     secrets = [TOKEN, SECRET] if site.bot.signs else [TOKEN]
     site.bot.script = [Answer(200, site.bot.refusal(f"refused {' '.join(secrets)}"))]
-    stderr = site.deliver()
+    stderr = site.deliver(failed=True)
     assert "refused" in stderr and len(site.bot.requests) == 1
     _, stdout, _ = site.run("report", "--json")
     report = json.loads(stdout)

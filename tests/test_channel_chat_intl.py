@@ -429,6 +429,43 @@ def test_a_refused_message_is_not_retried_and_says_why(
     assert not any(kind.secret in w for w in outcome.warnings)
 
 
+def accepted(kind: Kind) -> Answer:
+    """The service's answer to a message it took."""
+    return {
+        "telegram": Answer(200, {"ok": True, "result": {"message_id": 1, "chat": {"id": 1}}}),
+        "slack": Answer(200, b"ok"),
+        "discord": Answer(200, {"id": "1300000000000000001"}),
+    }[kind.name]
+
+
+def test_a_delivery_that_failed_part_way_resumes_after_the_parts_sent(
+    kind: Kind, receiver: Receiver, block: str, tmp_path: Path
+) -> None:
+    post = chinese_post(90)  # three parts or more in every kind
+    receiver.script = [accepted(kind), kind.refused]
+    first = deliver_posts(tmp_path, block, [post])
+    (done,) = first.done
+    assert (done.status, done.parts) == ("failed", 1)
+    assert first.ledger[0] and (first.ledger[0]["status"], first.ledger[0]["parts"]) == (
+        "failed",
+        1,
+    )
+    second = deliver_posts(tmp_path, block, [post])  # the next run
+    assert [d.status for d in second.done] == ["sent"]
+    ledger = second.ledger[0]
+    assert ledger and ledger["status"] == "sent"
+    total = ledger["parts"]
+    markers = [re.search(r"\[(\d+)/(\d+)\]", text) for text in sent(kind, receiver)]
+    numbers = [int(m.group(1)) for m in markers if m]
+    # Part 1 went through once; the refused part 2 is sent again, then the rest.
+    assert total > 2 and numbers == [1, 2, *range(2, total + 1)]
+    assert all(m and int(m.group(2)) == total for m in markers)
+    if kind.message_ids:
+        assert len(ledger["message_ids"]) == total and ledger["message_ids"][0] == (
+            "1" if kind.name == "telegram" else "1300000000000000001"
+        )
+
+
 # --- The whole delivery: once, dry run, no secret anywhere ---------------------------------
 
 
@@ -530,23 +567,32 @@ def test_a_complete_telegram_configuration_has_no_problem_and_one_secret() -> No
 # --- apprise ---------------------------------------------------------------------------------
 
 
-def apprise_installed() -> bool:
-    try:
-        import apprise  # noqa: F401
-    except ImportError:
-        return False
-    return True
-
-
-@pytest.mark.skipif(apprise_installed(), reason="apprise is installed")
-def test_without_apprise_the_channel_says_how_to_install_it() -> None:
+def test_without_apprise_the_channel_says_how_to_install_it(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Whether or not apprise is installed here: the library is made missing."""
     from newsdesk.config import ChannelSettings
+    from newsdesk.publish.channels import Message, SendContext, SendError
+    from newsdesk.publish.channels import apprise as module
 
+    monkeypatch.setattr(module, "load", lambda: None)
+    hint = "the apprise channel needs the apprise library: pip install 'newsdesk[apprise]'"
     settings = ChannelSettings(name="chat", kind="apprise", url_env="APPRISE_URL")
-    problems = registry["apprise"].problems(settings, {"APPRISE_URL": "json://127.0.0.1/"})
-    assert problems == [
-        "the apprise channel needs the apprise library: pip install 'newsdesk[apprise]'"
-    ]
+    environ = {"APPRISE_URL": "json://127.0.0.1/notify-secret-path"}
+    assert registry["apprise"].problems(settings, environ) == [hint]
+    with pytest.raises(SendError) as refused:
+        context = SendContext(client=None, environ=environ)  # type: ignore[arg-type]
+        registry["apprise"].send(Message("t", {"title": "t", "body": "b"}), settings, context)
+    assert refused.value.reason == hint and not refused.value.retryable
+    # A delivery is skipped with the hint, recorded, and tried again once it is installed.
+    monkeypatch.setenv("APPRISE_URL", environ["APPRISE_URL"])
+    outcome = deliver_posts(
+        tmp_path, channel_block("apprise", url_env="APPRISE_URL"), [hostile_post()]
+    )
+    (done,) = outcome.done
+    assert (done.status, done.reason) == ("skipped", hint)
+    assert outcome.ledger[0] and outcome.ledger[0]["status"] == "skipped"
+    assert any(hint in w for w in outcome.warnings)
 
 
 @pytest.fixture

@@ -3,16 +3,35 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import json
+import logging
+import os
 import sqlite3
-from collections.abc import Iterator
+import time
+from collections.abc import Iterator, Mapping
 from pathlib import Path
 
 import feedparser
 import pytest
 
+from newsdesk import publish
+from newsdesk.config import ChannelSettings, load_settings
+from newsdesk.deliver import deliver
+from newsdesk.publish import SiteFormat
+from newsdesk.publish.channels import (
+    Message,
+    Receipt,
+    Redact,
+    SendContext,
+    Webhook,
+    registry,
+    url_secrets,
+)
+from newsdesk.publish.post import StoredPost
+from newsdesk.run import Run
 from tests.conftest import demo_site
-from tests.helpers import invoke
+from tests.helpers import NOW, invoke
 from tests.receivers import Answer, Receiver
 
 DAY = "2026-11-11"
@@ -193,3 +212,364 @@ def test_the_feed_lists_the_posts_in_order_and_parses_cleanly(site: Path) -> Non
     run(site, "daily", "--date", DAY, "--no-deliver")
     again = feedparser.parse((site / "site" / "feed.xml").read_bytes())
     assert [e.id for e in again.entries] == ids
+
+
+# --- No secret in any log ----------------------------------------------------------------
+
+
+def test_no_secret_reaches_the_log_at_debug(
+    site: Path, receiver: Receiver, caplog: pytest.LogCaptureFixture
+) -> None:
+    caplog.set_level(logging.DEBUG)
+    receiver.script = [Answer(500, {"error": f"no route to /hook/{TOKEN}"})]
+    code, stdout, stderr = run(site, "-vv", "daily", "--date", DAY)
+    assert code == 0, stderr
+    assert len(receiver.requests) == 2 and "retrying in" in caplog.text
+    assert TOKEN not in caplog.text + stdout + stderr
+    assert logging.getLogger("httpx").getEffectiveLevel() >= logging.WARNING
+
+
+def test_the_http_stack_logs_a_webhook_url_with_its_token_redacted(
+    site: Path, receiver: Receiver, caplog: pytest.LogCaptureFixture
+) -> None:
+    """A program that logs httpx at DEBUG itself still never logs the token."""
+    daily(site, "--no-deliver")
+    caplog.set_level(logging.DEBUG)
+    caplog.set_level(logging.DEBUG, logger="httpx")
+    with Run(load_settings(site / "newsdesk.toml"), "deliver", clock=lambda: NOW) as each:
+        (done,) = deliver(each, each.store.posts(key=DAY))
+    assert done.status == "sent" and len(receiver.requests) == 1
+    assert 'HTTP Request: POST *** "HTTP/1.1 200 OK"' in caplog.text
+    assert TOKEN not in caplog.text
+
+
+# --- Earlier posts' deliveries are tried again -----------------------------------------
+
+
+def at(day: str) -> dt.datetime:
+    """The evening of a day of the sample week, when its daily digest is written."""
+    return dt.datetime.fromisoformat(f"{day}T22:00:00+08:00")
+
+
+def test_a_delivery_that_failed_is_sent_by_the_next_days_run(
+    site: Path, receiver: Receiver
+) -> None:
+    receiver.script = [Answer(503, {"error": "down"})] * 3  # every attempt of day 1
+    code, _, stderr = invoke(
+        "--config", site / "newsdesk.toml", "daily", "--date", DAY, now=at(DAY)
+    )
+    assert code == 0 and "the next run tries again" in stderr
+    assert ledger(site) == [("team", DAY, "daily-brief", "failed", 3, 0)]
+    # `deliver` says so to cron: a non-zero exit, one line, no traceback.
+    receiver.script = [Answer(503, {"error": "down"})] * 3
+    code, _, stderr = invoke("--config", site / "newsdesk.toml", "deliver", now=at(DAY))
+    assert code == 1 and "did not go through (team)" in stderr and "Traceback" not in stderr
+    # Day 2: the service is back; the daily run sends day 1's post, then its own.
+    code, _, stderr = invoke(
+        "--config", site / "newsdesk.toml", "daily", "--date", NEXT, now=at(NEXT)
+    )
+    assert code == 0, stderr
+    assert [r.json["key"] for r in receiver.requests[6:]] == [DAY, NEXT]
+    assert f"sent {DAY} daily-brief (zh) (tried again)" in stderr
+    assert {(row[1], row[3]) for row in ledger(site)} == {(DAY, "sent"), (NEXT, "sent")}
+    # Nothing is sent twice after that.
+    code, _, _ = invoke("--config", site / "newsdesk.toml", "deliver", now=at(NEXT))
+    assert code == 0 and len(receiver.requests) == 8
+
+
+NEXT = "2026-11-12"
+
+
+@pytest.mark.parametrize("why", ["file removed", "too old", "retry off"])
+def test_a_failed_delivery_is_not_retried_for_a_removed_or_old_post(
+    tmp_path: Path, receiver: Receiver, monkeypatch: pytest.MonkeyPatch, why: str
+) -> None:
+    monkeypatch.setenv("HOOK_URL", receiver.url(f"/hook/{TOKEN}"))
+    window = {"too old": 1, "retry off": 0}.get(why, 7)
+    extra = channel("team", url_env="HOOK_URL") + f"\n[delivery]\nretry_days = {window}\n"
+    site = demo_site(tmp_path, extra)
+    later = "2026-11-13"
+    receiver.script = [Answer(400, {"error": "bad"})]
+    code, path, _ = invoke(
+        "--config", site / "newsdesk.toml", "daily", "--date", DAY, now=at(later)
+    )
+    assert code == 0 and ledger(site)[0][3] == "failed"
+    if why == "file removed":
+        Path(path.strip()).unlink()  # the user took the post down
+    code, _, stderr = invoke(
+        "--config", site / "newsdesk.toml", "daily", "--date", later, now=at(later)
+    )
+    assert code == 0, stderr
+    assert [r.json["key"] for r in receiver.requests] == [DAY, later]
+    assert {(row[1], row[3]) for row in ledger(site)} == {(DAY, "failed"), (later, "sent")}
+    # Asked for by name, it is sent.
+    code, _, _ = invoke("--config", site / "newsdesk.toml", "deliver", "--date", DAY)
+    assert code == 0 and receiver.requests[-1].json["key"] == DAY
+
+
+# --- A channel that raises does not stop the others ------------------------------------
+
+
+class Broken:
+    """A third-party channel with a bug: its `send` raises a KeyError naming its secret."""
+
+    def __init__(self, where: str) -> None:
+        self.where = where
+
+    def problems(self, settings: ChannelSettings, environ: Mapping[str, str]) -> list[str]:
+        return []
+
+    def secrets(self, settings: ChannelSettings, environ: Mapping[str, str]) -> list[str]:
+        return [environ["BROKEN_SECRET"]]
+
+    def messages(self, post: StoredPost, settings: ChannelSettings) -> list[Message]:
+        if self.where == "messages":
+            raise RuntimeError(f"cannot render with {os.environ['BROKEN_SECRET']}")
+        return [Message(post.title, {})]
+
+    def send(self, message: Message, settings: ChannelSettings, context: SendContext) -> Receipt:
+        raise KeyError(f"no field for {context.environ['BROKEN_SECRET']}")
+
+
+@pytest.mark.parametrize("where", ["send", "messages"])
+def test_a_channel_that_raises_is_recorded_as_failed_and_the_others_go_on(
+    tmp_path: Path, receiver: Receiver, monkeypatch: pytest.MonkeyPatch, where: str
+) -> None:
+    secret = "broken-0123456789-secret"
+    monkeypatch.setenv("BROKEN_SECRET", secret)
+    monkeypatch.setenv("HOOK_URL", receiver.url(f"/hook/{TOKEN}"))
+    monkeypatch.setitem(registry, "broken", Broken(where))
+    site = demo_site(tmp_path, channel("bug", kind="broken") + channel("team", url_env="HOOK_URL"))
+    code, _, stderr = run(site, "daily", "--date", DAY)
+    assert code == 0 and len(receiver.requests) == 1
+    assert {row[0]: row[3] for row in ledger(site)} == {"bug": "failed", "team": "sent"}
+    error = "KeyError" if where == "send" else "RuntimeError"
+    assert f"the broken channel failed ({error}" in stderr
+    assert secret not in stderr and "Traceback" not in stderr
+    code, stdout, _ = run(site, "report", "--json")
+    assert secret not in stdout and "***" in stdout
+
+
+# --- What the webhook carries ------------------------------------------------------------
+
+
+def test_the_webhook_carries_each_storys_category_and_analysis(
+    site: Path, receiver: Receiver
+) -> None:
+    daily(site)
+    code, _, stderr = run(site, "weekly", "--week", "2026-W46")
+    assert code == 0, stderr
+    daily_body, weekly_body = (r.json for r in receiver.requests)
+    categories = {c.key for c in load_settings(site / "newsdesk.toml").categories}
+    for body in (daily_body, weekly_body):
+        assert body["stories"]
+        for story in body["stories"]:
+            assert story["category"] in categories
+            assert set(story["analysis"]) == {"what", "why", "impact", "advice", "body"}
+            assert all(isinstance(v, str) for v in story["analysis"].values())
+    assert any(s["analysis"]["what"] for s in daily_body["stories"])
+    assert weekly_body["style"] == "weekly-axes" and weekly_body["key"] == "2026-W46"
+    with sqlite3.connect(site / "news.db") as db:
+        (data,) = db.execute("SELECT digest FROM posts WHERE key = ?", (DAY,)).fetchone()
+    sections = json.loads(data)["sections"]
+    assert all(s["key"] in categories for s in sections)
+    assert [s["category"] for s in daily_body["stories"]] == [
+        s["key"] for s in sections for _ in s["entries"]
+    ]
+
+
+# --- Redaction: tokens, not words --------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("url", "secret", "words"),
+    [
+        (
+            "https://hooks.slack.com/services/T0AB12CD3/B0CD34EF5/aBcDeFgHiJkLmNoPqRsTuVwX",
+            "aBcDeFgHiJkLmNoPqRsTuVwX",
+            ["services", "hooks"],
+        ),
+        (
+            "https://open.feishu.cn/open-apis/bot/v2/hook/0f1e2d3c-4b5a-6978-8796-a5b4c3d2e1f0",
+            "0f1e2d3c-4b5a-6978-8796-a5b4c3d2e1f0",
+            ["open-apis", "hook"],
+        ),
+        (
+            "https://oapi.dingtalk.com/robot/send?access_token=abcdefabcdefabcdefabcdef",
+            "abcdefabcdefabcdefabcdef",
+            ["robot", "send"],
+        ),
+        (
+            "https://qyapi.weixin.qq.com/cgi-bin/webhook/send?key=693a91f6-7xxx",
+            "693a91f6-7xxx",
+            ["cgi-bin", "webhook"],
+        ),
+        (
+            "https://discord.com/api/webhooks/1234567890/Zx_9-yW8vU7tS6rQ5pO4nM3lK2jI1hG",
+            "Zx_9-yW8vU7tS6rQ5pO4nM3lK2jI1hG",
+            ["webhooks", "discord"],
+        ),
+        (
+            "https://example.org/incoming-webhook/sendMessage?token=letmein&lang=english",
+            "letmein",
+            ["incoming-webhook", "sendMessage", "english"],
+        ),
+    ],
+)
+def test_a_webhook_urls_token_is_masked_and_its_path_words_are_not(
+    url: str, secret: str, words: list[str]
+) -> None:
+    found = url_secrets(url)
+    assert url in found and secret in found
+    assert not set(words) & set(found)
+    settings = ChannelSettings(name="team", kind="webhook", url_env="HOOK_URL")
+    text = f"AI {' '.join(words)} (via {url}) {secret}"
+    record = logging.LogRecord("httpx", logging.INFO, __file__, 1, text, None, None)
+    Redact(Webhook().secrets(settings, {"HOOK_URL": url})).filter(record)
+    assert record.getMessage() == f"AI {' '.join(words)} (via ***) ***"
+
+
+def test_dry_run_shows_ordinary_words_that_also_sit_in_the_hook_url(
+    site: Path, receiver: Receiver, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("HOOK_URL", receiver.url(f"/services/incoming-webhooks/{TOKEN}"))
+    daily(site, "--no-deliver")
+    with sqlite3.connect(site / "news.db") as db:
+        db.execute("UPDATE posts SET title = 'AI services and incoming-webhooks'")
+    code, stdout, _ = run(site, "deliver", "--date", DAY, "--dry-run")
+    assert code == 0 and '"title": "AI services and incoming-webhooks"' in stdout
+    assert TOKEN not in stdout
+
+
+# --- The ledger: answers, message ids, times -------------------------------------------
+
+
+class Numbered:
+    """A third-party channel whose service answers with a message id."""
+
+    def problems(self, settings: ChannelSettings, environ: Mapping[str, str]) -> list[str]:
+        return []
+
+    def secrets(self, settings: ChannelSettings, environ: Mapping[str, str]) -> list[str]:
+        return []
+
+    def messages(self, post: StoredPost, settings: ChannelSettings) -> list[Message]:
+        return [Message(post.title, {})]
+
+    def send(self, message: Message, settings: ChannelSettings, context: SendContext) -> Receipt:
+        return Receipt(message_id="msg-4711", answer="queued as 4711")
+
+
+def test_the_ledger_keeps_the_answer_and_report_shows_time_and_ids(
+    site: Path, receiver: Receiver, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setitem(registry, "numbered", Numbered())
+    with (site / "newsdesk.toml").open("a", encoding="utf-8") as config:
+        config.write(channel("counter", kind="numbered"))
+    daily(site)
+    with sqlite3.connect(site / "news.db") as db:
+        answers = dict(db.execute("SELECT channel, answer FROM deliveries"))
+    assert answers == {"team": '{"ok": true}', "counter": "queued as 4711"}
+    monkeypatch.setenv("COLUMNS", "220")
+    code, _, stderr = run(site, "report")
+    assert code == 0
+    assert "msg-4711" in stderr and NOW.isoformat(timespec="seconds") in stderr
+    assert "ids" in stderr and "time" in stderr
+
+
+def test_a_retry_after_over_max_wait_gives_up_and_is_recorded(
+    site: Path, receiver: Receiver
+) -> None:
+    receiver.script = [Answer(429, {"error": "slow down"}, {"Retry-After": "3600"})]
+    started = time.monotonic()
+    _, stderr = daily(site)
+    assert time.monotonic() - started < 30 and len(receiver.requests) == 1
+    assert ledger(site) == [("team", DAY, "daily-brief", "failed", 1, 0)]
+    assert "Retry-After 3600 s is over max_wait (60 s)" in stderr
+    _, stdout, _ = run(site, "report", "--json")
+    assert "over max_wait" in json.loads(stdout)["deliveries"][0]["answer"]
+
+
+# --- Commands: weekly, deliver --week and --channel, channels list ------------------------
+
+
+def test_weekly_delivers_its_post_without_review(site: Path, receiver: Receiver) -> None:
+    daily(site, "--no-deliver")  # the week's stories are the days prepared
+    code, _, stderr = run(site, "weekly", "--week", "2026-W46")
+    assert code == 0, stderr
+    (request,) = receiver.requests
+    assert (request.json["key"], request.json["style"]) == ("2026-W46", "weekly-axes")
+    assert ledger(site) == [("team", "2026-W46", "weekly-axes", "sent", 1, 1)]
+    assert "team: sent 2026-W46 weekly-axes (zh) in 1 part(s)" in stderr
+
+
+def test_deliver_a_week_or_a_day_to_one_channel(
+    site: Path, receiver: Receiver, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    other = Receiver().start()
+    try:
+        monkeypatch.setenv("OTHER_URL", other.url("/other/other-0123456789"))
+        with (site / "newsdesk.toml").open("a", encoding="utf-8") as config:
+            config.write(channel("other", url_env="OTHER_URL", posts=["daily"]))
+        daily(site, "--no-deliver")
+        code, _, stderr = run(site, "weekly", "--week", "2026-W46", "--no-deliver")
+        assert code == 0, stderr
+        code, _, stderr = run(site, "deliver", "--week", "2026-W46", "--channel", "team")
+        assert code == 0, stderr
+        assert [r.json["key"] for r in receiver.requests] == ["2026-W46"] and not other.requests
+        code, _, stderr = run(site, "deliver", "--date", DAY, "--channel", "other")
+        assert code == 0, stderr
+        assert len(receiver.requests) == 1 and [r.json["key"] for r in other.requests] == [DAY]
+        code, _, stderr = run(site, "deliver", "--week", "2026-W46", "--channel", "other")
+        assert code == 0 and not other.requests[1:]  # `other` takes no weekly post
+        code, _, stderr = run(site, "deliver", "--date", DAY, "--channel", "nobody")
+        assert code == 2 and "no channel named 'nobody'" in stderr
+    finally:
+        other.stop()
+
+
+def test_channels_list_shows_the_last_delivery(
+    site: Path, receiver: Receiver, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    daily(site)
+    monkeypatch.setenv("COLUMNS", "220")
+    code, _, stderr = run(site, "channels", "list")
+    assert code == 0, stderr
+    (line,) = [line for line in stderr.splitlines() if "team" in line]
+    assert f"sent {DAY} daily-brief (zh) at {NOW.isoformat(timespec='seconds')}" in line
+
+
+# --- Publishers of the stored post, registered alike --------------------------------------
+
+
+class Archive:
+    """A third party's publisher: a JSON file per stored post, beside the site."""
+
+    def __init__(self) -> None:
+        self.seen: list[tuple[str, str, str]] = []
+
+    def publish(self, run: Run, post: StoredPost, *, fmt: SiteFormat, out: Path) -> Path | None:
+        self.seen.append((post.key, post.style, fmt.name))
+        path = out / "archive" / f"{post.key}-{post.style}.json"
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(json.dumps(post.data, ensure_ascii=False), encoding="utf-8")
+        return path
+
+
+def test_a_registered_publisher_gets_every_stored_post_beside_the_feed(
+    site: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    assert "feed" in publish.publishers
+    archive = Archive()
+    monkeypatch.setitem(publish.publishers, "archive", archive)
+    daily(site, "--no-deliver")
+    code, _, stderr = run(site, "weekly", "--week", "2026-W46", "--no-deliver")
+    assert code == 0, stderr
+    assert archive.seen == [
+        (DAY, "daily-brief", "markdown"),
+        ("2026-W46", "weekly-axes", "markdown"),
+    ]
+    stored = json.loads((site / "site" / "archive" / f"{DAY}-daily-brief.json").read_text())
+    assert stored["sections"]
+    feed = feedparser.parse((site / "site" / "feed.xml").read_bytes())
+    assert not feed.bozo and len(feed.entries) == 2

@@ -29,7 +29,7 @@ from newsdesk.schedule import Due
 from newsdesk.web import Desk, publish_due, run_due
 from tests.conftest import demo_site
 from tests.helpers import NOW, invoke
-from tests.receivers import Receiver
+from tests.receivers import Answer, Receiver
 from tests.test_sites import BUILDS, OUTPUT, SITES, _need, flat, visible
 
 DAY = "2026-11-11"
@@ -488,6 +488,26 @@ def test_a_scheduled_run_drafts_and_auto_publishing_publishes_it(
     clock.now = NOW + 8 * HOURS  # nothing more to do: nothing sent again
     publish_due(desk)
     assert len(receiver.requests) == 1
+
+
+def test_a_scheduled_run_sends_what_the_last_one_could_not(
+    tmp_path: Path, receiver: Receiver
+) -> None:
+    site = make_site(tmp_path, "")  # published at once, no review
+    settings = load_settings(site / "newsdesk.toml")
+    evening = dt.datetime(2026, 11, 11, 22, 0, tzinfo=settings.tz)
+    clock = Clock(evening)
+    desk = Desk(settings, clock, "desk-token-0123456789abcdef")
+    receiver.script = [Answer(503, {"error": "down"})] * 3  # the service is down all day
+    run_due(desk, Due("daily", DAY, evening - 14 * HOURS))
+    assert query(site, "SELECT key, status FROM deliveries") == [(DAY, "failed")]
+    clock.now = evening + 24 * HOURS  # the next day's run: the service is back
+    run_due(desk, Due("daily", "2026-11-12", evening + 10 * HOURS))
+    assert [body["key"] for body in bodies(receiver)[3:]] == [DAY, "2026-11-12"]
+    assert set(query(site, "SELECT key, status FROM deliveries")) == {
+        (DAY, "sent"),
+        ("2026-11-12", "sent"),
+    }
 
 
 # 9. Restoring a set-aside item -------------------------------------------------------

@@ -217,6 +217,15 @@ class FeedSettings(_Section):
     title: str = ""  # default: "AI 日报与周报" / "AI daily and weekly"
 
 
+class DeliverySettings(_Section):
+    """What every delivering run does besides the post it delivers (deliver.py)."""
+
+    # A delivery that did not go through (failed, or skipped while its channel was not
+    # configured) is tried again by each later `daily`, `weekly`, `deliver` and scheduled
+    # run, for posts of the last `retry_days` days; 0: only when asked for by name.
+    retry_days: int = Field(7, ge=0, le=365)
+
+
 class TriageSettings(_Section):
     """The model's pass over a day's candidates (triage.py); used only with `[llm]`."""
 
@@ -491,6 +500,7 @@ class Settings(_Section):
     llm: LlmSettings = Field(default_factory=lambda: LlmSettings())
     triage: TriageSettings = Field(default_factory=lambda: TriageSettings())
     feed: FeedSettings = Field(default_factory=lambda: FeedSettings())
+    delivery: DeliverySettings = Field(default_factory=lambda: DeliverySettings())
     schedule: ScheduleSettings = Field(default_factory=lambda: ScheduleSettings())
     review: ReviewSettings = Field(default_factory=lambda: ReviewSettings())
     channels: list[ChannelSettings] = Field(default_factory=list)

@@ -8,23 +8,39 @@ For every `[[channels]]` entry that takes a post (its kind, style and language):
   boundaries), and they are sent in order; a part that fails is retried with backoff,
   honouring Retry-After up to the channel's `max_wait`, and a delivery that still fails
   is recorded with the parts that went through, so the next run sends only the rest;
+- with `retry`, the deliveries of earlier posts that did not go through (the last
+  `delivery.retry_days` days) are tried again first, oldest first; a channel that fails
+  again is not tried for its other earlier posts in the same run;
 - every outcome (sent, failed, skipped) is recorded in the ledger (`deliveries`) with its
   attempts, time, the channel's answer and message ids, and reported on the run;
-- a failing channel never stops the others, and no secret reaches any output: secret
-  values are redacted from answers, reasons and `dry_run` text.
+- a failing channel never stops the others, whatever it raises, and no secret reaches
+  any output: secret values are redacted from answers, reasons, `dry_run` text and the
+  HTTP stack's log records.
 """
 
 from __future__ import annotations
 
+import datetime as dt
 import logging
 import os
 import time
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
 
 from newsdesk.config import ChannelSettings
-from newsdesk.errors import ConfigError
-from newsdesk.publish.channels import Channel, Message, SendContext, SendError, registry
+from newsdesk.errors import ConfigError, StoreError
+from newsdesk.publish.channels import (
+    HTTP_LOGGERS,
+    Channel,
+    Message,
+    Receipt,
+    SendContext,
+    SendError,
+    redacting,
+    registry,
+)
 from newsdesk.publish.post import StoredPost
 from newsdesk.run import Run
 
@@ -41,6 +57,38 @@ class Delivered:
     parts: int = 0
     attempts: int = 0
     reason: str = ""
+    changed: bool = False  # skipped: sent before, changed since (`resend` sends it)
+    retried: bool = False  # an earlier run's delivery that had not gone through
+
+    @property
+    def failed(self) -> bool:
+        """Whether the post did not reach the channel and the ledger says so (a failure,
+        or a channel not configured): the next run tries again."""
+        return self.status == "failed" or (self.status == "skipped" and not self.changed)
+
+
+@dataclass(frozen=True, slots=True)
+class _Job:
+    config: ChannelSettings
+    post: StoredPost
+    retried: bool = False
+
+
+@dataclass(frozen=True)
+class _Sending:
+    """What sending for one channel needs: the channel, the means to send, the secrets
+    to redact."""
+
+    kind: Channel
+    config: ChannelSettings
+    context: SendContext
+    sleep: Callable[[float], None]
+    secrets: Sequence[str] = ()
+
+    def redact(self, text: str) -> str:
+        for secret in self.secrets:
+            text = text.replace(secret, "***")
+        return text
 
 
 def deliver(
@@ -50,11 +98,13 @@ def deliver(
     channel: str | None = None,
     resend: bool = False,
     dry_run: bool = False,
+    retry: bool = False,
     echo: Callable[[str], None] = lambda text: None,
     environ: Mapping[str, str] | None = None,
     sleep: Callable[[float], None] = time.sleep,
 ) -> list[Delivered]:
-    """Deliver `posts` to the configured channels (or the one named)."""
+    """Deliver `posts` to the configured channels (or the one named); with `retry`, first
+    the earlier posts' deliveries that did not go through (`_pending`)."""
     settings = run.settings
     chosen = [c for c in settings.channels if channel is None or c.name == channel]
     if channel is not None and not chosen:
@@ -62,29 +112,129 @@ def deliver(
         raise ConfigError(f"no channel named {channel!r}; channels: {names}")
     env = dict(os.environ if environ is None else environ)
     context = SendContext(run.client, env, lambda: run.now().timestamp())
+    earlier = _pending(run, chosen, posts, env) if retry and not dry_run else []
+    jobs = [j for config in chosen for j in _jobs(config, posts, earlier)]
     done: list[Delivered] = []
-    for config in chosen:
-        kind = registry[config.kind]
-        for post in posts:
-            if config.takes(post.style, post.lang):
-                done.append(_one(run, kind, config, post, context, resend, dry_run, echo, sleep))
+    down: set[str] = set()  # channels that failed in this run: their earlier posts wait
+    for job in jobs:
+        if job.retried and job.config.name in down:
+            continue
+        result = _guarded(run, job, context, resend, dry_run, echo, sleep)
+        done.append(result)
+        if result.status == "failed":
+            down.add(job.config.name)
     return done
 
 
-def _one(
+def _jobs(
+    config: ChannelSettings, posts: Sequence[StoredPost], earlier: Sequence[_Job]
+) -> list[_Job]:
+    """A channel's deliveries in order: its earlier posts tried again, then `posts`."""
+    again = [j for j in earlier if j.config.name == config.name]
+    return again + [_Job(config, p) for p in posts if config.takes(p.style, p.lang)]
+
+
+def _pending(
     run: Run,
-    kind: Channel,
-    config: ChannelSettings,
-    post: StoredPost,
+    chosen: Sequence[ChannelSettings],
+    posts: Sequence[StoredPost],
+    environ: Mapping[str, str],
+) -> list[_Job]:
+    """The deliveries to `chosen` channels that did not go through, of posts of the last
+    `delivery.retry_days` days still stored, oldest first; not `posts` (delivered next),
+    not a post whose file is gone (the user took it down), not a channel that no longer
+    takes the post or is still not configured, and not a message that could not be built
+    from a post unchanged since."""
+    days = run.settings.delivery.retry_days
+    if days == 0:
+        return []
+    today = run.now().astimezone(run.settings.tz).date()
+    since = today - dt.timedelta(days=days)
+    asked = {(p.key, p.style, p.lang) for p in posts}
+    configs = {c.name: c for c in chosen}
+    found = []
+    for row in run.store.pending_deliveries(since=since, fmt=run.settings.site.format):
+        config, post = configs.get(row.channel), row.post
+        if config is None or (post.key, post.style, post.lang) in asked:
+            continue
+        if not config.takes(post.style, post.lang) or (row.path and not Path(row.path).exists()):
+            continue
+        if row.status == "failed" and row.attempts == 0 and row.hash == post.digest_hash:
+            continue  # it could not be built, and nothing changed since
+        if _ready(config, environ):  # else still not configured: the run says so
+            found.append(_Job(config, post, retried=True))
+    return found
+
+
+def _ready(config: ChannelSettings, environ: Mapping[str, str]) -> bool:
+    """Whether a channel's configuration is complete (a channel whose check raises is
+    tried, so that its delivery records why)."""
+    try:
+        return not registry[config.kind].problems(config, environ)
+    except Exception:
+        return True
+
+
+def _guarded(
+    run: Run,
+    job: _Job,
     context: SendContext,
     resend: bool,
     dry_run: bool,
     echo: Callable[[str], None],
     sleep: Callable[[float], None],
 ) -> Delivered:
-    store, report = run.store, run.report
-    redact = redactor(kind, config, context)
+    """One delivery; whatever a channel raises is recorded as a failure, with its secrets
+    redacted, and the other channels go on."""
+    config = job.config
+    redact: Callable[[str], str] | None = None  # known once the secrets are
+    try:
+        kind = registry[config.kind]
+        secrets = _secrets(kind, config, context.environ)
+        sending = _Sending(kind, config, context, sleep, secrets)
+        redact = sending.redact
+        return _one(run, sending, job, resend=resend, dry_run=dry_run, echo=echo)
+    except StoreError:
+        raise  # the store itself: the run cannot go on
+    except Exception as exc:
+        return _crashed(run, job, exc, redact, dry_run)
 
+
+def _crashed(
+    run: Run,
+    job: _Job,
+    exc: Exception,
+    redact: Callable[[str], str] | None,
+    dry_run: bool,
+) -> Delivered:
+    """A channel that raised: recorded as failed (keeping the parts an earlier run sent),
+    reported; its message only when the channel's secrets are known, to redact them."""
+    config, post = job.config, job.post
+    what = f"{post.key} {post.style} ({post.lang})"
+    detail = redact(f"{type(exc).__name__}: {exc}") if redact else type(exc).__name__
+    reason = f"the {config.kind} channel failed ({detail}); the next run tries again"
+    run.report.warn(f"channel {config.name}: {what} not delivered: {reason}")
+    logger.warning("channel %s: %s not delivered: %s", config.name, what, reason)
+    if not dry_run:
+        earlier = run.store.delivery(config.name, post) or {}
+        resume = earlier.get("status") == "failed" and earlier.get("hash") == post.digest_hash
+        parts, ids = (earlier["parts"], earlier["message_ids"]) if resume else (0, [])
+        _record(run, config, post, "failed", parts, 0, reason, ids)
+    return Delivered(config.name, post, "failed", reason=reason, retried=job.retried)
+
+
+def _one(
+    run: Run,
+    sending: _Sending,
+    job: _Job,
+    *,
+    resend: bool,
+    dry_run: bool,
+    echo: Callable[[str], None],
+) -> Delivered:
+    kind, config, redact = sending.kind, sending.config, sending.redact
+    post, retried = job.post, job.retried
+    store, report = run.store, run.report
     what = f"{post.key} {post.style} ({post.lang})"
     earlier = store.delivery(config.name, post)
     if earlier and earlier["status"] == "sent" and earlier["hash"] == post.digest_hash:
@@ -92,14 +242,14 @@ def _one(
     if earlier and earlier["status"] == "sent" and not resend:
         reason = "changed since it was sent; `newsdesk deliver --resend` sends it again"
         report.warn(f"channel {config.name}: {what} {reason}")
-        return Delivered(config.name, post, "skipped", reason=reason)
-    problems = kind.problems(config, context.environ)
+        return Delivered(config.name, post, "skipped", reason=reason, changed=True)
+    problems = kind.problems(config, sending.context.environ)
     if problems:
         reason = redact("; ".join(problems))
         report.warn(f"channel {config.name}: {what} not delivered: {reason}")
         if not dry_run:
             _record(run, config, post, "skipped", 0, 0, reason, [])
-        return Delivered(config.name, post, "skipped", reason=reason)
+        return Delivered(config.name, post, "skipped", reason=reason, retried=retried)
     try:
         messages = kind.messages(post, config)
     except ValueError as exc:  # a message the channel cannot build within its limits
@@ -107,47 +257,62 @@ def _one(
         report.warn(f"channel {config.name}: {what} not delivered: {reason}")
         if not dry_run:
             _record(run, config, post, "failed", 0, 0, reason, [])
-        return Delivered(config.name, post, "failed", reason=reason)
+        return Delivered(config.name, post, "failed", reason=reason, retried=retried)
     if dry_run:
         for number, message in enumerate(messages, start=1):
             echo(f"--- {config.name} ({config.kind}) · {what} · {number}/{len(messages)}")
             echo(redact(message.text))
         return Delivered(config.name, post, "dry-run", len(messages))
-    # A delivery that failed part-way resumes after the parts that went through.
+    if retried:
+        logger.info("channel %s: trying %s again", config.name, what)
+    return _send_parts(run, sending, job, messages, earlier)
+
+
+def _send_parts(
+    run: Run,
+    sending: _Sending,
+    job: _Job,
+    messages: Sequence[Message],
+    earlier: Mapping[str, Any] | None,
+) -> Delivered:
+    """Send a post's messages in order and record the outcome. A delivery that failed
+    part-way resumes after the parts that went through."""
+    config, redact, report = sending.config, sending.redact, run.report
+    post, retried = job.post, job.retried
+    what = f"{post.key} {post.style} ({post.lang})"
     start = 0
     ids: list[str] = []
     if earlier and earlier["status"] == "failed" and earlier["hash"] == post.digest_hash:
         start = min(earlier["parts"], len(messages))
         ids = list(earlier["message_ids"])
     attempts = 0
+    answers: list[str] = []
     for number in range(start, len(messages)):
-        sent, tries, answer = _send(kind, messages[number], config, context, sleep)
-        attempts += tries
-        if not sent:
-            reason = redact(answer)
+        tried = _send(sending, messages[number])
+        attempts += tried.attempts
+        if tried.receipt is None:
+            reason = redact(tried.reason)
             report.warn(
                 f"channel {config.name}: {what} part {number + 1}/{len(messages)} not "
-                f"delivered after {tries} attempt(s): {reason}; the next run tries again"
+                f"delivered after {tried.attempts} attempt(s): {reason}; the next run tries "
+                "again"
             )
             _record(run, config, post, "failed", number, attempts, reason, ids)
-            return Delivered(config.name, post, "failed", number, attempts, reason)
-        if answer:
-            ids.append(redact(answer))
-    _record(run, config, post, "sent", len(messages), attempts, "", ids)
+            return Delivered(config.name, post, "failed", number, attempts, reason, retried=retried)
+        if tried.receipt.message_id:
+            ids.append(redact(tried.receipt.message_id))
+        if tried.receipt.answer:
+            answers.append(redact(tried.receipt.answer))
+    answer = " | ".join(dict.fromkeys(answers))
+    _record(run, config, post, "sent", len(messages), attempts, answer, ids)
     logger.info("channel %s: %s sent in %d part(s)", config.name, what, len(messages))
-    return Delivered(config.name, post, "sent", len(messages), attempts)
+    return Delivered(config.name, post, "sent", len(messages), attempts, retried=retried)
 
 
-def redactor(kind: Channel, config: ChannelSettings, context: SendContext) -> Callable[[str], str]:
-    """A function that replaces the channel's secret values in a text with ***."""
-    secrets = [s for s in kind.secrets(config, context.environ) if len(s) >= 4]
-
-    def redact(text: str) -> str:
-        for secret in secrets:
-            text = text.replace(secret, "***")
-        return text
-
-    return redact
+def _secrets(kind: Channel, config: ChannelSettings, environ: Mapping[str, str]) -> list[str]:
+    """The channel's secret values worth redacting, longest first (a URL before the
+    token inside it)."""
+    return sorted({s for s in kind.secrets(config, environ) if len(s) >= 4}, key=len, reverse=True)
 
 
 def send_all(
@@ -159,41 +324,62 @@ def send_all(
 ) -> tuple[bool, str]:
     """Send messages in order, each retried as a delivery would be (no ledger): `channels
     test`. (sent, the last failure's reason with the secrets redacted)."""
+    sending = _Sending(kind, config, context, sleep, _secrets(kind, config, context.environ))
     for message in messages:
-        sent, _, answer = _send(kind, message, config, context, sleep)
-        if not sent:
-            return False, redactor(kind, config, context)(answer)
+        tried = _send(sending, message)
+        if tried.receipt is None:
+            return False, sending.redact(tried.reason)
     return True, ""
 
 
-def _send(
-    kind: Channel,
-    message: Message,
-    config: ChannelSettings,
-    context: SendContext,
-    sleep: Callable[[float], None],
-) -> tuple[bool, int, str]:
-    """(sent, attempts, message id or the last reason)."""
+@dataclass(frozen=True, slots=True)
+class _Tried:
+    """One message's sending: the receipt when it went through, else the last reason."""
+
+    attempts: int
+    receipt: Receipt | None = None
+    reason: str = ""
+
+
+def _send(sending: _Sending, message: Message) -> _Tried:
+    """Send one message, retried with backoff as the channel allows; the log records of
+    the HTTP stack and of the channel's module meanwhile carry no secret."""
+    loggers = (*HTTP_LOGGERS, type(sending.kind).__module__)
+    with redacting(sending.secrets, loggers):
+        return _attempts(sending, message)
+
+
+def _attempts(sending: _Sending, message: Message) -> _Tried:
+    config = sending.config
     for attempt in range(config.retries + 1):
         try:
-            receipt = kind.send(message, config, context)
+            receipt = sending.kind.send(message, config, sending.context)
         except SendError as exc:
             if not exc.retryable or attempt == config.retries:
-                return False, attempt + 1, exc.reason
+                return _Tried(attempt + 1, reason=exc.reason)
             if exc.retry_after is not None and exc.retry_after > config.max_wait:
-                return (
-                    False,
+                return _Tried(
                     attempt + 1,
-                    (
+                    reason=(
                         f"{exc.reason}; Retry-After {exc.retry_after:.0f} s is over "
                         f"max_wait ({config.max_wait:.0f} s)"
                     ),
                 )
             delay = exc.retry_after if exc.retry_after is not None else config.backoff * 2**attempt
-            logger.info("channel %s: retrying in %.1f s (%s)", config.name, delay, exc.reason)
-            sleep(min(delay, config.max_wait))
+            logger.info(
+                "channel %s: retrying in %.1f s (%s)",
+                config.name,
+                delay,
+                sending.redact(exc.reason),
+            )
+            sending.sleep(min(delay, config.max_wait))
+        except StoreError:
+            raise
+        except Exception as exc:  # a channel's bug: not retried, the others go on
+            detail = f"{type(exc).__name__}: {exc}"
+            return _Tried(attempt + 1, reason=f"the {config.kind} channel failed ({detail})")
         else:
-            return True, attempt + 1, receipt.message_id
+            return _Tried(attempt + 1, receipt)
     raise AssertionError("unreachable: the last attempt returns")
 
 

@@ -173,7 +173,6 @@ def _promote(run: Run, draft: Draft, text: str, *, by_hand: bool) -> tuple[Path,
     """Move the draft file to its published place, marked published, and store its post.
     A file edited by hand keeps all its front matter but the draft markings."""
     from newsdesk.pipeline import drop_stale_weekly
-    from newsdesk.publish.feed import write_feed
 
     settings, store, now = run.settings, run.store, run.now()
     fmt = publish.registry[draft.fmt]
@@ -200,7 +199,7 @@ def _promote(run: Run, draft: Draft, text: str, *, by_hand: bool) -> tuple[Path,
         draft.path.unlink(missing_ok=True)
     if draft.kind == "weekly":
         drop_stale_weekly(path, meta.slug)
-    write_feed(settings, store, fmt=fmt, out=out, lang=post.lang, now=now)
+    publish.publish_stored(run, post, fmt=fmt, out=out)  # the feed, and others
     return path, post
 
 

@@ -29,7 +29,7 @@ from newsdesk.models import (
     Story,
     StoryAnalysis,
 )
-from newsdesk.publish.post import Draft, StoredPost
+from newsdesk.publish.post import Draft, Pending, StoredPost
 from newsdesk.relevance import feed_engagement
 
 logger = logging.getLogger(__name__)
@@ -1061,6 +1061,34 @@ class Store:
                     run_id,
                 ),
             )
+
+    def pending_deliveries(self, *, since: dt.date, fmt: str = "") -> list[Pending]:
+        """The deliveries that did not go through (failed, or skipped) of posts of `since`
+        or later that are still stored, oldest post first: a post no longer in `posts` is
+        never among them."""
+        cursor = self.db.cursor()
+        cursor.row_factory = sqlite3.Row
+        rows = cursor.execute(
+            "SELECT d.channel, d.status, d.hash, d.attempts, p.path, p.key, p.day, p.style, "
+            "p.lang, p.title, p.description, p.url, p.body, p.published, p.updated, p.digest "
+            "FROM deliveries AS d JOIN (SELECT *, ROW_NUMBER() OVER (PARTITION BY key, style, "
+            "lang ORDER BY format = ? DESC, updated DESC) AS choice FROM posts WHERE key != '') "
+            "AS p ON p.key = d.key AND p.style = d.style AND p.lang = d.lang AND p.choice = 1 "
+            "WHERE d.status IN ('failed', 'skipped') AND p.day >= ? "
+            "ORDER BY p.published, p.key, p.style, p.lang, d.channel",
+            (fmt, since.isoformat()),
+        ).fetchall()
+        return [
+            Pending(
+                channel=r["channel"],
+                post=_stored_post(tuple(r)[5:]),
+                path=r["path"],
+                status=r["status"],
+                hash=r["hash"],
+                attempts=r["attempts"],
+            )
+            for r in rows
+        ]
 
     def deliveries(self, *, run_id: int | None = None) -> list[dict[str, Any]]:
         """The delivery ledger (of one run, or all), newest first."""

@@ -1,4 +1,19 @@
-"""Front matter and file placement per site generator, registered like third-party ones."""
+"""Publishers: where a digest goes once rendered, each registered like a third-party one.
+
+- Site formats (`registry`: hugo, jekyll, eleventy, markdown): the post's file, its
+  front matter and place in the site folder. A post is written by its format first; the
+  file's path is stored with the post.
+- Publishers of the stored post (`publishers`: `feed`, the Atom feed of the digests):
+  each is called with every post just stored (`publish_stored`), reads what it needs
+  from the post and the store, and writes beside the site's files.
+- Channels (`newsdesk.publish.channels`): mail, chat groups, webhooks; sent by the
+  delivery stage (deliver.py), which keeps the ledger.
+
+A third party registers its own alike:
+
+    from newsdesk import publish
+    publish.register_publisher("sitemap", MySitemap())
+"""
 
 from __future__ import annotations
 
@@ -6,10 +21,14 @@ import dataclasses
 import datetime as dt
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Protocol
+from typing import TYPE_CHECKING, Any, Protocol
 
 from newsdesk.errors import PublishError
 from newsdesk.registry import Registry
+
+if TYPE_CHECKING:
+    from newsdesk.publish.post import StoredPost
+    from newsdesk.run import Run
 
 
 @dataclass(frozen=True, slots=True)
@@ -119,6 +138,31 @@ def write_file(path: Path, text: str) -> Path:
     return path
 
 
+class Publisher(Protocol):
+    """Publishes a post once it is stored (not a draft): the feed of the digests, or a
+    third party's sitemap, archive or search index."""
+
+    def publish(self, run: Run, post: StoredPost, *, fmt: SiteFormat, out: Path) -> Path | None:
+        """Publish `post`, written in the site format `fmt` under the site folder `out`;
+        the file written, or None when there was nothing to write (turned off). Raise
+        PublishError naming the file when it cannot be written."""
+        ...
+
+
+publishers: Registry[Publisher] = Registry()
+
+
+def register_publisher(name: str, publisher: Publisher) -> None:
+    publishers.register(name, publisher)
+
+
+def publish_stored(run: Run, post: StoredPost, *, fmt: SiteFormat, out: Path) -> list[Path]:
+    """Call every registered publisher, in name order, with a post just stored; the
+    files they wrote."""
+    written = [publishers[name].publish(run, post, fmt=fmt, out=out) for name in publishers]
+    return [path for path in written if path is not None]
+
+
 def _register_builtins() -> None:
     for name, factory in (
         ("hugo", "hugo:Hugo"),
@@ -127,6 +171,7 @@ def _register_builtins() -> None:
         ("markdown", "markdown:Markdown"),
     ):
         registry.register_lazy(name, f"newsdesk.publish.{factory}")
+    publishers.register_lazy("feed", "newsdesk.publish.feed:Feed")
 
 
 _register_builtins()

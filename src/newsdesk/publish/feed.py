@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import datetime as dt
 from pathlib import Path
+from typing import TYPE_CHECKING
 from urllib.parse import urlsplit
 
 from newsdesk.config import Settings
@@ -19,6 +20,17 @@ from newsdesk.errors import PublishError
 from newsdesk.publish import SiteFormat
 from newsdesk.publish.post import StoredPost
 from newsdesk.store import Store
+
+if TYPE_CHECKING:
+    from newsdesk.run import Run
+
+
+class Feed:
+    """The `feed` publisher: after each post is stored, its language's feed is written
+    again (`write_feed`)."""
+
+    def publish(self, run: Run, post: StoredPost, *, fmt: SiteFormat, out: Path) -> Path | None:
+        return write_feed(run.settings, run.store, fmt=fmt, out=out, lang=post.lang, now=run.now())
 
 
 def feed_name(lang: str, settings: Settings) -> str:

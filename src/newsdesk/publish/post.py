@@ -56,6 +56,20 @@ class StoredPost:
 
 
 @dataclass(frozen=True, slots=True)
+class Pending:
+    """A delivery of a stored post that did not go through (`Store.pending_deliveries`):
+    the channel, the post as stored now, the file it was published to, and the ledger's
+    status, content hash and attempts."""
+
+    channel: str
+    post: StoredPost
+    path: str
+    status: str
+    hash: str
+    attempts: int
+
+
+@dataclass(frozen=True, slots=True)
 class Draft:
     """A post awaiting an editor's approval (`[review] required`): its content as
     rendered, the file written where the site does not build it, the file's hash when

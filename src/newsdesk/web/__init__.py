@@ -105,8 +105,8 @@ def create_app(desk: Desk) -> Starlette:
 
 def run_due(desk: Desk, due: Due) -> None:
     """A scheduled run, as `newsdesk daily` or `newsdesk weekly` makes it: collect (for
-    a day), write, deliver; with `[review] required`, write a draft for the editor and
-    deliver nothing."""
+    a day), write, deliver, after the earlier posts' deliveries that did not go through;
+    with `[review] required`, write a draft for the editor and deliver only those."""
     from newsdesk.collect import run_collect
     from newsdesk.deliver import deliver
     from newsdesk.pipeline import DailyRequest, WeeklyRequest, write_day, write_week
@@ -129,9 +129,8 @@ def run_due(desk: Desk, due: Due) -> None:
         else:
             style = settings.schedule.weekly_style
             write_week(run, WeeklyRequest(due.key, style, lang, fmt, out), draft=draft)
-        if not draft:
-            posts = [p for p in run.store.posts(key=due.key, fmt=fmt) if p.style == style]
-            deliver(run, posts)
+        posts = [] if draft else run.store.posts(key=due.key, lang=lang, fmt=fmt)
+        deliver(run, [p for p in posts if p.style == style], retry=True)
 
 
 def publish_due(desk: Desk) -> None:
@@ -157,7 +156,7 @@ def publish_due(desk: Desk) -> None:
     ):
         results = publish_overdue(run, skip=lambda d: ident(d) in desk.held)
         desk.held.update(ident(r.draft) for r in results if not r.ok)
-        deliver(run, [r.post for r in results if r.post is not None], resend=True)
+        deliver(run, [r.post for r in results if r.post is not None], resend=True, retry=True)
 
 
 def scheduler(desk: Desk) -> Scheduler:

@@ -13,9 +13,12 @@ records every attempt in the ledger and redacts secrets. Every link comes from t
 
 from __future__ import annotations
 
+import contextlib
 import json
+import logging
 import os
-from collections.abc import Callable, Mapping, Sequence
+import re
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Protocol
 
@@ -120,18 +123,78 @@ def env_value(name: str | None, environ: Mapping[str, str]) -> str:
 
 
 def url_secrets(url: str) -> list[str]:
-    """A webhook URL and the parts of it that may be a token: path segments and query
-    values of 8 characters or more (a Slack, Feishu or DingTalk hook carries its token
-    there)."""
+    """A webhook URL and the parts of it that hold a token, longest first: its password,
+    the path segments that look like a token (`token_like`), and the query values of a
+    secret-looking key (`access_token`, `key`, `sign` …) or that look like a token. The
+    service's fixed path words (`services`, `webhooks`, `open-apis`, `sendMessage`) are
+    not secrets, so a title word that happens to be one is never masked."""
     from urllib.parse import parse_qsl, urlsplit
 
     if not url:
         return []
-    parts = urlsplit(url)
-    found = [url]
-    found += [p for p in parts.path.split("/") if len(p) >= 8]
-    found += [v for _, v in parse_qsl(parts.query) if len(v) >= 8]
-    return found
+    try:
+        parts = urlsplit(url)
+        password = parts.password
+    except ValueError:  # not a URL: the whole value is the secret
+        return [url]
+    found = [url, *([password] if password else [])]
+    found += [p for p in parts.path.split("/") if token_like(p)]
+    for key, value in parse_qsl(parts.query):
+        if value and (_SECRET_KEY.search(key) or token_like(value)):
+            found.append(value)
+    return sorted(dict.fromkeys(found), key=len, reverse=True)
+
+
+# A query key whose value is a credential: access_token, key, sign, secret, password …
+_SECRET_KEY = re.compile(r"(?i)token|key|secret|sign|sig$|auth|pass|pwd|credential|session")
+# A word of a URL path: lower case, Capitalised or camelCase letters, or a short acronym.
+_PATH_WORD = re.compile(r"[a-z]+|[A-Z]?[a-z]{2,}(?:[A-Z][a-z]{2,})*|[A-Z]{2,8}")
+
+
+def token_like(part: str) -> bool:
+    """Whether a URL path segment (or query value) may be a token: 8 characters or more,
+    and not words joined by `-`, `_` or `.` (a random token holds digits or mixes its
+    letters' case; a service's path words do not)."""
+    if len(part) < 8:
+        return False
+    return not all(_PATH_WORD.fullmatch(word) for word in re.split(r"[-_.~]", part) if word)
+
+
+# The loggers of the HTTP stack: httpx logs every request's URL (a webhook's token in it)
+# at INFO; httpcore logs connections at DEBUG. A logger's filter sees only its own
+# records, so each is named.
+HTTP_LOGGERS = ("httpx", "httpcore", "httpcore.connection", "httpcore.http11",
+                "httpcore.http2", "httpcore.proxy")  # fmt: skip
+
+
+class Redact(logging.Filter):
+    """Replaces secret values with *** in the records a logger makes."""
+
+    def __init__(self, secrets: Sequence[str]) -> None:
+        super().__init__()
+        self.secrets = sorted((s for s in secrets if len(s) >= 4), key=len, reverse=True)
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        text = record.getMessage()
+        for secret in self.secrets:
+            text = text.replace(secret, "***")
+        record.msg, record.args = text, None
+        return True
+
+
+@contextlib.contextmanager
+def redacting(secrets: Sequence[str], loggers: Sequence[str] = HTTP_LOGGERS) -> Iterator[None]:
+    """While sending for a channel: the records of `loggers` (the HTTP stack's, by
+    default) with the channel's secrets redacted, whatever level a caller logs at."""
+    guard = Redact(secrets)
+    found = [logging.getLogger(name) for name in loggers]
+    for logger in found:
+        logger.addFilter(guard)
+    try:
+        yield
+    finally:
+        for logger in found:
+            logger.removeFilter(guard)
 
 
 def missing_env(settings: ChannelSettings, environ: Mapping[str, str], *keys: str) -> list[str]:

@@ -17,9 +17,8 @@ records pass through a filter that redacts them too.
 from __future__ import annotations
 
 import contextlib
-import logging
 import re
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 from newsdesk.config import ChannelSettings
@@ -30,6 +29,7 @@ from newsdesk.publish.channels import (
     SendError,
     env_value,
     missing_env,
+    redacting,
     url_secrets,
 )
 from newsdesk.publish.post import StoredPost
@@ -47,10 +47,10 @@ def load() -> Any:
 
 
 def secrets_of(urls: str) -> list[str]:
-    """Every part of each Apprise URL that may hold a token: the URL, its path and query
-    parts (url_secrets), its user, password and host (`tgram://<token>/<chat>` keeps
-    the bot token where a host would be)."""
-    from urllib.parse import urlsplit
+    """Every part of each Apprise URL, since any may hold a token: the URL, its user,
+    password and host (`tgram://<token>/<chat>` keeps the bot token where a host would
+    be), every path segment (an ntfy topic is its only credential) and query value."""
+    from urllib.parse import parse_qsl, urlsplit
 
     found: list[str] = []
     for url in re.split(r"[\s,]+", urls.strip()):
@@ -61,33 +61,14 @@ def secrets_of(urls: str) -> list[str]:
             parts = urlsplit(url)
             found += [p for p in (parts.username, parts.password, parts.hostname) if p]
             found.append(parts.netloc)
+            found += parts.path.split("/")
+            found += [value for _, value in parse_qsl(parts.query)]
     return sorted({s for s in found if len(s) >= 4}, key=len, reverse=True)
 
 
-class Redact(logging.Filter):
-    """Replaces secrets in the records Apprise logs while it works for a channel."""
-
-    def __init__(self, secrets: Sequence[str]) -> None:
-        super().__init__()
-        self.secrets = secrets
-
-    def filter(self, record: logging.LogRecord) -> bool:
-        text = record.getMessage()
-        for secret in self.secrets:
-            text = text.replace(secret, "***")
-        record.msg, record.args = text, None
-        return True
-
-
-@contextlib.contextmanager
-def redacted(secrets: Sequence[str]) -> Iterator[None]:
-    logger = logging.getLogger("apprise")
-    guard = Redact(secrets)
-    logger.addFilter(guard)
-    try:
-        yield
-    finally:
-        logger.removeFilter(guard)
+def redacted(secrets: Sequence[str]) -> contextlib.AbstractContextManager[None]:
+    """Apprise's own log records, with the secrets redacted, while it works."""
+    return redacting(secrets, ("apprise",))
 
 
 class Channel:

@@ -1,11 +1,11 @@
 """`webhook`: a POST of the digest as JSON, for people who build their own receiver.
 
-The body (docs/channels.md) is one JSON object:
+The body is one JSON object, documented field by field in docs/channels.md:
 
-    {"title", "description", "date", "key", "style", "lang", "url",
-     "headline", "lede",
+    {"title", "description", "date", "key", "style", "lang", "url", "headline", "lede",
      "stories": [{"id", "title", "headline", "lead", "url", "source",
-                  "sources": [{"name", "url"}], "section"}]}
+                  "sources": [{"name", "url"}], "section", "category",
+                  "analysis": {"what", "why", "impact", "advice", "body"}}]}
 
 Every title and link comes from the store. One message, never split; a receiver that
 answers 2xx has it. The URL is read from the `url_env` environment variable.
@@ -27,22 +27,28 @@ from newsdesk.publish.channels import (
 )
 from newsdesk.publish.post import StoredPost
 
+# A story's analysis: every key is always there, "" where the digest has none (a weekly
+# post's stories, a story the offline analyst only extracted).
+ANALYSIS = ("what", "why", "impact", "advice", "body")
+
+
+def story(entry: dict[str, Any], section: dict[str, Any]) -> dict[str, Any]:
+    analysis = entry.get("analysis") or {}
+    return {
+        "id": entry["id"],
+        "title": entry["title"],
+        "headline": entry.get("headline", ""),
+        "lead": entry.get("lead", ""),
+        "url": entry["url"],
+        "source": entry["source"],
+        "sources": [{"name": entry["source"], "url": entry["url"]}, *entry.get("others", [])],
+        "section": section["name"],
+        "category": entry.get("category") or section.get("key", ""),
+        "analysis": {key: str(analysis.get(key, "")) for key in ANALYSIS},
+    }
+
 
 def payload(post: StoredPost) -> dict[str, Any]:
-    stories = [
-        {
-            "id": entry["id"],
-            "title": entry["title"],
-            "headline": entry.get("headline", ""),
-            "lead": entry.get("lead", ""),
-            "url": entry["url"],
-            "source": entry["source"],
-            "sources": [{"name": entry["source"], "url": entry["url"]}, *entry.get("others", [])],
-            "section": section["name"],
-        }
-        for section in post.data.get("sections", [])
-        for entry in section["entries"]
-    ]
     return {
         "title": post.title,
         "description": post.description,
@@ -53,7 +59,11 @@ def payload(post: StoredPost) -> dict[str, Any]:
         "url": post.url,
         "headline": post.data.get("headline", ""),
         "lede": post.data.get("lede", ""),
-        "stories": stories,
+        "stories": [
+            story(entry, section)
+            for section in post.data.get("sections", [])
+            for entry in section["entries"]
+        ],
     }
 
 
