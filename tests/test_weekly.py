@@ -4,6 +4,7 @@ continuing story counted once."""
 
 from __future__ import annotations
 
+import html
 import json
 import re
 import shutil
@@ -13,6 +14,7 @@ from pathlib import Path
 import pytest
 
 from newsdesk.errors import ConfigError
+from newsdesk.screen import in_language
 from newsdesk.week import parse_week, week_days
 from tests.helpers import invoke
 from tests.model_server import ModelServer, Reply, good_answer
@@ -135,7 +137,11 @@ def test_model_week_writes_axes_advice_outlook_and_stores_signals(
     site = week_site(tmp_path, llm(model_server))
     _, post, stderr = weekly(site, "--week", "2026-W45", "--lang", "en")
     tasks = [c.task for c in model_server.calls]
-    assert tasks == ["week", "outlook"]
+    # The axes, one briefs call for the cited stories no one titled in English yet (the
+    # Chinese source's), then advice and outlook.
+    assert tasks == ["week", "briefs", "outlook"]
+    briefed = model_server.calls[1].records()
+    assert briefed and all(re.search(r"[\u4e00-\u9fff]", r["title"]) for r in briefed)
     # The week's call reads the stored stories' ids and leads, never a URL.
     week_call = model_server.calls[0]
     sent = week_call.records()
@@ -173,10 +179,10 @@ def test_model_week_writes_axes_advice_outlook_and_stores_signals(
         "Orbit Labs tightens the licence terms of Vega-2 open weights",
         "2027-01-03",
     )
-    assert "model test-model: 2 calls" in stderr
+    assert "model test-model: 3 calls" in stderr
     # A rerun reads the week's answers from the cache.
     weekly(site, "--week", "2026-W45", "--lang", "en")
-    assert len(model_server.calls) == 2
+    assert len(model_server.calls) == 3
 
 
 def test_signal_is_followed_up_the_next_week_offline(
@@ -301,33 +307,68 @@ def test_an_offline_rerun_keeps_the_model_s_daily_analysis(
     assert any(r["lead"].startswith("第") and "号新闻" in r["lead"] for r in sent)
 
 
+CITED = re.compile(r"\[((?:\\.|[^\]\\])+)\]\((https?://[^)\s]+)\)")
+
+
+def plain(text: str) -> str:
+    """A name as the post shows it, as the store holds it: escapes undone."""
+    return " ".join(html.unescape(re.sub(r"\\(.)", r"\1", text)).split())
+
+
+def cited_names(post: str) -> list[str]:
+    """The name of each story an axis of a weekly-overview cites: quoted in the sentence
+    before its source link, or the link's own text."""
+    names = []
+    for theme in post.split("\n### ")[1:-1]:  # the axes, not the references
+        for line in theme.splitlines()[1:]:
+            start = 0
+            for link in CITED.finditer(line):
+                sentence = line[start : link.start()]
+                start = link.end()
+                quoted = re.findall(r"「([^」]+)」|“([^”]+)”", sentence)
+                names.append(plain("".join(quoted[-1]) if quoted else link.group(1)))
+    return names
+
+
+def week_titles(site: Path, lang: str | None = None) -> set[str]:
+    """The titles of the week's stored items (in `lang` only, when given)."""
+    rows = stored(
+        site,
+        "SELECT i.title, i.lang FROM stories s JOIN story_items si ON si.story_id = s.id "
+        "JOIN items i ON i.id = si.item_id WHERE s.day BETWEEN ? AND ?",
+        "2026-11-02",
+        "2026-11-08",
+    )
+    return {" ".join(str(title).split()) for title, found in rows if lang in (None, found)}
+
+
 @pytest.mark.parametrize("lang", ["zh", "en"])
 def test_weekly_overview_names_every_story_it_cites(site: Path, lang: str) -> None:
     _, post, _ = weekly(
         site, "--week", "2026-W45", "--offline", "--lang", lang, "--style", "weekly-overview"
     )
-    titles = {
-        str(title)
-        for (title,) in stored(
-            site,
-            "SELECT i.title FROM stories s JOIN story_items si ON si.story_id = s.id "
-            "JOIN items i ON i.id = si.item_id WHERE s.day BETWEEN ? AND ?",
-            "2026-11-02",
-            "2026-11-08",
-        )
-    }
-    themes = post.split("\n### ")[1:-1]  # the axes, not the references
-    assert themes
-    cited = 0
-    for theme in themes:
-        for line in theme.splitlines()[1:]:
-            start = 0
-            for link in re.finditer(r"\[([^\]]+)\]\((https?://[^)]+)\)", line):
-                sentence = line[start : link.start()]
-                start = link.end()
-                cited += 1
-                # The story is named in its sentence: quoted before its source link, or
-                # as the link's own text.
-                quoted = re.search(r"「[^」]{4,}」|“[^”]{4,}”", sentence)
-                assert quoted or link.group(1) in titles, line
-    assert cited >= 2
+    names = cited_names(post)
+    assert len(names) >= 2
+    # Offline, each story is named by its own stored title (never by its source).
+    titles = week_titles(site)
+    assert all(name in titles for name in names), names
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_with_a_model_the_weekly_overview_names_cited_stories_in_its_language(
+    tmp_path: Path, model_server: ModelServer, monkeypatch: pytest.MonkeyPatch, lang: str
+) -> None:
+    monkeypatch.setenv("NEWSDESK_TEST_KEY", SECRET)
+    site = week_site(tmp_path, llm(model_server))
+    _, post, _ = weekly(site, "--week", "2026-W45", "--lang", lang, "--style", "weekly-overview")
+    names = cited_names(post)
+    assert len(names) >= 8
+    # A story from a source in the post's language by its title; any other by the
+    # headline the model wrote in the post's language (one briefs call for them all).
+    foreign = week_titles(site) - week_titles(site, lang)
+    for name in names:
+        assert name not in foreign and in_language(name, lang), name
+    assert [c.task for c in model_server.calls].count("briefs") == 1
+    calls = len(model_server.calls)
+    again = weekly(site, "--week", "2026-W45", "--lang", lang, "--style", "weekly-overview")[1]
+    assert len(model_server.calls) == calls and again == post  # the headlines are cached

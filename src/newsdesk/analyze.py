@@ -48,6 +48,7 @@ from newsdesk.models import (
 )
 from newsdesk.normalize import sentences
 from newsdesk.schemas import (
+    BriefNotes,
     Checked,
     DayAnswer,
     FutureAnswer,
@@ -64,12 +65,14 @@ from newsdesk.schemas import (
 from newsdesk.screen import strip_urls, without_instructions
 from newsdesk.signals import candidates, text_matches
 from newsdesk.store import Store
-from newsdesk.terms import summary_text, title_names
+from newsdesk.terms import headline_names, summary_text
 from newsdesk.week import Week
 
 logger = logging.getLogger(__name__)
 
 BODY_CHARS = 280
+HEADLINE_STORIES = 5  # the top stories an offline headline takes names from
+HEADLINE_NAMES = 3
 PICK_CHARS = 600
 OUTLOOK_TRENDS = (4, 6)
 SIGNAL_CANDIDATES = 40
@@ -185,24 +188,35 @@ class OfflineAnalyst:
 
 def offline_headline(stories: Sequence[Story], lang: str) -> str:
     """The day's headline without a model: the top story's title when it is in `lang`,
-    else a headline in `lang` built from the names the top three stories are about (no
-    translation is invented)."""
+    else a headline in `lang` built from the names the top stories are about, names the
+    lexicon knows or that recur first (`terms.headline_names`; no translation is
+    invented)."""
     if not stories:
         return ""
     top = display_item(stories[0], lang)
     if top.lang == lang:
         return top.title
-    names: list[str] = []
-    for story in stories[:3]:
-        found = title_names(display_item(story, lang).title)
-        if found and found[0] not in names:
-            names.append(found[0])
+    titles = [display_item(story, lang).title for story in stories[:HEADLINE_STORIES]]
+    names = headline_names(titles, HEADLINE_NAMES)
     count = len(stories)
     if lang == "zh":
         return f"{'、'.join(names)} 等 {count} 条 AI 要闻" if names else f"今日 {count} 条 AI 要闻"
     if not names:
         return f"{count} AI stories today"
     return f"{', '.join(names)} and more: {count} AI stories today"
+
+
+def translated_top(analysis: DayAnalysis, stories: Sequence[Story], lang: str) -> DayAnalysis:
+    """The offline frame of a day whose synthesis failed, in `lang` where the model
+    translated the top story: its headline is the day's and its lead the pick's text
+    (the offline frame would show them as published)."""
+    if not stories or display_item(stories[0], lang).lang == lang:
+        return analysis
+    text = analysis.stories.get(stories[0].id)
+    if text is None or not text.headline:
+        return analysis
+    pick = _extract(text.what or text.lead, PICK_CHARS)
+    return replace(analysis, headline=text.headline, pick_text=pick)
 
 
 def _plain_key(text: str) -> str:
@@ -412,6 +426,7 @@ class ModelAnalyst:
             reason = checked.errors[0] if checked.errors else "no answer"
             self.client.warn(f"llm: {day} ({lang}): the day's synthesis written offline: {reason}")
             fallbacks += 1
+            result = translated_top(result, stories, lang)
         else:
             result = _with_day(result, checked.day)
             if result.concept and _used(result.concept, self.offline.used_concepts(day, lang)):
@@ -448,6 +463,7 @@ class ModelAnalyst:
         if not result.axes:
             self.usage.fallbacks += fallbacks
             return replace(result, fallbacks=fallbacks)
+        result = replace(result, stories=self._week_headlines(week, result.axes, lang))
         checked = self._future(week, result.axes, lang, weekly)
         self._count(checked)
         if isinstance(checked.answer, FutureAnswer):
@@ -597,9 +613,7 @@ class ModelAnalyst:
     ) -> None:
         """A headline and lead in `lang` for each story shown in another language that
         the model did not analyse (beyond the shortlist, or whose analysis failed);
-        in batches, kept when usable; a story left without one keeps its extract."""
-        from newsdesk.schemas import BriefsAnswer, check_briefs
-
+        a story left without one keeps its extract."""
         foreign = [
             story
             for story in stories
@@ -607,8 +621,19 @@ class ModelAnalyst:
             and not (analyses.get(story.id) and analyses[story.id].by_model)
         ]
         size = max(self.settings.batch_size, BRIEF_BATCH)
-        for start in range(0, len(foreign), size):
-            batch = foreign[start : start + size]
+        for ident, brief in self._briefs(foreign, lang, size).items():
+            analyses[ident] = StoryAnalysis(
+                lead=brief.lead, body="", what=brief.lead, headline=brief.headline
+            )
+
+    def _briefs(self, stories: Sequence[Story], lang: str, size: int) -> dict[int, BriefNotes]:
+        """Briefs (a headline and a lead in `lang`) for `stories`, `size` a call; each
+        answer cached when most of it was usable. After a failed call, no more."""
+        from newsdesk.schemas import BriefsAnswer, check_briefs
+
+        found: dict[int, BriefNotes] = {}
+        for start in range(0, len(stories), size):
+            batch = stories[start : start + size]
             records = [
                 {
                     "id": story.id,
@@ -628,14 +653,37 @@ class ModelAnalyst:
                 reply = self.client.complete(messages, schema=BriefsAnswer, name="briefs")
             except ModelError as exc:
                 self.client.warn(f"llm: briefs ({lang}): {exc}; titles shown as published")
-                return
-            found = check_briefs(reply.text, ids={s.id for s in batch}, lang=lang)
-            if len(found) * 2 >= len(batch):
+                break
+            usable = check_briefs(reply.text, ids={s.id for s in batch}, lang=lang)
+            if len(usable) * 2 >= len(batch):
                 self.client.keep([reply])
-            for ident, brief in found.items():
-                analyses[ident] = StoryAnalysis(
-                    lead=brief.lead, body="", what=brief.lead, headline=brief.headline
-                )
+            found.update(usable)
+        return found
+
+    def _week_headlines(
+        self, week: Week, axes: Sequence[Axis], lang: str
+    ) -> dict[int, StoryAnalysis]:
+        """A headline in `lang` for each story an axis cites that has none (its source
+        wrote in another language and no daily run in `lang` translated it), from one
+        briefs call; the daily analysis's lead stands where a model wrote it."""
+        by_id = {thread.id: thread for thread in week.shortlist}
+        cited = dict.fromkeys(i for axis in axes for i in axis.story_ids if i in by_id)
+        missing = [
+            by_id[i].story
+            for i in cited
+            if display_item(by_id[i].story, lang).lang != lang
+            and not (week.analyses.get(i) and week.analyses[i].headline)
+        ]
+        written: dict[int, StoryAnalysis] = {}
+        for ident, brief in self._briefs(missing, lang, max(1, len(missing))).items():
+            known = week.analyses.get(ident)
+            lead = known.lead if known and known.by_model else brief.lead
+            written[ident] = (
+                replace(known, headline=brief.headline, lead=lead)
+                if known
+                else StoryAnalysis(lead=lead, body="", what=lead, headline=brief.headline)
+            )
+        return written
 
     def _stories(self, batch: list[Story], lang: str) -> Checked:
         facts = [self._facts(story, lang) for story in batch]

@@ -5,13 +5,19 @@ A story is read as the tokens same-story merging already stored for every item (
 Chinese bigrams and cross-language concepts, `terms.tokens`) and the names its titles
 are about (`terms.title_names`: "Aurora Labs", "Claude Code", 英伟达 = Nvidia). Only
 specific tokens count: those in at least two stories and at most half of them, and not
-a kind of news (the lexicon's "@release", "@agent" …), a generic word ("ai",
-"model", "back") or a kind of document ("system card", "paper", "pdf"). Two stories are alike only when they share `EVIDENCE` (3) specific tokens
-in their titles ("Grok", "Musk", "images"), so one company's name alone ("OpenAI", "Nvidia") never makes
-a theme; alike stories are joined by average linkage while their mean cosine similarity
-reaches `LINK`. A thin week gets fewer axes rather than forced ones: on the labelled
-real weeks (tests/data/editorial/themes.jsonl) a lower bar doubled the axes and halved
-their purity.
+a kind of news (the lexicon's "@release", "@agent" …, or its Chinese words "开源"), a
+generic word ("ai", "model", "deal"), a stop or function word (`terms.stop_word`: "off",
+"next", "six"; "支持") or a kind of document ("system card", "paper", "pdf").
+
+Two stories are alike only on `EVIDENCE` (3) of what their titles share, each thing
+counted once: a hyphenated word with its parts ("self-driving" is not three things), a
+name with its word. A shared name weighs `NAME_EVIDENCE` (2), a word 1: two names ("Musk"
+and "Grok") or a name and a specific word make a pair, one company's name alone
+("OpenAI", "Nvidia", with "deal" or "launch" beside it) never does. Alike stories are
+joined by average linkage while their mean cosine similarity reaches `LINK`. A thin
+week gets fewer axes rather than forced ones: on the labelled real weeks
+(tests/data/editorial/themes.jsonl) a lower bar doubled the axes and halved their
+purity.
 
 An axis is named in the post's language from what its stories share: the category most
 of them have, then the names two or more of them carry (else the most specific terms),
@@ -26,17 +32,19 @@ import re
 from collections import Counter
 from collections.abc import Mapping, Sequence
 from functools import cache
+from itertools import combinations
 
 import numpy as np
 import rjieba
 
 from newsdesk.dedupe import SUMMARY_WEIGHT, chinese_terms, split_terms, tokens
 from newsdesk.models import Axis, Thread
-from newsdesk.terms import name_concepts, title_names
+from newsdesk.terms import name_concepts, stop_word, title_names
 
 NAME_TERMS = 2
 NAME_WEIGHT = 1.0
-EVIDENCE = 3  # specific tokens two stories must share to count as alike at all
+EVIDENCE = 3  # specific evidence two stories must share to count as alike at all
+NAME_EVIDENCE = 2  # what a shared name weighs in it (a word weighs 1)
 LINK = 0.15  # the mean similarity two groups of alike stories need to join
 MAX_ENTRIES = 8  # stories an axis cites at most: those closest to its centre
 MIN_FIT = 0.12  # a story less like its axis's centre than this is left to the raw list
@@ -45,7 +53,7 @@ _LATIN_WORD = re.compile(r"[A-Za-z][A-Za-z0-9]*(?:[-.+][A-Za-z0-9]+)*")
 # Tokens too common in AI news to say what a group of stories is about.
 _GENERIC = frozenset(
     """ai model llm agent agentic use user tool data code coding new open source app
-    system company compani people work year week day time way launch releas report
+    system company compani people work year week day time way launch releas report deal
     generat generated power powered driven based native first back
     card paper pdf preprint blog post whitepaper
     http https www com org html item news ycombinator github""".split()
@@ -85,10 +93,9 @@ def offline_axes(
         return []
     names = [_thread_names(thread) for thread in shortlist]
     matrix = _vectors(shortlist, names, SUMMARY_WEIGHT)
-    # Two stories are alike only on evidence: `EVIDENCE` specific tokens of their titles
-    # in common (a lab's long summaries share many words that say nothing).
-    present = (_vectors(shortlist, names, 0.0) > 0).astype(float)
-    shared = present @ present.T
+    # Two stories are alike only on evidence: `EVIDENCE` specific things their titles
+    # share (a lab's long summaries share many words that say nothing).
+    shared = _evidence(shortlist, names)
     similarity = np.where(shared >= EVIDENCE, matrix @ matrix.T, 0.0)
     groups = [g for g in _agglomerate(similarity, LINK) if len(g) >= 2]
     groups = [_closest(matrix, members) for members in groups]
@@ -121,13 +128,19 @@ def _name_key(name: str) -> str:
 
 
 def _specific(token: str) -> bool:
-    """Whether a token can say what stories share: not generic, not a kind of news, not a
-    bare number."""
+    """Whether a token can say what stories share: not generic, not a kind of news (nor
+    a Chinese word for one, "开源"), not a stop or function word ("off", "next", "six":
+    `terms.stop_word`; "支持"), not a bare number."""
     if token.startswith("@"):
         return token in name_concepts()
+    if _HAN.match(token):
+        kinds = {t for t in tokens(token) if t.startswith("@")} - name_concepts()
+        return token not in _ZH_STOP and not kinds
     if token.startswith(("ai-", "#")):  # "AI-generated"; a number or version ("#5.4")
         return False
-    return token not in _GENERIC and not token.replace(".", "").isdigit() and len(token) > 1
+    if token in _GENERIC or stop_word(token) or len(token) < 2:
+        return False
+    return not token.replace(".", "").isdigit()
 
 
 def _vectors(
@@ -167,6 +180,36 @@ def _vectors(
     norms = np.linalg.norm(matrix, axis=1, keepdims=True)
     unit: np.ndarray = np.divide(matrix, norms, out=np.zeros_like(matrix), where=norms > 0)
     return unit
+
+
+def _evidence(shortlist: Sequence[Thread], names: Sequence[dict[str, str]]) -> np.ndarray:
+    """How much specific evidence each two stories' titles share, each thing counted once:
+    a hyphenated word with its parts ("self-driving", "self", "driving"), a name with its
+    word ("Nvidia" as a name and as a token). A name weighs `NAME_EVIDENCE`, a word 1: one
+    company's name alone is never enough. Only tokens in two stories or more and in at
+    most half of them count, as in the vectors."""
+    units: list[dict[str, tuple[str, float]]] = []  # token → (the thing, its weight)
+    for thread, own in zip(shortlist, names, strict=True):
+        found: dict[str, tuple[str, float]] = {}
+        for key in own:
+            for token in key.split():
+                found[token] = (token, NAME_EVIDENCE)
+        for item in thread.items:
+            for token in split_terms(item)[0]:
+                weight = NAME_EVIDENCE if token in name_concepts() else 1.0
+                for part in _with_parts([token]):
+                    if _specific(part):
+                        found.setdefault(part, (token, weight))
+        units.append(found)
+    frequency = Counter(token for found in units for token in found)
+    most = max(2, len(shortlist) // 2)
+    shared = np.zeros((len(shortlist), len(shortlist)))
+    for a, b in combinations(range(len(shortlist)), 2):
+        common = [t for t in units[a] if t in units[b] and frequency[t] <= most]
+        shared[a, b] = shared[b, a] = min(
+            sum(dict(units[side][t] for t in common).values()) for side in (a, b)
+        )
+    return shared
 
 
 def _with_parts(found: Sequence[str]) -> list[str]:

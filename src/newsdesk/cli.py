@@ -105,6 +105,10 @@ def main(ctx: click.Context, config: Path | None, verbose: int) -> None:
     logging.basicConfig(
         level=level, format="%(message)s", handlers=[RichHandler(console=err(), show_path=False)]
     )
+    # httpx logs every request's URL at INFO, and a webhook's URL holds its token: the
+    # HTTP stack speaks only of trouble (newsdesk.http logs each request without secrets).
+    for name in ("httpx", "httpcore"):
+        logging.getLogger(name).setLevel(logging.WARNING)
     base = ctx.obj if isinstance(ctx.obj, Context) else Context()
     ctx.obj = replace(base, config=config, verbose=verbose)
 
@@ -374,6 +378,7 @@ def demo(
         WeeklyRequest,
         prepare_days,
         sample_days,
+        triage_for,
         write_day,
         write_week,
     )
@@ -385,17 +390,19 @@ def demo(
     with _run(obj, settings, "demo", offline=not use_model) as run:
         mark_demo(run.store)
         outcomes = _collect(settings, run, verbose=obj.verbose)
-        prepared = prepare_days(settings, run.store, sample_days(run.store, settings))
+        languages = lang or LANGUAGES  # one triage per day serves every language
+        days = sample_days(run.store, settings)
+        prepared = prepare_days(settings, run.store, days, triage=triage_for(run, *languages))
         chosen = styles or ("daily-brief", "weekly-axes")
         for day, stories in prepared.items():
             for style in (s for s in chosen if s in DAILY_STYLES):
-                for language in lang or LANGUAGES:
+                for language in languages:
                     request = DailyRequest(day, style, language, settings.site.format, out)
                     path = write_day(run, request, outcomes=outcomes, stories=stories, fetch=False)
                     click.echo(path)
         for week in sorted({week_of(day) for day in prepared}):
             for style in (s for s in chosen if s in WEEKLY_STYLES):
-                for language in lang or LANGUAGES:
+                for language in languages:
                     weekly = WeeklyRequest(week, style, language, settings.site.format, out)
                     for path in write_week(run, weekly):
                         click.echo(path)
@@ -451,8 +458,9 @@ def daily(
         click.echo(path)
         if draft:
             _awaits(f"--date {target.isoformat()}")
-        elif not no_deliver:
-            _deliver(run, target.isoformat(), request.style, request.lang, request.fmt)
+        if not no_deliver:  # a draft is not delivered; earlier posts' failures are retried
+            posts = [] if draft else [(target.isoformat(), request.style, request.lang)]
+            _deliver(run, posts, request.fmt)
 
 
 @main.command()
@@ -684,8 +692,8 @@ def weekly(
             click.echo(path)
         if draft:
             _awaits(f"--week {label}")
-        elif not no_deliver:
-            _deliver(run, label, request.style, request.lang, request.fmt)
+        if not no_deliver:
+            _deliver(run, [] if draft else [(label, request.style, request.lang)], request.fmt)
 
 
 def _awaits(option: str) -> None:
@@ -768,25 +776,33 @@ def approve(
             if not no_deliver and settings.channels and result.post is not None:
                 from newsdesk.deliver import deliver
 
-                for done in deliver(run, [result.post], resend=True):
+                for done in deliver(run, [result.post], resend=True, retry=True):
                     _say_delivered(done)
     if not all(result.ok for result in results):
         raise SystemExit(1)
 
 
-def _deliver(run: Run, key: str, style: str, lang: str, fmt: str) -> None:
-    """Send the post just written to the channels that take it; say what happened."""
+def _deliver(run: Run, written: Sequence[tuple[str, str, str]], fmt: str) -> None:
+    """Send the posts just written (key, style, language) to the channels that take them,
+    after the earlier posts' deliveries that did not go through; say what happened."""
     if not run.settings.channels:
         return
     from newsdesk.deliver import deliver
 
-    posts = [p for p in run.store.posts(key=key, fmt=fmt) if p.style == style and p.lang == lang]
-    for done in deliver(run, posts):
+    posts = [
+        p
+        for key in dict.fromkeys(k for k, _, _ in written)
+        for p in run.store.posts(key=key, fmt=fmt)
+        if (p.key, p.style, p.lang) in written
+    ]
+    for done in deliver(run, posts, retry=True):
         _say_delivered(done)
 
 
 def _say_delivered(done: Delivered) -> None:
     what = f"{done.post.key} {done.post.style} ({done.post.lang})"
+    if done.retried:
+        what = f"{what} (tried again)"
     if done.status == "sent":
         say(f"{escape(done.channel)}: sent {what} in {done.parts} part(s)")
     elif done.status == "unchanged":
@@ -827,14 +843,26 @@ def deliver_command(
         raise NothingToDo("no [[channels]] are configured (docs/channels.md)")
     with _run(obj, settings, "deliver") as run:
         posts = run.store.posts(key=key, fmt=settings.site.format)
-        if not posts:
-            raise NothingToDo(
-                f"no post is stored for {key}; run `newsdesk daily` or `weekly` first"
-            )
-        for done in deliver(
-            run, posts, channel=channel, resend=resend, dry_run=dry_run, echo=click.echo
-        ):
-            _say_delivered(done)
+        done = deliver(
+            run,
+            posts,
+            channel=channel,
+            resend=resend,
+            dry_run=dry_run,
+            retry=True,
+            echo=click.echo,
+        )
+        for each in done:
+            _say_delivered(each)
+    if not posts:
+        raise NothingToDo(f"no post is stored for {key}; run `newsdesk daily` or `weekly` first")
+    failed = [d for d in done if d.failed]
+    if failed and not dry_run:
+        names = ", ".join(sorted({d.channel for d in failed}))
+        raise PublishError(
+            f"{len(failed)} of {len(done)} deliveries did not go through ({names}); the "
+            "reasons are above and in `newsdesk report`; the next run tries again"
+        )
 
 
 @main.group()
@@ -1283,14 +1311,17 @@ def report(obj: Context, run_id: int | None, as_json: bool, day: dt.date | None)
             markup=False,
         )
     if delivered:
-        sent = Table("channel", "post", "status", "parts", "attempts", "answer")
+        sent = Table("channel", "post", "status", "time", "parts", "attempts", "ids", "answer")
         for d in delivered:
+            ids = ", ".join(d["message_ids"])
             sent.add_row(
                 escape(d["channel"]),
                 escape(f"{d['key']} {d['style']} ({d['lang']})"),
                 d["status"],
+                escape(d["last"]),
                 str(d["parts"]),
                 str(d["attempts"]),
+                escape(ids if len(ids) <= 60 else ids[:59] + "…"),
                 escape(d["answer"][:80]),
             )
         err().print(sent)

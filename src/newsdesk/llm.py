@@ -166,6 +166,10 @@ class ModelClient:
             with self._lock:
                 self._reserved -= reserve
 
+    def cached(self, messages: Sequence[Message]) -> Reply | None:
+        """The cached answer to `messages`, if there is one; never a call."""
+        return self._cached(prompt_key(self.model, messages))
+
     def keep(self, replies: Iterable[Reply]) -> None:
         """Cache answers that made a usable section, so a rerun makes no call for it."""
         fresh = [r for r in replies if not r.cached]

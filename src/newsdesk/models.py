@@ -285,6 +285,9 @@ class WeekAnalysis:
     closing: str = ""
     model: str = ""
     fallbacks: int = 0
+    # Headlines (with leads) the model wrote for the week's cited stories that had none
+    # in the post's language, by thread id; over the daily analyses stored.
+    stories: dict[int, StoryAnalysis] = field(default_factory=dict)
 
 
 @dataclass(frozen=True, slots=True)

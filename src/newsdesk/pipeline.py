@@ -35,7 +35,6 @@ from newsdesk.models import (
     WeekAnalysis,
     display_item,
 )
-from newsdesk.publish.feed import write_feed
 from newsdesk.publish.post import Draft, StoredPost, file_hash
 from newsdesk.rank import rank
 from newsdesk.relevance import lift_points, sift
@@ -245,7 +244,7 @@ def _triage(
         [(a, b) for _, a, b in pairs],
         langs=triage.langs,
         categories=settings.categories,
-        lang=triage.langs[0],
+        lang=settings.language,
     )
     if judged.errors:
         triage.warn(
@@ -393,7 +392,7 @@ def publish_day(
     path = publish.write_post(rendered.body, meta, fmt=fmt, out=request.out)
     drop_draft(store, stored, fmt.name, warn=None if approved else run.report.warn)
     store.record_post(stored, fmt=request.fmt, path=path, run_id=run.report.id)
-    write_feed(settings, store, fmt=fmt, out=request.out, lang=request.lang, now=now)
+    publish.publish_stored(run, stored, fmt=fmt, out=request.out)  # the feed, and others
     return path
 
 
@@ -484,15 +483,16 @@ def with_triage_headlines(
     return replace(analysis, stories=texts)
 
 
-def triage_for(run: Run, lang: str) -> Triage | None:
-    """The model's triage for a run whose analyst is a model (None offline)."""
+def triage_for(run: Run, *langs: str) -> Triage | None:
+    """The model's triage for a run whose analyst is a model (None offline), with a
+    headline in each language the run writes: one call serves them all."""
     from newsdesk.analyze import ModelAnalyst
 
     analyst = run.analyst
     if not run.settings.triage.enabled or not isinstance(analyst, ModelAnalyst):
         return None
     judge = ModelTriage(analyst.client, analyst.prompts, run.settings.triage)
-    return Triage(judge, (lang,), run.report.warn)
+    return Triage(judge, tuple(dict.fromkeys(langs)), run.report.warn)
 
 
 def site_url(base: str, path: str) -> str:
@@ -699,9 +699,8 @@ def publish_week(
         drop_stale_weekly(path, slug)
         drop_draft(store, stored, fmt.name, warn=report.warn)
         store.record_post(stored, fmt=request.fmt, path=path, run_id=report.id)
+        publish.publish_stored(run, stored, fmt=fmt, out=request.out)  # the feed, and others
         written.append(path)
-    if not draft:
-        write_feed(settings, store, fmt=fmt, out=request.out, lang=lang, now=now)
     return written
 
 

@@ -2,12 +2,15 @@
 
 The model returns text and our story ids, nothing else: every URL in its text is
 removed and counted, every id we did not send is dropped and counted, text that reads
-as an instruction or is in the wrong language is an error the model is told about.
+as an instruction or is in the wrong language is an error the model is told about. Each
+field (a headline, a lead, a trend's title) is checked on its own against the digest's
+language: a Chinese lead does not carry an English headline through.
 """
 
 from __future__ import annotations
 
 import json
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any, TypeVar
 
@@ -145,6 +148,9 @@ class TriageAnswer(_Answer):
     pairs: list[TriagePair] = Field(default_factory=list)
 
 
+# The text fields of an axis and of an outlook trend, each checked on its own.
+AXIS_TEXTS = ("title", "evidence", "summary")
+OUTLOOK_TEXTS = ("title", "detail", "signal")
 # The longest headline kept, in characters (Chinese is denser).
 HEADLINE_CHARS = {"zh": 60, "en": 140}
 
@@ -236,7 +242,7 @@ def _check_story(entry: Any, wanted: dict[int, bool], lang: str, checked: Checke
     cleaned = _clean(notes, ("lead", "what", "why", "impact", "advice", "headline"), checked)
     if not wanted[ident]:
         cleaned = cleaned.model_copy(update={"headline": ""})
-    problem = _problem(cleaned, ("lead", "what", "why", "impact", "advice", "headline"), lang)
+    problem = _problem(cleaned, ("headline", "lead", "what", "why", "impact", "advice"), lang)
     if problem:
         checked.errors.append(f"story {ident}: {problem}")
     else:
@@ -267,9 +273,12 @@ def check_day(text: str, *, ids: set[int], lang: str) -> Checked:
     if day.pick_id not in ids:
         checked.counts.ids_dropped += 1
         day = day.model_copy(update={"pick_id": -1, "pick_reason": ""})
-    texts = [day.headline, day.lede, day.pick_reason, concept.explanation]
-    texts += [f"{p.title} {p.detail}" for p in points]
-    problem = _text_problem(" ".join(texts), lang)
+    fields = [("headline", day.headline), ("lede", day.lede), ("pick_reason", day.pick_reason)]
+    fields.append(("concept.explanation", concept.explanation))
+    for kind, chosen in (("trends", day.trends), ("watch", day.watch)):
+        for n, point in enumerate(chosen, start=1):
+            fields += [(f"{kind} {n} title", point.title), (f"{kind} {n} detail", point.detail)]
+    problem = _fields_problem(fields, lang)
     if problem:
         checked.errors.append(problem)
     else:
@@ -291,7 +300,17 @@ def _problem(model: BaseModel, names: tuple[str, ...], lang: str) -> str:
     empty = [n for n in names if n != "headline" and len(getattr(model, n)) < 2]
     if empty:
         return f"{', '.join(empty)} empty once links were removed"
-    return _text_problem(" ".join(getattr(model, n) for n in names), lang)
+    return _fields_problem([(n, getattr(model, n)) for n in names], lang)
+
+
+def _fields_problem(fields: Sequence[tuple[str, str]], lang: str) -> str:
+    """The first field that instructs a model or is not in `lang`, named: each field is
+    checked on its own (an English headline does not pass beside a long Chinese lead)."""
+    for name, text in fields:
+        problem = _text_problem(text, lang)
+        if problem:
+            return f"{name}: {problem}"
+    return ""
 
 
 def _text_problem(text: str, lang: str) -> str:
@@ -343,9 +362,11 @@ def check_week(text: str, *, ids: set[int], lang: str, min_axes: int, max_axes: 
         axes.append(axis.model_copy(update={"story_ids": known, "impacts": impacts}))
     if len(week.axes) < min_axes:
         checked.errors.append(f"write {min_axes}-{max_axes} axes, not {len(week.axes)}")
-    texts = [week.headline, week.lede]
-    texts += [f"{a.title} {a.evidence} {a.summary} {' '.join(a.impacts)}" for a in axes]
-    problem = _text_problem(" ".join(texts), lang)
+    fields = [("headline", week.headline), ("lede", week.lede)]
+    for n, axis in enumerate(axes, start=1):
+        fields += [(f"axis {n} {name}", getattr(axis, name)) for name in AXIS_TEXTS]
+        fields += [(f"axis {n} impact", impact) for impact in axis.impacts]
+    problem = _fields_problem(fields, lang)
     if problem:
         checked.errors.append(problem)
     if not checked.errors:
@@ -375,9 +396,11 @@ def check_future(
     outlook = [_clean(o, ("title", "detail", "signal"), checked) for o in future.outlook]
     if not min_trends <= len(outlook) <= max_trends:
         checked.errors.append(f"write {min_trends}-{max_trends} outlook trends, not {len(outlook)}")
-    texts = [future.closing, *(a.text for a in advice.values())]
-    texts += [f"{o.title} {o.detail} {o.signal}" for o in outlook]
-    problem = _text_problem(" ".join(texts), lang)
+    fields = [("closing", future.closing)]
+    fields += [(f"advice for {a.audience}", a.text) for a in advice.values()]
+    for n, o in enumerate(outlook, start=1):
+        fields += [(f"outlook {n} {name}", getattr(o, name)) for name in OUTLOOK_TEXTS]
+    problem = _fields_problem(fields, lang)
     if problem:
         checked.errors.append(problem)
     if not checked.errors:
@@ -398,7 +421,9 @@ def check_matches(text: str, *, signals: set[int], stories: set[int], lang: str)
             checked.counts.ids_dropped += 1
             continue
         kept.append(_clean(match, ("note",), checked))
-    problem = _text_problem(" ".join(m.note for m in kept), lang) if kept else ""
+    problem = _fields_problem(
+        [(f"match {m.signal_id}-{m.story_id} note", m.note) for m in kept], lang
+    )
     if problem:
         checked.errors.append(problem)
     else:
@@ -506,8 +531,10 @@ def _triage_story(
 
 
 def check_briefs(text: str, *, ids: set[int], lang: str) -> dict[int, BriefNotes]:
-    """The usable headline-and-lead briefs among `ids` (others dropped): URLs removed,
-    a brief in the wrong language or that instructs a model left out."""
+    """The usable headline-and-lead briefs among `ids` (others dropped): URLs removed;
+    a brief whose headline is too long, in the wrong language or instructs a model is
+    left out; a lead in the wrong language or that instructs a model is dropped (the
+    headline stands alone). Each field is checked on its own."""
     counts = Counts()
     try:
         value = parse_json(text, counts)
@@ -524,12 +551,10 @@ def check_briefs(text: str, *, ids: set[int], lang: str) -> dict[int, BriefNotes
             continue
         headline, _ = strip_urls(brief.headline)
         lead, _ = strip_urls(brief.lead)
-        together = f"{headline} {lead}"
-        if (
-            len(headline) >= 2
-            and len(headline) <= HEADLINE_CHARS.get(lang, 140)
-            and not instruction_kinds(together)
-            and in_language(together, lang)
+        if _text_problem(lead, lang):
+            lead = ""
+        if 2 <= len(headline) <= HEADLINE_CHARS.get(lang, 140) and not _text_problem(
+            headline, lang
         ):
             found[brief.id] = brief.model_copy(update={"headline": headline, "lead": lead})
     return found

@@ -17,6 +17,7 @@ from __future__ import annotations
 import re
 import tomllib
 import unicodedata
+from collections.abc import Callable, Sequence
 from decimal import Decimal, InvalidOperation
 from functools import cache, lru_cache
 from importlib import resources
@@ -69,8 +70,30 @@ _EN_STOP = frozenset(
     such only own same so very vs off next three four five six seven eight nine ten
     """.split()
 )
+# Words that say nothing of what stories share, beyond the tokeniser's stop words (which
+# never become tokens): kept in the stored terms, left out wherever a word must be
+# specific (the week's axes, `stop_word`).
+_EN_FUNCTION = frozenset(
+    """
+    back still even ever yet again once soon later early ahead away around across
+    along within without toward towards upon onto down under above below behind beyond near
+    far here there then too really quite rather almost against between through during since
+    until whether though although because however whatever anyone anything everyone
+    everything someone something nothing nobody eleven twelve hundred thousand dozen half least less lot lots big small large long short high low
+    top best better worst way ways thing things time times part kind sort
+    """.split()
+)
 _ZH_STOP = frozenset("的了在是和与及等将对为把被也都就而并这那一个其中已于以之或从向到由让使")
 _ZH_STOP_TABLE = str.maketrans("", "", "".join(_ZH_STOP))
+
+
+def stop_word(token: str) -> bool:
+    """Whether a stored token is a word that says nothing specific: a stop word of the
+    tokeniser's or a function word ("off", "next", "six"), as written or stemmed."""
+    return any(
+        form in _EN_STOP or form in _EN_FUNCTION or form in _OPENERS
+        for form in (token, _stem(token))
+    )
 
 
 @cache
@@ -307,11 +330,53 @@ _ZH_NAME_END = re.compile(
 _ZH_OPENER = re.compile(r"^(?:消息称|消息人士称|据报道|报道称|据悉|据传|独家|传闻|曝)[：:，,\s]*")
 _NAME_WORD = re.compile(r"[^\W_][\w.\-+]*")
 # An amount or a count written like a name ("10B", "$350B", "100K"): not a name.
-_AMOUNT = re.compile(r"\$?\d[\d.,]*\s*[KMBT]?", re.I)
+_AMOUNT = re.compile(r"\$?\d[\d.,]*\s*(?:[KMGT]?B|[KMBT]|x|%)?", re.I)
 
 
 # Words written as names that name no one in particular.
-_GENERIC_NAMES = frozenset("ai llm llms gpu gpus api apis ceo cto hn ml agi ui ux us uk".split())
+_GENERIC_NAMES = frozenset(
+    "ai a.i llm llms gpu gpus cpu cpus npu tpu api apis ceo ceos cto hn ml agi ui ux us uk u.s u.k"
+    " pdf".split()
+)
+# Common English words that open a headline or are capitalised in one without naming
+# anyone ("Statement from …", "Father sues …", "Heaps do lie"): a name never starts with
+# one, though a name may go on with one ("Claude Code", "Vera Rubin"). With the stop
+# words, the openers, verbs ending in -ing or -ed and the lexicon's kinds of news
+# ("Updates", "Memory"), they are the words `title_names` does not take for names.
+_COMMON_WORDS = frozenset(
+    """
+    about above across again against ago ahead all almost alone already always among
+    another anyone anything around away back bad because become becomes best better
+    between big both bring brings build builds but call calls cancel case cause change
+    cheap children city clear close code come comes computer court critics daily dark
+    data dead deal deep department did different dozens each early easy either else end enough even
+    ever every everyone everything everywhere exactly experts fake family far fast father
+    feel few fight file final find finds fine fix former forget forward free full fun
+    future game gamers give gives global go goes going gone good government great group
+    guide half hands happy hard heap heaps help here high history home hope hot house huge
+    human hundreds idea ideas if important inside instead interview into judge jury just
+    keep keeps key kids kill kind know known large late later law lawmakers least leave
+    less lessons let life like little live local long look looking lose lost lot low
+    major make man many maybe me men met might military millions mind mom money month
+    months more mother move moves much murder must myself near nearly need needs never
+    next nice nobody none nothing notes now number off office official officials often
+    oil old once online open opinion order others over own paper parents part past pay
+    people perhaps person personal place plan play players please police post power
+    private problem project public push put quick quiet quite rather read ready real
+    really reason rest review rise risk run runs safe save scientists see seems self
+    set sets short should show side simple since small so social some someone something
+    sometimes soon start state statement still stop story strong study such suit sure
+    survey switch system take talk teens ten than thanks thing things think those though
+    thoughts thousands three through time tips together too top toward tried true try
+    turn two under until update use used useful users very want war watch water way ways
+    well what whatever while whole why wide wife win without woman women word words
+    work workers working world worse worst write wrong yes yet young
+    one two three four five six seven eight nine ten eleven twelve hundred thousand million
+    billion trillion latest cybersecurity reverse failure
+    understand customize explore discover learn create deploy train choose connect manage
+    protect secure automate scale ship track measure compare meet join ask tell share
+    """.split()
+)
 
 
 @cache
@@ -326,40 +391,165 @@ def _known_names() -> frozenset[str]:
     return frozenset(t.casefold() for t in terms if t[:1].isupper() and " " not in t)
 
 
+def known_name(word: str) -> bool:
+    """Whether a word is a name whatever the title around it: one the relevance lists
+    or the lexicon know ("Anthropic", "英伟达"), or one written as only a name is
+    (inner capitals "OpenAI", letters with digits "GPT-5", capitals "EU")."""
+    if word.casefold() in _known_names() or tokens(word) & name_concepts():
+        return True
+    if DIGIT.search(word) and any(c.isalpha() for c in word) and not _AMOUNT.fullmatch(word):
+        return True
+    return any(
+        any(c.isupper() for c in part[1:]) and part.casefold() not in _GENERIC_NAMES
+        for part in word.split("-")  # "Open-Sources" is two words, "AI-generated" no name
+    )
+
+
+def common_word(word: str) -> bool:
+    """Whether a capitalised word is an ordinary English word rather than a name: a stop
+    word, a headline's opener, a common word, a verb in -ing or -ed, a nationality
+    ("Chinese", "Canadian"), a kind of news the lexicon knows ("Updates"); for a
+    hyphenated word, its first part ("Murder-suicide")."""
+    if known_name(word):
+        return False
+    parts = word.casefold().rstrip(".").split("-")
+    if parts[0] in _GENERIC_NAMES or parts[0] in _CALENDAR:  # "AI-Proof", "March"
+        return True
+    folded = parts[0]
+    if folded in _EN_STOP or folded in _OPENERS or folded in _COMMON_WORDS:
+        return True
+    verb = (len(folded) > 5 and folded.endswith("ing") and folded not in _NOT_VERBS) or (
+        len(folded) > 4 and folded.endswith("ed")
+    )
+    if verb or folded in _NATIONALITIES:
+        return True
+    kinds = {t for t in tokens(folded) if t.startswith("@")} - name_concepts() - _PLACES
+    return bool(kinds)
+
+
+_NATIONALITIES = frozenset(
+    """
+    american australian austrian belgian brazilian british canadian chinese croatian czech
+    danish dutch egyptian english estonian european filipino finnish french german greek
+    hungarian indian indonesian iranian irish israeli italian japanese korean latvian
+    lithuanian malaysian mexican nigerian norwegian pakistani palestinian polish portuguese
+    romanian russian saudi scottish serbian singaporean spanish swedish swiss syrian taiwanese
+    thai turkish ukrainian vietnamese welsh western eastern asian african arab
+    """.split()
+)
+_CALENDAR = frozenset(
+    """
+    january february march april may june july august september october november december
+    monday tuesday wednesday thursday friday saturday sunday era
+    """.split()
+)
+# Names that end as verbs in -ing do.
+_NOT_VERBS = frozenset("beijing nanjing boeing peking viking kunming harbin".split())
+# The lexicon's concepts that are places: capitalised, they name one ("China", "EU").
+_PLACES = frozenset({"@china", "@europe", "@us"})
+
+
 @lru_cache(maxsize=1 << 12)
 def title_names(title: str) -> tuple[str, ...]:
     """The names a title is about, as written, in order: runs of words written as names
     ("Aurora Labs", "Lumen-4", "EU"), with the opening word when it is a known name or
-    the title is in sentence case; for a Chinese title, the name it opens with
-    ("星河科技" in "星河科技发布…"). Generic words ("AI", "CEO") name no one."""
+    the title is in sentence case and it is no common word ("Statement", "Extracting");
+    for a Chinese title, the name it opens with ("星河科技" in "星河科技发布…"). Generic
+    words ("AI", "CEO") name no one; a run stops at punctuation ("OpenAI, Microsoft")."""
     stripped = _ZH_OPENER.sub("", title.strip())
     if HAN_RUN.match(stripped):
         head = _ZH_NAME_END.split(stripped, maxsplit=1)[0]
         return (head,) if 2 <= len(head) <= 12 else ()
-    words = [w.rstrip(".") for w in _NAME_WORD.findall(stripped)]
+    spans = list(_NAME_WORD.finditer(stripped))
+    words = [_SUFFIXED.sub("", m.group(0).rstrip(".")) for m in spans]
     named = name_tokens(title)
     long = [w for w in words if len(w) > 3 and w.isalpha()]
     title_case = bool(long) and sum(w[0].isupper() for w in long) * 10 >= len(long) * 7
 
-    def is_name(position: int) -> bool:
+    def is_name(position: int, going_on: bool) -> bool:
         word = words[position]
         folded = word.casefold()
         if not word[:1].isupper() and not any(c.isupper() for c in word[1:]):
             return False
-        if folded in _OPENERS or folded in _GENERIC_NAMES:
+        if folded in _OPENERS or folded in _GENERIC_NAMES or folded in _EN_STOP:
             return False
-        if folded in _known_names() or tokens(word) & named:
+        if _AMOUNT.fullmatch(word):  # "Sarvam 105B" is Sarvam
+            return False
+        if known_name(word):
             return True
-        return position == 0 and not title_case
+        if _TITLED_PARTS.fullmatch(word):  # "Purpose-Built", "Open-Source": no name
+            return position == 0 and not title_case and not common_word(word)
+        if not (tokens(word) & named or (position == 0 and not title_case)):
+            return False
+        # A common word goes on with a name ("Claude Code") but never starts one; a
+        # verb, a month or a day does neither ("Claude March 2026 usage promotion").
+        verb = _VERB_FORM.search(folded) or folded in _CALENDAR
+        return not common_word(word) or (going_on and not verb)
 
+    runs = _runs(stripped, spans, words, is_name)
+    return tuple(dict.fromkeys(r for r in runs if not _AMOUNT.fullmatch(r)))
+
+
+def _runs(
+    text: str,
+    spans: Sequence[re.Match[str]],
+    words: Sequence[str],
+    is_name: Callable[[int, bool], bool],
+) -> list[str]:
+    """The runs of adjacent words `is_name` takes (told whether a run is going on);
+    anything but a space between two words ends a run."""
     runs: list[str] = []
     current: list[str] = []
-    for position in range(len(words)):
-        if is_name(position):
-            current.append(words[position])
+    for position, word in enumerate(words):
+        joined = (
+            position > 0 and not text[spans[position - 1].end() : spans[position].start()].strip()
+        )
+        if current and not joined:
+            runs.append(" ".join(current))
+            current = []
+        if is_name(position, bool(current)):
+            current.append(word)
         elif current:
             runs.append(" ".join(current))
             current = []
     if current:
         runs.append(" ".join(current))
-    return tuple(dict.fromkeys(r for r in runs if not _AMOUNT.fullmatch(r)))
+    return runs
+
+
+_VERB_FORM = re.compile(r"(?:ing|ed|s)$")
+# Capitalised words joined by hyphens, as title case writes any compound.
+_TITLED_PARTS = re.compile(r"[A-Z][a-z]+(?:-[A-Z][a-z]+)+")
+# A lower-case ending after a hyphen ("Altman-backed", "Grok-generated"): not the name.
+_SUFFIXED = re.compile(r"(?<=[A-Za-z0-9])-[a-z][a-z-]*$")
+
+
+def headline_names(titles: Sequence[str], limit: int) -> list[str]:
+    """Up to `limit` names for a headline from the day's titles: first each title's
+    first name that is known (`known_name`) or that another title names too; then,
+    while too few, the first name of each of the first `limit` titles. In the order the
+    titles and their names come."""
+    found = [title_names(title) for title in titles]
+    folded = [title.casefold() for title in titles]
+
+    def recurs(name: str, own: int) -> bool:
+        return any(name.casefold() in t for n, t in enumerate(folded) if n != own)
+
+    picked: dict[str, tuple[int, int]] = {}
+    for n, names in enumerate(found):
+        good = [m for m in names if any(map(known_name, m.split())) or recurs(m, n)]
+        _add(picked, [(m, (n, names.index(m))) for m in good[:1]], limit)
+    for n, names in enumerate(found[:limit]):
+        _add(picked, [(m, (n, 0)) for m in names[:1]], limit)
+    return sorted(picked, key=picked.__getitem__)
+
+
+def _add(
+    picked: dict[str, tuple[int, int]], names: list[tuple[str, tuple[int, int]]], limit: int
+) -> None:
+    """Add names (with where they stand) that no name picked contains or is part of."""
+    for name, where in names:
+        if len(picked) < limit and not any(
+            name.casefold() in p.casefold() or p.casefold() in name.casefold() for p in picked
+        ):
+            picked[name] = where

@@ -7,6 +7,11 @@ points and a short capped excerpt, in batches, and answers for each id: keep or 
 language the run writes. The same call asks "same event?" for the merger's borderline
 pairs (`dedupe.near_pairs`), which are batched together.
 
+One judgement serves every language of a day: the prompt is in the desk's language and
+names the languages in one order, a run writing several asks for all their headlines at
+once, and a batch already judged for another set of languages (an earlier run's) is
+read from the cache rather than asked again.
+
 The answers are a signal combined with the offline judgement (`apply`, documented in
 docs/pipeline.md, "Triage"), never the only one:
 
@@ -30,19 +35,21 @@ from __future__ import annotations
 import logging
 from collections.abc import Collection, Sequence
 from dataclasses import dataclass, field
+from itertools import combinations
 from typing import TYPE_CHECKING, Any
 
 from newsdesk.dedupe import joined_ids
 from newsdesk.models import Story
 from newsdesk.relevance import REASONS, engagement
 from newsdesk.screen import strip_urls, without_instructions
+from newsdesk.styles import LANGUAGES
 from newsdesk.terms import summary_text
 
 if TYPE_CHECKING:
     from jinja2 import Environment
 
     from newsdesk.config import CategorySettings, TriageSettings
-    from newsdesk.llm import ModelClient
+    from newsdesk.llm import ModelClient, Reply
     from newsdesk.schemas import TriageStory
 
 logger = logging.getLogger(__name__)
@@ -79,12 +86,57 @@ class ModelTriage:
         categories: Sequence[CategorySettings],
         lang: str,
     ) -> Judged:
-        """Judge the stories (best first, at most `max_stories`) and the pairs among them."""
+        """Judge the stories (best first, at most `max_stories`) and the pairs among them,
+        with a headline in each of `langs`; the prompt is in `lang` (the desk's language,
+        whatever the digest's, so that every language written reads one judgement)."""
         chosen = list(stories[: self.settings.max_stories])
         judged = Judged()
         for batch, asked in batches(chosen, pairs, self.settings.batch_size):
-            self._batch(batch, asked, langs, categories, lang, judged)
+            self._batch(batch, asked, in_order(langs), categories, lang, judged)
         return judged
+
+    def _messages(
+        self,
+        records: list[dict[str, Any]],
+        asked: list[tuple[int, int]],
+        langs: tuple[str, ...],
+        categories: Sequence[CategorySettings],
+        lang: str,
+    ) -> list[dict[str, str]]:
+        from newsdesk.analyze import data_block, prompt_messages
+
+        names = [{"key": c.key, "name": c.zh if lang == "zh" else c.en} for c in categories]
+        return prompt_messages(
+            self.prompts,
+            f"triage.{lang}.md",
+            count=len(records),
+            ids=", ".join(str(r["id"]) for r in records),
+            data=data_block(records),
+            pairs=data_block([{"a": a, "b": b} for a, b in asked]) if asked else "",
+            langs=list(langs),
+            categories=names,
+        )
+
+    def _answer(
+        self,
+        records: list[dict[str, Any]],
+        asked: list[tuple[int, int]],
+        langs: tuple[str, ...],
+        categories: Sequence[CategorySettings],
+        lang: str,
+    ) -> tuple[Reply, tuple[str, ...]]:
+        """The batch's answer and the languages its headlines are in: the judgement
+        cached for these languages or for another set of them (an earlier run wrote
+        another language: its judgement is the day's), else one call. Raises ModelError
+        when the call fails."""
+        from newsdesk.schemas import TriageAnswer
+
+        for option in (langs, *other_langs(langs)):
+            reply = self.client.cached(self._messages(records, asked, option, categories, lang))
+            if reply is not None:
+                return reply, option
+        messages = self._messages(records, asked, langs, categories, lang)
+        return self.client.complete(messages, schema=TriageAnswer, name="triage"), langs
 
     def _batch(
         self,
@@ -95,24 +147,12 @@ class ModelTriage:
         lang: str,
         judged: Judged,
     ) -> None:
-        from newsdesk.analyze import data_block, prompt_messages
         from newsdesk.llm import ModelError
-        from newsdesk.schemas import TriageAnswer, check_triage
+        from newsdesk.schemas import check_triage
 
         records = [facts(story, self.settings.excerpt_tokens) for story in batch]
-        names = [{"key": c.key, "name": c.zh if lang == "zh" else c.en} for c in categories]
-        messages = prompt_messages(
-            self.prompts,
-            f"triage.{lang}.md",
-            count=len(records),
-            ids=", ".join(str(r["id"]) for r in records),
-            data=data_block(records),
-            pairs=data_block([{"a": a, "b": b} for a, b in asked]) if asked else "",
-            langs=list(langs),
-            categories=names,
-        )
         try:
-            reply = self.client.complete(messages, schema=TriageAnswer, name="triage")
+            reply, langs = self._answer(records, asked, langs, categories, lang)
         except ModelError as exc:
             judged.errors.append(str(exc))
             return
@@ -134,6 +174,24 @@ class ModelTriage:
             self.client.keep([reply])
             judged.stories.update(checked.stories)
             judged.pairs.update(checked.pairs)
+
+
+def in_order(langs: Collection[str]) -> tuple[str, ...]:
+    """Languages in one order (LANGUAGES'), each once: the same languages make the
+    same prompt."""
+    return tuple(lang for lang in LANGUAGES if lang in langs)
+
+
+def other_langs(langs: tuple[str, ...]) -> list[tuple[str, ...]]:
+    """The other sets of languages a batch may have been judged for, those that share
+    most with `langs` first."""
+    options = [
+        in_order(chosen)
+        for size in range(len(LANGUAGES), 0, -1)
+        for chosen in combinations(LANGUAGES, size)
+    ]
+    options = [o for o in options if o != langs]
+    return sorted(options, key=lambda o: -len(set(o) & set(langs)))
 
 
 def facts(story: Story, excerpt_tokens: int) -> dict[str, Any]:

@@ -36,6 +36,7 @@ from newsdesk.models import (
     WeekAnalysis,
     display_item,
 )
+from newsdesk.screen import in_language
 from newsdesk.styles import (
     DAILY_STYLES,
     WEEKLY_STYLES,
@@ -169,31 +170,57 @@ def _render(env: Environment, name: str, values: dict[str, Any]) -> Rendered:
     return Rendered(title, description, body, digest_data(values))
 
 
+# A story's analysis as a daily digest holds it (StoryAnalysis), kept where written.
+ANALYSIS_FIELDS = ("what", "why", "impact", "advice", "body")
+
+
 def digest_data(values: dict[str, Any]) -> dict[str, Any]:
     """A post's content as plain data: its headline and lede, and its sections of
-    entries (a daily digest's categories, a weekly post's axes), each entry with the
-    store's title and link, the model's or the extract's headline and lead, and its
-    other sources; the pick and the concept of a daily digest."""
+    entries (a daily digest's categories, with their `key`; a weekly post's axes, whose
+    `key` is ""), each entry with the store's title and link, its category's key, the
+    model's or the extract's headline and lead, its analysis (what, why, impact, advice,
+    body: those written) and its other sources; the pick and the concept of a daily
+    digest."""
+    grouped = [
+        *(s for d in values.get("days", []) for s in d["sections"]),
+        *values.get("sections", []),
+    ]
+    category = {e["id"]: s.get("key", "") for s in grouped for e in s["entries"]}
 
     def entry(e: dict[str, Any]) -> dict[str, Any]:
-        return {
+        found = {
             "id": e["id"],
             "title": e["title"],
+            "category": category.get(e["id"], ""),
             "headline": e.get("headline", ""),
             "lead": e.get("lead", ""),
             "url": e["url"],
             "source": e["source"],
             "others": [{"name": o["name"], "url": o["url"]} for o in e.get("others", [])],
         }
+        analysis = {key: e[key] for key in ANALYSIS_FIELDS if e.get(key)}
+        if analysis:
+            found["analysis"] = analysis
+        return found
 
     if "axes" in values:
         sections = [
-            {"name": a["title"], "emoji": "", "entries": [entry(e) for e in a["entries"]]}
+            {
+                "key": "",
+                "name": a["title"],
+                "emoji": "",
+                "entries": [entry(e) for e in a["entries"]],
+            }
             for a in values["axes"]
         ]
     else:
         sections = [
-            {"name": s["name"], "emoji": s["emoji"], "entries": [entry(e) for e in s["entries"]]}
+            {
+                "key": s.get("key", ""),
+                "name": s["name"],
+                "emoji": s["emoji"],
+                "entries": [entry(e) for e in s["entries"]],
+            }
             for s in values.get("sections", [])
         ]
     data: dict[str, Any] = {
@@ -284,7 +311,8 @@ def week_context(
     """The plain values a weekly template sees; every URL and title comes from the store."""
     lang = post.lang
     analysis = post.analysis
-    entries = {t.id: _thread_entry(t, lang, week.analyses, post_url) for t in week.threads}
+    texts = {**week.analyses, **analysis.stories}  # the headlines written for the week too
+    entries = {t.id: _thread_entry(t, lang, texts, post_url) for t in week.threads}
     by_story = {s.id: t.id for t in week.threads for s in t.stories}
     names = {c.key: (c.zh if lang == "zh" else c.en) for c in categories}
     emoji = {c.key: c.emoji for c in categories}
@@ -300,7 +328,12 @@ def week_context(
                 {
                     "day": day,
                     "sections": [
-                        {"name": names.get(k, k), "emoji": emoji.get(k, ""), "entries": v}
+                        {
+                            "key": k,
+                            "name": names.get(k, k),
+                            "emoji": emoji.get(k, ""),
+                            "entries": v,
+                        }
                         for k, v in groups.items()
                     ],
                 }
@@ -450,8 +483,10 @@ def context(
         "pick_text": analysis.pick_text,
         "concept": analysis.concept,
         "stories": [entries[s.id] for s in digest.stories],
-        # Stories shown in another language than the digest's, with no headline in it.
-        "untranslated": sum(1 for e in entries.values() if e["lang"] != lang and not e["headline"]),
+        # Stories shown in another language than the digest's, whose headline or lead
+        # is shown as published; and whether a configured model was unavailable.
+        "untranslated": sum(1 for e in entries.values() if untranslated(e, lang)),
+        "model_unavailable": not analysis.model and analysis.fallbacks > 0,
         "trends": analysis.trends,
         "watch": analysis.watch,
         "model": analysis.model,
@@ -467,6 +502,15 @@ def context(
         ],
         "generated": digest.generated,
     }
+
+
+def untranslated(entry: dict[str, Any], lang: str) -> bool:
+    """Whether a story shown in another language than `lang` keeps its source's words:
+    no headline in `lang`, or a lead (the deep report's "what") that is not in `lang`."""
+    if entry["lang"] == lang:
+        return False
+    text = entry["lead"] or entry["what"]
+    return not entry["headline"] or (bool(text) and not in_language(text, lang))
 
 
 def _entry(
