@@ -117,6 +117,10 @@ HN = "Article URL: https://x.example/a Comments URL: https://news.ycombinator.co
         ("A lab head said every line of code would be AI-written by now (Sept. 2024)", "not_news"),
         ("Dignified Python: 10 Rules to Improve your LLM Agents", "not_news"),
         ("一文读懂：什么是大模型的幻觉？", "not_news"),
+        ("打工人日常：周报是 AI 写的，需求也是 AI 提的", "meme"),
+        ("入职一年后，聊聊我对 AI 编程助手的真实感受", "anecdote"),
+        ("今晚 8 点直播预告：用大模型三步搭建客服机器人", "promotion"),
+        ("保姆级：手把手带你本地部署 DeepSeek", "not_news"),
         ("Show HN: I taught a coding agent to file my taxes", "anecdote"),
         ("We replaced our support desk with twelve AI agents", "anecdote"),
         ("When chatbots become the system of record", "rant"),
@@ -175,6 +179,26 @@ def test_a_post_on_an_unknown_site_needs_an_event_or_traction_to_count_as_news()
     assert judge(tool, aggregator=True).reason == "not_news"
     released = item("Acme open-sources its 7B coding LLM", HN.format(9, 1))
     assert judge(released, aggregator=True).kept
+
+
+def test_a_vetoed_maker_stays_vetoed_however_it_is_spelled() -> None:
+    tv = item("Nvidia's decade of Shield TV updates, as NVIDIAs engineers tell it")
+    assert judge(tv).reason == "off_topic"
+
+
+@pytest.mark.parametrize(
+    ("title", "about"),
+    [
+        ("Trinity: an open 400B sparse MoE model", True),
+        ("Cursor's browser experiment implied success without evidence", True),
+        ("Move the mouse cursor with your eyes", False),
+        ("Orbit acquires Langfuse", True),
+        ("Stargate SG-1 gets a reboot", False),
+    ],
+)
+def test_ai_makers_and_terms_beyond_the_labs(title: str, about: bool) -> None:
+    verdict = judge(item(title, url="https://news.example/a"))
+    assert (verdict.reason != "off_topic") is about
 
 
 def test_issue_threads_and_status_pages_need_readers_lift() -> None:

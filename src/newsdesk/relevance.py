@@ -185,7 +185,8 @@ _PLAIN_TERM = re.compile(r"[\w .\-'+]+")
 @dataclass(frozen=True)
 class _Rules:
     strong: Terms
-    unless: dict[str, Terms]  # a strong term → the words that stop it saying AI
+    # A strong term (folded, without a plural "s") → the words that stop it saying AI.
+    unless: dict[str, Terms]
     sites: frozenset[str]
     weak: Terms
     forms: tuple[tuple[str, str, Terms], ...]  # (reason, where, terms)
@@ -215,7 +216,10 @@ def _rules() -> _Rules:
                 forms.append((reason, where, Terms(terms)))
     return _Rules(
         strong=Terms(data["ai"]["strong"]),
-        unless={term: Terms(words) for term, words in data["ai"].get("unless", {}).items()},
+        unless={
+            _root(term.casefold()): Terms(words)
+            for term, words in data["ai"].get("unless", {}).items()
+        },
         sites=frozenset(data["ai"]["sites"]),
         weak=Terms(data["ai"]["weak"]),
         forms=tuple(forms),
@@ -240,7 +244,7 @@ def about_ai(text: str | Text) -> str:
     rules = _rules()
     prepared = text if isinstance(text, Text) else Text(text)
     strong = rules.strong.find(prepared)
-    if strong and strong in rules.unless:  # "Nvidia" with "GeForce" is not about AI
+    if strong and _root(strong.casefold()) in rules.unless:  # "Nvidia" with "GeForce" is not AI
         found = rules.strong.every(prepared)
         strong = next((t for t in found if not _vetoed(t, prepared, rules)), "")
     if strong:
@@ -252,7 +256,7 @@ def about_ai(text: str | Text) -> str:
 
 
 def _vetoed(term: str, text: Text, rules: _Rules) -> bool:
-    words = rules.unless.get(term)
+    words = rules.unless.get(_root(term.casefold()))
     return words is not None and bool(words.find(text))
 
 
