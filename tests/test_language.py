@@ -173,16 +173,26 @@ def lede(text: str) -> str:
     return next(p for n, p in enumerate(parts) if n and parts[n - 1].startswith("**"))
 
 
+# Every daily style in both languages, each of a desk whose sources are in the other.
+EVERY_DIGEST = pytest.mark.parametrize(
+    ("style", "lang"), [(style, lang) for style in STYLES for lang in ("zh", "en")]
+)
+
+
+def foreign_desk(tmp_path: Path, model_server: ModelServer, lang: str) -> Path:
+    """A desk with the model whose sources are in the other language than `lang`."""
+    return desk(tmp_path, model_server, wire=WIRE if lang == "zh" else ZH_WIRE)
+
+
 def foreign_titles(lang: str) -> list[str]:
     return [t for t, _ in (WIRE + LAB if lang == "zh" else ZH_WIRE)]
 
 
-@pytest.mark.parametrize("style", STYLES)
-@pytest.mark.parametrize("lang", ["zh", "en"])
+@EVERY_DIGEST
 def test_with_a_model_a_digest_reads_in_its_language(
     tmp_path: Path, model_server: ModelServer, style: str, lang: str
 ) -> None:
-    site = desk(tmp_path, model_server, wire=WIRE if lang == "zh" else ZH_WIRE)
+    site = foreign_desk(tmp_path, model_server, lang)
     text, _ = daily(site, "--lang", lang, "--style", style)
     check_language(text, lang, foreign_titles(lang))
     if style == "daily-brief":
@@ -231,7 +241,7 @@ def mixed(call: Call) -> Reply:
 def test_a_field_in_the_wrong_language_is_not_shown(
     tmp_path: Path, model_server: ModelServer, lang: str
 ) -> None:
-    site = desk(tmp_path, model_server, wire=WIRE if lang == "zh" else ZH_WIRE)
+    site = foreign_desk(tmp_path, model_server, lang)
     model_server.responder = mixed
     text, stderr = daily(site, "--lang", lang)
     check_language(text, lang, foreign_titles(lang))
@@ -254,7 +264,7 @@ BOOM = Reply(status=500, body={"error": {"message": "boom"}})
 def test_a_translated_headline_over_a_lead_as_published_is_counted_in_the_note(
     tmp_path: Path, model_server: ModelServer, lang: str
 ) -> None:
-    site = desk(tmp_path, model_server, wire=WIRE if lang == "zh" else ZH_WIRE)
+    site = foreign_desk(tmp_path, model_server, lang)
     model_server.responder = failing("briefs", BOOM)
     text, _ = daily(site, "--lang", lang)
     # Beyond the shortlist, the triage's headline in the digest's language over the
@@ -273,12 +283,11 @@ def test_a_translated_headline_over_a_lead_as_published_is_counted_in_the_note(
         assert "Configure a model" not in text
 
 
-@pytest.mark.parametrize("style", STYLES)
-@pytest.mark.parametrize("lang", ["zh", "en"])
+@EVERY_DIGEST
 def test_when_the_day_synthesis_fails_the_frame_stays_in_the_digests_language(
     tmp_path: Path, model_server: ModelServer, style: str, lang: str
 ) -> None:
-    site = desk(tmp_path, model_server, wire=WIRE if lang == "zh" else ZH_WIRE)
+    site = foreign_desk(tmp_path, model_server, lang)
     model_server.responder = failing("day", BOOM)
     text, stderr = daily(site, "--lang", lang, "--style", style)
     assert "synthesis written offline" in stderr
@@ -289,7 +298,7 @@ def test_when_the_day_synthesis_fails_the_frame_stays_in_the_digests_language(
 def test_a_model_that_was_unavailable_is_not_a_model_to_configure(
     tmp_path: Path, model_server: ModelServer, lang: str
 ) -> None:
-    site = desk(tmp_path, model_server, wire=WIRE if lang == "zh" else ZH_WIRE)
+    site = foreign_desk(tmp_path, model_server, lang)
     model_server.script = [Reply(status=429, body={"error": {"message": "slow down"}})]
     text, stderr = daily(site, "--lang", lang)
     assert "rate-limited" in stderr and len(model_server.calls) == 1  # then no more calls

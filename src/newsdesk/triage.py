@@ -95,36 +95,22 @@ class ModelTriage:
             self._batch(batch, asked, in_order(langs), categories, lang, judged)
         return judged
 
-    def _messages(
-        self,
-        records: list[dict[str, Any]],
-        asked: list[tuple[int, int]],
-        langs: tuple[str, ...],
-        categories: Sequence[CategorySettings],
-        lang: str,
-    ) -> list[dict[str, str]]:
+    def _messages(self, ask: _Ask, langs: tuple[str, ...]) -> list[dict[str, str]]:
         from newsdesk.analyze import data_block, prompt_messages
 
-        names = [{"key": c.key, "name": c.zh if lang == "zh" else c.en} for c in categories]
+        names = [{"key": c.key, "name": c.zh if ask.lang == "zh" else c.en} for c in ask.categories]
         return prompt_messages(
             self.prompts,
-            f"triage.{lang}.md",
-            count=len(records),
-            ids=", ".join(str(r["id"]) for r in records),
-            data=data_block(records),
-            pairs=data_block([{"a": a, "b": b} for a, b in asked]) if asked else "",
+            f"triage.{ask.lang}.md",
+            count=len(ask.records),
+            ids=", ".join(str(r["id"]) for r in ask.records),
+            data=data_block(ask.records),
+            pairs=data_block([{"a": a, "b": b} for a, b in ask.pairs]) if ask.pairs else "",
             langs=list(langs),
             categories=names,
         )
 
-    def _answer(
-        self,
-        records: list[dict[str, Any]],
-        asked: list[tuple[int, int]],
-        langs: tuple[str, ...],
-        categories: Sequence[CategorySettings],
-        lang: str,
-    ) -> tuple[Reply, tuple[str, ...]]:
+    def _answer(self, ask: _Ask, langs: tuple[str, ...]) -> tuple[Reply, tuple[str, ...]]:
         """The batch's answer and the languages its headlines are in: the judgement
         cached for these languages or for another set of them (an earlier run wrote
         another language: its judgement is the day's), else one call. Raises ModelError
@@ -132,10 +118,10 @@ class ModelTriage:
         from newsdesk.schemas import TriageAnswer
 
         for option in (langs, *other_langs(langs)):
-            reply = self.client.cached(self._messages(records, asked, option, categories, lang))
+            reply = self.client.cached(self._messages(ask, option))
             if reply is not None:
                 return reply, option
-        messages = self._messages(records, asked, langs, categories, lang)
+        messages = self._messages(ask, langs)
         return self.client.complete(messages, schema=TriageAnswer, name="triage"), langs
 
     def _batch(
@@ -152,7 +138,7 @@ class ModelTriage:
 
         records = [facts(story, self.settings.excerpt_tokens) for story in batch]
         try:
-            reply, langs = self._answer(records, asked, langs, categories, lang)
+            reply, langs = self._answer(_Ask(records, asked, categories, lang), langs)
         except ModelError as exc:
             judged.errors.append(str(exc))
             return
@@ -174,6 +160,17 @@ class ModelTriage:
             self.client.keep([reply])
             judged.stories.update(checked.stories)
             judged.pairs.update(checked.pairs)
+
+
+@dataclass(frozen=True)
+class _Ask:
+    """One batch's question: its stories as triage shows them, the borderline pairs it
+    holds, the categories to choose from and the prompt's language."""
+
+    records: list[dict[str, Any]]
+    pairs: list[tuple[int, int]]
+    categories: Sequence[CategorySettings]
+    lang: str
 
 
 def in_order(langs: Collection[str]) -> tuple[str, ...]:
