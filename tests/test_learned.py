@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import importlib.util
 import json
+from pathlib import Path
 
 import pytest
 
@@ -10,7 +12,10 @@ from newsdesk import learned
 from newsdesk.classify import Classifier
 from newsdesk.config import CategorySettings, load_settings
 from newsdesk.learned import LinearModel, fit
+from tests import editorial
 from tests.test_classify_rank import REAL, story
+
+SCRIPTS = Path(__file__).resolve().parents[1] / "scripts"
 
 
 def test_fit_learns_which_words_say_which_class_and_round_trips() -> None:
@@ -70,3 +75,20 @@ def test_the_model_can_be_turned_off(tmp_path) -> None:  # type: ignore[no-untyp
     path = tmp_path / "newsdesk.toml"
     path.write_text("learned_categories = false\n", encoding="utf-8")
     assert load_settings(path).learned_categories is False
+
+
+@pytest.mark.skipif(not editorial.available(), reason="../shared/corpora/real-2026-01 missing")
+def test_the_shipped_category_model_is_what_its_training_script_gives() -> None:
+    # A change to the tokeniser, the keyword table or the pipeline changes the model's
+    # features: the shipped model must then be trained again (scripts/train_models.py).
+    spec = importlib.util.spec_from_file_location("train_models", SCRIPTS / "train_models.py")
+    assert spec is not None and spec.loader is not None
+    script = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(script)
+    rows, labels, _ = script.category_rows("tune")
+    shipped = learned.load("category")
+    assert shipped is not None
+    fresh = fit(rows, labels, name="category", classes=shipped.classes, l2=shipped.meta["l2"])
+    same = sum(shipped.best(row)[0] == fresh.best(row)[0] for row in rows)
+    assert same / len(rows) >= 0.99, "run: python scripts/train_models.py"
+    assert shipped.meta["rows"] == len(rows)
