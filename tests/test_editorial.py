@@ -194,6 +194,11 @@ def test_a_vetoed_maker_stays_vetoed_however_it_is_spelled() -> None:
         ("Move the mouse cursor with your eyes", False),
         ("Orbit acquires Langfuse", True),
         ("Stargate SG-1 gets a reboot", False),
+        # Names that are everyday words match only as written.
+        ("How to hide the cursor in a terminal app", False),
+        ("Moe Berg, the catcher who was a spy", False),
+        ("Manus Island detention centre closes", False),
+        ("Orbit buys Manus for $2B", True),
     ],
 )
 def test_ai_makers_and_terms_beyond_the_labs(title: str, about: bool) -> None:
