@@ -24,7 +24,9 @@ from newsdesk.publish.channels import (
     Receipt,
     Redact,
     SendContext,
+    SendError,
     Webhook,
+    redact,
     registry,
     url_secrets,
 )
@@ -301,7 +303,18 @@ def test_a_failed_delivery_is_not_retried_for_a_removed_or_old_post(
     )
     assert code == 0, stderr
     assert [r.json["key"] for r in receiver.requests] == [DAY, later]
-    assert {(row[1], row[3]) for row in ledger(site)} == {(DAY, "failed"), (later, "sent")}
+    # The run says why it gave the retry up, once, and the ledger keeps it.
+    because = {"file removed": "is gone", "too old": "older than delivery.retry_days (1)"}
+    status = "failed" if why == "retry off" else "dropped"
+    assert {(row[1], row[3]) for row in ledger(site)} == {(DAY, status), (later, "sent")}
+    if why in because:
+        assert f"team: {DAY} daily-brief (zh) not tried again: " in stderr
+        assert because[why] in stderr and f"newsdesk deliver --date {DAY}` sends it" in stderr
+    else:
+        assert "not tried again" not in stderr
+    code, _, stderr = invoke("--config", site / "newsdesk.toml", "deliver", now=at(later))
+    assert code == 0 and "not tried again" not in stderr
+    assert len(receiver.requests) == 2
     # Asked for by name, it is sent.
     code, _, _ = invoke("--config", site / "newsdesk.toml", "deliver", "--date", DAY)
     assert code == 0 and receiver.requests[-1].json["key"] == DAY
@@ -573,3 +586,226 @@ def test_a_registered_publisher_gets_every_stored_post_beside_the_feed(
     assert stored["sections"]
     feed = feedparser.parse((site / "site" / "feed.xml").read_bytes())
     assert not feed.bozo and len(feed.entries) == 2
+
+
+# --- A stored post is delivered, whatever happened after it was stored -----------------
+
+
+class Failing:
+    """A publisher that raises `error` on its first call (a full disk, a third party's
+    bug, or the run killed while it works), then publishes nothing."""
+
+    def __init__(self, error: BaseException) -> None:
+        self.error: BaseException | None = error
+
+    def publish(self, run: Run, post: StoredPost, *, fmt: SiteFormat, out: Path) -> Path | None:
+        error, self.error = self.error, None
+        if error is not None:
+            raise error
+        return None
+
+
+def test_a_failing_publisher_is_reported_and_the_others_and_the_delivery_go_on(
+    site: Path, receiver: Receiver, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    full = OSError(28, "No space left on device")
+    monkeypatch.setitem(publish.publishers, "archive", Failing(full))  # called before feed
+    code, _, stderr = run(site, "daily", "--date", DAY)
+    assert code == 0 and "Traceback" not in stderr
+    assert (
+        f"publisher archive: {DAY} daily-brief (zh) not published (OSError: [Errno 28] No "
+        "space left on device)"
+    ) in " ".join(stderr.split())
+    assert (site / "site" / "feed.xml").is_file()  # the feed, published after it
+    assert [r.json["key"] for r in receiver.requests] == [DAY]
+    code, stdout, _ = run(site, "report", "--json")
+    assert any(w.startswith("publisher archive: ") for w in json.loads(stdout)["warnings"])
+
+
+def test_a_post_stored_by_a_run_that_ended_before_delivering_goes_with_the_next_run(
+    site: Path, receiver: Receiver, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Day 1: the run is killed after the post is stored, before it is delivered.
+    monkeypatch.setitem(publish.publishers, "archive", Failing(KeyboardInterrupt()))
+    code, _, _ = invoke("--config", site / "newsdesk.toml", "daily", "--date", DAY, now=at(DAY))
+    assert code != 0 and receiver.requests == []
+    assert ledger(site) == [("team", DAY, "daily-brief", "pending", 0, 0)]
+    # Day 2: day 1's post goes first, then day 2's.
+    code, _, stderr = invoke(
+        "--config", site / "newsdesk.toml", "daily", "--date", NEXT, now=at(NEXT)
+    )
+    assert code == 0, stderr
+    assert [r.json["key"] for r in receiver.requests] == [DAY, NEXT]
+    assert f"sent {DAY} daily-brief (zh) (tried again)" in stderr
+    assert {(row[1], row[3], row[4]) for row in ledger(site)} == {
+        (DAY, "sent", 1),
+        (NEXT, "sent", 1),
+    }
+
+
+def test_a_channel_added_later_and_a_post_written_without_delivery_get_no_back_posts(
+    site: Path, receiver: Receiver, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    daily(site)  # sent to team
+    code, _, stderr = run(site, "daily", "--date", "2026-11-10", "--no-deliver")
+    assert code == 0, stderr
+    monkeypatch.setenv("LATE_URL", receiver.url("/late/late-0123456789"))
+    with (site / "newsdesk.toml").open("a", encoding="utf-8") as config:
+        config.write(channel("late", url_env="LATE_URL"))
+    code, _, stderr = run(site, "daily", "--date", NEXT)
+    assert code == 0, stderr
+    sent = [(r.path.split("/")[1], r.json["key"]) for r in receiver.requests]
+    assert sent == [("hook", DAY), ("hook", NEXT), ("late", NEXT)]
+
+
+def test_a_retry_finds_a_post_written_with_a_relative_out_from_another_folder(
+    site: Path, receiver: Receiver, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(site)
+    receiver.script = [Answer(400, {"error": "bad"})]
+    code, _, stderr = invoke(
+        "--config", "newsdesk.toml", "daily", "--date", DAY, "--out", "public", now=at(NEXT)
+    )
+    assert code == 0 and ledger(site)[0][3] == "failed", stderr
+    elsewhere = site / "elsewhere"
+    elsewhere.mkdir()
+    monkeypatch.chdir(elsewhere)  # a timer's run, from another working folder
+    code, _, stderr = invoke(
+        "--config", site / "newsdesk.toml", "daily", "--date", NEXT, now=at(NEXT)
+    )
+    assert code == 0, stderr
+    assert [r.json["key"] for r in receiver.requests] == [DAY, DAY, NEXT]
+    assert "not tried again" not in stderr
+    with sqlite3.connect(site / "news.db") as db:
+        (stored,) = db.execute("SELECT path FROM posts WHERE key = ?", (DAY,)).fetchone()
+    assert stored == str(site / "public" / f"{DAY}-ai-daily-brief-zh.md")
+
+
+class Picky:
+    """A third-party channel that cannot build a message for the posts in `refuse`, and
+    whose service refuses every message while `down`."""
+
+    def __init__(self) -> None:
+        self.refuse: set[str] = set()
+        self.down = False
+        self.sent: list[str] = []
+
+    def problems(self, settings: ChannelSettings, environ: Mapping[str, str]) -> list[str]:
+        return []
+
+    def secrets(self, settings: ChannelSettings, environ: Mapping[str, str]) -> list[str]:
+        return []
+
+    def messages(self, post: StoredPost, settings: ChannelSettings) -> list[Message]:
+        if post.key in self.refuse:
+            raise ValueError("a story's title alone is over the limit")
+        return [Message(post.key, {})]
+
+    def send(self, message: Message, settings: ChannelSettings, context: SendContext) -> Receipt:
+        if self.down:
+            raise SendError("HTTP 503 down")
+        self.sent.append(message.text)
+        return Receipt()
+
+
+@pytest.fixture
+def picky(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> tuple[Path, Picky]:
+    found = Picky()
+    monkeypatch.setitem(registry, "picky", found)
+    return demo_site(tmp_path, channel("picky", kind="picky", retries=0)), found
+
+
+def test_a_message_that_cannot_be_built_does_not_hold_back_the_channels_other_posts(
+    picky: tuple[Path, Picky],
+) -> None:
+    site, channel_ = picky
+    channel_.down = True
+    for day in ("2026-11-10", DAY):
+        code, _, stderr = run(site, "daily", "--date", day)
+        assert code == 0, stderr
+    assert {row[1]: row[3] for row in ledger(site)} == {"2026-11-10": "failed", DAY: "failed"}
+    # The service is back; the first earlier post's message cannot be built: the channel
+    # is not down, so the other earlier post goes.
+    channel_.down, channel_.refuse = False, {"2026-11-10"}
+    code, _, stderr = run(site, "daily", "--date", NEXT)
+    assert code == 0, stderr
+    assert channel_.sent == [DAY, NEXT]
+
+
+def test_a_retry_given_up_because_its_message_cannot_be_built_is_reported_once(
+    picky: tuple[Path, Picky],
+) -> None:
+    site, channel_ = picky
+    channel_.refuse = {DAY}
+    daily(site)
+    assert ledger(site) == [("picky", DAY, "daily-brief", "failed", 0, 0)]
+    code, _, stderr = run(site, "daily", "--date", NEXT)
+    assert code == 0 and channel_.sent == [NEXT]
+    said = " ".join(stderr.split())
+    assert f"picky: {DAY} daily-brief (zh) not tried again: its message could not be built" in said
+    assert "it is tried again when the post changes" in said
+    later = "2026-11-13"
+    code, _, stderr = run(site, "daily", "--date", later)
+    assert code == 0 and "not tried again" not in stderr and channel_.sent == [NEXT, later]
+    # Once the post changes, it is tried again.
+    channel_.refuse = set()
+    with sqlite3.connect(site / "news.db") as db:
+        db.execute("UPDATE posts SET title = title || ' (corrected)' WHERE key = ?", (DAY,))
+    code, _, stderr = run(site, "daily", "--date", later)
+    assert code == 0, stderr
+    assert channel_.sent == [NEXT, later, DAY]
+
+
+def test_approve_delivers_the_posts_it_publishes_in_one_round(
+    tmp_path: Path, receiver: Receiver, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("HOOK_URL", receiver.url(f"/hook/{TOKEN}"))
+    review = "\n[review]\nrequired = true\n"
+    site = demo_site(tmp_path, channel("team", url_env="HOOK_URL", retries=0) + review)
+    for lang in ("zh", "en"):
+        daily(site, "--lang", lang)  # two drafts
+    assert receiver.requests == []
+    receiver.script = [Answer(503, {"error": "down"})] * 10  # the service is down
+    code, _, stderr = run(site, "approve", "--date", DAY)
+    assert code == 0, stderr
+    # Each post tried once: the first one's failure is not tried again for the second.
+    assert sorted(r.json["lang"] for r in receiver.requests) == ["en", "zh"]
+    assert {(row[3], row[4]) for row in ledger(site)} == {("failed", 1)}
+
+
+# --- Redaction: a token in a URL, not a word of the message ------------------------------
+
+LOWER = "qwertyuiopasdfgh"  # an all-lowercase token, as some services issue
+
+
+def test_an_all_lowercase_token_is_masked_in_urls_and_a_word_of_the_text_is_not() -> None:
+    url = f"https://chat.example.org/hooks/{LOWER}"
+    settings = ChannelSettings(name="team", kind="webhook", url_env="HOOK_URL")
+    secrets = Webhook().secrets(settings, {"HOOK_URL": url})
+    text = (
+        f'{{"title": "AI hooks: {LOWER} fans", "echo": "POST /hooks/{LOWER}?x=1 refused", '
+        f'"link": "https://news.example/{LOWER}", "url": "{url}"}}'
+    )
+    assert redact(text, secrets) == (
+        f'{{"title": "AI hooks: {LOWER} fans", "echo": "POST /hooks/***?x=1 refused", '
+        '"link": "https://news.example/***", "url": "***"}'
+    )
+    record = logging.LogRecord("httpx", logging.INFO, __file__, 1, f"POST {url} 200", None, None)
+    Redact(secrets).filter(record)
+    assert record.getMessage() == "POST *** 200"
+    # The service's fixed words are never secrets; a team name in the path is one.
+    found = url_secrets("https://example.org/open-apis/bot/v2/team-alerts/sendMessage")
+    assert "team-alerts" in found and not {"open-apis", "bot", "v2", "sendMessage"} & set(found)
+
+
+def test_dry_run_masks_an_all_lowercase_token_in_the_urls_of_the_text_only(
+    site: Path, receiver: Receiver, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("HOOK_URL", receiver.url(f"/hooks/{LOWER}"))
+    daily(site, "--no-deliver")
+    title = f"AI {LOWER} at https://example.org/hooks/{LOWER}"
+    with sqlite3.connect(site / "news.db") as db:
+        db.execute("UPDATE posts SET title = ?", (title,))
+    code, stdout, _ = run(site, "deliver", "--date", DAY, "--dry-run")
+    assert code == 0
+    assert f'"title": "AI {LOWER} at https://example.org/hooks/***"' in stdout

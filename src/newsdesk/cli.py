@@ -86,10 +86,19 @@ class Context:
     def now(self) -> dt.datetime:
         return self.clock()
 
-    def run(self, settings: Settings, command: str, *, offline: bool = False) -> Run:
+    def run(
+        self, settings: Settings, command: str, *, offline: bool = False, delivers: bool = False
+    ) -> Run:
         from newsdesk.run import Run
 
-        return Run(settings, command, clock=self.clock, transport=self.transport, offline=offline)
+        return Run(
+            settings,
+            command,
+            clock=self.clock,
+            transport=self.transport,
+            offline=offline,
+            delivers=delivers,
+        )
 
 
 @click.group()
@@ -185,10 +194,13 @@ def _os_problem(exc: OSError) -> str:
 
 
 @contextmanager
-def _run(obj: Context, settings: Settings, command: str, *, offline: bool = False) -> Iterator[Run]:
-    """A run of `command`: recorded in the store, summarised on stderr at the end. On
-    Ctrl-C or SIGTERM it says what was kept, and the interruption goes on up."""
-    with obj.run(settings, command, offline=offline) as run:
+def _run(
+    obj: Context, settings: Settings, command: str, *, offline: bool = False, delivers: bool = False
+) -> Iterator[Run]:
+    """A run of `command` (`delivers`: it delivers the posts it stores): recorded in the
+    store, summarised on stderr at the end. On Ctrl-C or SIGTERM it says what was kept,
+    and the interruption goes on up."""
+    with obj.run(settings, command, offline=offline, delivers=delivers) as run:
         try:
             yield run
         except KeyboardInterrupt as exc:
@@ -448,7 +460,7 @@ def daily(
     settings = obj.settings()
     target = day or obj.now().astimezone(settings.tz).date()
     request = DailyRequest(target, style, *_where(settings, lang, fmt, out))
-    with _run(obj, settings, "daily", offline=offline) as run:
+    with _run(obj, settings, "daily", offline=offline, delivers=not no_deliver) as run:
         if no_collect:
             outcomes = run.store.last_collect_outcomes(run.now())
         else:
@@ -651,11 +663,13 @@ def edit_command(
 def _where(
     settings: Settings, lang: str | None, fmt: str | None, out: Path | None
 ) -> tuple[str, str, Path]:
-    """Language, site format and site folder: the options given, else the configuration's."""
+    """Language, site format and site folder: the options given, else the configuration's;
+    the folder absolute (the paths stored with the posts and drafts are read by later runs,
+    from wherever they run)."""
     return (
         lang or settings.language,
         fmt or settings.site.format,
-        out or settings.path(settings.site.out),
+        (out or settings.path(settings.site.out)).resolve(),
     )
 
 
@@ -686,7 +700,7 @@ def weekly(
     settings = obj.settings()
     label = parse_week(week) if week else week_of(obj.now().astimezone(settings.tz).date())
     request = WeeklyRequest(label, style, *_where(settings, lang, fmt, out))
-    with _run(obj, settings, "weekly", offline=offline) as run:
+    with _run(obj, settings, "weekly", offline=offline, delivers=not no_deliver) as run:
         draft = settings.review.required
         for path in write_week(run, request, draft=draft):
             click.echo(path)
@@ -734,7 +748,7 @@ def approve(
     chosen = [x for x in (day, week, due or None, listing or None) if x]
     if len(chosen) != 1:
         raise ConfigError("give one of --date, --week, --due or --list")
-    with _run(obj, settings, "approve") as run:
+    with _run(obj, settings, "approve", delivers=not no_deliver) as run:
         if listing:
             drafts = run.store.drafts(lang=lang, style=style)
             for draft in drafts:
@@ -758,6 +772,7 @@ def approve(
         else:
             key = parse_week(week) if week else day.isoformat()  # type: ignore[union-attr]
             results = approve(run, key, lang=lang, style=style)
+        approved = []
         for result in results:
             post = result.draft.post
             what = f"{post.key} {post.style} ({post.lang})"
@@ -773,11 +788,14 @@ def approve(
                     "edit in `newsdesk serve` or with `newsdesk edit`)",
                     markup=False,
                 )
-            if not no_deliver and settings.channels and result.post is not None:
-                from newsdesk.deliver import deliver
+            if result.post is not None:
+                approved.append(result.post)
+        if not no_deliver and settings.channels and approved:
+            from newsdesk.deliver import deliver
 
-                for done in deliver(run, [result.post], resend=True, retry=True):
-                    _say_delivered(done)
+            # One delivery of them all: one round of retries of earlier posts, not one each.
+            for done in deliver(run, approved, resend=True, retry=True):
+                _say_delivered(done)
     if not all(result.ok for result in results):
         raise SystemExit(1)
 

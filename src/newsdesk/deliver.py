@@ -9,8 +9,12 @@ For every `[[channels]]` entry that takes a post (its kind, style and language):
   honouring Retry-After up to the channel's `max_wait`, and a delivery that still fails
   is recorded with the parts that went through, so the next run sends only the rest;
 - with `retry`, the deliveries of earlier posts that did not go through (the last
-  `delivery.retry_days` days) are tried again first, oldest first; a channel that fails
-  again is not tried for its other earlier posts in the same run;
+  `delivery.retry_days` days) are tried again first, oldest first: those that failed or
+  were skipped, and those still `pending` (a post stored by a delivering run that ended
+  before it delivered: `Store.record_post` marks it for the channels that take it); a
+  channel that fails to send again is not tried for its other earlier posts in the same
+  run. A delivery not tried again (its file is gone, it is too old, its message cannot
+  be built) is reported once and recorded as `dropped`;
 - every outcome (sent, failed, skipped) is recorded in the ledger (`deliveries`) with its
   attempts, time, the channel's answer and message ids, and reported on the run;
 - a failing channel never stops the others, whatever it raises, and no secret reaches
@@ -38,10 +42,11 @@ from newsdesk.publish.channels import (
     Receipt,
     SendContext,
     SendError,
+    redact,
     redacting,
     registry,
 )
-from newsdesk.publish.post import StoredPost
+from newsdesk.publish.post import Pending, StoredPost
 from newsdesk.run import Run
 
 logger = logging.getLogger(__name__)
@@ -86,9 +91,7 @@ class _Sending:
     secrets: Sequence[str] = ()
 
     def redact(self, text: str) -> str:
-        for secret in self.secrets:
-            text = text.replace(secret, "***")
-        return text
+        return redact(text, self.secrets)
 
 
 def deliver(
@@ -115,13 +118,13 @@ def deliver(
     earlier = _pending(run, chosen, posts, env) if retry and not dry_run else []
     jobs = [j for config in chosen for j in _jobs(config, posts, earlier)]
     done: list[Delivered] = []
-    down: set[str] = set()  # channels that failed in this run: their earlier posts wait
+    down: set[str] = set()  # channels that failed to send in this run: earlier posts wait
     for job in jobs:
         if job.retried and job.config.name in down:
             continue
         result = _guarded(run, job, context, resend, dry_run, echo, sleep)
         done.append(result)
-        if result.status == "failed":
+        if result.status == "failed" and result.attempts > 0:  # a send failed, not a build
             down.add(job.config.name)
     return done
 
@@ -140,30 +143,78 @@ def _pending(
     posts: Sequence[StoredPost],
     environ: Mapping[str, str],
 ) -> list[_Job]:
-    """The deliveries to `chosen` channels that did not go through, of posts of the last
-    `delivery.retry_days` days still stored, oldest first; not `posts` (delivered next),
-    not a post whose file is gone (the user took it down), not a channel that no longer
-    takes the post or is still not configured, and not a message that could not be built
-    from a post unchanged since."""
+    """The deliveries to `chosen` channels that did not go through (failed, skipped, or
+    still pending since the post was stored), of posts of the last `delivery.retry_days`
+    days, oldest first; not `posts` (delivered next), not a channel that no longer takes
+    the post or is still not configured. A delivery that is not tried again is reported
+    and recorded as `dropped` (`_drop`), then left alone until its post changes: its
+    post's file is gone (the user took it down), its message could not be built from the
+    post unchanged since, or it is older than the window (`_drop_aged`)."""
     days = run.settings.delivery.retry_days
-    if days == 0:
+    if days == 0 or not chosen:
         return []
     today = run.now().astimezone(run.settings.tz).date()
     since = today - dt.timedelta(days=days)
-    asked = {(p.key, p.style, p.lang) for p in posts}
     configs = {c.name: c for c in chosen}
+    asked = {(p.key, p.style, p.lang) for p in posts}
+    _drop_aged(run, configs, since, asked)
     found = []
     for row in run.store.pending_deliveries(since=since, fmt=run.settings.site.format):
         config, post = configs.get(row.channel), row.post
         if config is None or (post.key, post.style, post.lang) in asked:
             continue
-        if not config.takes(post.style, post.lang) or (row.path and not Path(row.path).exists()):
+        if not config.takes(post.style, post.lang):
             continue
-        if row.status == "failed" and row.attempts == 0 and row.hash == post.digest_hash:
-            continue  # it could not be built, and nothing changed since
-        if _ready(config, environ):  # else still not configured: the run says so
+        if row.status == "dropped" and row.hash == post.digest_hash:
+            continue  # given up, and said so: tried again once the post changes
+        why = _not_again(row)
+        if why:
+            _drop(run, config.name, (post.key, post.style, post.lang), why)
+        elif _ready(config, environ):  # else still not configured: the run says so
             found.append(_Job(config, post, retried=True))
     return found
+
+
+def _not_again(row: Pending) -> str:
+    """Why an earlier delivery is not tried again ("" when it is)."""
+    post = row.post
+    if row.path and not Path(row.path).exists():
+        return f"its file {row.path} is gone; {_by_name(post.key)} sends it"
+    if row.status == "failed" and row.attempts == 0 and row.hash == post.digest_hash:
+        return (
+            f"its message could not be built ({row.answer}), and the post has not changed "
+            "since; it is tried again when the post changes"
+        )
+    return ""
+
+
+def _drop_aged(
+    run: Run,
+    configs: Mapping[str, ChannelSettings],
+    since: dt.date,
+    asked: set[tuple[str, str, str]],
+) -> None:
+    """Give up, once, the deliveries to `configs` that did not go through of posts that
+    fell out of the retry window (not those `asked` for by name: they are sent now)."""
+    days = run.settings.delivery.retry_days
+    for channel, key, style, lang in run.store.aged_deliveries(before=since, channels=[*configs]):
+        if (key, style, lang) not in asked:
+            why = f"older than delivery.retry_days ({days}); {_by_name(key)} sends it"
+            _drop(run, channel, (key, style, lang), why)
+
+
+def _drop(run: Run, channel: str, post: tuple[str, str, str], why: str) -> None:
+    """A delivery not tried again: reported, and recorded as `dropped` with why."""
+    key, style, lang = post
+    reason = f"not tried again: {why}"
+    run.report.warn(f"channel {channel}: {key} {style} ({lang}) {reason}")
+    logger.warning("channel %s: %s %s (%s) %s", channel, key, style, lang, reason)
+    run.store.drop_delivery(channel, key, style, lang, reason=reason)
+
+
+def _by_name(key: str) -> str:
+    """The command that sends a post by name."""
+    return f"`newsdesk deliver --{'week' if '-W' in key else 'date'} {key}`"
 
 
 def _ready(config: ChannelSettings, environ: Mapping[str, str]) -> bool:
@@ -217,7 +268,7 @@ def _crashed(
     logger.warning("channel %s: %s not delivered: %s", config.name, what, reason)
     if not dry_run:
         earlier = run.store.delivery(config.name, post) or {}
-        resume = earlier.get("status") == "failed" and earlier.get("hash") == post.digest_hash
+        resume = earlier.get("status") in _UNFINISHED and earlier.get("hash") == post.digest_hash
         parts, ids = (earlier["parts"], earlier["message_ids"]) if resume else (0, [])
         _record(run, config, post, "failed", parts, 0, reason, ids)
     return Delivered(config.name, post, "failed", reason=reason, retried=job.retried)
@@ -282,7 +333,7 @@ def _send_parts(
     what = f"{post.key} {post.style} ({post.lang})"
     start = 0
     ids: list[str] = []
-    if earlier and earlier["status"] == "failed" and earlier["hash"] == post.digest_hash:
+    if earlier and earlier["status"] in _UNFINISHED and earlier["hash"] == post.digest_hash:
         start = min(earlier["parts"], len(messages))
         ids = list(earlier["message_ids"])
     attempts = 0
@@ -309,10 +360,13 @@ def _send_parts(
     return Delivered(config.name, post, "sent", len(messages), attempts, retried=retried)
 
 
+# A ledger status whose parts that went through are kept: sending resumes after them.
+_UNFINISHED = ("failed", "dropped")
+
+
 def _secrets(kind: Channel, config: ChannelSettings, environ: Mapping[str, str]) -> list[str]:
-    """The channel's secret values worth redacting, longest first (a URL before the
-    token inside it)."""
-    return sorted({s for s in kind.secrets(config, environ) if len(s) >= 4}, key=len, reverse=True)
+    """The channel's secret values worth redacting (`redact` masks them longest first)."""
+    return [s for s in kind.secrets(config, environ) if len(s) >= 4]
 
 
 def send_all(

@@ -391,7 +391,8 @@ def publish_day(
         return write_draft(run, stored, rendered.body, meta, fmt=fmt, out=request.out, mark=mark)
     path = publish.write_post(rendered.body, meta, fmt=fmt, out=request.out)
     drop_draft(store, stored, fmt.name, warn=None if approved else run.report.warn)
-    store.record_post(stored, fmt=request.fmt, path=path, run_id=run.report.id)
+    channels = publish.deliver_to(run, stored)
+    store.record_post(stored, fmt=request.fmt, path=path, run_id=run.report.id, deliver_to=channels)
     publish.publish_stored(run, stored, fmt=fmt, out=request.out)  # the feed, and others
     return path
 
@@ -698,7 +699,8 @@ def publish_week(
         path = publish.write_post(rendered.body, meta, fmt=fmt, out=request.out)
         drop_stale_weekly(path, slug)
         drop_draft(store, stored, fmt.name, warn=report.warn)
-        store.record_post(stored, fmt=request.fmt, path=path, run_id=report.id)
+        channels = publish.deliver_to(run, stored)
+        store.record_post(stored, fmt=request.fmt, path=path, run_id=report.id, deliver_to=channels)
         publish.publish_stored(run, stored, fmt=fmt, out=request.out)  # the feed, and others
         written.append(path)
     return written

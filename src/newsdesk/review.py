@@ -193,7 +193,8 @@ def _promote(run: Run, draft: Draft, text: str, *, by_hand: bool) -> tuple[Path,
     path = publish.write_file(fmt.path(out, meta), head + body)
     # The post is recorded and the draft forgotten in one transaction, before the draft
     # file goes: a store that fails here leaves the draft to approve again.
-    if not store.publish_draft(draft, post, path=path, run_id=run.report.id):
+    channels = publish.deliver_to(run, post)
+    if not store.publish_draft(draft, post, path=path, run_id=run.report.id, deliver_to=channels):
         raise PublishError(_MEANWHILE.format(post=post))
     if path != draft.path:
         draft.path.unlink(missing_ok=True)

@@ -58,7 +58,9 @@ def finish_run(store: Store, report: RunReport, *, now: dt.datetime, status: str
 
 class Run:
     """A context manager: opens the store and records the run on entry; on exit records
-    how it ended and closes the client, the analyst and the store."""
+    how it ended and closes the client, the analyst and the store. `delivers`: the run
+    delivers the posts it stores to the channels (`daily` and `weekly` without
+    `--no-deliver`, `approve`, the desk's runs), so each is marked pending with the post."""
 
     def __init__(
         self,
@@ -68,12 +70,14 @@ class Run:
         clock: Clock = system_clock,
         transport: httpx.BaseTransport | None = None,
         offline: bool = False,
+        delivers: bool = False,
     ) -> None:
         self.settings = settings
         self.command = command
         self.clock = clock
         self.transport = transport
         self.offline = offline
+        self.delivers = delivers
         self._stack = ExitStack()
 
     def now(self) -> dt.datetime:

@@ -795,14 +795,36 @@ class Store:
         ).fetchone()
         return str(row[0]) if row else ""
 
-    def record_post(self, post: StoredPost, *, fmt: str, path: Path, run_id: int) -> None:
-        """Record a written post and what every publisher reads of it; a weekly post
-        written again on a later day replaces the earlier day's row."""
+    def record_post(
+        self,
+        post: StoredPost,
+        *,
+        fmt: str,
+        path: Path,
+        run_id: int,
+        deliver_to: Sequence[str] = (),
+    ) -> None:
+        """Record a written post (its file's absolute path: a later run may work from
+        another folder) and what every publisher reads of it; a weekly post written again
+        on a later day replaces the earlier day's row. Each channel of `deliver_to` gets a
+        `pending` ledger row for it, in the same transaction, unless it has one: a run that
+        ends before it delivers leaves the delivery to the next (deliver.py)."""
         with self.transaction() as db:
             db.execute(
                 "DELETE FROM posts WHERE key = ? AND style = ? AND lang = ? AND format = ? "
                 "AND day != ?",
                 (post.key, post.style, post.lang, fmt, post.day.isoformat()),
+            )
+            stored = to_db_time(post.updated)
+            db.executemany(
+                "INSERT OR IGNORE INTO deliveries (channel, key, style, lang, hash, status, "
+                "attempts, parts, first_attempt, last_attempt, answer, message_ids, run_id) "
+                "VALUES (?, ?, ?, ?, ?, 'pending', 0, 0, ?, ?, 'stored; not delivered yet', "
+                "'[]', ?)",
+                [
+                    (c, post.key, post.style, post.lang, post.digest_hash, stored, stored, run_id)
+                    for c in dict.fromkeys(deliver_to)
+                ],
             )
             db.execute(
                 "INSERT OR REPLACE INTO posts (day, style, lang, format, path, url, run_id, key, "
@@ -813,7 +835,7 @@ class Store:
                     post.style,
                     post.lang,
                     fmt,
-                    str(path),
+                    str(path.resolve()),
                     post.url,
                     run_id,
                     post.key,
@@ -837,7 +859,7 @@ class Store:
         """Stored digests, one per key, style and language (the row of site format `fmt`
         when it was written in several, else the latest), newest first; only those
         written with their content (not before schema step 10)."""
-        clauses, params = ["key != ''"], []
+        clauses, params = [], []
         if key is not None:
             clauses.append("key = ?")
             params.append(key)
@@ -845,10 +867,7 @@ class Store:
             clauses.append("lang = ?")
             params.append(lang)
         rows = self.db.execute(
-            "SELECT key, day, style, lang, title, description, url, body, published, updated, "
-            "digest FROM (SELECT *, ROW_NUMBER() OVER (PARTITION BY key, style, lang "
-            "ORDER BY format = ? DESC, updated DESC) AS choice FROM posts "
-            f"WHERE {' AND '.join(clauses)}) WHERE choice = 1 "
+            f"SELECT {_POST_COLUMNS} FROM ({_chosen_posts(*clauses)}) "
             "ORDER BY published DESC, key DESC, style, lang",
             [fmt, *params],
         ).fetchall()
@@ -913,9 +932,18 @@ class Store:
             for r in rows
         ]
 
-    def publish_draft(self, draft: Draft, post: StoredPost, *, path: Path, run_id: int) -> bool:
-        """Record an approved draft's post and forget the draft, in one transaction;
-        False (and nothing recorded) when the draft was approved or replaced meanwhile."""
+    def publish_draft(
+        self,
+        draft: Draft,
+        post: StoredPost,
+        *,
+        path: Path,
+        run_id: int,
+        deliver_to: Sequence[str] = (),
+    ) -> bool:
+        """Record an approved draft's post (`record_post`) and forget the draft, in one
+        transaction; False (and nothing recorded) when the draft was approved or replaced
+        meanwhile."""
         with self.batch():
             gone = self.db.execute(
                 "DELETE FROM drafts WHERE key = ? AND style = ? AND lang = ? AND format = ? "
@@ -924,7 +952,7 @@ class Store:
             )
             if gone.rowcount != 1:
                 return False
-            self.record_post(post, fmt=draft.fmt, path=path, run_id=run_id)
+            self.record_post(post, fmt=draft.fmt, path=path, run_id=run_id, deliver_to=deliver_to)
         return True
 
     def remove_draft(self, key: str, style: str, lang: str, fmt: str) -> None:
@@ -1035,11 +1063,13 @@ class Store:
         now: dt.datetime,
         run_id: int,
     ) -> None:
-        """Record one delivery of a post to a channel (sent, failed or skipped); attempts
-        add up over runs until it is sent."""
+        """Record one delivery of a post to a channel (sent, failed or skipped; a pending
+        mark counts as no earlier delivery); attempts add up over runs until it is sent."""
         earlier = self.delivery(channel, post)
-        first = earlier["first_attempt"] if earlier else to_db_time(now)
-        total = attempts + (earlier["attempts"] if earlier and earlier["status"] == "failed" else 0)
+        tried = earlier is not None and earlier["status"] != "pending"  # a mark: not tried
+        first = earlier["first_attempt"] if earlier and tried else to_db_time(now)
+        unfinished = earlier is not None and earlier["status"] in ("failed", "dropped")
+        total = attempts + (earlier["attempts"] if earlier and unfinished else 0)
         with self.transaction() as db:
             db.execute(
                 "INSERT OR REPLACE INTO deliveries (channel, key, style, lang, hash, status, "
@@ -1063,32 +1093,62 @@ class Store:
             )
 
     def pending_deliveries(self, *, since: dt.date, fmt: str = "") -> list[Pending]:
-        """The deliveries that did not go through (failed, or skipped) of posts of `since`
-        or later that are still stored, oldest post first: a post no longer in `posts` is
-        never among them."""
+        """The deliveries that did not go through (failed, skipped, pending since the post
+        was stored, or dropped) of posts of `since` or later that are still stored, oldest
+        post first: a post no longer in `posts` is never among them. Only the posts of the
+        window are read and ranked (`_chosen_posts`)."""
         cursor = self.db.cursor()
         cursor.row_factory = sqlite3.Row
         rows = cursor.execute(
-            "SELECT d.channel, d.status, d.hash, d.attempts, p.path, p.key, p.day, p.style, "
-            "p.lang, p.title, p.description, p.url, p.body, p.published, p.updated, p.digest "
-            "FROM deliveries AS d JOIN (SELECT *, ROW_NUMBER() OVER (PARTITION BY key, style, "
-            "lang ORDER BY format = ? DESC, updated DESC) AS choice FROM posts WHERE key != '') "
-            "AS p ON p.key = d.key AND p.style = d.style AND p.lang = d.lang AND p.choice = 1 "
-            "WHERE d.status IN ('failed', 'skipped') AND p.day >= ? "
+            "SELECT d.channel, d.status, d.hash, d.attempts, d.answer, p.path, "
+            f"{', '.join(f'p.{c}' for c in _POST_FIELDS)} "
+            f"FROM deliveries AS d JOIN ({_chosen_posts('day >= ?')}) AS p "
+            "ON p.key = d.key AND p.style = d.style AND p.lang = d.lang "
+            "WHERE d.status IN ('failed', 'skipped', 'pending', 'dropped') "
             "ORDER BY p.published, p.key, p.style, p.lang, d.channel",
             (fmt, since.isoformat()),
         ).fetchall()
         return [
             Pending(
                 channel=r["channel"],
-                post=_stored_post(tuple(r)[5:]),
+                post=_stored_post(tuple(r)[6:]),
                 path=r["path"],
                 status=r["status"],
                 hash=r["hash"],
                 attempts=r["attempts"],
+                answer=r["answer"],
             )
             for r in rows
         ]
+
+    def aged_deliveries(
+        self, *, before: dt.date, channels: Sequence[str]
+    ) -> list[tuple[str, str, str, str]]:
+        """The deliveries to `channels` that did not go through (and were not dropped) of
+        stored posts none of whose rows is of `before` or later: (channel, key, style,
+        language)."""
+        if not channels:
+            return []
+        marks = ", ".join("?" * len(channels))
+        rows = self.db.execute(
+            "SELECT channel, key, style, lang FROM deliveries AS d "
+            f"WHERE channel IN ({marks}) AND status IN ('failed', 'skipped', 'pending') "
+            "AND NOT EXISTS (SELECT 1 FROM posts AS p WHERE p.day >= ? AND p.key = d.key "
+            "AND p.style = d.style AND p.lang = d.lang) AND EXISTS (SELECT 1 FROM posts AS p "
+            "WHERE p.key = d.key AND p.style = d.style AND p.lang = d.lang) "
+            "ORDER BY key, style, lang, channel",
+            (*channels, before.isoformat()),
+        ).fetchall()
+        return [(str(r[0]), str(r[1]), str(r[2]), str(r[3])) for r in rows]
+
+    def drop_delivery(self, channel: str, key: str, style: str, lang: str, *, reason: str) -> None:
+        """Record that a delivery is not tried again, and why (the parts sent are kept)."""
+        with self.transaction() as db:
+            db.execute(
+                "UPDATE deliveries SET status = 'dropped', answer = ? "
+                "WHERE channel = ? AND key = ? AND style = ? AND lang = ?",
+                (reason[:2000], channel, key, style, lang),
+            )
 
     def deliveries(self, *, run_id: int | None = None) -> list[dict[str, Any]]:
         """The delivery ledger (of one run, or all), newest first."""
@@ -1159,6 +1219,25 @@ def _story_row(story: Story) -> tuple[Any, ...]:
         c.story_id if c else None,
         c.day.isoformat() if c else None,
         c.title if c else None,
+    )
+
+
+# The columns `_stored_post` reads, in its order.
+_POST_FIELDS = ("key", "day", "style", "lang", "title", "description", "url", "body",
+                "published", "updated", "digest")  # fmt: skip
+_POST_COLUMNS = ", ".join(_POST_FIELDS)
+
+
+def _chosen_posts(*clauses: str) -> str:
+    """The SQL of the stored posts that match `clauses` (and were written with their
+    content, not before schema step 10), one per key, style and language: the row of the
+    site format (the query's first parameter) when it was written in several, else the
+    latest. The clauses filter before the rows are ranked."""
+    where = " AND ".join(["key != ''", *clauses])
+    return (
+        "SELECT * FROM (SELECT *, ROW_NUMBER() OVER (PARTITION BY key, style, lang "
+        f"ORDER BY format = ? DESC, updated DESC) AS choice FROM posts WHERE {where}) "
+        "WHERE choice = 1"
     )
 
 

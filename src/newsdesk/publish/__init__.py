@@ -5,7 +5,8 @@
   file's path is stored with the post.
 - Publishers of the stored post (`publishers`: `feed`, the Atom feed of the digests):
   each is called with every post just stored (`publish_stored`), reads what it needs
-  from the post and the store, and writes beside the site's files.
+  from the post and the store, and writes beside the site's files. One that fails is
+  reported on the run; the others and the delivery go on.
 - Channels (`newsdesk.publish.channels`): mail, chat groups, webhooks; sent by the
   delivery stage (deliver.py), which keeps the ledger.
 
@@ -19,16 +20,19 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import logging
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Protocol
 
-from newsdesk.errors import PublishError
+from newsdesk.errors import NewsdeskError, PublishError, StoreError
 from newsdesk.registry import Registry
 
 if TYPE_CHECKING:
     from newsdesk.publish.post import StoredPost
     from newsdesk.run import Run
+
+logger = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True, slots=True)
@@ -158,9 +162,37 @@ def register_publisher(name: str, publisher: Publisher) -> None:
 
 def publish_stored(run: Run, post: StoredPost, *, fmt: SiteFormat, out: Path) -> list[Path]:
     """Call every registered publisher, in name order, with a post just stored; the
-    files they wrote."""
-    written = [publishers[name].publish(run, post, fmt=fmt, out=out) for name in publishers]
+    files they wrote. A publisher that fails (a full disk, a bug in a third party's) is
+    reported on the run, and the others go on: the post stays stored and is delivered."""
+    written = [_publish_one(run, name, post, fmt=fmt, out=out) for name in publishers]
     return [path for path in written if path is not None]
+
+
+def _publish_one(
+    run: Run, name: str, post: StoredPost, *, fmt: SiteFormat, out: Path
+) -> Path | None:
+    try:
+        return publishers[name].publish(run, post, fmt=fmt, out=out)
+    except StoreError:
+        raise  # the store itself: the run cannot go on
+    except Exception as exc:
+        detail = str(exc) if isinstance(exc, NewsdeskError) else f"{type(exc).__name__}: {exc}"
+        what = f"{post.key} {post.style} ({post.lang})"
+        run.report.warn(
+            f"publisher {name}: {what} not published ({detail}); the post is stored and "
+            "delivered all the same"
+        )
+        logger.warning("publisher %s: %s not published (%s)", name, what, detail)
+        return None
+
+
+def deliver_to(run: Run, post: StoredPost) -> list[str]:
+    """The channels a post about to be stored is to be delivered to: those that take it,
+    when the run delivers (`Run.delivers`; not with `--no-deliver`, nor `backfill`). The
+    store marks each delivery pending with the post (`Store.record_post`)."""
+    if not run.delivers:
+        return []
+    return [c.name for c in run.settings.channels if c.takes(post.style, post.lang)]
 
 
 def _register_builtins() -> None:

@@ -59,7 +59,7 @@ class StoredPost:
 class Pending:
     """A delivery of a stored post that did not go through (`Store.pending_deliveries`):
     the channel, the post as stored now, the file it was published to, and the ledger's
-    status, content hash and attempts."""
+    status, content hash, attempts and answer (the last failure's reason)."""
 
     channel: str
     post: StoredPost
@@ -67,6 +67,7 @@ class Pending:
     status: str
     hash: str
     attempts: int
+    answer: str = ""
 
 
 @dataclass(frozen=True, slots=True)

@@ -118,7 +118,13 @@ def run_due(desk: Desk, due: Due) -> None:
     draft = settings.review.required
     with (
         desk.writing,
-        Run(settings, f"scheduled {due.kind}", clock=desk.clock, transport=desk.transport) as run,
+        Run(
+            settings,
+            f"scheduled {due.kind}",
+            clock=desk.clock,
+            transport=desk.transport,
+            delivers=True,
+        ) as run,
     ):
         if due.kind == "daily":
             outcomes = run_collect(run)
@@ -152,7 +158,9 @@ def publish_due(desk: Desk) -> None:
             return
     with (
         desk.writing,
-        Run(settings, "auto-publish", clock=desk.clock, transport=desk.transport) as run,
+        Run(
+            settings, "auto-publish", clock=desk.clock, transport=desk.transport, delivers=True
+        ) as run,
     ):
         results = publish_overdue(run, skip=lambda d: ident(d) in desk.held)
         desk.held.update(ident(r.draft) for r in results if not r.ok)

@@ -462,7 +462,7 @@ def _publish_now(
     from newsdesk.run import Run
 
     settings = desk.settings
-    with Run(settings, "approve", clock=desk.clock, transport=desk.transport) as run:
+    with Run(settings, "approve", clock=desk.clock, transport=desk.transport, delivers=True) as run:
         drafts = [d for d in run.store.drafts(key=key, lang=lang, style=style) if d.fmt == fmt]
         how = ""
         if drafts:

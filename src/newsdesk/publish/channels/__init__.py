@@ -123,11 +123,15 @@ def env_value(name: str | None, environ: Mapping[str, str]) -> str:
 
 
 def url_secrets(url: str) -> list[str]:
-    """A webhook URL and the parts of it that hold a token, longest first: its password,
-    the path segments that look like a token (`token_like`), and the query values of a
-    secret-looking key (`access_token`, `key`, `sign` …) or that look like a token. The
-    service's fixed path words (`services`, `webhooks`, `open-apis`, `sendMessage`) are
-    not secrets, so a title word that happens to be one is never masked."""
+    """A webhook URL and the parts of it that may hold a token, longest first: the URL,
+    its password, every path segment that is not a service's fixed word (`service_word`:
+    `services`, `webhooks`, `open-apis`, `sendMessage` …), and the query values of a
+    secret-looking key (`access_token`, `key`, `sign` …) or that look like a token.
+
+    A segment that looks like a token (`token_like`: digits, mixed case) is masked
+    wherever it appears. Any other (an all-lowercase token such as `/hooks/qwertyuiopasdfgh`,
+    usually the last segment, where most services put the token) is a `UrlPart`: masked
+    where it stands in a URL, never as a word of a message's text."""
     from urllib.parse import parse_qsl, urlsplit
 
     if not url:
@@ -137,27 +141,67 @@ def url_secrets(url: str) -> list[str]:
         password = parts.password
     except ValueError:  # not a URL: the whole value is the secret
         return [url]
-    found = [url, *([password] if password else [])]
-    found += [p for p in parts.path.split("/") if token_like(p)]
+    found: list[str] = [url, *([password] if password else [])]
+    for segment in parts.path.split("/"):
+        if segment and not service_word(segment):
+            found.append(segment if token_like(segment) else UrlPart(segment))
     for key, value in parse_qsl(parts.query):
         if value and (_SECRET_KEY.search(key) or token_like(value)):
             found.append(value)
     return sorted(dict.fromkeys(found), key=len, reverse=True)
 
 
+class UrlPart(str):
+    """A secret that is a part of a URL but does not look like a token (an all-lowercase
+    path segment): `redact` masks it where it stands as a URL's path segment (after a
+    `/`), not where the same letters are a word of a message's text."""
+
+    __slots__ = ()
+
+
 # A query key whose value is a credential: access_token, key, sign, secret, password …
 _SECRET_KEY = re.compile(r"(?i)token|key|secret|sign|sig$|auth|pass|pwd|credential|session")
 # A word of a URL path: lower case, Capitalised or camelCase letters, or a short acronym.
 _PATH_WORD = re.compile(r"[a-z]+|[A-Z]?[a-z]{2,}(?:[A-Z][a-z]{2,})*|[A-Z]{2,8}")
+# The fixed words of the chat services' and webhook relays' URL paths (never a token):
+# Slack's services, Feishu's open-apis/bot/v2/hook, DingTalk's robot/send, WeCom's
+# cgi-bin/webhook/send, Discord's api/webhooks, Telegram's sendMessage, Teams' webhookb2
+# and IncomingWebhook, and the like.
+_SERVICE_WORDS = frozenset(
+    """api apis open services service hooks hook webhook webhooks webhookb2 incoming
+    incomingwebhook outgoing bot bots robot robots send sendmessage message messages
+    notify notifications cgi bin chat im post push trigger triggers workflow workflows
+    rest json""".split()
+)
+
+
+def service_word(segment: str) -> bool:
+    """Whether a URL path segment is a service's fixed word (`open-apis`, `sendMessage`,
+    `v2`), not a name or a token."""
+    words = [w.lower() for w in re.split(r"[-_.~]", segment) if w]
+    return bool(words) and all(w in _SERVICE_WORDS or re.fullmatch(r"v\d{1,2}", w) for w in words)
 
 
 def token_like(part: str) -> bool:
-    """Whether a URL path segment (or query value) may be a token: 8 characters or more,
-    and not words joined by `-`, `_` or `.` (a random token holds digits or mixes its
-    letters' case; a service's path words do not)."""
+    """Whether a URL path segment (or query value) looks like a token: 8 characters or
+    more, and not words joined by `-`, `_` or `.` (a random token holds digits or mixes
+    its letters' case; a service's path words do not)."""
     if len(part) < 8:
         return False
     return not all(_PATH_WORD.fullmatch(word) for word in re.split(r"[-_.~]", part) if word)
+
+
+def redact(text: str, secrets: Sequence[str]) -> str:
+    """`text` with every secret of 4 characters or more replaced by ***, longest first (a
+    URL before the token inside it). A `UrlPart` only where it stands as a URL's path
+    segment: after a `/`, and not followed by more of a word."""
+    plain = {str(s) for s in secrets if not isinstance(s, UrlPart)}
+    for secret in sorted({str(s) for s in secrets if len(s) >= 4}, key=len, reverse=True):
+        if secret in plain:
+            text = text.replace(secret, "***")
+        else:
+            text = re.sub(rf"(?<=/){re.escape(secret)}(?![\w~-])", "***", text)
+    return text
 
 
 # The loggers of the HTTP stack: httpx logs every request's URL (a webhook's token in it)
@@ -168,17 +212,14 @@ HTTP_LOGGERS = ("httpx", "httpcore", "httpcore.connection", "httpcore.http11",
 
 
 class Redact(logging.Filter):
-    """Replaces secret values with *** in the records a logger makes."""
+    """Replaces secret values with *** in the records a logger makes (`redact`)."""
 
     def __init__(self, secrets: Sequence[str]) -> None:
         super().__init__()
-        self.secrets = sorted((s for s in secrets if len(s) >= 4), key=len, reverse=True)
+        self.secrets = list(secrets)
 
     def filter(self, record: logging.LogRecord) -> bool:
-        text = record.getMessage()
-        for secret in self.secrets:
-            text = text.replace(secret, "***")
-        record.msg, record.args = text, None
+        record.msg, record.args = redact(record.getMessage(), self.secrets), None
         return True
 
 

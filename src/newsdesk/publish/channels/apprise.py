@@ -63,7 +63,8 @@ def secrets_of(urls: str) -> list[str]:
             found.append(parts.netloc)
             found += parts.path.split("/")
             found += [value for _, value in parse_qsl(parts.query)]
-    return sorted({s for s in found if len(s) >= 4}, key=len, reverse=True)
+    # Every part masked wherever it appears (as plain str, not `UrlPart`).
+    return sorted({str(s) for s in found if len(s) >= 4}, key=len, reverse=True)
 
 
 def redacted(secrets: Sequence[str]) -> contextlib.AbstractContextManager[None]:
