@@ -271,3 +271,20 @@ def test_screening_keeps_the_news_and_drops_the_order() -> None:
     assert in_language("这是一段中文说明，提到了 OpenAI 和 GPT-5 的发布。", "zh")
     assert not in_language("This paragraph is written entirely in English words.", "zh")
     assert not in_language("这是一段中文说明，完全没有英文。这是第二句话。", "en")
+
+
+@pytest.mark.parametrize("text", ["英伟达发布新芯片", "新模型", "芯片"])
+def test_a_short_chinese_text_is_not_english(text: str) -> None:
+    assert not in_language(text, "en") and in_language(text, "zh")
+
+
+@pytest.mark.parametrize("text", ["New chip", "Agent", "Big News", "Nvidia launches chip"])
+def test_a_short_english_text_is_not_chinese(text: str) -> None:
+    assert not in_language(text, "zh") and in_language(text, "en")
+
+
+@pytest.mark.parametrize(
+    "text", ["GPT-5", "Claude Code", "Aurora Labs", "MCP", "vLLM", "Claude Opus 4.6", "AI"]
+)
+def test_a_name_alone_stands_in_either_language(text: str) -> None:
+    assert in_language(text, "zh") and in_language(text, "en")

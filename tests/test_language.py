@@ -10,14 +10,25 @@ from pathlib import Path
 
 import pytest
 
-from newsdesk.analyze import offline_headline
+from newsdesk.analyze import offline_headline, translated_top
+from newsdesk.models import DayAnalysis, StoryAnalysis
 from newsdesk.normalize import sentences
+from newsdesk.relevance import REASONS
+from newsdesk.schemas import check_briefs, check_stories, check_triage, check_week
 from newsdesk.screen import in_language
 from newsdesk.terms import title_names
 from tests import editorial
 from tests.conftest import write_config
 from tests.helpers import invoke
-from tests.model_server import Call, ModelServer, Reply, day_answer, good_answer, story_notes
+from tests.model_server import (
+    Call,
+    ModelServer,
+    Reply,
+    day_answer,
+    good_answer,
+    story_notes,
+    week_answer,
+)
 from tests.test_triage import DAY, KEY, LAB, WIRE, ZH_WIRE, daily, desk, rss
 
 HAN = re.compile(r"[\u4e00-\u9fff]")
@@ -179,9 +190,14 @@ EVERY_DIGEST = pytest.mark.parametrize(
 )
 
 
+def foreign(lang: str) -> list[tuple[str, str]]:
+    """A wire in the other language than `lang`."""
+    return WIRE if lang == "zh" else ZH_WIRE
+
+
 def foreign_desk(tmp_path: Path, model_server: ModelServer, lang: str) -> Path:
     """A desk with the model whose sources are in the other language than `lang`."""
-    return desk(tmp_path, model_server, wire=WIRE if lang == "zh" else ZH_WIRE)
+    return desk(tmp_path, model_server, wire=foreign(lang))
 
 
 def foreign_titles(lang: str) -> list[str]:
@@ -249,6 +265,60 @@ def test_a_field_in_the_wrong_language_is_not_shown(
     assert "wrong language" in stderr  # the model was told, and the run says so
 
 
+# A short field in the other language: too short for the share of each script to tell.
+SHORT_WRONG = {"zh": "New chip", "en": "英伟达发布新芯片"}
+SHORT_RIGHT = {"zh": "新芯片发布", "en": "New chip"}
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_a_short_field_in_the_wrong_language_is_caught_in_every_answer(lang: str) -> None:
+    wrong, right = SHORT_WRONG[lang], SHORT_RIGHT[lang]
+    other_lead = MIXED_LEAD["en" if lang == "zh" else "zh"]  # a long lead in `lang`
+    # A brief: a short headline in the other language leaves the brief out, whatever
+    # its lead; a short lead in the other language is dropped, the headline stands.
+    briefs = {
+        "briefs": [
+            {"id": 1, "headline": wrong, "lead": other_lead},
+            {"id": 2, "headline": right, "lead": SHORT_WRONG[lang]},
+            {"id": 3, "headline": "Claude Code", "lead": other_lead},  # a name stands
+        ]
+    }
+    found = check_briefs(json.dumps(briefs, ensure_ascii=False), ids={1, 2, 3}, lang=lang)
+    assert sorted(found) == [2, 3] and found[2].lead == "" and found[3].lead == other_lead
+    # A story's headline.
+    notes = {**story_notes({"id": 1, "translate": True}, lang), "headline": wrong}
+    checked = check_stories(json.dumps({"stories": [notes]}), wanted={1: True}, lang=lang)
+    assert not checked.stories and "headline: written in the wrong language" in checked.errors[0]
+    # A triage headline.
+    triage = {
+        "stories": [{"id": 1, "headlines": {lang: wrong}}, {"id": 2, "headlines": {lang: "GPT-5"}}]
+    }
+    judged = check_triage(
+        json.dumps(triage, ensure_ascii=False),
+        ids={1, 2},
+        pairs=set(),
+        langs=(lang,),
+        categories=set(),
+        reasons=set(REASONS),
+    )
+    assert judged.stories[1].headlines == {} and judged.stories[2].headlines == {lang: "GPT-5"}
+    # An axis's title.
+    week = week_answer([{"id": n} for n in range(1, 9)], lang)
+    week["axes"][0]["title"] = wrong
+    checked = check_week(
+        json.dumps(week, ensure_ascii=False),
+        ids=set(range(1, 9)),
+        lang=lang,
+        min_axes=2,
+        max_axes=6,
+    )
+    assert checked.answer is None
+    assert checked.errors == [
+        "axis 1 title: written in the wrong language: "
+        f"write in {'Chinese (中文)' if lang == 'zh' else 'English (英文)'}"
+    ]
+
+
 # -- degraded: what the model could not do, said honestly ---------------------------------
 
 
@@ -294,19 +364,104 @@ def test_when_the_day_synthesis_fails_the_frame_stays_in_the_digests_language(
     check_language(text, lang, foreign_titles(lang))  # the H1, the lede, the pick
 
 
-@pytest.mark.parametrize("lang", ["zh", "en"])
-def test_a_model_that_was_unavailable_is_not_a_model_to_configure(
-    tmp_path: Path, model_server: ModelServer, lang: str
+def briefs_only(call: Call) -> Reply:
+    """A model whose only usable answers are briefs, each with its lead in the other
+    language: the top story is named in the digest's language and has no text in it."""
+    if call.task != "briefs":
+        return Reply("Sorry, I cannot help with that.")
+    headline = "简讯标题{}" if call.lang == "zh" else "Brief headline {}"
+    briefs = [
+        {"id": r["id"], "headline": headline.format(r["id"]), "lead": MIXED_LEAD[call.lang]}
+        for r in call.records()
+    ]
+    return Reply(json.dumps({"briefs": briefs}, ensure_ascii=False))
+
+
+@EVERY_DIGEST
+def test_a_pick_with_no_text_in_the_digests_language_keeps_its_headline_and_link(
+    tmp_path: Path, model_server: ModelServer, style: str, lang: str
 ) -> None:
     site = foreign_desk(tmp_path, model_server, lang)
-    model_server.script = [Reply(status=429, body={"error": {"message": "slow down"}})]
+    model_server.responder = briefs_only
+    text, stderr = daily(site, "--lang", lang, "--style", style)
+    assert "synthesis written offline" in stderr
+    check_language(text, lang, foreign_titles(lang))
+    h1 = next(line for line in body(text).splitlines() if line.startswith("# "))
+    headline = r"简讯标题\d+" if lang == "zh" else r"Brief headline \d+"
+    if style == "roundup":  # no pick section: the H1 is the top story's headline
+        assert re.fullmatch(f"# {headline}", h1), h1
+        return
+    pick = re.search(rf"^## (?:🎯 )?(?:今日精选：|Pick of the day: )({headline})$", text, re.M)
+    assert pick, text
+    # No text in the other language, and none invented: the headline, then its link.
+    after = text[pick.end() :].lstrip("\n")
+    assert after.startswith(("[查看详情 →](https://", "[Read more →](https://")), after
+
+
+@pytest.mark.parametrize(
+    ("offline", "shown"),
+    [("这条新闻的一段中文摘录，来自抓取的正文。", True), (WIRE[0][1], False)],
+)
+def test_a_pick_without_a_translated_lead_keeps_an_offline_text_in_the_digests_language(
+    offline: str, shown: bool
+) -> None:
+    from tests.test_triage import day_stories
+
+    stories = day_stories(WIRE)
+    top = stories[0].id
+    analysis = DayAnalysis(
+        headline="Aurora Labs、Lumen-4 等 7 条 AI 要闻",
+        lede="",
+        stories={top: StoryAnalysis(lead="", body="", headline="极光实验室发布 Lumen-4")},
+        pick_id=top,
+        pick_text=offline,
+    )
+    framed = translated_top(analysis, stories, "zh")
+    assert framed.headline == "极光实验室发布 Lumen-4"
+    assert framed.pick_text == (offline if shown else "")
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+@pytest.mark.parametrize("cause", ["rate-limited", "budget"])
+def test_a_model_that_was_unavailable_is_not_a_model_to_configure(
+    tmp_path: Path, model_server: ModelServer, lang: str, cause: str
+) -> None:
+    if cause == "budget":  # every call would pass the run's budget: none is made
+        site = desk(tmp_path, model_server, wire=foreign(lang), max_tokens_per_run=1000)
+    else:
+        site = foreign_desk(tmp_path, model_server, lang)
+        model_server.script = [Reply(status=429, body={"error": {"message": "slow down"}})]
     text, stderr = daily(site, "--lang", lang)
-    assert "rate-limited" in stderr and len(model_server.calls) == 1  # then no more calls
+    said = {"budget": "max_tokens_per_run", "rate-limited": "rate-limited"}[cause]
+    assert said in stderr and len(model_server.calls) == (cause != "budget")  # then no more
     if lang == "zh":
         assert "未作翻译。本次运行时模型不可用。" in text and "配置模型" not in text
     else:
         assert "untranslated. The model was unavailable for this run." in text
         assert "Configure a model" not in text
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+@pytest.mark.parametrize("style", ["daily-brief", "daily-deep"])
+def test_a_model_whose_answers_were_unusable_is_not_said_to_be_unavailable(
+    tmp_path: Path, model_server: ModelServer, lang: str, style: str
+) -> None:
+    site = foreign_desk(tmp_path, model_server, lang)
+    model_server.responder = lambda call: Reply("Sorry, I cannot help with that.")
+    text, stderr = daily(site, "--lang", lang, "--style", style)
+    assert model_server.calls and "written offline" in stderr
+    if lang == "zh":
+        assert "未作翻译。本次运行中模型的回答无法使用。" in text
+        assert "不可用" not in text and "配置模型" not in text
+    else:
+        assert "untranslated. The model's answers could not be used for this run." in text
+        assert "unavailable" not in text and "Configure a model" not in text
+    if style == "daily-deep":
+        assert (
+            "本次运行中模型的回答无法使用，本版为原文摘录"
+            if lang == "zh"
+            else "could not be used for this run: this edition quotes"
+        ) in text
 
 
 # -- offline H1s on the real weeks ---------------------------------------------------------

@@ -17,7 +17,7 @@ from newsdesk.errors import ConfigError
 from newsdesk.screen import in_language
 from newsdesk.week import parse_week, week_days
 from tests.helpers import invoke
-from tests.model_server import ModelServer, Reply, good_answer
+from tests.model_server import Call, ModelServer, Reply, good_answer
 
 WEEK_DATA = Path(__file__).parent / "data" / "week"
 LINK = re.compile(r"(?<!\\)\]\(([^)\s]+)\)")  # a link, not escaped link syntax
@@ -106,12 +106,15 @@ def test_raw_list_has_every_story_once_with_every_link(site: Path) -> None:
 
 
 def test_offline_axes_cite_real_stories_and_leave_model_sections_out(site: Path) -> None:
+    # Offline, an axis is a group of stories that share specific things: in W46, the
+    # Vega-2 stories share a maker and its model ("Orbit Labs", "Vega-2"). W45's pairs
+    # share one name each (星河科技, Patchwork): one name alone makes no axis.
     _, post, _ = weekly(site, "--week", "2026-W45", "--offline")
+    assert not sections(post, "主轴")
+    _, post, _ = weekly(site, "--week", "2026-W46", "--offline")
     axes = sections(post, "主轴")
-    # Offline, an axis is a group of stories that share specific names and words; the
-    # synthetic week has few (most of its events are one story each).
-    assert 1 <= len(axes) <= 6
-    urls = week_urls(site, "2026-11-02", "2026-11-08")
+    assert len(axes) == 1 and "Orbit Labs" in axes[0] and "Vega-2" in axes[0]
+    urls = week_urls(site, "2026-11-09", "2026-11-15")
     for axis in axes:
         body = axis.split("\n### ")[0]
         story_lines = [line for line in body.splitlines() if line.startswith("- 11月")]
@@ -253,7 +256,7 @@ def test_unusable_week_answer_falls_back_to_clustering(
     bad = json.dumps({"headline": "x", "lede": "y", "axes": [{"title": "t", "story_ids": [99999]}]})
     model_server.script = [Reply(bad), Reply(bad)]
     model_server.responder = good_answer
-    _, post, stderr = weekly(site, "--week", "2026-W45", "--lang", "en")
+    _, post, stderr = weekly(site, "--week", "2026-W46", "--lang", "en")
     assert "the axes were clustered offline" in stderr
     assert "offline clustering" not in post  # the outlook came from the model
     assert len(sections(post, "Axis")) >= 1
@@ -330,14 +333,15 @@ def cited_names(post: str) -> list[str]:
     return names
 
 
-def week_titles(site: Path, lang: str | None = None) -> set[str]:
+def week_titles(
+    site: Path, lang: str | None = None, days: tuple[str, str] = ("2026-11-02", "2026-11-08")
+) -> set[str]:
     """The titles of the week's stored items (in `lang` only, when given)."""
     rows = stored(
         site,
         "SELECT i.title, i.lang FROM stories s JOIN story_items si ON si.story_id = s.id "
         "JOIN items i ON i.id = si.item_id WHERE s.day BETWEEN ? AND ?",
-        "2026-11-02",
-        "2026-11-08",
+        *days,
     )
     return {" ".join(str(title).split()) for title, found in rows if lang in (None, found)}
 
@@ -345,12 +349,12 @@ def week_titles(site: Path, lang: str | None = None) -> set[str]:
 @pytest.mark.parametrize("lang", ["zh", "en"])
 def test_weekly_overview_names_every_story_it_cites(site: Path, lang: str) -> None:
     _, post, _ = weekly(
-        site, "--week", "2026-W45", "--offline", "--lang", lang, "--style", "weekly-overview"
+        site, "--week", "2026-W46", "--offline", "--lang", lang, "--style", "weekly-overview"
     )
     names = cited_names(post)
     assert len(names) >= 2
     # Offline, each story is named by its own stored title (never by its source).
-    titles = week_titles(site)
+    titles = week_titles(site, days=("2026-11-09", "2026-11-15"))
     assert all(name in titles for name in names), names
 
 
@@ -372,3 +376,33 @@ def test_with_a_model_the_weekly_overview_names_cited_stories_in_its_language(
     calls = len(model_server.calls)
     again = weekly(site, "--week", "2026-W45", "--lang", lang, "--style", "weekly-overview")[1]
     assert len(model_server.calls) == calls and again == post  # the headlines are cached
+
+
+def test_the_weeks_headlines_are_asked_in_batches_each_cached(
+    tmp_path: Path, model_server: ModelServer, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Batches of two (as the day's briefs are batched, only smaller): the first answer
+    # is cut off at the token limit and loses only its own batch.
+    monkeypatch.setenv("NEWSDESK_TEST_KEY", SECRET)
+    monkeypatch.setattr("newsdesk.analyze.BRIEF_BATCH", 2)
+    extra = llm(model_server).replace("concurrency = 1\n", "concurrency = 1\nbatch_size = 1\n")
+    site = week_site(tmp_path, extra)
+    cut: list[Call] = []
+
+    def cut_once(call: Call) -> Reply:
+        if call.task == "briefs" and not cut:
+            cut.append(call)
+            return Reply('{"briefs": [{"id": 1, "headl', finish_reason="length")
+        return good_answer(call)
+
+    model_server.responder = cut_once
+    _, post, _ = weekly(site, "--week", "2026-W45", "--style", "weekly-overview")
+    asked = [c.records() for c in model_server.calls if c.task == "briefs"]
+    assert len(asked) >= 3 and all(len(records) <= 2 for records in asked)
+    named = [n for n in cited_names(post) if n.startswith("简讯标题")]
+    assert len(named) >= sum(map(len, asked[1:]))  # every batch but the cut one
+    # A rerun asks again for the batch that was cut, and for nothing else.
+    calls = len(model_server.calls)
+    weekly(site, "--week", "2026-W45", "--style", "weekly-overview")
+    again = [c.records() for c in model_server.calls[calls:] if c.task == "briefs"]
+    assert again == asked[:1]

@@ -62,7 +62,7 @@ from newsdesk.schemas import (
     check_stories,
     check_week,
 )
-from newsdesk.screen import strip_urls, without_instructions
+from newsdesk.screen import in_language, strip_urls, without_instructions
 from newsdesk.signals import candidates, text_matches
 from newsdesk.store import Store
 from newsdesk.terms import headline_names, summary_text
@@ -209,13 +209,17 @@ def offline_headline(stories: Sequence[Story], lang: str) -> str:
 def translated_top(analysis: DayAnalysis, stories: Sequence[Story], lang: str) -> DayAnalysis:
     """The offline frame of a day whose synthesis failed, in `lang` where the model
     translated the top story: its headline is the day's and its lead the pick's text
-    (the offline frame would show them as published)."""
+    (the offline frame would show them as published). With no lead in `lang` (a brief's
+    lead in the wrong language is dropped), the offline extract when it is in `lang`,
+    else no text: the pick is shown by its headline and link."""
     if not stories or display_item(stories[0], lang).lang == lang:
         return analysis
     text = analysis.stories.get(stories[0].id)
     if text is None or not text.headline:
         return analysis
     pick = _extract(text.what or text.lead, PICK_CHARS)
+    if not pick and in_language(analysis.pick_text, lang):
+        pick = analysis.pick_text
     return replace(analysis, headline=text.headline, pick_text=pick)
 
 
@@ -432,7 +436,7 @@ class ModelAnalyst:
             if result.concept and _used(result.concept, self.offline.used_concepts(day, lang)):
                 result = replace(result, concept=base.concept)  # explained earlier this week
         self.usage.fallbacks += fallbacks
-        return replace(result, fallbacks=fallbacks)
+        return replace(result, fallbacks=fallbacks, unavailable=self.client.unavailable)
 
     def analyze_week(self, week: Week, *, lang: str, weekly: WeeklySettings) -> WeekAnalysis:
         """Two calls: the axes from the week's shortlist and the daily analyses already
@@ -620,17 +624,19 @@ class ModelAnalyst:
             if display_item(story, lang).lang != lang
             and not (analyses.get(story.id) and analyses[story.id].by_model)
         ]
-        size = max(self.settings.batch_size, BRIEF_BATCH)
-        for ident, brief in self._briefs(foreign, lang, size).items():
+        for ident, brief in self._briefs(foreign, lang).items():
             analyses[ident] = StoryAnalysis(
                 lead=brief.lead, body="", what=brief.lead, headline=brief.headline
             )
 
-    def _briefs(self, stories: Sequence[Story], lang: str, size: int) -> dict[int, BriefNotes]:
-        """Briefs (a headline and a lead in `lang`) for `stories`, `size` a call; each
-        answer cached when most of it was usable. After a failed call, no more."""
+    def _briefs(self, stories: Sequence[Story], lang: str) -> dict[int, BriefNotes]:
+        """Briefs (a headline and a lead in `lang`) for `stories`, `BRIEF_BATCH` (or
+        `llm.batch_size` when larger) a call, so that one answer cut off at the token
+        limit loses only its batch; each answer cached when most of it was usable.
+        After a failed call, no more."""
         from newsdesk.schemas import BriefsAnswer, check_briefs
 
+        size = max(self.settings.batch_size, BRIEF_BATCH)
         found: dict[int, BriefNotes] = {}
         for start in range(0, len(stories), size):
             batch = stories[start : start + size]
@@ -664,8 +670,9 @@ class ModelAnalyst:
         self, week: Week, axes: Sequence[Axis], lang: str
     ) -> dict[int, StoryAnalysis]:
         """A headline in `lang` for each story an axis cites that has none (its source
-        wrote in another language and no daily run in `lang` translated it), from one
-        briefs call; the daily analysis's lead stands where a model wrote it."""
+        wrote in another language and no daily run in `lang` translated it), from briefs
+        calls batched as the day's are; the daily analysis's lead stands where a model
+        wrote it."""
         by_id = {thread.id: thread for thread in week.shortlist}
         cited = dict.fromkeys(i for axis in axes for i in axis.story_ids if i in by_id)
         missing = [
@@ -675,7 +682,7 @@ class ModelAnalyst:
             and not (week.analyses.get(i) and week.analyses[i].headline)
         ]
         written: dict[int, StoryAnalysis] = {}
-        for ident, brief in self._briefs(missing, lang, max(1, len(missing))).items():
+        for ident, brief in self._briefs(missing, lang).items():
             known = week.analyses.get(ident)
             lead = known.lead if known and known.by_model else brief.lead
             written[ident] = (

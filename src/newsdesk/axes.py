@@ -6,16 +6,21 @@ Chinese bigrams and cross-language concepts, `terms.tokens`) and the names its t
 are about (`terms.title_names`: "Aurora Labs", "Claude Code", 英伟达 = Nvidia). Only
 specific tokens count: those in at least two stories and at most half of them, and not
 a kind of news (the lexicon's "@release", "@agent" …, or its Chinese words "开源"), a
-generic word ("ai", "model", "deal"), a stop or function word (`terms.stop_word`: "off",
-"next", "six"; "支持") or a kind of document ("system card", "paper", "pdf").
+stop, function or number word (`terms.stop_word`, the list every stage shares: "off",
+"next", "six"; "我们"), or one of the words AI news is full of (`_GENERIC`: "ai",
+"model", "deal", "launches", "支持"; documents: "system card", "paper", "pdf").
 
 Two stories are alike only on `EVIDENCE` (3) of what their titles share, each thing
 counted once: a hyphenated word with its parts ("self-driving" is not three things), a
-name with its word. A shared name weighs `NAME_EVIDENCE` (2), a word 1: two names ("Musk"
-and "Grok") or a name and a specific word make a pair, one company's name alone
-("OpenAI", "Nvidia", with "deal" or "launch" beside it) never does. Alike stories are
-joined by average linkage while their mean cosine similarity reaches `LINK`. A thin
-week gets fewer axes rather than forced ones: on the labelled real weeks
+name with its word, and a name with all its words ("Aurora Labs", "Jensen Huang" are one
+thing each). A word with a digit is a model of its own beside its maker's name ("Orbit
+Labs Vega-2", "Corvid HX9": two things each; "GPT-5.4" one), and a version written
+apart from its name one more ("Claude Opus 4.6"). A shared name or model weighs
+`NAME_EVIDENCE` (2), a word or a version 1: two names ("Musk" and "Grok"), a maker and
+its model, a product and its version, or a name and a specific word make a pair; one
+name alone ("OpenAI", "Nvidia", with "deal" or "launch" beside it) never does. Alike
+stories are joined by average linkage while their mean cosine similarity reaches
+`LINK`. A thin week gets fewer axes rather than forced ones: on the labelled real weeks
 (tests/data/editorial/themes.jsonl) a lower bar doubled the axes and halved their
 purity.
 
@@ -39,7 +44,7 @@ import rjieba
 
 from newsdesk.dedupe import SUMMARY_WEIGHT, chinese_terms, split_terms, tokens
 from newsdesk.models import Axis, Thread
-from newsdesk.terms import name_concepts, stop_word, title_names
+from newsdesk.terms import DIGIT, name_concepts, stop_word, title_names
 
 NAME_TERMS = 2
 NAME_WEIGHT = 1.0
@@ -50,32 +55,23 @@ MAX_ENTRIES = 8  # stories an axis cites at most: those closest to its centre
 MIN_FIT = 0.12  # a story less like its axis's centre than this is left to the raw list
 _HAN = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff]")
 _LATIN_WORD = re.compile(r"[A-Za-z][A-Za-z0-9]*(?:[-.+][A-Za-z0-9]+)*")
-# Tokens too common in AI news to say what a group of stories is about.
+_DOTTED = re.compile(r"#\d+(?:\.\d+)+")  # a number token with a dot: a version ("#4.6")
+# Words and tokens too common in AI news to say what a group of stories is about, beyond
+# the stop and function words every stage shares (`terms.stop_word`) and the lexicon's
+# kinds of news ("@release"): the one list of them, for the axes' evidence and the
+# signals' keywords. A word is looked up as written and trimmed ("adds" is "add").
 _GENERIC = frozenset(
-    """ai model llm agent agentic use user tool data code coding new open source app
+    """
+    ai model llm agent agentic use user tool data code coding new open source app
     system company compani people work year week day time way launch releas report deal
     generat generated power powered driven based native first back
     card paper pdf preprint blog post whitepaper
-    http https www com org html item news ycombinator github""".split()
-)
-# Words every news week is full of, which name no theme.
-_EN_STOP = frozenset(
-    """a an and are as at be been by can could for from has have how in into is it its
-    new news of on or our over says said than that the their this to up was we were what
-    when which will with more most after about amid ahead says report reports reported
-    launch launches launched announce announces announced release releases released unveil
-    unveils unveiled introduce introduces introducing update updates updated today week
-    first now just also other use uses using via year years why who you your not all
-    latest model models company companies ai two three four five several many least some
-    any ship ships shipped keep keeps make makes get gets add adds added open opens opened cut
-    cuts find finds found plan plans set sets take takes bring brings win wins show shows
-    help helps start starts begin begins while http https www com html item""".split()
-)
-_ZH_STOP = frozenset(
-    """发布 推出 宣布 表示 公司 今天 今日 本周 近日 正式 新的 最新 全新 相关 进行 可以 通过 已经
-    我们 他们 以及 以上 一个 一款 一项 一种 没有 如何 什么 这个 这些 其中 目前 成为 开始 支持 提供
-    使用 用于 报道 消息 显示 认为 称 将 的 了 在 是 和 与 及 等 对 为 把 被 也 都 就 而 并 这 那 之
-    上线 带来 方面 情况 问题 能力 模型 人工智能 AI 至少 两家 多家 一些 多个 更多 超过""".split()
+    http https www com org html item news ycombinator github
+    add announce announced begin bring cut find found help introduce keep launches plan
+    release set ship shipped start take unveil update updated using win
+    发布 推出 宣布 表示 公司 上线 带来 方面 情况 问题 能力 模型 人工智能 成为 开始 支持 提供 使用
+    用于 报道 消息 显示 认为
+    """.split()
 )
 
 
@@ -133,14 +129,20 @@ def _specific(token: str) -> bool:
     `terms.stop_word`; "支持"), not a bare number."""
     if token.startswith("@"):
         return token in name_concepts()
+    if stop_word(token) or _generic(token):
+        return False
     if _HAN.match(token):
         kinds = {t for t in tokens(token) if t.startswith("@")} - name_concepts()
-        return token not in _ZH_STOP and not kinds
-    if token.startswith(("ai-", "#")):  # "AI-generated"; a number or version ("#5.4")
-        return False
-    if token in _GENERIC or stop_word(token) or len(token) < 2:
+        return not kinds
+    if token.startswith(("ai-", "#")) or len(token) < 2:  # "AI-generated"; "#5.4"
         return False
     return not token.replace(".", "").isdigit()
+
+
+def _generic(word: str) -> bool:
+    """Whether a word or token is one AI news is full of (`_GENERIC`), as written or
+    trimmed."""
+    return word in _GENERIC or _trim(word) in _GENERIC
 
 
 def _vectors(
@@ -185,21 +187,22 @@ def _vectors(
 def _evidence(shortlist: Sequence[Thread], names: Sequence[dict[str, str]]) -> np.ndarray:
     """How much specific evidence each two stories' titles share, each thing counted once:
     a hyphenated word with its parts ("self-driving", "self", "driving"), a name with its
-    word ("Nvidia" as a name and as a token). A name weighs `NAME_EVIDENCE`, a word 1: one
-    company's name alone is never enough. Only tokens in two stories or more and in at
-    most half of them count, as in the vectors."""
+    word ("Nvidia" as a name and as a token) and with all its words ("Aurora Labs"), a
+    model beside its maker's name (`_name_things`), a version written apart
+    (`_versions`). A name or a model weighs `NAME_EVIDENCE`, a word or a version 1: one
+    name alone is never enough. Only tokens in two stories or more and in at most half
+    of them count, as in the vectors."""
     units: list[dict[str, tuple[str, float]]] = []  # token → (the thing, its weight)
     for thread, own in zip(shortlist, names, strict=True):
-        found: dict[str, tuple[str, float]] = {}
-        for key in own:
-            for token in key.split():
-                found[token] = (token, NAME_EVIDENCE)
+        found = _name_things(own)
         for item in thread.items:
             for token in split_terms(item)[0]:
                 weight = NAME_EVIDENCE if token in name_concepts() else 1.0
                 for part in _with_parts([token]):
                     if _specific(part):
                         found.setdefault(part, (token, weight))
+        for version in _versions(thread, own):
+            found.setdefault(version, (version, 1.0))
         units.append(found)
     frequency = Counter(token for found in units for token in found)
     most = max(2, len(shortlist) // 2)
@@ -210,6 +213,37 @@ def _evidence(shortlist: Sequence[Thread], names: Sequence[dict[str, str]]) -> n
             sum(dict(units[side][t] for t in common).values()) for side in (a, b)
         )
     return shared
+
+
+def _name_things(names: Mapping[str, str]) -> dict[str, tuple[str, float]]:
+    """Each token of a story's names → the thing it is part of, weighing `NAME_EVIDENCE`.
+    A name's words are one thing, in the longest of the story's names that has them:
+    "Aurora Labs" is one, "Jensen Huang" is one, and "Aurora" beside "Aurora Labs" the
+    same one. A word with a digit, a model or a version ("Vega-2", "HX9", "V3"), is a
+    thing of its own beside its maker's name: "Orbit Labs Vega-2" is two, as "Orbit
+    Labs" and "Vega-2" written apart are."""
+    found: dict[str, tuple[str, float]] = {}
+    for key, written in sorted(names.items(), key=lambda pair: (-len(pair[0].split()), pair)):
+        models = {
+            token: f"model:{word}"
+            for word in written.split()
+            if DIGIT.search(word)
+            for token in _name_key(word).split()
+        }
+        maker = "name:" + " ".join(t for t in key.split() if t not in models)
+        for token in key.split():
+            found.setdefault(token, (models.get(token, maker), NAME_EVIDENCE))
+    return found
+
+
+def _versions(thread: Thread, names: Mapping[str, str]) -> set[str]:
+    """The versions a thread's titles write apart from a name, as tokens: a number with a
+    dot ("Claude Opus 4.6", "vLLM 1.13.9"). A version written onto a name is part of that
+    name's word ("GPT-5.4", "Vega-2": `_name_things`); other numbers (years, amounts,
+    counts) say nothing specific."""
+    dotted = {t for item in thread.items for t in split_terms(item)[0] if _DOTTED.fullmatch(t)}
+    onto = {t for name in names.values() for word in name.split() for t in tokens(word)}
+    return dotted - onto
 
 
 def _with_parts(found: Sequence[str]) -> list[str]:
@@ -261,9 +295,9 @@ def _axis_title(
     """ "Category: A and B" in the post's language: the category most of the axis's
     stories have, and the names two or more of them carry (a name's token is enough:
     "Musk" and "Elon Musk" share it), else the names of its best stories."""
-    carried: Counter[str] = Counter()
+    carried: Counter[str] = Counter()  # ties go to the first story's names, in order
     for own in names:
-        carried.update({token for key in own for token in key.split()})
+        carried.update(list(dict.fromkeys(token for key in own for token in key.split())))
     picked: list[str] = []
     for token, count in carried.most_common():
         if count < 2 or len(picked) == NAME_TERMS:
@@ -341,11 +375,11 @@ def keywords(text: str) -> set[str]:
     found = set()
     for word in segment(text):
         if _HAN.search(word):
-            if len(word) >= 2 and word not in _ZH_STOP:
+            if len(word) >= 2 and not stop_word(word) and not _generic(word):
                 found.add(word)
             continue
         key = word.casefold()
-        if len(key) >= 3 and key not in _EN_STOP and not key.isdigit():
+        if len(key) >= 3 and not key.isdigit() and not stop_word(key) and not _generic(key):
             found.add(_trim(key))
     return found
 

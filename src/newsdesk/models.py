@@ -140,6 +140,7 @@ class DayAnalysis:
     watch: list[Point] = field(default_factory=list)
     model: str = ""  # the model that wrote it, "" for the offline analyst alone
     fallbacks: int = 0  # sections the offline analyst wrote because the model's were unusable
+    unavailable: bool = False  # a configured model gave no answer (llm.ModelClient.unavailable)
 
 
 @dataclass(slots=True)

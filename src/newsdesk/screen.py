@@ -15,6 +15,7 @@ from dataclasses import dataclass
 
 from newsdesk.models import Story
 from newsdesk.normalize import sentences
+from newsdesk.terms import common_word, known_name
 
 _EN_PREVIOUS = r"(?:all\s+|any\s+|the\s+|your\s+|of\s+)*(?:previous|prior|above|earlier|preceding|original|system)"
 # kind -> patterns; each names one way a text tries to steer a model.
@@ -80,6 +81,11 @@ _URL = re.compile(
 )
 _CJK = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]")
 _LATIN = re.compile(r"[A-Za-z]")
+_LATIN_WORD = re.compile(r"[A-Za-z0-9][\w.\-+]*")
+# Below this many letters and characters, a text is judged by what it is made of, not by
+# the share of each script: a name or two in Latin letters may stand in Chinese, and two
+# Chinese characters are not English.
+SHORT = 12
 
 
 def instruction_kinds(text: str) -> list[str]:
@@ -131,10 +137,28 @@ def strip_urls(text: str) -> tuple[str, int]:
 
 def in_language(text: str, lang: str) -> bool:
     """Whether `text` reads as `lang`: Chinese text is mostly Han characters (names and
-    terms in Latin letters allowed); English text has next to none."""
+    terms in Latin letters allowed); English text has next to none. A short text
+    (`SHORT`) is English when it has fewer than two Han characters, and Chinese when it
+    has any, or when its Latin words are only names, acronyms and versions ("GPT-5",
+    "Claude Code"): "New chip" is not Chinese, "英伟达发布新芯片" not English."""
     han = len(_CJK.findall(text))
     latin = len(_LATIN.findall(text))
-    if han + latin < 12:
-        return True
+    if han + latin < SHORT:
+        if lang == "zh":
+            return han > 0 or names_only(text)
+        return han < 2
     share = han / (han + latin / 3)  # a Latin word of ~3 letters weighs like one character
     return share >= 0.35 if lang == "zh" else share <= 0.08
+
+
+def names_only(text: str) -> bool:
+    """Whether the Latin words of `text` are only names, acronyms and versions: each
+    capitalised or written as a name ("GPT-5", "vLLM", "MCP"), and the first no common
+    word ("Claude Code" and "Aurora Labs" are names, "Big News" and "Agent" are not)."""
+    words = [w for w in _LATIN_WORD.findall(text) if any(c.isalpha() for c in w)]
+    if not words:
+        return True
+    if not all(w[0].isupper() or known_name(w) for w in words):
+        return False
+    first = words[0]
+    return first.isupper() or known_name(first) or not common_word(first)

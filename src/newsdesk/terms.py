@@ -60,38 +60,59 @@ _MULTIPLIERS = {
     "k": 10**3,
     "千": 10**3,
 }
-_EN_STOP = frozenset(
+# Numbers written as words, the one list of them: the tokeniser drops the small ones
+# (`_EN_STOP`), `stop_word` all of them, and none is a name (`common_word`).
+_SMALL_NUMBERS = frozenset("one two three four five six seven eight nine ten".split())
+_NUMBER_WORDS = _SMALL_NUMBERS | frozenset(
+    """
+    eleven twelve dozen dozens hundred hundreds thousand thousands million millions billion
+    billions trillion trillions
+    """.split()
+)
+_EN_STOP = _SMALL_NUMBERS | frozenset(
     """
     a an the and or but of to in on at for from by with as is are was were be been being it its
     this that these those into over after before about than then new says said say will would
     can could may might has have had not no more most up out via amid how why what who when
     where which while our your their his her they them we you i he she us my just also now get
-    gets got make makes made one two first last week today year years day per all any some other
-    such only own same so very vs off next three four five six seven eight nine ten
+    gets got make makes made first last week today year years day per all any some other
+    such only own same so very vs off next
     """.split()
 )
 # Words that say nothing of what stories share, beyond the tokeniser's stop words (which
 # never become tokens): kept in the stored terms, left out wherever a word must be
-# specific (the week's axes, `stop_word`).
+# specific (the week's axes and the signals' keywords, `stop_word`).
 _EN_FUNCTION = frozenset(
     """
     back still even ever yet again once soon later early ahead away around across
     along within without toward towards upon onto down under above below behind beyond near
     far here there then too really quite rather almost against between through during since
     until whether though although because however whatever anyone anything everyone
-    everything someone something nothing nobody eleven twelve hundred thousand dozen half least less lot lots big small large long short high low
-    top best better worst way ways thing things time times part kind sort
+    everything someone something nothing nobody half least less lot lots big small large long
+    short high low top best better worst way ways thing things time times part kind sort
+    several many latest
     """.split()
 )
 _ZH_STOP = frozenset("的了在是和与及等将对为把被也都就而并这那一个其中已于以之或从向到由让使")
 _ZH_STOP_TABLE = str.maketrans("", "", "".join(_ZH_STOP))
+# Chinese words that say nothing specific, beyond the characters the tokeniser drops
+# (`_ZH_STOP`): pronouns, counts, "today", "new", "said".
+_ZH_FUNCTION = frozenset(
+    """
+    我们 他们 以及 以上 一个 一款 一项 一种 一些 没有 如何 什么 这个 这些 其中 目前 已经 可以 通过
+    进行 相关 今天 今日 本周 近日 新的 最新 全新 正式 至少 两家 多家 多个 更多 超过 称
+    """.split()
+)
 
 
 def stop_word(token: str) -> bool:
-    """Whether a stored token is a word that says nothing specific: a stop word of the
-    tokeniser's or a function word ("off", "next", "six"), as written or stemmed."""
+    """Whether a stored token or a word says nothing specific: a stop word of the
+    tokeniser's, a function word ("off", "next", "back"), a number written as a word
+    ("six", "dozen"), as written or stemmed; or a Chinese function word ("我们", "的")."""
+    if HAN_RUN.match(token):
+        return token in _ZH_FUNCTION or token in _ZH_STOP
     return any(
-        form in _EN_STOP or form in _EN_FUNCTION or form in _OPENERS
+        form in _EN_STOP or form in _EN_FUNCTION or form in _OPENERS or form in _NUMBER_WORDS
         for form in (token, _stem(token))
     )
 
@@ -343,21 +364,21 @@ _GENERIC_NAMES = frozenset(
 # one, though a name may go on with one ("Claude Code", "Vera Rubin"). With the stop
 # words, the openers, verbs ending in -ing or -ed and the lexicon's kinds of news
 # ("Updates", "Memory"), they are the words `title_names` does not take for names.
-_COMMON_WORDS = frozenset(
+_COMMON_WORDS = _NUMBER_WORDS | frozenset(
     """
     about above across again against ago ahead all almost alone already always among
     another anyone anything around away back bad because become becomes best better
     between big both bring brings build builds but call calls cancel case cause change
     cheap children city clear close code come comes computer court critics daily dark
-    data dead deal deep department did different dozens each early easy either else end enough even
+    data dead deal deep department did different each early easy either else end enough even
     ever every everyone everything everywhere exactly experts fake family far fast father
     feel few fight file final find finds fine fix former forget forward free full fun
     future game gamers give gives global go goes going gone good government great group
     guide half hands happy hard heap heaps help here high history home hope hot house huge
-    human hundreds idea ideas if important inside instead interview into judge jury just
+    human idea ideas if important inside instead interview into judge jury just
     keep keeps key kids kill kind know known large late later law lawmakers least leave
     less lessons let life like little live local long look looking lose lost lot low
-    major make man many maybe me men met might military millions mind mom money month
+    major make man many maybe me men met might military mind mom money month
     months more mother move moves much murder must myself near nearly need needs never
     next nice nobody none nothing notes now number off office official officials often
     oil old once online open opinion order others over own paper parents part past pay
@@ -366,13 +387,12 @@ _COMMON_WORDS = frozenset(
     really reason rest review rise risk run runs safe save scientists see seems self
     set sets short should show side simple since small so social some someone something
     sometimes soon start state statement still stop story strong study such suit sure
-    survey switch system take talk teens ten than thanks thing things think those though
-    thoughts thousands three through time tips together too top toward tried true try
-    turn two under until update use used useful users very want war watch water way ways
+    survey switch system take talk teens than thanks thing things think those though
+    thoughts through time tips together too top toward tried true try
+    turn under until update use used useful users very want war watch water way ways
     well what whatever while whole why wide wife win without woman women word words
     work workers working world worse worst write wrong yes yet young
-    one two three four five six seven eight nine ten eleven twelve hundred thousand million
-    billion trillion latest cybersecurity reverse failure
+    latest cybersecurity reverse failure
     understand customize explore discover learn create deploy train choose connect manage
     protect secure automate scale ship track measure compare meet join ask tell share
     """.split()

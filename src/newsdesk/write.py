@@ -484,9 +484,13 @@ def context(
         "concept": analysis.concept,
         "stories": [entries[s.id] for s in digest.stories],
         # Stories shown in another language than the digest's, whose headline or lead
-        # is shown as published; and whether a configured model was unavailable.
+        # is shown as published; and, when a configured model wrote none of the digest,
+        # whether it gave no answer or gave answers that could not be used.
         "untranslated": sum(1 for e in entries.values() if untranslated(e, lang)),
-        "model_unavailable": not analysis.model and analysis.fallbacks > 0,
+        "model_unavailable": not analysis.model and analysis.unavailable,
+        "model_unusable": not analysis.model
+        and not analysis.unavailable
+        and analysis.fallbacks > 0,
         "trends": analysis.trends,
         "watch": analysis.watch,
         "model": analysis.model,
