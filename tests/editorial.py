@@ -285,7 +285,11 @@ def score(split: str, outcome: Outcome) -> Scores:
     placed = [r for r in labels if outcome.find(r) in outcome.category_of]
     right = [r for r in placed if outcome.category_of[outcome.find(r)] == r["category"]]
     figures["category accuracy"] = len(right) / max(1, len(placed))
+    # The same for the Chinese items alone: the issue asks for both languages.
+    chinese = [r for r in placed if r["source"] == ZH]
+    figures["category accuracy, Chinese"] = sum(r in right for r in chinese) / max(1, len(chinese))
     counts["category labels judged"] = len(placed)
+    counts["category labels judged, Chinese"] = len(chinese)
     misses["category"] = [
         f"{r['category']} ≠ {outcome.category_of[outcome.find(r)]}: {r['title']}"
         for r in placed

@@ -138,6 +138,12 @@ def test_pictures_clips_questions_and_chatter_are_set_aside_news_is_kept(
     assert "i.redd.it" not in text and "v.redd.it" not in text and "/gallery/" not in text
     for title in aside:
         assert title not in text
+    # A kept post is shown without its subreddit's flair.
+    assert "Scaling laws for sparse attention in million-token contexts" in text
+    assert "ICML 2026 introduces a policy on LLM-written peer reviews" in text
+    for flair in ("[R]", "[N]", "\\[R\\]", "\\[N\\]", "&#91;R&#93;"):
+        assert flair not in text
+    assert "Scaling laws for sparse" in text.split("\n# ", 1)[-1]
     code, stdout, _ = invoke(
         "--config", folder / "newsdesk.toml", "report", "--date", DAY, "--json", now=NOW
     )

@@ -16,7 +16,13 @@ from newsdesk.analyze import OfflineAnalyst, find_concept, story_text
 from newsdesk.collect import to_item
 from newsdesk.config import SourceSettings, load_settings
 from newsdesk.models import DayAnalysis, Digest, Item, Story, StoryAnalysis
-from newsdesk.normalize import canonical_url, clean_title, sentences, without_fragment
+from newsdesk.normalize import (
+    canonical_url,
+    clean_title,
+    sentences,
+    shown_title,
+    without_fragment,
+)
 from newsdesk.sources import Entry
 from newsdesk.sources.feed import parse_feed
 from newsdesk.store import Store
@@ -258,6 +264,29 @@ NORMAL_TITLES = [
 @pytest.mark.parametrize("title", NORMAL_TITLES)
 def test_normal_titles_stay_as_they_are(title: str) -> None:
     assert clean_title(title) == title
+
+
+@pytest.mark.parametrize(
+    ("stored", "shown"),
+    [
+        ("[R] Scaling laws for sparse attention", "Scaling laws for sparse attention"),
+        (
+            "[N] ICML 2026 introduces a policy on LLM reviews",
+            "ICML 2026 introduces a policy on LLM reviews",
+        ),
+        ("[Research]: Verifier-guided search", "Verifier-guided search"),
+        ("(P) A CLI for flashcards", "A CLI for flashcards"),
+        # Brackets that are part of the title stay.
+        (
+            "FLUX.2 [Klein]: Towards interactive visual intelligence",
+            "FLUX.2 [Klein]: Towards interactive visual intelligence",
+        ),
+        ("[pdf] IQuest-Coder technical report", "[pdf] IQuest-Coder technical report"),
+        ("[R]", "[R]"),
+    ],
+)
+def test_a_subreddit_s_flair_is_not_shown(stored: str, shown: str) -> None:
+    assert shown_title(stored) == shown
 
 
 def test_collected_titles_are_cleaned() -> None:

@@ -46,7 +46,7 @@ from newsdesk.models import (
     WeekAnalysis,
     display_item,
 )
-from newsdesk.normalize import sentences
+from newsdesk.normalize import sentences, shown_title
 from newsdesk.schemas import (
     BriefNotes,
     Checked,
@@ -195,8 +195,8 @@ def offline_headline(stories: Sequence[Story], lang: str) -> str:
         return ""
     top = display_item(stories[0], lang)
     if top.lang == lang:
-        return top.title
-    titles = [display_item(story, lang).title for story in stories[:HEADLINE_STORIES]]
+        return shown_title(top.title)
+    titles = [shown_title(display_item(s, lang).title) for s in stories[:HEADLINE_STORIES]]
     names = headline_names(titles, HEADLINE_NAMES)
     count = len(stories)
     if lang == "zh":
@@ -809,7 +809,7 @@ class ModelAnalyst:
 
 def _title(story: Story, lang: str) -> str:
     """A story's title as the model reads it: screened, with no address in it."""
-    title = strip_urls(without_instructions(display_item(story, lang).title))[0]
+    title = strip_urls(without_instructions(shown_title(display_item(story, lang).title)))[0]
     return title or "(title withheld)"
 
 

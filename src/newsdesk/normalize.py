@@ -248,6 +248,25 @@ def clean_title(title: str) -> str:
     return cleaned if len(cleaned) >= 3 else title
 
 
+# The flair a subreddit puts before a title: r/MachineLearning's "[R]" (research), "[N]"
+# (news), "[P]" (project), "[D]" (discussion) and their long forms. The stored title keeps
+# it (the relevance stage reads it); a digest shows the title without it.
+_FLAIR = re.compile(
+    r"^\s*[\[(](?:R|N|P|D|Research|News|Project|Discussion|Paper|Release|Releases)[\])]"
+    r"\s*[:\-–—|]?\s*",
+    re.IGNORECASE,
+)
+
+
+def shown_title(title: str) -> str:
+    """The title as a digest shows it: without a subreddit's flair ("[R] Scaling laws…" →
+    "Scaling laws…"); a title that would be left empty is returned as it was."""
+    if title.lstrip()[:1] not in ("[", "("):
+        return title
+    shown = _FLAIR.sub("", title, count=1)
+    return shown if shown.strip() else title
+
+
 def detect_language(text: str, declared: str | None = None) -> str:
     """zh, ja, ko or en by script; a feed's declared language decides among Latin-script ones."""
     han = len(_HAN.findall(text))

@@ -246,7 +246,7 @@ def tokens(text: str) -> frozenset[str]:
     return frozenset(found)
 
 
-TOKENISER_VERSION = 5  # raise when `tokens` changes: stored terms are then computed again
+TOKENISER_VERSION = 6  # raise when `tokens` changes: stored terms are then computed again
 
 
 @cache

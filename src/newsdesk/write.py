@@ -36,6 +36,7 @@ from newsdesk.models import (
     WeekAnalysis,
     display_item,
 )
+from newsdesk.normalize import shown_title
 from newsdesk.screen import in_language
 from newsdesk.styles import (
     DAILY_STYLES,
@@ -408,7 +409,7 @@ def _thread_entry(
 ) -> dict[str, Any]:
     item = display_item(thread.story, lang)
     analysis = analyses.get(thread.id)
-    links = [{"name": i.source, "url": i.url, "title": i.title} for i in thread.items]
+    links = [{"name": i.source, "url": i.url, "title": shown_title(i.title)} for i in thread.items]
     others = _other_sources(item, thread.items)
     first = None
     if thread.first_day:
@@ -419,7 +420,7 @@ def _thread_entry(
         }
     return {
         "id": thread.id,
-        "title": item.title,
+        "title": shown_title(item.title),
         "headline": analysis.headline if analysis else "",
         "url": item.url,
         "source": item.source,
@@ -428,7 +429,9 @@ def _thread_entry(
         "links": links,
         # one link per other source (a source is never named twice), and, for the raw
         # list, every other report with its own title
-        "others": [{"name": name, "url": i.url, "title": i.title} for name, i in others],
+        "others": [
+            {"name": name, "url": i.url, "title": shown_title(i.title)} for name, i in others
+        ],
         "reports": [link for link in links if link["url"] != item.url],
         "later": sorted({s.day for s in thread.later}),
         "first": first,
@@ -528,11 +531,11 @@ def _entry(
         continues = {
             "day": story.continues.day,
             "url": post_url(story.continues.day),
-            "title": story.continues.title,
+            "title": shown_title(story.continues.title),
         }
     return {
         "id": story.id,
-        "title": item.title,
+        "title": shown_title(item.title),
         "lang": item.lang,
         "url": item.url,
         "source": item.source,
