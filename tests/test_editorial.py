@@ -43,7 +43,7 @@ GATES = {
         "category accuracy, Chinese": 0.95,
         "leads in top 3 (days)": 0.90,
         "pick is a lead (days)": 0.71,
-        "must-show shown": 0.80,
+        "must-show shown": 0.81,
         "lab news shown": 1.0,
     },
     "validate": {
@@ -52,11 +52,11 @@ GATES = {
         "junk shown (of labelled shown)": -0.15,
         "merge precision": 0.94,
         "merge recall": 0.73,
-        "category accuracy": 0.68,
+        "category accuracy": 0.69,
         "category accuracy, Chinese": 0.9,
         "leads in top 3 (days)": 0.95,
         "pick is a lead (days)": 0.80,
-        "must-show shown": 0.77,
+        "must-show shown": 0.80,
         "lab news shown": 1.0,
     },
 }
@@ -221,6 +221,11 @@ def test_a_vetoed_maker_stays_vetoed_however_it_is_spelled() -> None:
         ("Moe Berg, the catcher who was a spy", False),
         ("Manus Island detention centre closes", False),
         ("Orbit buys Manus for $2B", True),
+        # Data centers are the AI build-out's; a data center that is down is not AI news.
+        ("Towns signed secrecy deals for billion-dollar data centers", True),
+        ("Data center power outage took out a video app's first weekend", False),
+        ("Lumen's datacenter outage took Orbit's LLM API down", True),
+        ("Pocket voice: a high quality TTS that runs on your CPU", True),
     ],
 )
 def test_ai_makers_and_terms_beyond_the_labs(title: str, about: bool) -> None:
