@@ -34,9 +34,9 @@ GATES = {
     # category figure guards against a broken model file, not a measure of accuracy
     # (5-fold cross-validation inside January gives 0.79; see docs/benchmarks.md).
     "tune": {
-        "junk set aside (recall)": 0.85,
+        "junk set aside (recall)": 0.86,
         "news kept": 0.94,
-        "junk shown (of labelled shown)": -0.09,  # at most 9 % (negative: an upper bound)
+        "junk shown (of labelled shown)": -0.085,  # at most 8.5 % (negative: an upper bound)
         "merge precision": 0.93,
         "merge recall": 0.79,
         "category accuracy": 0.95,
@@ -47,9 +47,9 @@ GATES = {
         "lab news shown": 1.0,
     },
     "validate": {
-        "junk set aside (recall)": 0.66,
+        "junk set aside (recall)": 0.67,
         "news kept": 0.91,
-        "junk shown (of labelled shown)": -0.15,
+        "junk shown (of labelled shown)": -0.145,
         "merge precision": 0.94,
         "merge recall": 0.73,
         "category accuracy": 0.69,
@@ -226,6 +226,11 @@ def test_a_vetoed_maker_stays_vetoed_however_it_is_spelled() -> None:
         ("Data center power outage took out a video app's first weekend", False),
         ("Lumen's datacenter outage took Orbit's LLM API down", True),
         ("Pocket voice: a high quality TTS that runs on your CPU", True),
+        # Two companies among the weak terms count as one: no AI without an AI word.
+        ("France aims to replace Zoom, Google Meet and Microsoft Teams", False),
+        ("Google Mandiant finishes off Microsoft's NTLM", False),
+        ("Google's new model tops Meta's on the benchmark", True),
+        ("Micron and SK Hynix race to build memory chips", True),
     ],
 )
 def test_ai_makers_and_terms_beyond_the_labs(title: str, about: bool) -> None:

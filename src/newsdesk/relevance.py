@@ -189,6 +189,9 @@ class _Rules:
     unless: dict[str, Terms]
     sites: frozenset[str]
     weak: Terms
+    # Weak terms that are companies (folded, without a plural "s"): together they count
+    # as one, so "Google and Microsoft" alone does not make an item about AI.
+    companies: frozenset[str]
     forms: tuple[tuple[str, str, Terms], ...]  # (reason, where, terms)
     hosts: tuple[tuple[str, frozenset[str]], ...]  # (reason, sites whose links say it)
     show: Terms
@@ -222,6 +225,7 @@ def _rules() -> _Rules:
         },
         sites=frozenset(data["ai"]["sites"]),
         weak=Terms(data["ai"]["weak"]),
+        companies=frozenset(_root(t.casefold()) for t in data["ai"].get("companies", [])),
         forms=tuple(forms),
         hosts=tuple(hosts),
         show=Terms(data["forms"]["show"]),
@@ -250,7 +254,8 @@ def about_ai(text: str | Text) -> str:
     if strong:
         return strong
     weak = {w.casefold() for w in rules.weak.every(prepared)}
-    if len({_root(w) for w in weak}) >= 2:
+    kinds = {"a company" if _root(w) in rules.companies else _root(w) for w in weak}
+    if len(kinds) >= 2:
         return " + ".join(sorted(weak)[:2])
     return ""
 
