@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -234,6 +235,8 @@ def test_a_curated_source_that_carries_a_stored_link_owns_it(tmp_path: Path) -> 
     posted = news_item(
         "why is nobody talking about this", "Points: 80", at=at, source="r/x", url=link
     )
+    thread = "https://www.reddit.com/r/x/comments/1abc/why_is_nobody_talking_about_this/"
+    posted = replace(posted, discussion=thread)
     own = news_item("Introducing Model 9", "Our fastest model.", at=at, source="Lab", url=link)
     blog = news_item("Model 9, a first look", at=at, source="Blog", url=link)
     with Store(tmp_path / "s.db") as store:
@@ -257,6 +260,9 @@ def test_a_curated_source_that_carries_a_stored_link_owns_it(tmp_path: Path) -> 
         )
         assert item.also == ("Blog", "r/x")
         assert engagement(item) == (80, 0)  # the subreddit's points stay with its sighting
+        # and so does its thread; the lab's own item has none
+        assert item.discussed_at("r/x") == thread
+        assert item.discussed_at("Lab") == "" and item.discussed_at("Blog") == ""
         store.add_items([posted])  # read again: nothing changes hands
         assert store.items_between(*window)[0].source == "Lab"
         # Each source that carried it is fresh, not only the owner.
@@ -300,3 +306,51 @@ def test_an_article_is_judged_as_its_own_site_s_whoever_stored_it_first() -> Non
         assert item in kept, owner
         alone = dataclasses.replace(item, source="Agg", also=())
         assert alone not in sift([alone, *spread], curated=set())[0]
+
+
+def test_other_sources_link_their_discussion_not_the_article_again(
+    tmp_path: Path, server: LocalServer
+) -> None:
+    """A lab's post that Hacker News and a subreddit also carried: the digest links the
+    lab's post, and names Hacker News and the subreddit with the pages where their
+    readers discuss it (the HN item page, the Reddit thread), not the same post again."""
+    article = "https://openai.com/index/introducing-gpt-5-5/"
+    lab = (
+        '<?xml version="1.0"?><rss version="2.0"><channel><title>Lab</title>'
+        "<item><title>Introducing GPT-5.5</title>"
+        f"<link>{article}</link><description>Our newest model, GPT-5.5, is out today."
+        "</description><pubDate>Tue, 10 Mar 2026 08:00:00 GMT</pubDate></item>"
+        "</channel></rss>"
+    )
+    hn = (
+        '<?xml version="1.0"?><rss version="2.0"><channel><title>HN</title>'
+        "<item><title>Introducing GPT-5.5</title>"
+        f"<link>{article}</link><description>&lt;p&gt;Article URL: "
+        f'&lt;a href="{article}"&gt;{article}&lt;/a&gt;&lt;/p&gt;&lt;p&gt;Comments URL: '
+        '&lt;a href="https://news.ycombinator.com/item?id=47000001"&gt;'
+        "https://news.ycombinator.com/item?id=47000001&lt;/a&gt;&lt;/p&gt;"
+        "&lt;p&gt;Points: 812&lt;/p&gt;&lt;p&gt;# Comments: 455&lt;/p&gt;</description>"
+        "<pubDate>Tue, 10 Mar 2026 09:00:00 GMT</pubDate></item>"
+        "</channel></rss>"
+    )
+    server.routes["/lab.xml"] = Route(lab.encode())
+    server.routes["/hn.xml"] = Route(hn.encode())
+    server.routes["/r/singularity/.rss"] = Route((DATA / "singularity.xml").read_bytes())
+    config = write_config(
+        tmp_path,
+        'timezone = "UTC"\nlanguage = "en"\ndatabase = "r.db"\n[site]\nout = "site"\n'
+        "[fulltext]\nenabled = false\n"
+        f'[[sources]]\nname = "Lab"\nurl = "{server.url("/lab.xml")}"\ncurated = true\n'
+        f'[[sources]]\nname = "HN"\nurl = "{server.url("/hn.xml")}"\n'
+        f'[[sources]]\nname = "r/singularity"\nurl = "{server.url("/r/singularity/.rss")}"\n',
+    )
+    code, stdout, stderr = invoke("--config", config, "daily", "--date", DAY, "--offline", now=NOW)
+    assert code == 0, stdout + stderr
+    (post,) = (tmp_path / "site").glob("*.md")
+    line = next(x for x in post.read_text("utf-8").splitlines() if "GPT-5.5" in x and "→" in x)
+    assert line.count(article) == 1, line
+    assert "[HN](https://news.ycombinator.com/item?id=47000001)" in line, line
+    assert (
+        "[r/singularity](https://www.reddit.com/r/singularity/comments/1jsi017/introducing_gpt_5_5/)"
+        in line
+    ), line

@@ -60,6 +60,11 @@ def test_hacker_news_keeps_popular_stories_that_name_a_term(
     assert outcome.status == "ok", outcome.reason
     urls = {item.url for item in all_items(store)}
     assert urls == {"https://lab.example/llm", "https://news.ycombinator.com/item?id=40000003"}
+    # A link story keeps its Hacker News item page as the place it is discussed; an Ask
+    # HN post is that page.
+    pages = {item.url: item.discussion for item in all_items(store)}
+    assert pages["https://lab.example/llm"] == "https://news.ycombinator.com/item?id=40000001"
+    assert pages["https://news.ycombinator.com/item?id=40000003"] == ""
     # The request asks the API itself for stories over the threshold within the window.
     (path, _), *_ = server.requests
     params = query(path)

@@ -30,7 +30,14 @@ from newsdesk.errors import ConfigError, Interrupted
 from newsdesk.health import HISTORY, assess, skip_dead
 from newsdesk.http import HttpClient, Response, Validators
 from newsdesk.models import Item, OutcomeStatus, RunReport, SourceOutcome
-from newsdesk.normalize import clean_text, clean_title, content_hash, detect_language
+from newsdesk.normalize import (
+    canonical_url,
+    clean_text,
+    clean_title,
+    content_hash,
+    detect_language,
+)
+from newsdesk.relevance import feed_discussion
 from newsdesk.run import pid_alive
 from newsdesk.sources import Entry, FetchContext, SourceError, SourceKind, registry
 from newsdesk.store import Store
@@ -545,6 +552,7 @@ def to_item(entry: Entry, source: SourceSettings, *, now: dt.datetime) -> Item |
     published = entry.published
     dated = published is not None and EARLIEST <= published <= now + dt.timedelta(days=1)
     lang = source.lang or detect_language(f"{title} {summary[:200]}", entry.lang)
+    page = canonical_url(entry.discussion or feed_discussion(summary)) or ""
     return Item(
         url=entry.link,
         title=title,
@@ -556,4 +564,5 @@ def to_item(entry: Entry, source: SourceSettings, *, now: dt.datetime) -> Item |
         content_hash=content_hash(title, summary),
         dated=dated,
         terms=item_terms(title, summary),
+        discussion=page if page != entry.link else "",
     )

@@ -337,6 +337,16 @@ def _014_item_sightings() -> str:
     """
 
 
+def _015_discussions() -> str:
+    # Where a source's readers discuss an item when that is another page than its link
+    # (a Hacker News item page, a Reddit link post's thread): a digest's "also reported
+    # by" then links a source's discussion, not the shown article a second time.
+    return """
+    ALTER TABLE items ADD COLUMN discussion TEXT NOT NULL DEFAULT '';
+    ALTER TABLE item_sightings ADD COLUMN discussion TEXT NOT NULL DEFAULT '';
+    """
+
+
 MIGRATIONS: list[Callable[[], str]] = [
     _001_initial,
     _002_item_terms,
@@ -352,6 +362,7 @@ MIGRATIONS: list[Callable[[], str]] = [
     _012_schedule,
     _013_drafts,
     _014_item_sightings,
+    _015_discussions,
 ]
 
 

@@ -30,6 +30,17 @@ class Item:
     # The most points and comments one of those sources gave it (a Hacker News feed's
     # "Points: N" for a lab's post stored under the lab).
     seen: tuple[int, int] = (0, 0)
+    # Where the source's readers discuss the item when that is another page than `url`
+    # (a Hacker News item page, a Reddit link post's comment thread); "" when none.
+    discussion: str = ""
+    # The same for each source in `also` that gave one: (source, page).
+    discussions: tuple[tuple[str, str], ...] = ()
+
+    def discussed_at(self, source: str) -> str:
+        """The page where `source` discusses the item, "" when it gave none."""
+        if source == self.source:
+            return self.discussion
+        return next((page for name, page in self.discussions if name == source), "")
 
     @property
     def sources(self) -> tuple[str, ...]:

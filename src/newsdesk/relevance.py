@@ -59,6 +59,7 @@ TEXT_CHARS = 400
 
 _POINTS = re.compile(r"(?:^|\s)Points:\s*(\d+)")
 _COMMENTS = re.compile(r"#\s*Comments:\s*(\d+)")
+_DISCUSSION = re.compile(r"Comments URL:\s*(https?://[^\s\"'<>]+)")
 _TRACKER = re.compile(
     r"//(?:www\.)?(?:github|gitlab)\.com/[^/]+/[^/]+/(?:-/)?(?:issues|discussions|pull|merge_requests)/\d+"
 )
@@ -92,6 +93,13 @@ def engagement(item: Item) -> tuple[int, int]:
     that carried the same link), else (0, 0)."""
     points, comments = feed_engagement(item.summary)
     return max(points, item.seen[0]), max(comments, item.seen[1])
+
+
+def feed_discussion(summary: str) -> str:
+    """The discussion page a summary names ("Comments URL: https://…", as Hacker News
+    feeds write it), "" when it names none."""
+    found = _DISCUSSION.search(summary)
+    return found.group(1) if found else ""
 
 
 def feed_engagement(summary: str) -> tuple[int, int]:

@@ -38,8 +38,8 @@ UTC = dt.UTC
 _ITEM_COLUMNS = (
     "i.id, i.url, i.title, i.summary, i.published, i.first_seen, i.dated, i.source, i.lang, "
     "i.content_hash, i.terms, "
-    "(SELECT json_group_array(json_array(g.source, g.points, g.comments)) "
-    "FROM item_sightings g WHERE g.item_id = i.id)"
+    "(SELECT json_group_array(json_array(g.source, g.points, g.comments, g.discussion)) "
+    "FROM item_sightings g WHERE g.item_id = i.id), i.discussion"
 )
 
 
@@ -252,6 +252,7 @@ class Store:
                 item.lang,
                 item.content_hash,
                 item.terms,
+                item.discussion,
             )
             for item in items
         ]
@@ -259,16 +260,22 @@ class Store:
             before = db.total_changes
             db.executemany(
                 "INSERT OR IGNORE INTO items (url, title, summary, published, first_seen, dated, "
-                "source, lang, content_hash, terms) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                "source, lang, content_hash, terms, discussion) "
+                "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                 rows,
             )
             added = db.total_changes - before
             db.executemany(
-                "INSERT INTO item_sightings (item_id, source, first_seen, points, comments) "
-                "SELECT id, ?, ?, ?, ? FROM items WHERE url = ? AND source != ? "
+                "INSERT INTO item_sightings (item_id, source, first_seen, points, comments, "
+                "discussion) SELECT id, ?, ?, ?, ?, ? FROM items WHERE url = ? AND source != ? "
                 "ON CONFLICT (item_id, source) DO UPDATE SET "
-                "points = max(points, excluded.points), comments = max(comments, excluded.comments)",
-                [(row[6], row[4], *feed_engagement(row[2]), row[0], row[6]) for row in rows],
+                "points = max(points, excluded.points), comments = max(comments, excluded.comments), "
+                "discussion = CASE excluded.discussion WHEN '' THEN discussion "
+                "ELSE excluded.discussion END",
+                [
+                    (row[6], row[4], *feed_engagement(row[2]), row[10], row[0], row[6])
+                    for row in rows
+                ],
             )
             self._take_over(db, rows)
             return added
@@ -280,7 +287,7 @@ class Store:
         for start in range(0, len(rows), _TAKE_OVER_CHUNK):
             urls = [row[0] for row in rows[start : start + _TAKE_OVER_CHUNK]]
             found += db.execute(
-                "SELECT i.id, i.url, i.source, i.summary, i.first_seen, g.source "
+                "SELECT i.id, i.url, i.source, i.summary, i.first_seen, g.source, i.discussion "
                 "FROM item_sightings g JOIN items i ON i.id = g.item_id "
                 "JOIN sources a ON a.name = g.source JOIN sources b ON b.name = i.source "
                 f"WHERE i.url IN ({', '.join('?' * len(urls))}) "
@@ -288,22 +295,22 @@ class Store:
                 urls,
             ).fetchall()
         batch = {(row[0], row[6]): row for row in rows}
-        for ident, url, owner, summary, seen, newcomer in found:
+        for ident, url, owner, summary, seen, newcomer, discussion in found:
             row = batch.get((url, newcomer))
             if row is None:
                 continue
             db.execute(
                 "UPDATE items SET source = ?, title = ?, summary = ?, lang = ?, "
-                "content_hash = ?, terms = ? WHERE id = ?",
-                (newcomer, row[1], row[2], row[7], row[8], row[9], ident),
+                "content_hash = ?, terms = ?, discussion = ? WHERE id = ?",
+                (newcomer, row[1], row[2], row[7], row[8], row[9], row[10], ident),
             )
             db.execute(
                 "DELETE FROM item_sightings WHERE item_id = ? AND source = ?", (ident, newcomer)
             )
             db.execute(
                 "INSERT OR REPLACE INTO item_sightings (item_id, source, first_seen, points, "
-                "comments) VALUES (?, ?, ?, ?, ?)",
-                (ident, owner, seen, *feed_engagement(summary)),
+                "comments, discussion) VALUES (?, ?, ?, ?, ?, ?)",
+                (ident, owner, seen, *feed_engagement(summary), discussion),
             )
 
     def check_terms(self, version: str) -> None:
@@ -1180,18 +1187,21 @@ def _item(row: Sequence[Any]) -> Item:
         lang=row[8],
         content_hash=row[9],
         terms=row[10],
+        discussion=row[12],
         **_sightings(row[11]),
     )
 
 
 def _sightings(packed: str | None) -> dict[str, Any]:
-    """An item's `also` and `seen` from its sightings, packed by `_ITEM_COLUMNS`."""
+    """An item's `also`, `seen` and `discussions` from its sightings, packed by
+    `_ITEM_COLUMNS`."""
     if not packed or packed == "[]":
         return {}
     rows = json.loads(packed)
     return {
-        "also": tuple(sorted(source for source, _, _ in rows)),
-        "seen": (max(int(p) for _, p, _ in rows), max(int(c) for _, _, c in rows)),
+        "also": tuple(sorted(source for source, *_ in rows)),
+        "seen": (max(int(row[1]) for row in rows), max(int(row[2]) for row in rows)),
+        "discussions": tuple(sorted((row[0], row[3]) for row in rows if row[3])),
     }
 
 

@@ -430,12 +430,22 @@ def _thread_entry(
         # one link per other source (a source is never named twice), and, for the raw
         # list, every other report with its own title
         "others": [
-            {"name": name, "url": i.url, "title": shown_title(i.title)} for name, i in others
+            {"name": name, "url": _seen_at(name, i), "title": shown_title(i.title)}
+            for name, i in others
         ],
         "reports": [link for link in links if link["url"] != item.url],
         "later": sorted({s.day for s in thread.later}),
         "first": first,
     }
+
+
+def _seen_at(source: str, item: Item) -> str:
+    """The link a digest gives for `source` as one of a story's other sources: its own
+    item's link, or, when it carried the link of an item another source stored, the page
+    where it discusses it (a Hacker News item page), else that link."""
+    if source == item.source:
+        return item.url
+    return item.discussed_at(source) or item.url
 
 
 def _other_sources(shown: Item, items: Sequence[Item]) -> list[tuple[str, Item]]:
@@ -525,7 +535,7 @@ def _entry(
 ) -> dict[str, Any]:
     item = display_item(story, digest.lang)
     text = digest.analysis.stories.get(story.id)
-    others = [{"name": n, "url": i.url} for n, i in _other_sources(item, story.items)]
+    others = [{"name": n, "url": _seen_at(n, i)} for n, i in _other_sources(item, story.items)]
     continues = None
     if story.continues:
         continues = {

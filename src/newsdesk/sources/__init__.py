@@ -46,6 +46,9 @@ class Entry:
     published: dt.datetime | None
     markup: bool = True
     lang: str | None = None
+    # The page where the source's readers discuss the entry, when not `link` (a Reddit
+    # link post's comment thread; a Hacker News item page).
+    discussion: str = ""
 
 
 @dataclass(slots=True)

@@ -135,6 +135,7 @@ def _entry(raw: Any, *, base: str | None, lang: str | None) -> Entry | None:
     summary = _summary(raw)
     if link is None or not (title or summary):
         return None
+    thread = link
     link = posted_link(link, summary)
     return Entry(
         link=link,
@@ -143,6 +144,7 @@ def _entry(raw: Any, *, base: str | None, lang: str | None) -> Entry | None:
         published=_date(raw),
         markup=markup,
         lang=raw.get("language") or lang,
+        discussion=thread if link != thread else "",
     )
 
 

@@ -95,7 +95,8 @@ def _entry(hit: dict[str, Any]) -> Entry | None:
     link = (
         canonical_url(target, fragment=True) if isinstance(target, str) and target.strip() else None
     )
-    link = link or canonical_url(ITEM_URL.format(story))
+    page = canonical_url(ITEM_URL.format(story))
+    link = link or page
     if link is None:
         return None
     text = hit.get("story_text")
@@ -105,4 +106,5 @@ def _entry(hit: dict[str, Any]) -> Entry | None:
         summary=text if isinstance(text, str) else "",
         published=epoch(hit.get("created_at_i")),
         markup=False,
+        discussion=page if page and page != link else "",
     )
