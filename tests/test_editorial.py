@@ -432,3 +432,46 @@ def test_offline_axes_are_pure_themes_named_by_what_they_share(
         for name in re.split(r" 与 | and ", things):
             assert not _NOT_A_NAME.search(name), title
             assert name.casefold() not in sources, title
+
+
+def test_a_term_s_regular_expression_matches_as_it_would_unguarded() -> None:
+    """Each "re:" term is searched only in texts holding one of its literals (a speed-up);
+    on real titles and on texts written to match, it finds exactly what the bare
+    expression finds."""
+    import tomllib
+    from importlib import resources
+
+    from newsdesk.relevance import Terms, Text, _needles
+
+    data = tomllib.loads(
+        resources.files("newsdesk").joinpath("data/relevance.toml").read_text("utf-8")
+    )
+
+    def expressions(node: object) -> list[str]:
+        if isinstance(node, dict):
+            return [e for value in node.values() for e in expressions(value)]
+        if isinstance(node, list):
+            return [t[3:] for t in node if isinstance(t, str) and t.startswith("re:")]
+        return []
+
+    found = expressions(data)
+    assert len(found) > 40
+    # Most of them are guarded; those with a literal of one letter, or none, are not.
+    assert sum(_needles(source) is not None for source in found) > 25
+    assert _needles(r"(?-i:\bCursor\b)") == (("Cursor",), True)
+    assert _needles(r"\b(?:Opus|Sonnet|Haiku) \d") == (("opus", "sonnet", "haiku"), False)
+    assert _needles(r"GPT-?\d") == (("gpt",), False)
+    assert _needles(r"\bexports?\b") == (("export",), False)  # the "s" may be absent
+    assert _needles("abc|def") is None and _needles(r"\$\d") is None
+    texts = [row["title"] for row in editorial.read_jsonl("junk.jsonl")] + [
+        "GPT5 and GPT-5.2 ship", "FLUX.2 [Klein] is out", "A MoE model", "moe berg",
+        "AMD MI355X", "Maia 200 chips", "Cursor raises", "the cursor blinks", "Opus 4.6",
+        "[P] my project", "[Project] a tool", "这个能用吗？", "My side project with Claude",
+        "Ask HN: how do I learn ML?", "A games workshop", "A workshop on LLMs",
+        "Why I stopped using Copilot", "Llama 3.1 405B released", "$20 for GPT", "v1.2.3",
+    ]  # fmt: skip
+    for source in found:
+        bare = re.compile(source, re.I)
+        guarded = Terms([f"re:{source}"])
+        for text in texts:
+            assert bool(guarded.find(Text(text))) == bool(bare.search(text)), (source, text)

@@ -49,7 +49,7 @@ from newsdesk.errors import ConfigError
 from newsdesk.learned import LinearModel
 from newsdesk.models import Story
 from newsdesk.relevance import standing
-from newsdesk.terms import summary_text, tokens
+from newsdesk.terms import split_terms, summary_text
 
 TITLE_WEIGHT = 2.0
 SUMMARY_CHARS = 300
@@ -313,12 +313,11 @@ def features(story: Story, scores: Scores, keys: Sequence[str], chosen: str) -> 
     choice ("pick:")."""
     found: dict[str, float] = {}
     for item in story.items[:MODEL_ITEMS]:
-        for word in tokens(item.title):
+        # The tokens collection stored: the title's, and the other words of its summary.
+        head, rest = split_terms(item)
+        for word in head:
             found[f"t:{word}"] = 1.0
-        body = summary_text(item.title, item.summary[: SUMMARY_CHARS + 300])[:SUMMARY_CHARS]
-        if body.casefold().startswith(item.title.casefold()):
-            body = body[len(item.title) :]
-        for word in tokens(body):
+        for word in rest:
             found.setdefault(f"s:{word}", SUMMARY_WEIGHT)
         found[f"site:{standing(item.url)}"] = 1.0
     for number, key in enumerate(keys):

@@ -104,8 +104,8 @@ def feed_discussion(summary: str) -> str:
 
 def feed_engagement(summary: str) -> tuple[int, int]:
     """(points, comments) as a summary states them ("Points: 12 # Comments: 3")."""
-    points = _POINTS.search(summary)
-    comments = _COMMENTS.search(summary)
+    points = _POINTS.search(summary) if "Points:" in summary else None
+    comments = _COMMENTS.search(summary) if "Comments:" in summary else None
     return (
         min(int(points.group(1)), MAX_COUNT) if points else 0,
         min(int(comments.group(1)), MAX_COUNT) if comments else 0,
@@ -127,10 +127,18 @@ class Terms:
         self.words: dict[str, str] = {}
         self.phrases: dict[str, list[tuple[tuple[str, ...], str]]] = {}
         self.anywhere: list[str] = []
+        # A regular expression is searched only in a text that holds one of its needles
+        # (literals every match contains, `_needles`); those without any are searched
+        # in every text, as one pattern.
+        self.gated: list[tuple[re.Pattern[str], tuple[str, ...], bool]] = []
         patterns: list[str] = []
         for term in terms:
             if term.startswith("re:"):
-                patterns.append(f"(?:{term[3:]})")
+                needles = _needles(term[3:])
+                if needles is None:
+                    patterns.append(f"(?:{term[3:]})")
+                else:
+                    self.gated.append((re.compile(term[3:], re.I), *needles))
                 continue
             folded = unicodedata.normalize("NFKC", term).casefold()
             if folded.isascii() and _PLAIN_TERM.fullmatch(folded):
@@ -142,6 +150,10 @@ class Terms:
             else:
                 self.anywhere.append(folded)
         self.pattern = re.compile("|".join(patterns), re.I) if patterns else None
+        # The words a term can start with: a text with none of them needs no word-by-word
+        # look; an ASCII text cannot hold a term written in another script.
+        self.starts = frozenset(self.words) | frozenset(self.phrases)
+        self.anywhere_ascii = [term for term in self.anywhere if term.isascii()]
 
     def find(self, text: Text) -> str:
         """The first term found in the text ("" when none is)."""
@@ -152,38 +164,121 @@ class Terms:
         """The terms found in the text (with `first`, stop at the first)."""
         found: list[str] = []
         atoms = text.atoms
-        for index, atom in enumerate(atoms):
-            term = self.words.get(atom)
-            if term is not None:
-                found.append(term)
-                if first:
-                    return found
-            for phrase, name in self.phrases.get(atom, ()):
-                if atoms[index : index + len(phrase)] == list(phrase):
-                    found.append(name)
+        if not self.starts.isdisjoint(text.atom_set):
+            for index, atom in enumerate(atoms):
+                term = self.words.get(atom)
+                if term is not None:
+                    found.append(term)
                     if first:
                         return found
-        for term in self.anywhere:
+                for phrase, name in self.phrases.get(atom, ()):
+                    if atoms[index : index + len(phrase)] == list(phrase):
+                        found.append(name)
+                        if first:
+                            return found
+        for term in self.anywhere_ascii if text.ascii else self.anywhere:
             if term in text.folded:
                 found.append(term)
                 if first:
                     return found
+        # One match of the regular expressions: the leftmost, as one pattern would give.
+        matches = []
         if self.pattern is not None:
             match = self.pattern.search(text.raw)
             if match:
-                found.append(match.group())
+                matches.append(match)
+        for pattern, needles, exact in self.gated:
+            haystack = text.raw if exact else text.folded
+            for needle in needles:
+                if needle in haystack:
+                    match = pattern.search(text.raw)
+                    if match:
+                        matches.append(match)
+                    break
+        if matches:
+            found.append(min(matches, key=lambda m: m.start()).group())
         return found
 
 
 class Text:
     """A text prepared once for every list of terms: lower-cased and split into words."""
 
-    __slots__ = ("atoms", "folded", "raw")
+    __slots__ = ("ascii", "atom_set", "atoms", "folded", "raw")
 
     def __init__(self, raw: str) -> None:
         self.raw = raw
         self.folded = raw.casefold()
         self.atoms = _ATOM.findall(self.folded)
+        self.atom_set = frozenset(self.atoms)
+        self.ascii = self.folded.isascii()
+
+
+# A regular expression's leading literal: letters, digits, spaces and escaped punctuation,
+# after an optional "(?-i:…)" (matched as written), "^" or "\b", and any lookbehind.
+_WRAPPED_EXACT = re.compile(r"\(\?-i:(.*)\)", re.S)
+_LOOKBEHIND = re.compile(r"\(\?<[=!][^()]*\)")
+_LITERAL = re.compile(r"(?:[A-Za-z0-9 ]|\\[.\[\]$\-]|[^\x00-\x7f])+")
+_QUANTIFIER = "?*{"
+
+
+def _top_level_bar(source: str) -> bool:
+    depth = 0
+    escaped = False
+    for char in source:
+        if escaped:
+            escaped = False
+        elif char == "\\":
+            escaped = True
+        elif char in "([":
+            depth += 1
+        elif char in ")]":
+            depth -= 1
+        elif char == "|" and depth == 0:
+            return True
+    return False
+
+
+def _needles(source: str) -> tuple[tuple[str, ...], bool] | None:
+    """Literals one of which every match of a regular expression contains, and whether
+    they must be found as written (inside "(?-i:…)") or in the lower-cased text; None
+    when the expression does not start with a literal (or a group of plain literals)."""
+    exact = _WRAPPED_EXACT.fullmatch(source)
+    if exact:
+        source = exact.group(1)
+        if "(" in source or ")" in source:
+            return None
+    if _top_level_bar(source):
+        return None  # "abc|def": a match need not hold "abc"
+    while True:
+        stripped = source.removeprefix("^").removeprefix("\\b")
+        behind = _LOOKBEHIND.match(stripped)
+        stripped = stripped[behind.end() :] if behind else stripped
+        if stripped == source:
+            break
+        source = stripped
+    if source.startswith("(?:"):
+        end = source.find(")")
+        inner = source[3:end]
+        if end < 0 or "(" in inner or source[end + 1 : end + 2] in tuple(_QUANTIFIER):
+            return None
+        alternatives = inner.split("|")
+    else:
+        alternatives = [source]
+    needles = []
+    for alternative in alternatives:
+        found = _LITERAL.match(alternative)
+        if found is None:
+            return None
+        literal = found.group()
+        if alternative[found.end() : found.end() + 1] in tuple(_QUANTIFIER):
+            literal = literal[:-1]  # "GPT-?": the last character may be absent
+            if literal.endswith("\\"):
+                literal = literal[:-1]
+        literal = re.sub(r"\\(.)", r"\1", literal)
+        if len(literal) < 2 and literal.isascii():
+            return None
+        needles.append(literal if exact else literal.casefold())
+    return tuple(needles), bool(exact)
 
 
 _ATOM = re.compile(r"[^\W_]+")
@@ -340,7 +435,8 @@ def judge(item: Item, *, aggregator: bool = False) -> Verdict:
         body = body[len(title) :]
     head = Text(title)
     whole = Text(f"{title} \n {body}")
-    if not about_ai(Text(_NO_AI.sub(" ", whole.raw))) and not _ai_site(item.url):
+    plain = _NO_AI.sub(" ", whole.raw)
+    if not about_ai(whole if plain == whole.raw else Text(plain)) and not _ai_site(item.url):
         return Verdict("off_topic", "no AI term")
     points, _ = engagement(item)
     old = _OLD_YEAR.search(title)
