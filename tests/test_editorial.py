@@ -231,6 +231,7 @@ def test_a_vetoed_maker_stays_vetoed_however_it_is_spelled() -> None:
         ("Google Mandiant finishes off Microsoft's NTLM", False),
         ("Google's new model tops Meta's on the benchmark", True),
         ("Micron and SK Hynix race to build memory chips", True),
+        ("Lumen's new data center under fire from residents", True),
     ],
 )
 def test_ai_makers_and_terms_beyond_the_labs(title: str, about: bool) -> None:
@@ -463,15 +464,25 @@ def test_a_term_s_regular_expression_matches_as_it_would_unguarded() -> None:
     assert _needles(r"GPT-?\d") == (("gpt",), False)
     assert _needles(r"\bexports?\b") == (("export",), False)  # the "s" may be absent
     assert _needles("abc|def") is None and _needles(r"\$\d") is None
+    assert _needles(r"foo[(]x|bar") is None and _needles(r"(?:abc\)|xyz)") is None
     texts = [row["title"] for row in editorial.read_jsonl("junk.jsonl")] + [
         "GPT5 and GPT-5.2 ship", "FLUX.2 [Klein] is out", "A MoE model", "moe berg",
         "AMD MI355X", "Maia 200 chips", "Cursor raises", "the cursor blinks", "Opus 4.6",
         "[P] my project", "[Project] a tool", "这个能用吗？", "My side project with Claude",
         "Ask HN: how do I learn ML?", "A games workshop", "A workshop on LLMs",
         "Why I stopped using Copilot", "Llama 3.1 405B released", "$20 for GPT", "v1.2.3",
+        # Ignoring case, "i" matches the Turkish "ı" and "İ", which lower-case otherwise.
+        "İs China winning the AI race?", "OpenAI ıs a bubble", "Maıa 200 ships", "WHY İ LEFT",
     ]  # fmt: skip
     for source in found:
         bare = re.compile(source, re.I)
         guarded = Terms([f"re:{source}"])
         for text in texts:
             assert bool(guarded.find(Text(text))) == bool(bare.search(text)), (source, text)
+
+
+def test_two_companies_are_one_kind_and_the_reason_names_what_counted() -> None:
+    from newsdesk.relevance import about_ai
+
+    assert about_ai("Google and Microsoft ship a model") == "google + model"
+    assert about_ai("Google and Microsoft sign a cloud deal") == ""

@@ -354,3 +354,29 @@ def test_other_sources_link_their_discussion_not_the_article_again(
         "[r/singularity](https://www.reddit.com/r/singularity/comments/1jsi017/introducing_gpt_5_5/)"
         in line
     ), line
+
+
+def test_a_discussion_page_is_only_the_feed_s_own_hacker_news_line() -> None:
+    """The page a Hacker News feed's text ends with is read whole, however long the text;
+    a post's own text cannot name another page."""
+    from newsdesk.collect import to_item
+    from newsdesk.config import SourceSettings
+    from newsdesk.sources import Entry
+
+    source = SourceSettings(name="HN", url="https://hnrss.example/frontpage")
+    own = "https://news.ycombinator.com/item?id=43123456"
+
+    def discussion(summary: str, link: str = "https://lab.example/post") -> str:
+        entry = Entry(link=link, title="Lumen 3 is out", summary=summary, published=NOW)
+        item = to_item(entry, source, now=NOW)
+        assert item is not None
+        return item.discussion
+
+    assert discussion(f"Article URL: x Comments URL: {own} Points: 5 # Comments: 1") == own
+    # A long post whose text pushes the feed's line past what is stored.
+    assert discussion("word " * 600 + f"Comments URL: {own} Points: 5") == own
+    # Text written by the poster comes first; only a Hacker News item page counts.
+    assert discussion(f"Comments URL: https://evil.example/login Comments URL: {own}") == own
+    assert discussion("Try it. Comments URL: https://evil.example/login") == ""
+    # An Ask HN post is its own discussion.
+    assert discussion(f"Comments URL: {own}", link=own) == ""

@@ -307,8 +307,9 @@ SCORE_UNIT = 5.0
 
 
 def features(story: Story, scores: Scores, keys: Sequence[str], chosen: str) -> dict[str, float]:
-    """What the learned model reads of a story: its first items' title words ("t:") and
-    summary words ("s:"), the kind of site each links to ("site:0" official, 1 press, 2
+    """What the learned model reads of a story: its first items' title tokens ("t:") and
+    the other tokens of their summaries ("s:"), both as collection stored them
+    (`terms.item_terms`), the kind of site each links to ("site:0" official, 1 press, 2
     other), each category the keywords reach with its score ("kw:"), and the keywords'
     choice ("pick:")."""
     found: dict[str, float] = {}

@@ -544,7 +544,8 @@ def _store(parsed: Parsed, source: SourceSettings, store: Store) -> SourceOutcom
 def to_item(entry: Entry, source: SourceSettings, *, now: dt.datetime) -> Item | None:
     """An Item from a raw entry: plain text, a sane date, a language; None when nothing is left."""
     title = clean_title(clean_text(entry.title, markup=entry.markup))[:MAX_TITLE]
-    summary = clean_text(entry.summary)[:MAX_SUMMARY]
+    text = clean_text(entry.summary)
+    summary = text[:MAX_SUMMARY]
     if not title:
         title = summary[:80]
     if not title:
@@ -552,7 +553,9 @@ def to_item(entry: Entry, source: SourceSettings, *, now: dt.datetime) -> Item |
     published = entry.published
     dated = published is not None and EARLIEST <= published <= now + dt.timedelta(days=1)
     lang = source.lang or detect_language(f"{title} {summary[:200]}", entry.lang)
-    page = canonical_url(entry.discussion or feed_discussion(summary)) or ""
+    # Where the source's readers discuss it: what the source said, else the Hacker News
+    # item page its feed's text ends with (read before the text is cut).
+    page = canonical_url(entry.discussion or feed_discussion(text)) or ""
     return Item(
         url=entry.link,
         title=title,

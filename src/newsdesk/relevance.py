@@ -59,7 +59,8 @@ TEXT_CHARS = 400
 
 _POINTS = re.compile(r"(?:^|\s)Points:\s*(\d+)")
 _COMMENTS = re.compile(r"#\s*Comments:\s*(\d+)")
-_DISCUSSION = re.compile(r"Comments URL:\s*(https?://[^\s\"'<>]+)")
+# Hacker News feeds (hnrss) end an entry's text with its item page: "Comments URL: …".
+_DISCUSSION = re.compile(r"Comments URL:\s*(https://news\.ycombinator\.com/item\?id=\d+)")
 _TRACKER = re.compile(
     r"//(?:www\.)?(?:github|gitlab)\.com/[^/]+/[^/]+/(?:-/)?(?:issues|discussions|pull|merge_requests)/\d+"
 )
@@ -96,10 +97,13 @@ def engagement(item: Item) -> tuple[int, int]:
 
 
 def feed_discussion(summary: str) -> str:
-    """The discussion page a summary names ("Comments URL: https://…", as Hacker News
-    feeds write it), "" when it names none."""
-    found = _DISCUSSION.search(summary)
-    return found.group(1) if found else ""
+    """The Hacker News item page a feed's summary ends with ("Comments URL: https://news.
+    ycombinator.com/item?id=…"), "" when it has none. Only that address, and only the
+    last one: a post's own text, written by anyone, comes before the feed's line."""
+    if "Comments URL:" not in summary:
+        return ""
+    found = _DISCUSSION.findall(summary)
+    return found[-1] if found else ""
 
 
 def feed_engagement(summary: str) -> tuple[int, int]:
@@ -189,7 +193,7 @@ class Terms:
                 matches.append(match)
         for pattern, needles, exact in self.gated:
             haystack = text.raw if exact else text.folded
-            for needle in needles:
+            for needle in needles if not text.unguarded else ("",):
                 if needle in haystack:
                     match = pattern.search(text.raw)
                     if match:
@@ -203,7 +207,7 @@ class Terms:
 class Text:
     """A text prepared once for every list of terms: lower-cased and split into words."""
 
-    __slots__ = ("ascii", "atom_set", "atoms", "folded", "raw")
+    __slots__ = ("ascii", "atom_set", "atoms", "folded", "raw", "unguarded")
 
     def __init__(self, raw: str) -> None:
         self.raw = raw
@@ -211,6 +215,9 @@ class Text:
         self.atoms = _ATOM.findall(self.folded)
         self.atom_set = frozenset(self.atoms)
         self.ascii = self.folded.isascii()
+        # Ignoring case, a regular expression's "i" matches "ı" and "İ", which lower-case
+        # to other letters: a text with them is searched without the literals' guard.
+        self.unguarded = not self.ascii and ("ı" in raw or "İ" in raw)
 
 
 # A regular expression's leading literal: letters, digits, spaces and escaped punctuation,
@@ -219,19 +226,25 @@ _WRAPPED_EXACT = re.compile(r"\(\?-i:(.*)\)", re.S)
 _LOOKBEHIND = re.compile(r"\(\?<[=!][^()]*\)")
 _LITERAL = re.compile(r"(?:[A-Za-z0-9 ]|\\[.\[\]$\-]|[^\x00-\x7f])+")
 _QUANTIFIER = "?*{"
+_PLAIN_GROUP = re.compile(r"[A-Za-z0-9 '’|-]+")
 
 
 def _top_level_bar(source: str) -> bool:
+    """Whether an expression has a "|" outside every group and character class."""
     depth = 0
-    escaped = False
+    escaped = in_class = False
     for char in source:
         if escaped:
             escaped = False
         elif char == "\\":
             escaped = True
-        elif char in "([":
+        elif in_class:
+            in_class = char != "]"
+        elif char == "[":
+            in_class = True
+        elif char == "(":
             depth += 1
-        elif char in ")]":
+        elif char == ")":
             depth -= 1
         elif char == "|" and depth == 0:
             return True
@@ -259,7 +272,12 @@ def _needles(source: str) -> tuple[tuple[str, ...], bool] | None:
     if source.startswith("(?:"):
         end = source.find(")")
         inner = source[3:end]
-        if end < 0 or "(" in inner or source[end + 1 : end + 2] in tuple(_QUANTIFIER):
+        # Only a group of plain words: "(?:Opus|Sonnet|Haiku)".
+        if (
+            end < 0
+            or not _PLAIN_GROUP.fullmatch(inner)
+            or source[end + 1 : end + 2] in tuple(_QUANTIFIER)
+        ):
             return None
         alternatives = inner.split("|")
     else:
@@ -357,9 +375,11 @@ def about_ai(text: str | Text) -> str:
     if strong:
         return strong
     weak = {w.casefold() for w in rules.weak.every(prepared)}
-    kinds = {"a company" if _root(w) in rules.companies else _root(w) for w in weak}
+    kinds: dict[str, str] = {}  # kind → one of its terms, companies being one kind
+    for word in sorted(weak):
+        kinds.setdefault("a company" if _root(word) in rules.companies else _root(word), word)
     if len(kinds) >= 2:
-        return " + ".join(sorted(weak)[:2])
+        return " + ".join(sorted(kinds.values())[:2])
     return ""
 
 

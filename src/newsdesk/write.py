@@ -416,7 +416,7 @@ def _thread_entry(
         first = {
             "day": thread.first_day,
             "url": post_url(thread.first_day),
-            "title": thread.first_title,
+            "title": shown_title(thread.first_title),
         }
     return {
         "id": thread.id,

@@ -106,5 +106,5 @@ def _entry(hit: dict[str, Any]) -> Entry | None:
         summary=text if isinstance(text, str) else "",
         published=epoch(hit.get("created_at_i")),
         markup=False,
-        discussion=page if page and page != link else "",
+        discussion=page or "",  # an Ask HN post's page is its link: to_item drops it
     )
