@@ -280,3 +280,15 @@ def test_advertising_and_the_defense_secretary_meet_their_other_names() -> None:
         "Pentagon to embed Grok"
     )
     assert "@ipo" in tokens("Zhipu listed in Hong Kong") & tokens("智谱正式上市")
+
+
+def test_a_concept_told_in_several_words_meets_its_other_names() -> None:
+    # Forms of several words match as those words in a row, stop words included.
+    assert "@ipo" in tokens("Z.ai goes public") & tokens("智谱正式上市")
+    assert "@pentagon" in tokens("Dept of Defense to embed Grok") & tokens("五角大楼将接入 Grok")
+    assert "@datacenter" in tokens("A new data center in Texas") & tokens("得州新建数据中心")
+    assert "@open_source" in tokens("Acme open sources its model") & tokens("Acme 开源模型")
+    # The words alone, or in another order, are not the concept.
+    assert "@ipo" not in tokens("Public data goes to the archive")
+    assert "@pentagon" not in tokens("The department of energy")
+    assert "@datacenter" not in tokens("Data from the center")

@@ -128,9 +128,23 @@ def _lexicon() -> tuple[dict[str, str], dict[str, str], int]:
             form = unicodedata.normalize("NFKC", form).casefold()
             if HAN_RUN.fullmatch(form):
                 chinese[form] = f"@{concept}"
-            else:
+            elif " " not in form:
                 english[_stem(form)] = f"@{concept}"
     return english, chinese, max(map(len, chinese), default=0)
+
+
+@cache
+def _phrases() -> dict[str, list[tuple[tuple[str, ...], str]]]:
+    """The lexicon's English forms of several words ("goes public", "data center"), by
+    their first word: matched as written, word for word, stop words included."""
+    text = resources.files("newsdesk").joinpath("data/lexicon.toml").read_text(encoding="utf-8")
+    phrases: dict[str, list[tuple[tuple[str, ...], str]]] = {}
+    for concept, forms in tomllib.loads(text)["concepts"].items():
+        for form in forms:
+            words = tuple(_WORD.findall(unicodedata.normalize("NFKC", form).casefold()))
+            if " " in form and len(words) > 1:
+                phrases.setdefault(words[0], []).append((words, f"@{concept}"))
+    return phrases
 
 
 @cache
@@ -225,7 +239,12 @@ def tokens(text: str) -> frozenset[str]:
     if "'" in text or "’" in text:
         text = _POSSESSIVE.sub("", _CONTRACTION.sub(" ", text))
     words = _numbers(text, found) if DIGIT.search(text) else text
-    for word in _WORD.findall(words):
+    phrases = _phrases()
+    sequence = _WORD.findall(words)
+    for index, word in enumerate(sequence):
+        for phrase, token in phrases.get(word, ()):
+            if tuple(sequence[index : index + len(phrase)]) == phrase:
+                found.add(token)
         if word in _EN_STOP:
             continue
         compact = _SEPARATORS.sub("", word) if DIGIT.search(word) else _stem(word)
@@ -246,7 +265,7 @@ def tokens(text: str) -> frozenset[str]:
     return frozenset(found)
 
 
-TOKENISER_VERSION = 6  # raise when `tokens` changes: stored terms are then computed again
+TOKENISER_VERSION = 7  # raise when `tokens` changes: stored terms are then computed again
 
 
 @cache
