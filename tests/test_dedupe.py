@@ -274,7 +274,9 @@ def test_an_approval_and_a_ban_of_the_same_thing_are_two_events() -> None:
 def test_advertising_and_the_defense_secretary_meet_their_other_names() -> None:
     # "Our approach to advertising" and "ChatGPT is getting ads" tell one plan; a title
     # naming the defense secretary is about the Pentagon; a listing is an IPO.
-    assert "@advertising" in tokens("Our approach to advertising") & tokens("ChatGPT is getting ads")
+    assert "@advertising" in tokens("Our approach to advertising") & tokens(
+        "ChatGPT is getting ads"
+    )
     assert "@advertising" in tokens("Ads are coming to Lumen") & tokens("Lumen 将测试广告")
     assert "@pentagon" in tokens("Hegseth wants Grok on classified networks") & tokens(
         "Pentagon to embed Grok"
