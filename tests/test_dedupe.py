@@ -290,7 +290,10 @@ def test_a_concept_told_in_several_words_meets_its_other_names() -> None:
     assert "@pentagon" in tokens("Dept of Defense to embed Grok") & tokens("五角大楼将接入 Grok")
     assert "@datacenter" in tokens("A new data center in Texas") & tokens("得州新建数据中心")
     assert "@open_source" in tokens("Acme open sources its model") & tokens("Acme 开源模型")
+    assert "@white_house" in tokens("White House drafts an AI order") & tokens("白宫起草行政令")
+    assert "@app_store" in tokens("Lumen tops the App Store") & tokens("Lumen 登顶应用商店")
     # The words alone, or in another order, are not the concept.
     assert "@ipo" not in tokens("Public data goes to the archive")
     assert "@pentagon" not in tokens("The department of energy")
     assert "@datacenter" not in tokens("Data from the center")
+    assert "@white_house" not in tokens("A white paper on house prices")
