@@ -21,6 +21,7 @@ from collections.abc import Callable, Sequence
 from decimal import Decimal, InvalidOperation
 from functools import cache, lru_cache
 from importlib import resources
+from itertools import pairwise
 
 from newsdesk.models import Item
 
@@ -134,17 +135,41 @@ def _lexicon() -> tuple[dict[str, str], dict[str, str], int]:
 
 
 @cache
-def _phrases() -> dict[str, list[tuple[tuple[str, ...], str]]]:
+def _phrases() -> dict[tuple[str, str], list[tuple[tuple[str, ...], str]]]:
     """The lexicon's English forms of several words ("goes public", "data center"), by
-    their first word: matched as written, word for word, stop words included."""
+    their first two words: matched as written, word for word, stop words included."""
     text = resources.files("newsdesk").joinpath("data/lexicon.toml").read_text(encoding="utf-8")
-    phrases: dict[str, list[tuple[tuple[str, ...], str]]] = {}
+    phrases: dict[tuple[str, str], list[tuple[tuple[str, ...], str]]] = {}
     for concept, forms in tomllib.loads(text)["concepts"].items():
         for form in forms:
             words = tuple(_WORD.findall(unicodedata.normalize("NFKC", form).casefold()))
             if " " in form and len(words) > 1:
-                phrases.setdefault(words[0], []).append((words, f"@{concept}"))
+                phrases.setdefault(words[:2], []).append((words, f"@{concept}"))
     return phrases
+
+
+@cache
+def _phrase_ends() -> tuple[frozenset[str], frozenset[str]]:
+    """The first and the last words of the lexicon's forms of several words."""
+    phrases = [phrase for entries in _phrases().values() for phrase, _ in entries]
+    return frozenset(p[0] for p in phrases), frozenset(p[-1] for p in phrases)
+
+
+def _phrase_tokens(sequence: list[str], found: set[str]) -> None:
+    """Add the concepts whose forms of several words come in a row in `sequence`."""
+    firsts, lasts = _phrase_ends()
+    if firsts.isdisjoint(sequence) or lasts.isdisjoint(sequence):
+        return  # most texts: no form can be there
+    phrases = _phrases()
+    for pair in phrases.keys() & set(pairwise(sequence)):
+        for phrase, token in phrases[pair]:
+            size = len(phrase)
+            if size == 2 or any(
+                tuple(sequence[i : i + size]) == phrase
+                for i in range(len(sequence) - size + 1)
+                if (sequence[i], sequence[i + 1]) == pair
+            ):
+                found.add(token)
 
 
 @cache
@@ -239,12 +264,9 @@ def tokens(text: str) -> frozenset[str]:
     if "'" in text or "’" in text:
         text = _POSSESSIVE.sub("", _CONTRACTION.sub(" ", text))
     words = _numbers(text, found) if DIGIT.search(text) else text
-    phrases = _phrases()
     sequence = _WORD.findall(words)
-    for index, word in enumerate(sequence):
-        for phrase, token in phrases.get(word, ()):
-            if tuple(sequence[index : index + len(phrase)]) == phrase:
-                found.add(token)
+    _phrase_tokens(sequence, found)
+    for word in sequence:
         if word in _EN_STOP:
             continue
         compact = _SEPARATORS.sub("", word) if DIGIT.search(word) else _stem(word)
