@@ -39,7 +39,6 @@ configuration turns it off; a customised table never uses it.
 
 from __future__ import annotations
 
-import itertools
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -48,6 +47,7 @@ from newsdesk.config import CategorySettings
 from newsdesk.errors import ConfigError
 from newsdesk.learned import LinearModel
 from newsdesk.models import Story
+from newsdesk.patterns import group_end, split_bars, top_level_bar
 from newsdesk.relevance import standing
 from newsdesk.terms import split_terms, summary_text
 
@@ -347,14 +347,14 @@ def _starts(source: str) -> tuple[str, ...]:
     """The word prefixes a pattern that starts with \\b can only match at: the leading
     letters and digits of each alternative of its first group, or of the pattern itself;
     () when the pattern does not say (no \\b, a top-level `|`, an optional group)."""
-    if not source.startswith("\\b") or _top_level_bar(source):
+    if not source.startswith("\\b") or top_level_bar(source):
         return ()
     rest = source[2:]
     if rest.startswith("(?:"):
-        end = _group_end(rest)
+        end = group_end(rest)
         if end < 0 or rest[end + 1 : end + 2] in ("?", "*") or rest.startswith("{0", end + 1):
             return ()
-        alternatives = _split_bars(rest[3:end])
+        alternatives = split_bars(rest[3:end])
     else:
         alternatives = [rest]
     starts = tuple(_literal(a) for a in alternatives)
@@ -368,42 +368,6 @@ def _literal(source: str) -> str:
     if source[len(literal) : len(literal) + 1] in ("?", "*", "{"):
         literal = literal[:-1]
     return literal
-
-
-def _scan(source: str) -> list[tuple[int, str, int]]:
-    """(index, character, depth) of each character of a pattern outside escapes and
-    classes, with the group depth before it."""
-    out, depth, index = [], 0, 0
-    while index < len(source):
-        char = source[index]
-        if char == "\\":
-            index += 2
-            continue
-        if char == "[":
-            end = index + 1 + (source[index + 1 : index + 2] == "]")
-            while end < len(source) and source[end] != "]":
-                end += 2 if source[end] == "\\" else 1
-            index = end + 1
-            continue
-        out.append((index, char, depth))
-        depth += (char == "(") - (char == ")")
-        index += 1
-    return out
-
-
-def _top_level_bar(source: str) -> bool:
-    return any(char == "|" and depth == 0 for _, char, depth in _scan(source))
-
-
-def _group_end(source: str) -> int:
-    """Where the group that opens a pattern closes (-1 when it does not)."""
-    return next((i for i, char, depth in _scan(source) if char == ")" and depth == 1), -1)
-
-
-def _split_bars(source: str) -> list[str]:
-    cuts = [i for i, char, depth in _scan(source) if char == "|" and depth == 0]
-    bounds = [-1, *cuts, len(source)]
-    return [source[a + 1 : b] for a, b in itertools.pairwise(bounds)]
 
 
 def _needs_digit(source: str) -> bool:

@@ -46,6 +46,7 @@ from urllib.parse import urlsplit
 
 from newsdesk.models import Item
 from newsdesk.normalize import is_thread
+from newsdesk.patterns import group_end, top_level_bar
 from newsdesk.terms import summary_text
 
 REASONS = ("off_topic", "question", "meme", "anecdote", "promotion", "rant", "not_news")
@@ -229,28 +230,6 @@ _QUANTIFIER = "?*{"
 _PLAIN_GROUP = re.compile(r"[A-Za-z0-9 '’|-]+")
 
 
-def _top_level_bar(source: str) -> bool:
-    """Whether an expression has a "|" outside every group and character class."""
-    depth = 0
-    escaped = in_class = False
-    for char in source:
-        if escaped:
-            escaped = False
-        elif char == "\\":
-            escaped = True
-        elif in_class:
-            in_class = char != "]"
-        elif char == "[":
-            in_class = True
-        elif char == "(":
-            depth += 1
-        elif char == ")":
-            depth -= 1
-        elif char == "|" and depth == 0:
-            return True
-    return False
-
-
 def _needles(source: str) -> tuple[tuple[str, ...], bool] | None:
     """Literals one of which every match of a regular expression contains, and whether
     they must be found as written (inside "(?-i:…)") or in the lower-cased text; None
@@ -260,7 +239,7 @@ def _needles(source: str) -> tuple[tuple[str, ...], bool] | None:
         source = exact.group(1)
         if "(" in source or ")" in source:
             return None
-    if _top_level_bar(source):
+    if top_level_bar(source):
         return None  # "abc|def": a match need not hold "abc"
     while True:
         stripped = source.removeprefix("^").removeprefix("\\b")
@@ -270,7 +249,7 @@ def _needles(source: str) -> tuple[tuple[str, ...], bool] | None:
             break
         source = stripped
     if source.startswith("(?:"):
-        end = source.find(")")
+        end = group_end(source)
         inner = source[3:end]
         # Only a group of plain words: "(?:Opus|Sonnet|Haiku)".
         if (
