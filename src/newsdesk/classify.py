@@ -47,7 +47,7 @@ from newsdesk.config import CategorySettings
 from newsdesk.errors import ConfigError
 from newsdesk.learned import LinearModel
 from newsdesk.models import Story
-from newsdesk.patterns import group_end, split_bars, top_level_bar
+from newsdesk.patterns import group_end, needs_digit, split_bars, top_level_bar
 from newsdesk.relevance import standing
 from newsdesk.terms import split_terms, summary_text
 
@@ -340,7 +340,7 @@ def _compile(source: str, keyword: _Keyword, category: str) -> _Pattern:
     except re.error:
         gate = pattern
     cjk = bool(_CJK.search(source))
-    return _Pattern(gate, pattern, keyword, cjk, _needs_digit(source), _starts(source))
+    return _Pattern(gate, pattern, keyword, cjk, needs_digit(source), _starts(source))
 
 
 def _starts(source: str) -> tuple[str, ...]:
@@ -368,37 +368,3 @@ def _literal(source: str) -> str:
     if source[len(literal) : len(literal) + 1] in ("?", "*", "{"):
         literal = literal[:-1]
     return literal
-
-
-def _needs_digit(source: str) -> bool:
-    """Whether every match of a pattern holds a digit: the pattern has no `|` outside a
-    group and, outside any group, a digit (\\d, a class of digits, or a digit) that no
-    `?`, `*` or `{0,…}` makes optional. False when unsure."""
-    depth, index, found = 0, 0, False
-    while index < len(source):
-        char = source[index]
-        digit = False
-        if char == "\\":
-            digit = source[index + 1 : index + 2] == "d"
-            index += 2
-        elif char == "[":
-            end = index + 1 + (source[index + 1 : index + 2] == "]")
-            while end < len(source) and source[end] != "]":
-                end += 2 if source[end] == "\\" else 1
-            body = source[index + 1 : end]
-            digit = bool(body) and re.fullmatch(r"(?:\\d|\d(?:-\d)?)+", body) is not None
-            index = end + 1
-        elif char == "{":  # a quantifier's bounds
-            index = source.find("}", index) + 1 or len(source)
-        else:
-            if char == "(":
-                depth += 1
-            elif char == ")":
-                depth -= 1
-            elif char == "|" and depth == 0:
-                return False
-            digit = char.isdigit() and depth == 0
-            index += 1
-        optional = source[index : index + 1] in ("?", "*") or source.startswith("{0", index)
-        found = found or (digit and depth == 0 and not optional)
-    return found

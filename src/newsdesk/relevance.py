@@ -46,7 +46,7 @@ from urllib.parse import urlsplit
 
 from newsdesk.models import Item
 from newsdesk.normalize import is_thread
-from newsdesk.patterns import group_end, top_level_bar
+from newsdesk.patterns import group_end, needs_digit, top_level_bar
 from newsdesk.terms import summary_text
 
 REASONS = ("off_topic", "question", "meme", "anecdote", "promotion", "rant", "not_news")
@@ -134,16 +134,20 @@ class Terms:
         self.anywhere: list[str] = []
         # A regular expression is searched only in a text that holds one of its needles
         # (literals every match contains, `_needles`); those without any are searched
-        # in every text, as one pattern.
+        # as one pattern, in every text, or, when every match holds a digit, in a text
+        # with a digit.
         self.gated: list[tuple[re.Pattern[str], tuple[str, ...], bool]] = []
         patterns: list[str] = []
+        numeric: list[str] = []
         for term in terms:
             if term.startswith("re:"):
                 needles = _needles(term[3:])
-                if needles is None:
-                    patterns.append(f"(?:{term[3:]})")
-                else:
+                if needles is not None:
                     self.gated.append((re.compile(term[3:], re.I), *needles))
+                elif needs_digit(term[3:]):
+                    numeric.append(f"(?:{term[3:]})")
+                else:
+                    patterns.append(f"(?:{term[3:]})")
                 continue
             folded = unicodedata.normalize("NFKC", term).casefold()
             if folded.isascii() and _PLAIN_TERM.fullmatch(folded):
@@ -155,6 +159,7 @@ class Terms:
             else:
                 self.anywhere.append(folded)
         self.pattern = re.compile("|".join(patterns), re.I) if patterns else None
+        self.numeric = re.compile("|".join(numeric), re.I) if numeric else None
         # The words a term can start with: a text with none of them needs no word-by-word
         # look; an ASCII text cannot hold a term written in another script.
         self.starts = frozenset(self.words) | frozenset(self.phrases)
@@ -188,8 +193,8 @@ class Terms:
                     return found
         # One match of the regular expressions: the leftmost, as one pattern would give.
         matches = []
-        if self.pattern is not None:
-            match = self.pattern.search(text.raw)
+        for pattern in (self.pattern, self.numeric if text.digit else None):
+            match = pattern.search(text.raw) if pattern is not None else None
             if match:
                 matches.append(match)
         for pattern, needles, exact in self.gated:
@@ -208,7 +213,7 @@ class Terms:
 class Text:
     """A text prepared once for every list of terms: lower-cased and split into words."""
 
-    __slots__ = ("ascii", "atom_set", "atoms", "folded", "raw", "unguarded")
+    __slots__ = ("ascii", "atom_set", "atoms", "digit", "folded", "raw", "unguarded")
 
     def __init__(self, raw: str) -> None:
         self.raw = raw
@@ -219,6 +224,7 @@ class Text:
         # Ignoring case, a regular expression's "i" matches "ı" and "İ", which lower-case
         # to other letters: a text with them is searched without the literals' guard.
         self.unguarded = not self.ascii and ("ı" in raw or "İ" in raw)
+        self.digit = _DIGIT.search(raw) is not None
 
 
 # A regular expression's leading literal: letters, digits, spaces and escaped punctuation,
@@ -279,6 +285,7 @@ def _needles(source: str) -> tuple[tuple[str, ...], bool] | None:
 
 
 _ATOM = re.compile(r"[^\W_]+")
+_DIGIT = re.compile(r"\d")
 _PLAIN_TERM = re.compile(r"[\w .\-'+]+")
 
 
