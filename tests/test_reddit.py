@@ -380,3 +380,25 @@ def test_a_discussion_page_is_only_the_feed_s_own_hacker_news_line() -> None:
     assert discussion("Try it. Comments URL: https://evil.example/login") == ""
     # An Ask HN post is its own discussion.
     assert discussion(f"Comments URL: {own}", link=own) == ""
+
+
+def test_an_item_stored_before_discussion_pages_gets_its_own_when_carried_again(
+    tmp_path: Path,
+) -> None:
+    """A store upgraded to schema step 15 holds items with no discussion page; the next
+    time their source carries them, they get it (and nothing else changes)."""
+    from tests.helpers import news_item
+
+    at = dt.datetime(2026, 3, 10, 9, tzinfo=dt.UTC)
+    page = "https://news.ycombinator.com/item?id=47000002"
+    old = news_item("Lumen 3 is out", at=at, source="HN", url="https://lab.example/lumen-3")
+    with Store(tmp_path / "s.db") as store:
+        assert store.add_items([old]) == 1
+        assert store.add_items([replace(old, discussion=page)]) == 0  # not a new item
+        (item,) = store.items_between(at - dt.timedelta(hours=1), at + dt.timedelta(hours=1))
+        assert item.discussion == page and item.title == "Lumen 3 is out"
+        # Another source's page never becomes the owner's.
+        other = replace(old, source="Other", discussion="https://news.ycombinator.com/item?id=1")
+        store.add_items([other])
+        (item,) = store.items_between(at - dt.timedelta(hours=1), at + dt.timedelta(hours=1))
+        assert item.discussion == page

@@ -265,6 +265,12 @@ class Store:
                 rows,
             )
             added = db.total_changes - before
+            # An item stored before its source gave a discussion page (a store older than
+            # schema step 15) gets it when the source carries the item again.
+            db.executemany(
+                "UPDATE items SET discussion = ? WHERE url = ? AND source = ? AND discussion = ''",
+                [(row[10], row[0], row[6]) for row in rows if row[10]],
+            )
             db.executemany(
                 "INSERT INTO item_sightings (item_id, source, first_seen, points, comments, "
                 "discussion) SELECT id, ?, ?, ?, ?, ? FROM items WHERE url = ? AND source != ? "
