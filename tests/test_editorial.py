@@ -442,7 +442,8 @@ def test_a_term_s_regular_expression_matches_as_it_would_unguarded() -> None:
     import tomllib
     from importlib import resources
 
-    from newsdesk.relevance import Terms, Text, _needles
+    from newsdesk.patterns import literals
+    from newsdesk.relevance import Terms, Text
 
     data = tomllib.loads(
         resources.files("newsdesk").joinpath("data/relevance.toml").read_text("utf-8")
@@ -458,13 +459,13 @@ def test_a_term_s_regular_expression_matches_as_it_would_unguarded() -> None:
     found = expressions(data)
     assert len(found) > 40
     # Most of them are guarded; those with a literal of one letter, or none, are not.
-    assert sum(_needles(source) is not None for source in found) > 25
-    assert _needles(r"(?-i:\bCursor\b)") == (("Cursor",), True)
-    assert _needles(r"\b(?:Opus|Sonnet|Haiku) \d") == (("opus", "sonnet", "haiku"), False)
-    assert _needles(r"GPT-?\d") == (("gpt",), False)
-    assert _needles(r"\bexports?\b") == (("export",), False)  # the "s" may be absent
-    assert _needles("abc|def") is None and _needles(r"\$\d") is None
-    assert _needles(r"foo[(]x|bar") is None and _needles(r"(?:abc\)|xyz)") is None
+    assert sum(literals(source) is not None for source in found) > 25
+    assert literals(r"(?-i:\bCursor\b)") == (("Cursor",), True)
+    assert literals(r"\b(?:Opus|Sonnet|Haiku) \d") == (("opus", "sonnet", "haiku"), False)
+    assert literals(r"GPT-?\d") == (("gpt",), False)
+    assert literals(r"\bexports?\b") == (("export",), False)  # the "s" may be absent
+    assert literals("abc|def") is None and literals(r"\$\d") is None
+    assert literals(r"foo[(]x|bar") is None and literals(r"(?:abc\)|xyz)") is None
     texts = [row["title"] for row in editorial.read_jsonl("junk.jsonl")] + [
         "GPT5 and GPT-5.2 ship", "FLUX.2 [Klein] is out", "A MoE model", "moe berg",
         "AMD MI355X", "Maia 200 chips", "Cursor raises", "the cursor blinks", "Opus 4.6",

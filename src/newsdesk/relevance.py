@@ -46,8 +46,8 @@ from urllib.parse import urlsplit
 
 from newsdesk.models import Item
 from newsdesk.normalize import is_thread
-from newsdesk.patterns import group_end, needs_digit, top_level_bar
-from newsdesk.terms import summary_text
+from newsdesk.patterns import literals, needs_digit
+from newsdesk.terms import DIGIT, summary_text
 
 REASONS = ("off_topic", "question", "meme", "anecdote", "promotion", "rant", "not_news")
 # A source whose items of one day link to this many different sites is an aggregator.
@@ -133,7 +133,7 @@ class Terms:
         self.phrases: dict[str, list[tuple[tuple[str, ...], str]]] = {}
         self.anywhere: list[str] = []
         # A regular expression is searched only in a text that holds one of its needles
-        # (literals every match contains, `_needles`); those without any are searched
+        # (literals every match contains, `patterns.literals`); those without any are searched
         # as one pattern, in every text, or, when every match holds a digit, in a text
         # with a digit.
         self.gated: list[tuple[re.Pattern[str], tuple[str, ...], bool]] = []
@@ -141,7 +141,7 @@ class Terms:
         numeric: list[str] = []
         for term in terms:
             if term.startswith("re:"):
-                needles = _needles(term[3:])
+                needles = literals(term[3:])
                 if needles is not None:
                     self.gated.append((re.compile(term[3:], re.I), *needles))
                 elif needs_digit(term[3:]):
@@ -224,68 +224,10 @@ class Text:
         # Ignoring case, a regular expression's "i" matches "ı" and "İ", which lower-case
         # to other letters: a text with them is searched without the literals' guard.
         self.unguarded = not self.ascii and ("ı" in raw or "İ" in raw)
-        self.digit = _DIGIT.search(raw) is not None
-
-
-# A regular expression's leading literal: letters, digits, spaces and escaped punctuation,
-# after an optional "(?-i:…)" (matched as written), "^" or "\b", and any lookbehind.
-_WRAPPED_EXACT = re.compile(r"\(\?-i:(.*)\)", re.S)
-_LOOKBEHIND = re.compile(r"\(\?<[=!][^()]*\)")
-_LITERAL = re.compile(r"(?:[A-Za-z0-9 ]|\\[.\[\]$\-]|[^\x00-\x7f])+")
-_QUANTIFIER = "?*{"
-_PLAIN_GROUP = re.compile(r"[A-Za-z0-9 '’|-]+")
-
-
-def _needles(source: str) -> tuple[tuple[str, ...], bool] | None:
-    """Literals one of which every match of a regular expression contains, and whether
-    they must be found as written (inside "(?-i:…)") or in the lower-cased text; None
-    when the expression does not start with a literal (or a group of plain literals)."""
-    exact = _WRAPPED_EXACT.fullmatch(source)
-    if exact:
-        source = exact.group(1)
-        if "(" in source or ")" in source:
-            return None
-    if top_level_bar(source):
-        return None  # "abc|def": a match need not hold "abc"
-    while True:
-        stripped = source.removeprefix("^").removeprefix("\\b")
-        behind = _LOOKBEHIND.match(stripped)
-        stripped = stripped[behind.end() :] if behind else stripped
-        if stripped == source:
-            break
-        source = stripped
-    if source.startswith("(?:"):
-        end = group_end(source)
-        inner = source[3:end]
-        # Only a group of plain words: "(?:Opus|Sonnet|Haiku)".
-        if (
-            end < 0
-            or not _PLAIN_GROUP.fullmatch(inner)
-            or source[end + 1 : end + 2] in tuple(_QUANTIFIER)
-        ):
-            return None
-        alternatives = inner.split("|")
-    else:
-        alternatives = [source]
-    needles = []
-    for alternative in alternatives:
-        found = _LITERAL.match(alternative)
-        if found is None:
-            return None
-        literal = found.group()
-        if alternative[found.end() : found.end() + 1] in tuple(_QUANTIFIER):
-            literal = literal[:-1]  # "GPT-?": the last character may be absent
-            if literal.endswith("\\"):
-                literal = literal[:-1]
-        literal = re.sub(r"\\(.)", r"\1", literal)
-        if len(literal) < 2 and literal.isascii():
-            return None
-        needles.append(literal if exact else literal.casefold())
-    return tuple(needles), bool(exact)
+        self.digit = DIGIT.search(raw) is not None
 
 
 _ATOM = re.compile(r"[^\W_]+")
-_DIGIT = re.compile(r"\d")
 _PLAIN_TERM = re.compile(r"[\w .\-'+]+")
 
 

@@ -22,6 +22,7 @@ from decimal import Decimal, InvalidOperation
 from functools import cache, lru_cache
 from importlib import resources
 from itertools import pairwise
+from typing import Any
 
 from newsdesk.models import Item
 
@@ -119,12 +120,18 @@ def stop_word(token: str) -> bool:
 
 
 @cache
+def _lexicon_data() -> dict[str, Any]:
+    """data/lexicon.toml, read and parsed once."""
+    text = resources.files("newsdesk").joinpath("data/lexicon.toml").read_text(encoding="utf-8")
+    return tomllib.loads(text)
+
+
+@cache
 def _lexicon() -> tuple[dict[str, str], dict[str, str], int]:
     """English word → concept, Chinese term → concept, and the longest Chinese term's length."""
-    text = resources.files("newsdesk").joinpath("data/lexicon.toml").read_text(encoding="utf-8")
     english: dict[str, str] = {}
     chinese: dict[str, str] = {}
-    for concept, forms in tomllib.loads(text)["concepts"].items():
+    for concept, forms in _lexicon_data()["concepts"].items():
         for form in forms:
             form = unicodedata.normalize("NFKC", form).casefold()
             if HAN_RUN.fullmatch(form):
@@ -138,9 +145,8 @@ def _lexicon() -> tuple[dict[str, str], dict[str, str], int]:
 def _phrases() -> dict[tuple[str, str], list[tuple[tuple[str, ...], str]]]:
     """The lexicon's English forms of several words ("goes public", "data center"), by
     their first two words: matched as written, word for word, stop words included."""
-    text = resources.files("newsdesk").joinpath("data/lexicon.toml").read_text(encoding="utf-8")
     phrases: dict[tuple[str, str], list[tuple[tuple[str, ...], str]]] = {}
-    for concept, forms in tomllib.loads(text)["concepts"].items():
+    for concept, forms in _lexicon_data()["concepts"].items():
         for form in forms:
             words = tuple(_WORD.findall(unicodedata.normalize("NFKC", form).casefold()))
             if " " in form and len(words) > 1:
@@ -161,14 +167,9 @@ def _phrase_tokens(sequence: list[str], found: set[str]) -> None:
     if firsts.isdisjoint(sequence) or lasts.isdisjoint(sequence):
         return  # most texts: no form can be there
     phrases = _phrases()
-    for pair in phrases.keys() & set(pairwise(sequence)):
-        for phrase, token in phrases[pair]:
-            size = len(phrase)
-            if size == 2 or any(
-                tuple(sequence[i : i + size]) == phrase
-                for i in range(len(sequence) - size + 1)
-                if (sequence[i], sequence[i + 1]) == pair
-            ):
+    for index, pair in enumerate(pairwise(sequence)):
+        for phrase, token in phrases.get(pair, ()):
+            if tuple(sequence[index : index + len(phrase)]) == phrase:
                 found.add(token)
 
 
@@ -176,8 +177,7 @@ def _phrase_tokens(sequence: list[str], found: set[str]) -> None:
 def name_concepts() -> frozenset[str]:
     """The lexicon's concept tokens that are names ("@nvidia", "@altman"), not kinds of
     news ("@release", "@agent")."""
-    text = resources.files("newsdesk").joinpath("data/lexicon.toml").read_text(encoding="utf-8")
-    kinds = tomllib.loads(text).get("kinds", {})
+    kinds = _lexicon_data().get("kinds", {})
     return frozenset(f"@{name}" for name in kinds.get("names", []))
 
 
