@@ -135,10 +135,6 @@ class ModelClient:
         self.warn = warn
         self.sleep = sleep
         self.broken: ModelError | None = None
-        # Whether a call of this run got no answer: the endpoint unreachable, timing out,
-        # rate-limited or failing (5xx) after its retries, refusing the key or the model,
-        # or the token budget spent. An answer that came but could not be used is not this.
-        self.unavailable = False
         self._reserved = 0
         self._lock = threading.Lock()
         self._client = client
@@ -202,12 +198,18 @@ class ModelClient:
             self.usage.cache_hits += 1
         return Reply(text, "stop", key, cached=True)
 
+    @property
+    def unavailable(self) -> bool:
+        """Whether a call of this run got no answer: the endpoint unreachable, timing out,
+        rate-limited or failing (5xx) after its retries, refusing the key or the model, or
+        the token budget spent. An answer that came but could not be used is not this."""
+        return self.broken is not None or self.usage.budget_stops > 0
+
     def _reserve(self, tokens: int) -> None:
         with self._lock:
             spent = self.usage.total_tokens + self._reserved
             if spent + tokens > self.settings.max_tokens_per_run:
                 self.usage.budget_stops += 1
-                self.unavailable = True
                 raise ModelError(
                     f"llm.max_tokens_per_run ({self.settings.max_tokens_per_run:,}) would be "
                     f"passed ({spent:,} spent or in flight, this call up to {tokens:,})",
@@ -337,7 +339,6 @@ class ModelClient:
         with self._lock:
             first = self.broken is None
             self.broken = exc
-            self.unavailable = True
         if first:
             self.warn(f"llm: {exc}; the rest of the analysis was written offline")
         return exc

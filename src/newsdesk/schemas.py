@@ -351,7 +351,7 @@ def check_week(text: str, *, ids: set[int], lang: str, min_axes: int, max_axes: 
     week = _clean(week, ("headline", "lede"), checked)
     axes = []
     for n, axis in enumerate(week.axes[:max_axes], start=1):
-        axis = _clean(axis, ("title", "evidence", "summary"), checked)
+        axis = _clean(axis, AXIS_TEXTS, checked)
         known = list(dict.fromkeys(i for i in axis.story_ids if i in ids))
         checked.counts.ids_dropped += len(axis.story_ids) - len(known)
         impacts = [_clean_text(i, checked) for i in axis.impacts]
@@ -393,7 +393,7 @@ def check_future(
     missing = [a for a in audiences if a not in advice]
     if missing:
         checked.errors.append(f"advice missing for: {', '.join(missing)}")
-    outlook = [_clean(o, ("title", "detail", "signal"), checked) for o in future.outlook]
+    outlook = [_clean(o, OUTLOOK_TEXTS, checked) for o in future.outlook]
     if not min_trends <= len(outlook) <= max_trends:
         checked.errors.append(f"write {min_trends}-{max_trends} outlook trends, not {len(outlook)}")
     fields = [("closing", future.closing)]

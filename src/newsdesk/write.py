@@ -37,6 +37,7 @@ from newsdesk.models import (
     display_item,
 )
 from newsdesk.normalize import shown_title
+from newsdesk.publish.post import ANALYSIS_FIELDS
 from newsdesk.screen import in_language
 from newsdesk.styles import (
     DAILY_STYLES,
@@ -172,7 +173,6 @@ def _render(env: Environment, name: str, values: dict[str, Any]) -> Rendered:
 
 
 # A story's analysis as a daily digest holds it (StoryAnalysis), kept where written.
-ANALYSIS_FIELDS = ("what", "why", "impact", "advice", "body")
 
 
 def digest_data(values: dict[str, Any]) -> dict[str, Any]:

@@ -15,6 +15,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+# The parts of a story's analysis a stored digest's entry can carry (`data`).
+ANALYSIS_FIELDS = ("what", "why", "impact", "advice", "body")
+
 
 @dataclass(frozen=True, slots=True)
 class StoredPost:

@@ -25,11 +25,7 @@ from newsdesk.publish.channels import (
     env_value,
     post_json,
 )
-from newsdesk.publish.post import StoredPost
-
-# A story's analysis: every key is always there, "" where the digest has none (a weekly
-# post's stories, a story the offline analyst only extracted).
-ANALYSIS = ("what", "why", "impact", "advice", "body")
+from newsdesk.publish.post import ANALYSIS_FIELDS, StoredPost
 
 
 def story(entry: dict[str, Any], section: dict[str, Any]) -> dict[str, Any]:
@@ -43,8 +39,10 @@ def story(entry: dict[str, Any], section: dict[str, Any]) -> dict[str, Any]:
         "source": entry["source"],
         "sources": [{"name": entry["source"], "url": entry["url"]}, *entry.get("others", [])],
         "section": section["name"],
-        "category": entry.get("category") or section.get("key", ""),
-        "analysis": {key: str(analysis.get(key, "")) for key in ANALYSIS},
+        "category": entry.get("category", ""),
+        # every key is always there, "" where the digest has none (a weekly post's
+        # stories, a story the offline analyst only extracted)
+        "analysis": {key: str(analysis.get(key, "")) for key in ANALYSIS_FIELDS},
     }
 
 
