@@ -117,11 +117,11 @@ class ModelTriage:
         when the call fails."""
         from newsdesk.schemas import TriageAnswer
 
+        messages = self._messages(ask, langs)
         for option in (langs, *other_langs(langs)):
-            reply = self.client.cached(self._messages(ask, option))
+            reply = self.client.cached(messages if option == langs else self._messages(ask, option))
             if reply is not None:
                 return reply, option
-        messages = self._messages(ask, langs)
         return self.client.complete(messages, schema=TriageAnswer, name="triage"), langs
 
     def _batch(
@@ -183,9 +183,7 @@ def other_langs(langs: tuple[str, ...]) -> list[tuple[str, ...]]:
     """The other sets of languages a batch may have been judged for, those that share
     most with `langs` first."""
     options = [
-        in_order(chosen)
-        for size in range(len(LANGUAGES), 0, -1)
-        for chosen in combinations(LANGUAGES, size)
+        chosen for size in range(len(LANGUAGES), 0, -1) for chosen in combinations(LANGUAGES, size)
     ]
     options = [o for o in options if o != langs]
     return sorted(options, key=lambda o: -len(set(o) & set(langs)))
