@@ -48,6 +48,7 @@ from newsdesk.publish.channels import (
 )
 from newsdesk.publish.post import Pending, StoredPost
 from newsdesk.run import Run
+from newsdesk.store import UNFINISHED
 
 logger = logging.getLogger(__name__)
 
@@ -267,9 +268,7 @@ def _crashed(
     run.report.warn(f"channel {config.name}: {what} not delivered: {reason}")
     logger.warning("channel %s: %s not delivered: %s", config.name, what, reason)
     if not dry_run:
-        earlier = run.store.delivery(config.name, post) or {}
-        resume = earlier.get("status") in _UNFINISHED and earlier.get("hash") == post.digest_hash
-        parts, ids = (earlier["parts"], earlier["message_ids"]) if resume else (0, [])
+        parts, ids = _resumed(run.store.delivery(config.name, post), post)
         _record(run, config, post, "failed", parts, 0, reason, ids)
     return Delivered(config.name, post, "failed", reason=reason, retried=job.retried)
 
@@ -331,11 +330,8 @@ def _send_parts(
     config, redact, report = sending.config, sending.redact, run.report
     post, retried = job.post, job.retried
     what = f"{post.key} {post.style} ({post.lang})"
-    start = 0
-    ids: list[str] = []
-    if earlier and earlier["status"] in _UNFINISHED and earlier["hash"] == post.digest_hash:
-        start = min(earlier["parts"], len(messages))
-        ids = list(earlier["message_ids"])
+    start, ids = _resumed(earlier, post)
+    start = min(start, len(messages))
     attempts = 0
     answers: list[str] = []
     for number in range(start, len(messages)):
@@ -360,8 +356,12 @@ def _send_parts(
     return Delivered(config.name, post, "sent", len(messages), attempts, retried=retried)
 
 
-# A ledger status whose parts that went through are kept: sending resumes after them.
-_UNFINISHED = ("failed", "dropped")
+def _resumed(earlier: Mapping[str, Any] | None, post: StoredPost) -> tuple[int, list[str]]:
+    """The parts an earlier delivery of this same post sent and their message ids, when it
+    did not finish (sending resumes after them); (0, []) otherwise."""
+    if earlier and earlier["status"] in UNFINISHED and earlier["hash"] == post.digest_hash:
+        return earlier["parts"], list(earlier["message_ids"])
+    return 0, []
 
 
 def _secrets(kind: Channel, config: ChannelSettings, environ: Mapping[str, str]) -> list[str]:

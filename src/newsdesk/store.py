@@ -43,6 +43,11 @@ _ITEM_COLUMNS = (
 )
 
 
+# Delivery ledger statuses whose parts that went through are kept: sending resumes after
+# them, and attempts add up.
+UNFINISHED = ("failed", "dropped")
+
+
 # Links looked up at once when a batch's sources may take stored items over (well under
 # SQLite's limit on bound values).
 _TAKE_OVER_CHUNK = 400
@@ -1081,7 +1086,7 @@ class Store:
         earlier = self.delivery(channel, post)
         tried = earlier is not None and earlier["status"] != "pending"  # a mark: not tried
         first = earlier["first_attempt"] if earlier and tried else to_db_time(now)
-        unfinished = earlier is not None and earlier["status"] in ("failed", "dropped")
+        unfinished = earlier is not None and earlier["status"] in UNFINISHED
         total = attempts + (earlier["attempts"] if earlier and unfinished else 0)
         with self.transaction() as db:
             db.execute(
