@@ -391,10 +391,18 @@ def publish_day(
         return write_draft(run, stored, rendered.body, meta, fmt=fmt, out=request.out, mark=mark)
     path = publish.write_post(rendered.body, meta, fmt=fmt, out=request.out)
     drop_draft(store, stored, fmt.name, warn=None if approved else run.report.warn)
-    channels = publish.deliver_to(run, stored)
-    store.record_post(stored, fmt=request.fmt, path=path, run_id=run.report.id, deliver_to=channels)
-    publish.publish_stored(run, stored, fmt=fmt, out=request.out)  # the feed, and others
+    _record_published(run, store, stored, path, fmt=fmt, out=request.out)
     return path
+
+
+def _record_published(
+    run: Run, store: Store, stored: StoredPost, path: Path, *, fmt: publish.SiteFormat, out: Path
+) -> None:
+    """Store a post just written, marked pending for the channels that take it when the
+    run delivers, then call the publishers (the feed, and others)."""
+    channels = publish.deliver_to(run, stored)
+    store.record_post(stored, fmt=fmt.name, path=path, run_id=run.report.id, deliver_to=channels)
+    publish.publish_stored(run, stored, fmt=fmt, out=out)
 
 
 def write_draft(
@@ -699,9 +707,7 @@ def publish_week(
         path = publish.write_post(rendered.body, meta, fmt=fmt, out=request.out)
         drop_stale_weekly(path, slug)
         drop_draft(store, stored, fmt.name, warn=report.warn)
-        channels = publish.deliver_to(run, stored)
-        store.record_post(stored, fmt=request.fmt, path=path, run_id=report.id, deliver_to=channels)
-        publish.publish_stored(run, stored, fmt=fmt, out=request.out)  # the feed, and others
+        _record_published(run, store, stored, path, fmt=fmt, out=request.out)
         written.append(path)
     return written
 
