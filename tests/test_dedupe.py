@@ -271,6 +271,49 @@ def test_an_approval_and_a_ban_of_the_same_thing_are_two_events() -> None:
     )
 
 
+def test_a_refusal_in_other_words_is_a_ban() -> None:
+    # "China's customs agents told Nvidia's H200 chips are not permitted" tells a ban, so
+    # it stays apart from "US approves sale of Nvidia's advanced AI chips to China".
+    for title in (
+        "Ruritania's customs told Vexel V9 chips are not permitted",
+        "Vexel chips not allowed in Ruritania",
+        "Ruritania prohibits Vexel chips",
+        "Lumen barred from the app store",
+    ):
+        assert "@ban" in tokens(title), title
+    assert "@ban" not in tokens("Ruritania permitted Vexel chips")
+    approve = make(1, "Washington approves sale of Vexel V9 chips to Ruritania")
+    refuse = make(2, "Ruritania's customs told Vexel V9 chips are not permitted")
+    corpus = Corpus([approve, refuse])
+    assert {"@approve"} == corpus.vector(0).events
+    assert {"@ban"} == corpus.vector(1).events
+
+
+def test_one_deal_told_in_other_words_is_one_story(monkeypatch: pytest.MonkeyPatch) -> None:
+    # "Meta Superintelligence Labs acquires Manus AI for $4B" and "Zuck buys Chinese AI
+    # company Manus" share one name and the kind of event: the agreement lifts the pair.
+    deal = [
+        make(1, "Halcyon Labs acquires Manus AI for $4B, nine months after its launch"),
+        make(2, "Zuck buys Chinese AI company Manus that says it acts, not talks"),
+    ]
+    launches = [  # one company's launch day: releases agree on nothing
+        make(3, "Vexel launches Rubin chips for data centers"),
+        make(4, "Vexel unveils a reasoning model for cars"),
+    ]
+    corpus = Corpus([*deal, *launches])
+    lifted = similarity(corpus.vector(0), corpus.vector(1))
+    launch = similarity(corpus.vector(2), corpus.vector(3))
+    monkeypatch.setattr(dedupe, "EVENT_AGREEMENT", 1.0)
+    assert lifted == pytest.approx(1.2 * similarity(corpus.vector(0), corpus.vector(1)))
+    assert launch == similarity(corpus.vector(2), corpus.vector(3))
+    between = 1.1 * similarity(corpus.vector(0), corpus.vector(1))
+    plain = {(i, j) for _, i, j in scored_pairs(corpus, threshold=between, window_hours=None)}
+    monkeypatch.undo()
+    agreed = {(i, j) for _, i, j in scored_pairs(corpus, threshold=between, window_hours=None)}
+    assert (0, 1) in agreed - plain
+    check_pairs(corpus, between, window_hours=None)  # the matrix path lifts it the same
+
+
 def test_advertising_and_the_defense_secretary_meet_their_other_names() -> None:
     # "Our approach to advertising" and "ChatGPT is getting ads" tell one plan; a title
     # naming the defense secretary is about the Pentagon; a listing is an IPO.
