@@ -37,13 +37,14 @@ GATES = {
         "junk set aside (recall)": 0.86,
         "news kept": 0.94,
         "junk shown (of labelled shown)": -0.085,  # at most 8.5 % (negative: an upper bound)
-        "merge precision": 0.93,
-        "merge recall": 0.80,
+        "merge precision": 0.95,
+        "merge recall": 0.82,
         "category accuracy": 0.95,
         "category accuracy, Chinese": 0.95,
         "leads in top 3 (days)": 0.90,
-        "pick is a lead (days)": 0.71,
+        "pick is a lead (days)": 0.80,
         "must-show shown": 0.81,
+        "must-show shown, that day or the week before": 0.86,
         "lab news shown": 1.0,
     },
     "validate": {
@@ -57,6 +58,7 @@ GATES = {
         "leads in top 3 (days)": 0.95,
         "pick is a lead (days)": 0.80,
         "must-show shown": 0.80,
+        "must-show shown, that day or the week before": 0.84,
         "lab news shown": 1.0,
     },
 }
@@ -487,3 +489,14 @@ def test_two_companies_are_one_kind_and_the_reason_names_what_counted() -> None:
 
     assert about_ai("Google and Microsoft ship a model") == "google + model"
     assert about_ai("Google and Microsoft sign a cloud deal") == ""
+
+
+def test_law_enforcements_agents_are_not_software() -> None:
+    # "Meta blocks posts sharing database of ICE agents" is not about AI: a weak term's
+    # `unless` words veto it as they veto a strong one.
+    from newsdesk.relevance import about_ai
+
+    assert about_ai("Meta blocks posts sharing database of ICE agents") == ""
+    assert about_ai("FBI agents trained on new protocols") == ""
+    assert about_ai("Meta ships agents for its ad tools") == "agents + meta"
+    assert about_ai("Ice cream maker trains agents on a new model") != ""  # ICE as written

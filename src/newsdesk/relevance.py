@@ -302,7 +302,7 @@ def about_ai(text: str | Text) -> str:
         strong = next((t for t in found if not _vetoed(t, prepared, rules)), "")
     if strong:
         return strong
-    weak = {w.casefold() for w in rules.weak.every(prepared)}
+    weak = {w.casefold() for w in rules.weak.every(prepared) if not _vetoed(w, prepared, rules)}
     kinds: dict[str, str] = {}  # kind → one of its terms, companies being one kind
     for word in sorted(weak):
         kinds.setdefault("a company" if _root(word) in rules.companies else _root(word), word)
