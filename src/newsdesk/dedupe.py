@@ -58,10 +58,6 @@ EVENT_CONFLICT = 0.6
 # Factor applied when both titles carry numbers or versioned names (an amount, "Lumen-3")
 # and share none of them: $198M and $248M rounds are two stories.
 NUMBER_CONFLICT = 0.5
-# Factor applied when both items name the same kind of event other than a release (two
-# acquisitions, two lawsuits): told in different words, one deal is still one story. A
-# release is left out: a company's launch day brings several releases, each its own story.
-EVENT_AGREEMENT = 1.2
 EVENTS = frozenset(
     """
     @release @acquire @funding @outage @security @lawsuit @cut @hire @partnership @ipo
@@ -69,8 +65,6 @@ EVENTS = frozenset(
     """.split()
 )
 EVENT_BITS = {event: 1 << n for n, event in enumerate(sorted(EVENTS))}
-AGREEING = frozenset(EVENTS - {"@release"})
-AGREEING_BITS = sum(EVENT_BITS[event] for event in AGREEING)
 
 
 @dataclass(frozen=True, slots=True)
@@ -275,8 +269,6 @@ def _conflict(a: Vector, b: Vector) -> float:
     factor = 1.0
     if a.events and b.events and not a.events & b.events:
         factor *= EVENT_CONFLICT
-    elif a.events & b.events & AGREEING:
-        factor *= EVENT_AGREEMENT
     if a.figures and b.figures and not a.figures & b.figures:
         factor *= NUMBER_CONFLICT
     return factor
@@ -335,18 +327,14 @@ def scored_pairs(
             corpus.mass[left] * corpus.mass[right],
         )
     )
-    # The most the factors can raise a pair's score: only an agreement raises it.
-    most = np.where(
-        corpus.events[left] & corpus.events[right] & AGREEING_BITS, EVENT_AGREEMENT, 1.0
-    )
     bound = (value + np.minimum(heavy[left], heavy[right])) / denominator
-    hopeful = bound * most >= threshold
+    hopeful = bound >= threshold
     left, right, value = left[hopeful], right[hopeful], value[hopeful]
-    denominator, most = denominator[hopeful], most[hopeful]
+    denominator = denominator[hopeful]
     if frequent.any() and len(left):
         value = value + _common_shared(corpus, frequent, left, right)
     score = value / denominator
-    reached = score * most >= threshold
+    reached = score >= threshold
     left, right, score = left[reached], right[reached], score[reached]
     score = np.minimum(score * _conflicts(corpus, left, right), 1.0)
     reached = score >= threshold
@@ -383,7 +371,6 @@ def _conflicts(corpus: Corpus, left: np.ndarray, right: np.ndarray) -> np.ndarra
     events = corpus.events
     a, b = events[left], events[right]
     factor[(a != 0) & (b != 0) & ((a & b) == 0)] *= EVENT_CONFLICT
-    factor[(a & b & AGREEING_BITS) != 0] *= EVENT_AGREEMENT
     has = corpus.figure_count
     both = (has[left] > 0) & (has[right] > 0)
     if both.any():

@@ -287,7 +287,7 @@ def tokens(text: str) -> frozenset[str]:
     return frozenset(found)
 
 
-TOKENISER_VERSION = 8  # raise when `tokens` changes: stored terms are then computed again
+TOKENISER_VERSION = 9  # raise when `tokens` changes: stored terms are then computed again
 
 
 @cache
