@@ -198,6 +198,9 @@ def test_a_post_on_an_unknown_site_needs_an_event_or_traction_to_count_as_news()
         ("Lumen.2 [Mini]: towards interactive visual intelligence with LLMs", True),
         # An event in the progressive form.
         ("Phind.com is shutting down", True),
+        # Cancelling, flagging and designating are events too.
+        ("Agency canceled a museum's HVAC grant after ChatGPT flagged it as DEI", True),
+        ("WordPress.com flags a spike in AI-generated DMCA takedowns", True),
         ("OpenAI is allowing third-party coding agents to use Codex API keys", True),
         ("Ads are coming to ChatGPT", True),
         # No event, no size, no version: an essay.
@@ -208,6 +211,18 @@ def test_a_post_on_an_unknown_site_needs_an_event_or_traction_to_count_as_news()
 def test_a_named_size_or_version_or_an_ongoing_event_is_news(title: str, news: bool) -> None:
     post = item(title, HN.format(9, 1), url="https://someone.example/post")
     assert judge(post, aggregator=True).kept is news
+
+
+def test_a_press_headline_or_a_papers_title_reports_a_meme_or_a_discount() -> None:
+    meme = "Influencers used AI slop to turn a news photo into a meme"
+    assert judge(item(meme, url="https://www.404media.co/ai-slop-meme")).kept
+    assert judge(item(meme, url="https://memes.example/ai")).reason == "meme"
+    tier = "Office suite confirms a premium tier, stuffed with AI and few discounts"
+    assert judge(item(tier, url="https://www.theregister.com/2026/03/09/tier")).kept
+    assert judge(item(tier, url="https://shop.example/tier")).reason == "promotion"
+    study = "Negotiating relationships with ChatGPT"
+    assert judge(item(study, url="https://arxiv.org/abs/2601.13188")).kept
+    assert judge(item(study, url="https://vendor.example/blog/study")).reason == "promotion"
 
 
 def test_a_vetoed_maker_stays_vetoed_however_it_is_spelled() -> None:

@@ -248,6 +248,7 @@ class _Rules:
     press: frozenset[str]
     official: frozenset[str]
     official_orgs: frozenset[str]
+    papers: frozenset[str]
     news: Terms
     lift_points: int
 
@@ -282,6 +283,7 @@ def _rules() -> _Rules:
         press=frozenset(data["news"]["press"]),
         official=frozenset(data["news"]["official"]),
         official_orgs=frozenset(data["news"]["official_orgs"]),
+        papers=frozenset(data["news"].get("papers", [])),
         news=Terms(data["news"]["title"]),
         lift_points=int(data["news"]["lift_points"]),
     )
@@ -373,6 +375,12 @@ def _under(name: str, domains: frozenset[str]) -> str:
     return next((d for n in range(len(parts)) if (d := ".".join(parts[n:])) in domains), "")
 
 
+# Forms whose title words a press headline or a paper's title reports rather than is: an
+# article about a meme or a discount, a study "with ChatGPT", is news about them, not a
+# meme or an advertisement.
+_REPORTED = frozenset({"meme", "promotion"})
+
+
 def judge(item: Item, *, aggregator: bool = False) -> Verdict:
     """Keep the item, or set it aside with a reason. An item from an `aggregator` also
     needs a sign of news: a press or official link, an event in its title, or traction."""
@@ -405,7 +413,11 @@ def judge(item: Item, *, aggregator: bool = False) -> Verdict:
     # needs a sign of news like any aggregator's item.
     aggregator = aggregator or is_thread(item.url)
     path = Text(_path(item.url))
+    # A press headline or a paper's title reports its subject (see _REPORTED).
+    reports = standing(item.url) == 1 or bool(_under(host(item.url), rules.papers))
     for reason, where, terms in rules.forms:
+        if reports and where == "title" and reason in _REPORTED:
+            continue
         found = terms.find(head if where == "title" else path if where == "url" else whole)
         if found:
             return Verdict(reason, found.strip())
