@@ -120,7 +120,12 @@ HN = "Article URL: https://x.example/a Comments URL: https://news.ycombinator.co
             "Dropbox uses Cursor to index over 550,000 files and build an AI-native SDLC",
             "promotion",
         ),
+        # Customer stories, whoever the vendor is.
+        ("How a grocery chain rolled out coding agents to 900 engineers", "promotion"),
+        ("How leading insurers are turning AI pilots into everyday work", "promotion"),
         ("The L in 'LLM' Stands for Lying", "rant"),
+        ("Vector store access control: A Complete Security Guide for LLM apps", "not_news"),
+        ("From prompts to products: one year of our agents API", "not_news"),
         ("A complete guide to building skills for Claude", "not_news"),
         ("Neural Networks: Zero to Hero (2023)", "not_news"),
         ("A lab head said every line of code would be AI-written by now (Sept. 2024)", "not_news"),
@@ -162,6 +167,8 @@ def test_junk_is_set_aside_with_its_reason(title: str, reason: str) -> None:
         "Micron breaks ground on $100B New York DRAM megafab",
         "Warhammer maker Games Workshop bans staff from using AI",
         "LM Studio 0.4",
+        "How AI helps break the cost barrier to COBOL modernization",
+        "Regulators approve the AI chip deal after two years of talks",
     ],
 )
 def test_news_is_kept(title: str) -> None:
