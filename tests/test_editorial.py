@@ -20,7 +20,7 @@ import pytest
 
 from newsdesk.config import RankSettings
 from newsdesk.models import Item, Story
-from newsdesk.rank import rank
+from newsdesk.rank import _buzz, rank
 from newsdesk.relevance import engagement, judge, sift, standing
 from newsdesk.terms import summary_text
 from tests import editorial
@@ -358,6 +358,17 @@ def test_the_labs_own_launch_leads_a_minor_post_and_the_feeds_order_does_not_mat
     assert [s.id for s in rank([minor, chatter], weights={}, settings=settings, day_end=end)] == [
         s.id for s in rank([chatter, minor], weights={}, settings=settings, day_end=end)
     ]
+
+
+def test_buzz_counts_the_days_other_items_that_name_a_story_and_not_kinds_or_letters() -> None:
+    vault = story(1, item("Introducing Model Vault: a private platform for AI", source="lab"))
+    cars = story(2, item("Carmaker retires Model S and Model X to build robots"))
+    lumen = story(3, item("Lumen-3 tops the coding benchmark"))
+    others = [story(n, item(t)) for n, t in enumerate(["Lumen-3 costs less", "Why Lumen-3?"], 4)]
+    day = [vault, cars, lumen, *others, *(story(9 + n, item(f"Note {n}")) for n in range(5))]
+    # "Model" is a kind of news and "S" one letter: the vault and the cars name nothing
+    # in common; two other items name Lumen-3.
+    assert _buzz(day)[:3] == [0, 0, 2]
 
 
 def test_one_community_cannot_fill_the_whole_digest() -> None:

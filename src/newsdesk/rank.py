@@ -14,7 +14,8 @@ launch      launch_bonus when a title announces a release with a name ("introduc
             "releases", "launches", "发布", "开源" …) and names a versioned thing or a
             named product, or names a sum of a billion or more ($20B, 20 亿美元)
 buzz        mention_weight × log2(1 + other items of the day whose titles name the
-            story's main name), counted even when they were not merged into it
+            story's main name), counted even when they were not merged into it (a
+            name: not a kind of news such as "Model", an amount or one letter)
 recency     0.5 ** (hours from the story's newest item to the end of its day / half_life_hours)
 boosts      the sum of `rank.boost` values whose term appears in a title or summary
 
@@ -35,7 +36,7 @@ from collections.abc import Collection, Sequence
 from newsdesk.config import RankSettings
 from newsdesk.models import Item, Story
 from newsdesk.relevance import engagement, host, standing
-from newsdesk.terms import name_tokens
+from newsdesk.terms import name_tokens, naming_token
 
 _LAUNCH = re.compile(
     r"\b(?:introduc(?:es|ing|ed)|launch(?:es|ed)?|releas(?:es|ed)|unveil(?:s|ed)?|"
@@ -106,16 +107,19 @@ def _buzz(stories: Sequence[Story]) -> list[int]:
     """For each story, how many items of other stories name its main name in their
     titles (the name of its lead title that most other items name, among those named
     by at most a fifth of the day's items: "AI" is no one's main name)."""
-    titles = [[name_tokens(item.title) for item in story.items] for story in stories]
+    titles = [
+        [frozenset(filter(naming_token, name_tokens(item.title))) for item in story.items]
+        for story in stories
+    ]
     named: Counter[str] = Counter()
     for story_titles in titles:
         named.update(set().union(*story_titles) if story_titles else set())
     total = sum(len(t) for t in titles)
     limit = max(3, total // BUZZ_SHARE)
     counts = []
-    for story, story_titles in zip(stories, titles, strict=True):
+    for story_titles in titles:
         own = Counter(name for names in story_titles for name in names)
-        lead = name_tokens(story.lead.title)
+        lead = story_titles[0] if story_titles else frozenset()  # the lead item's
         best = 0
         for name in lead:
             elsewhere = named[name] - (1 if own[name] else 0)

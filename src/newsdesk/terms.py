@@ -375,6 +375,15 @@ def name_tokens(title: str) -> frozenset[str]:
     return frozenset(found)
 
 
+def naming_token(token: str) -> bool:
+    """Whether a token of `name_tokens` names someone or something: not a kind of news
+    the lexicon knows ("Model" in "Model Vault" is @model), not a number or an amount
+    ("$30B"), not a generic name ("AI"), not one letter ("Model S")."""
+    if token.startswith("@"):
+        return token in name_concepts()
+    return len(token) > 1 and not token.startswith("#") and token not in _GENERIC_NAMES
+
+
 # Capitalised words that open a title without naming anything.
 _OPENERS = frozenset(
     """
