@@ -320,6 +320,19 @@ def test_a_title_only_item_does_not_repeat_its_title(summary: str) -> None:
     assert not re.search(r"^\s*[-*]\s*$", text, re.M)  # no empty bullet
 
 
+def test_a_summary_that_is_the_title_with_a_scrapers_debris_says_nothing() -> None:
+    title = "Labor market impacts of AI: A new measure and early evidence"
+    debris = f"Mar 5, 2026Economic Research{title}"
+    assert summary_text(title, debris) == ""
+    assert summary_text(title, f"{title} · 5 min read") == ""
+    only = story(1, item(title, debris, source="lab-research"))
+    assert OfflineAnalyst().analyze_story(only, lang="en") == StoryAnalysis(lead="", body="")
+    # More than the title, however short, is text.
+    assert summary_text("Lumen-3", "Lumen-3 is here") == "Lumen-3 is here"
+    told = f"{title}. We find slower hiring of young workers in exposed jobs."
+    assert summary_text(title, told) == told
+
+
 def test_a_summary_that_opens_with_the_title_leads_with_what_follows() -> None:
     told = story(
         1, item("Introducing Labs", "Introducing Labs. A team that builds on the frontier.")

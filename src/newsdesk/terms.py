@@ -287,7 +287,7 @@ def tokens(text: str) -> frozenset[str]:
     return frozenset(found)
 
 
-TOKENISER_VERSION = 9  # raise when `tokens` changes: stored terms are then computed again
+TOKENISER_VERSION = 10  # raise when `tokens` changes: stored terms are then computed again
 
 
 @cache
@@ -336,7 +336,17 @@ def summary_text(title: str, summary: str) -> str:
         return ""
     if len(summary) > 2 * len(title) + 8:  # too long to be the title again
         return summary
-    return "" if _key(summary) == _key(title) else summary
+    said, named = _key(summary), _key(title)
+    if said == named:
+        return ""
+    if not named or not (said.startswith(named) or said.endswith(named)):
+        return summary
+    # The title again with a scraper's debris around it, as collection cleans titles: a
+    # date and a section label ("Mar 5, 2026Economic ResearchLabor market impacts of
+    # AI…"), a reading time.
+    from newsdesk.normalize import clean_title
+
+    return "" if _key(clean_title(summary)) == named else summary
 
 
 def item_terms(title: str, summary: str) -> str:
