@@ -333,3 +333,18 @@ def test_the_issues_april_false_merges_stay_apart() -> None:
     group_of = {item.title: n for n, group in enumerate(groups) for item in group}
     for a, b in quoted:
         assert group_of[a] != group_of[b], (a, b)
+
+
+def test_a_company_s_chief_is_its_ceo() -> None:
+    assert "@ceo" in tokens("Microsoft chief warns") & tokens("Microsoft CEO warns")
+    # January's real pair: one speech, told as "chief" and as "CEO".
+    items, _ = labelled()
+    said = (
+        "Microsoft chief Satya Nadella warns AI boom could falter without wider adoption",
+        "Microsoft CEO warns that we must 'do something useful' with AI",
+    )
+    batch = list(items)
+    batch += [make(len(batch) + 1, said[0]), make(len(batch) + 2, said[1])]
+    groups = cluster(batch, threshold=0.28, window_hours=72)
+    group_of = {item.title: n for n, group in enumerate(groups) for item in group}
+    assert group_of[said[0]] == group_of[said[1]]
