@@ -125,6 +125,9 @@ REAL = [
         "devtools",
     ),
     ("Claude 有了新“宪法”：Anthropic 公开约束模型价值观的完整文档", "", "safety"),
+    # Military use is governance in Chinese as in English ("Pentagon", "classified").
+    ("五角大楼与一家 AI 实验室签约，模型将部署到机密网络", "", "safety"),
+    ("防长下令将一家模型公司列为“供应链风险”", "", "safety"),
     ("教育部：中小学将开设人工智能通识课程", "", "other"),
 ]
 
