@@ -128,6 +128,9 @@ REAL = [
     # Military use is governance in Chinese as in English ("Pentagon", "classified").
     ("五角大楼与一家 AI 实验室签约，模型将部署到机密网络", "", "safety"),
     ("防长下令将一家模型公司列为“供应链风险”", "", "safety"),
+    # Chinese forms of the English lists' words: 破产 (bankrupt), 向量数据库 (vector database).
+    ("一家 AI 初创公司宣布破产，员工集体出走", "", "industry"),
+    ("开源向量数据库发布 2.0 版本，查询提速三倍", "", "devtools"),
     ("教育部：中小学将开设人工智能通识课程", "", "other"),
 ]
 
