@@ -220,6 +220,20 @@ def test_a_named_size_or_version_or_an_ongoing_event_is_news(title: str, news: b
     assert judge(post, aggregator=True).kept is news
 
 
+def test_a_summary_that_opens_by_calling_the_post_a_guide_is_not_news() -> None:
+    guide = item("Testing LLM agent skills with evals", "A practical guide to scoring them.")
+    assert judge(guide).reason == "not_news"
+    learn = item("Access control for LLM apps", "Learn how to secure your vector database.")
+    assert judge(learn).reason == "not_news"
+    # A guide the news is about, told later in the summary, is news.
+    rules = item(
+        "Regulator issues rules for AI hiring tools",
+        "The agency said on Tuesday that employers must audit their AI hiring tools, and "
+        "published a guide for small firms.",
+    )
+    assert judge(rules).kept
+
+
 def test_a_press_headline_or_a_papers_title_reports_a_meme_or_a_discount() -> None:
     meme = "Influencers used AI slop to turn a news photo into a meme"
     assert judge(item(meme, url="https://www.404media.co/ai-slop-meme")).kept
