@@ -190,6 +190,13 @@ def test_a_post_on_an_unknown_site_needs_an_event_or_traction_to_count_as_news()
     assert judge(lifted, aggregator=True).kept
     reported = item("Anthropic acquires Bun", HN.format(9, 1), url="https://someone.example/b")
     assert judge(reported, aggregator=True).kept
+    # A link into a site's news section is a news article, whether or not the press
+    # list knows the site.
+    section = "https://regional.example/news/2026-01-llm-robots"
+    article = item("World's smallest LLM-driven robots", HN.format(40, 30), url=section)
+    assert judge(article, aggregator=True).kept
+    blog = replace(article, url="https://someone.example/posts/llm-robots")
+    assert judge(blog, aggregator=True).reason == "not_news"
     # "open-source" describing a tool is no event; a lab open-sourcing one is.
     tool = item("Quillmark – Open-source prompt firewall for LLM agents", HN.format(9, 1))
     assert judge(tool, aggregator=True).reason == "not_news"

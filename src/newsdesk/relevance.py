@@ -24,8 +24,9 @@ The decision follows the labelling guide of the editorial development set
 3. **Traction** lifts a borderline maker launch: a Show HN with at least `show_points`
    points is kept. It never turns a question, a personal story or a tutorial into news.
 4. **A sign of news from an aggregator** (Hacker News, Reddit; a Reddit text post's
-   thread always counts as one): a press or official link
-   (a lab's own GitHub repository or release, not its issues), an event in the title, or
+   thread always counts as one): a press or official link (a lab's own GitHub
+   repository or release, not its issues), a link into a site's news section
+   (`/news/`, `/article/`), an event in the title, or
    `lift_points`; a thread on an issue tracker needs twice that, a status page's
    incident that.
 
@@ -375,6 +376,9 @@ def _under(name: str, domains: frozenset[str]) -> str:
     return next((d for n in range(len(parts)) if (d := ".".join(parts[n:])) in domains), "")
 
 
+_NEWS_PATH = re.compile(r"/(?:news|article|articles|story|stories)/", re.I)
+
+
 # Forms whose title words a press headline or a paper's title reports rather than is: an
 # article about a meme or a discount, a study "with ChatGPT", is news about them, not a
 # meme or an advertisement.
@@ -438,6 +442,7 @@ def judge(item: Item, *, aggregator: bool = False) -> Verdict:
         aggregator
         and points < rules.lift_points
         and standing(item.url) == 2
+        and not _NEWS_PATH.search(urlsplit(item.url).path)
         and not rules.news.find(head)
     ):
         return Verdict("not_news", f"no event in the title of a post on {host(item.url)}")
