@@ -38,7 +38,7 @@ GATES = {
         "news kept": 0.95,
         "junk shown (of labelled shown)": -0.08,  # at most 8 % (negative: an upper bound)
         "merge precision": 0.96,
-        "merge recall": 0.815,
+        "merge recall": 0.80,
         "category accuracy": 0.95,
         "category accuracy, Chinese": 0.95,
         "leads in top 3 (days)": 0.95,
@@ -57,8 +57,8 @@ GATES = {
         "category accuracy, Chinese": 0.9,
         "leads in top 3 (days)": 0.95,
         "pick is a lead (days)": 0.90,
-        "must-show shown": 0.80,
-        "must-show shown, that day or the week before": 0.84,
+        "must-show shown": 0.83,
+        "must-show shown, that day or the week before": 0.855,
         "lab news shown": 1.0,
     },
 }
