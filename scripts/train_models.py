@@ -27,7 +27,7 @@ from newsdesk.models import Story  # noqa: E402
 from tests import editorial  # noqa: E402
 
 MODELS = ROOT / "src" / "newsdesk" / "data" / "models"
-PENALTIES = (1.0, 3.0, 10.0, 30.0)
+PENALTIES = (1.0, 3.0, 5.0, 10.0, 30.0)
 FOLDS = 5
 
 
