@@ -348,3 +348,17 @@ def test_a_company_s_chief_is_its_ceo() -> None:
     groups = cluster(batch, threshold=0.28, window_hours=72)
     group_of = {item.title: n for n, group in enumerate(groups) for item in group}
     assert group_of[said[0]] == group_of[said[1]]
+
+
+def test_a_memory_size_does_not_conflict_with_a_version() -> None:
+    # January's real pair: one product, told with its RAM and with its version.
+    items, _ = labelled()
+    told = (
+        "Raspberry Pi's New AI Hat Adds 8GB of RAM for Local LLMs",
+        "Raspberry Pi AI HAT+ 2: Generative AI on Raspberry Pi 5",
+    )
+    batch = list(items)
+    batch += [make(len(batch) + 1, told[0]), make(len(batch) + 2, told[1])]
+    groups = cluster(batch, threshold=0.28, window_hours=72)
+    group_of = {item.title: n for n, group in enumerate(groups) for item in group}
+    assert group_of[told[0]] == group_of[told[1]]

@@ -26,7 +26,7 @@ from newsdesk.normalize import (
 from newsdesk.sources import Entry
 from newsdesk.sources.feed import parse_feed
 from newsdesk.store import Store
-from newsdesk.terms import item_terms, summary_text, tokens
+from newsdesk.terms import figure, item_terms, summary_text, tokens
 from newsdesk.write import environment, render, unmarked
 from tests.helpers import news_item
 
@@ -86,6 +86,14 @@ def test_scaled_amounts_still_meet_exactly() -> None:
     assert "#20000000000" in tokens("xAI Raises $20B Series E")
     assert not (tokens("$2B") & tokens("$2.5B"))
     assert "#1300000000" in tokens("$1.3B round")  # exact, not 1299999999.9999998
+
+
+def test_a_measure_is_one_token_and_no_figure() -> None:
+    assert "#8gb" in tokens("New AI hat adds 8GB of RAM") & tokens("8 GB of memory")
+    assert "#8" not in tokens("New AI hat adds 8GB of RAM")
+    assert "#2nm" in tokens("TSMC starts 2nm production")
+    assert not figure("#8gb") and not figure("#1gw")
+    assert figure("#5.4") and figure("#20000000000") and figure("#1.13.9")
 
 
 def test_versions_are_one_token() -> None:

@@ -29,7 +29,7 @@ import numpy as np
 from scipy import sparse
 
 from newsdesk.models import Continuation, Item, Story
-from newsdesk.terms import DIGIT, HAN_RUN
+from newsdesk.terms import HAN_RUN, figure
 
 # The tokeniser lived here before terms.py; its names are still importable from here.
 from newsdesk.terms import SUMMARY_CHARS as SUMMARY_CHARS
@@ -124,7 +124,7 @@ class Vocabulary:
             bigram = _bigram(token)
             self._bigrams.append(bigram)
             self._events.append(EVENT_BITS.get(token, 0))
-            self._figures.append(not bigram and DIGIT.search(token) is not None)
+            self._figures.append(not bigram and figure(token))
         return column
 
     def bigram_mask(self) -> np.ndarray:
@@ -237,7 +237,7 @@ class Corpus:
                 float(self.neutral[index]),
                 bool(self.chinese[index]),
                 frozenset(t for t in weights if t in EVENTS),
-                frozenset(t for t in heads if DIGIT.search(t) and not _bigram(t)),
+                frozenset(t for t in heads if figure(t) and not _bigram(t)),
             )
         return vector
 

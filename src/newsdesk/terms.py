@@ -42,9 +42,16 @@ HAN_RUN = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff]+")
 _SEPARATORS = re.compile(r"[.\-+]")
 DIGIT = re.compile(r"\d")
 _VERSION = re.compile(r"(?<![a-z0-9.])\d+(?:\.\d+){2,}(?!\.?\d)")  # 1.13.9: one token
+# Units of a measure (memory, storage, frequency, power, a chip's process): "8GB" is one
+# token, `#8gb`, and a size, not a figure that names a story (see `figure`).
+MEASURES = (
+    "gb", "tb", "mb", "pb", "gib", "tib", "ghz", "mhz", "nm", "kw", "mw", "gw", "kwh", "mwh",
+    "gwh", "tops", "tflops", "pflops",
+)  # fmt: skip
 _NUMBER = re.compile(
     r"(?<![a-z0-9.])(\d+(?:,\d{3})*(?:\.\d+)?)\s*"
-    r"(trillion|billion|million|thousand|bn|[kmbt](?![a-z])|万亿|亿|百万|万|千|percent|%|x(?![a-z])|倍)?"
+    rf"((?:{'|'.join(sorted(MEASURES, key=len, reverse=True))})(?![a-z])|"
+    r"trillion|billion|million|thousand|bn|[kmbt](?![a-z])|万亿|亿|百万|万|千|percent|%|x(?![a-z])|倍)?"
 )
 _MULTIPLIERS = {
     "trillion": 10**12,
@@ -217,7 +224,9 @@ def _numbers(text: str, found: set[str]) -> str:
     def token(match: re.Match[str]) -> str:
         digits = match.group(1).replace(",", "")
         unit = match.group(2)
-        if unit in _MULTIPLIERS:
+        if unit in MEASURES:
+            found.add(f"#{_plain(digits)}{unit}")
+        elif unit in _MULTIPLIERS:
             found.add(f"#{_scaled(digits, _MULTIPLIERS[unit])}")
         elif unit in ("percent", "%"):
             found.add(f"#{_plain(digits)}%")
@@ -230,6 +239,12 @@ def _numbers(text: str, found: set[str]) -> str:
     if "." in text:
         text = _VERSION.sub(version, text)
     return _NUMBER.sub(token, text)
+
+
+def figure(token: str) -> bool:
+    """Whether a token is a number or a versioned name (an amount, "#5.4", "gpt-5"), not a
+    measure ("#8gb"): two titles with figures and none in common tell two stories."""
+    return DIGIT.search(token) is not None and not token.endswith(MEASURES)
 
 
 def _plain(digits: str) -> str:
@@ -287,7 +302,7 @@ def tokens(text: str) -> frozenset[str]:
     return frozenset(found)
 
 
-TOKENISER_VERSION = 10  # raise when `tokens` changes: stored terms are then computed again
+TOKENISER_VERSION = 11  # raise when `tokens` changes: stored terms are then computed again
 
 
 @cache
