@@ -317,20 +317,25 @@ def test_a_concept_told_in_several_words_meets_its_other_names() -> None:
     assert "@white_house" not in tokens("A white paper on house prices")
 
 
+def _groups_with(*pairs: tuple[str, str]) -> dict[str, int]:
+    """Each title's group when the pairs' titles are clustered with our labelled stories."""
+    items, _ = labelled()
+    batch = list(items)
+    for a, b in pairs:
+        batch += [make(len(batch) + 1, a), make(len(batch) + 2, b)]
+    groups = cluster(batch, threshold=0.28, window_hours=72)
+    return {item.title: n for n, group in enumerate(groups) for item in group}
+
+
 def test_the_issues_april_false_merges_stay_apart() -> None:
     # Real titles that one April day merged: they share a word, not an event. Leaving is
     # a departure (the people-moves event), so it conflicts with a vulnerability.
     assert "@hire" in tokens("Ghostty is leaving GitHub") & tokens("首席科学家离职")
-    items, _ = labelled()
     quoted = [
         ("GitHub RCE vulnerability", "Ghostty is leaving GitHub"),
         ("I won a championship that doesn't exist", "Bugs Rust won't catch"),
     ]
-    batch = list(items)
-    for a, b in quoted:
-        batch += [make(len(batch) + 1, a), make(len(batch) + 2, b)]
-    groups = cluster(batch, threshold=0.28, window_hours=72)
-    group_of = {item.title: n for n, group in enumerate(groups) for item in group}
+    group_of = _groups_with(*quoted)
     for a, b in quoted:
         assert group_of[a] != group_of[b], (a, b)
 
@@ -338,27 +343,19 @@ def test_the_issues_april_false_merges_stay_apart() -> None:
 def test_a_company_s_chief_is_its_ceo() -> None:
     assert "@ceo" in tokens("Microsoft chief warns") & tokens("Microsoft CEO warns")
     # January's real pair: one speech, told as "chief" and as "CEO".
-    items, _ = labelled()
     said = (
         "Microsoft chief Satya Nadella warns AI boom could falter without wider adoption",
         "Microsoft CEO warns that we must 'do something useful' with AI",
     )
-    batch = list(items)
-    batch += [make(len(batch) + 1, said[0]), make(len(batch) + 2, said[1])]
-    groups = cluster(batch, threshold=0.28, window_hours=72)
-    group_of = {item.title: n for n, group in enumerate(groups) for item in group}
+    group_of = _groups_with(said)
     assert group_of[said[0]] == group_of[said[1]]
 
 
 def test_a_memory_size_does_not_conflict_with_a_version() -> None:
     # January's real pair: one product, told with its RAM and with its version.
-    items, _ = labelled()
     told = (
         "Raspberry Pi's New AI Hat Adds 8GB of RAM for Local LLMs",
         "Raspberry Pi AI HAT+ 2: Generative AI on Raspberry Pi 5",
     )
-    batch = list(items)
-    batch += [make(len(batch) + 1, told[0]), make(len(batch) + 2, told[1])]
-    groups = cluster(batch, threshold=0.28, window_hours=72)
-    group_of = {item.title: n for n, group in enumerate(groups) for item in group}
+    group_of = _groups_with(told)
     assert group_of[told[0]] == group_of[told[1]]

@@ -417,8 +417,9 @@ def judge(item: Item, *, aggregator: bool = False) -> Verdict:
     # needs a sign of news like any aggregator's item.
     aggregator = aggregator or is_thread(item.url)
     path = Text(_path(item.url))
+    level = standing(item.url)  # 0 official, 1 press, 2 other
     # A press headline or a paper's title reports its subject (see _REPORTED).
-    reports = standing(item.url) == 1 or bool(_under(host(item.url), rules.papers))
+    reports = level == 1 or bool(_under(host(item.url), rules.papers))
     for reason, where, terms in rules.forms:
         if reports and where == "title" and reason in _REPORTED:
             continue
@@ -441,7 +442,7 @@ def judge(item: Item, *, aggregator: bool = False) -> Verdict:
     if (
         aggregator
         and points < rules.lift_points
-        and standing(item.url) == 2
+        and level == 2
         and not _NEWS_PATH.search(urlsplit(item.url).path)
         and not rules.news.find(head)
     ):
