@@ -13,6 +13,7 @@ from pathlib import Path
 import pytest
 
 from newsdesk.analyze import OfflineAnalyst, find_concept, story_text
+from newsdesk.classify import Classifier
 from newsdesk.collect import to_item
 from newsdesk.config import SourceSettings, load_settings
 from newsdesk.models import DayAnalysis, Digest, Item, Story, StoryAnalysis
@@ -308,6 +309,27 @@ def test_collected_titles_are_cleaned() -> None:
     made = to_item(entry, source, now=NOW)
     assert made is not None
     assert made.title == "Anthropic Economic Index report: economic primitives"
+
+
+def test_unicode_hyphens_are_the_ascii_hyphen() -> None:
+    """OpenAI's feed writes "GPT‑5.4" with a non-breaking hyphen (U+2011): the same name,
+    for the category table's "gpt-5.4" shape and for a reader searching the digest."""
+    source = SourceSettings(name="OpenAI", url="https://openai.com/news/rss.xml")
+    entry = Entry(
+        link="https://openai.com/index/introducing-gpt-5-4-mini-and-nano",
+        title="GPT\u20115.4 Mini and Nano",
+        summary="GPT\u20105.4 mini is our fastest small model.",
+        published=NOW,
+    )
+    made = to_item(entry, source, now=NOW)
+    assert made is not None
+    assert (made.title, made.summary) == (
+        "GPT-5.4 Mini and Nano",
+        "GPT-5.4 mini is our fastest small model.",
+    )
+    settings = load_settings(None)
+    found = story(1, made, category="")
+    assert Classifier(settings.categories, settings.default_category).category(found) == "models"
 
 
 # -- 3b. title-only items ------------------------------------------------------------------

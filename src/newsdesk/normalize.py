@@ -34,6 +34,9 @@ _SCRIPT = re.compile(r"<(script|style)\b[^>]*>.*?</\1\s*>", re.I | re.S)
 _CONTROL = re.compile(
     r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\u200b-\u200f\u2028\u2029\u202a-\u202e\u2060\ufeff]"
 )
+# Hyphens other than the ASCII one: "GPT‑5.4" written with a non-breaking hyphen (U+2011)
+# is the same name as "GPT-5.4", for merging, the category table and the reader alike.
+_HYPHENS = str.maketrans({"\u2010": "-", "\u2011": "-"})
 _ENTITY = re.compile(r"&(?:[a-zA-Z]{2,8}|#\d{2,6}|#x[0-9a-fA-F]{2,6});")
 _HAN = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
 _KANA = re.compile(r"[\u3040-\u30ff]")
@@ -152,6 +155,8 @@ def clean_text(value: str, *, markup: bool = True) -> str:
             if "<" in value:
                 value = _strip_markup(value)
     value = _CONTROL.sub("", unicodedata.normalize("NFC", value))
+    if "\u2010" in value or "\u2011" in value:
+        value = value.translate(_HYPHENS)
     return " ".join(value.split())  # str.split's whitespace is the regex \s; 3x as fast
 
 
