@@ -2,6 +2,7 @@ from __future__ import annotations
 
 import datetime as dt
 import math
+from dataclasses import replace
 
 import pytest
 
@@ -195,6 +196,30 @@ def test_keywords_have_weights_prefixes_patterns_and_masks() -> None:
     # A keyword of weight 0 counts nothing but hides the words inside it.
     assert classifier.category(story(1, "Safety first")) == "law"
     assert classifier.category(story(1, "Tools for public safety agencies")) == "other"
+
+
+def test_a_site_keyword_reads_the_link() -> None:
+    classifier = table(
+        ("research", ["site:arxiv.org^2", "site:huggingface.co/papers^2"]),
+        ("models", ["model^1"]),
+    )
+
+    def linked(url: str, title: str = "Large Language Model Reasoning Failures") -> Story:
+        found = story(1, title)
+        found.items[0] = replace(found.items[0], url=url)
+        return found
+
+    assert classifier.category(linked("https://arxiv.org/abs/2602.06176")) == "research"
+    assert classifier.category(linked("https://export.arxiv.org/abs/2602.06176")) == "research"
+    assert classifier.category(linked("https://huggingface.co/papers/2602.06176")) == "research"
+    # Not the site, nor another folder of it, nor a host that only ends like it.
+    assert classifier.category(linked("https://huggingface.co/papersmith/x")) == "other"
+    assert classifier.category(linked("https://huggingface.co/blog/papers")) == "other"
+    assert classifier.category(linked("https://notarxiv.org/abs/1")) == "other"
+    # The packaged table: a paper on arXiv is research, whatever its title's words.
+    packaged = default_classifier()
+    assert packaged.category(linked("https://arxiv.org/abs/2602.06176")) == "research"
+    assert packaged.category(linked("https://news.example/a")) != "research"
 
 
 def test_a_tie_goes_to_the_keyword_first_in_the_title_then_to_table_order() -> None:

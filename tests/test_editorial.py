@@ -266,6 +266,9 @@ def test_a_vetoed_maker_stays_vetoed_however_it_is_spelled() -> None:
         ("Move the mouse cursor with your eyes", False),
         ("Orbit acquires Langfuse", True),
         ("Stargate SG-1 gets a reboot", False),
+        # Runway makes video models; an airport's runway is not it.
+        ("Pilots raised safety alarms months before a deadly runway crash", False),
+        ("Runway releases a new video model", True),
         # Names that are everyday words match only as written.
         ("How to hide the cursor in a terminal app", False),
         ("Moe Berg, the catcher who was a spy", False),

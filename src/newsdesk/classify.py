@@ -10,6 +10,11 @@ Each category's `keywords` say what kind of news a story is. A keyword is
   word list cannot say: a model family with a version ("gpt-5.2", "qwen3"), a parameter
   count ("8b"), "raises" not followed by "prices", "发布…模型";
 
+- a site after `site:`, matched against each item's link: "site:arxiv.org" (the host or
+  a host under it), "site:huggingface.co/papers" (and a path under it). A link says what
+  kind of page it is however the title reads ("Large Language Model Reasoning Failures"
+  on arXiv is a paper), and it counts like a word of the title;
+
 and may end in `^N`, its weight (1 without it): "lawsuit^4" says more than "court^3",
 which says more than "legal^2" or "risk^1.5". A keyword of weight 0 counts for nothing
 but hides the words inside it (below): "public safety^0" keeps "safety" from counting.
@@ -42,13 +47,14 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
+from urllib.parse import urlsplit
 
 from newsdesk.config import CategorySettings
 from newsdesk.errors import ConfigError
 from newsdesk.learned import LinearModel
 from newsdesk.models import Story
 from newsdesk.patterns import group_end, needs_digit, split_bars, top_level_bar
-from newsdesk.relevance import standing
+from newsdesk.relevance import host, standing
 from newsdesk.terms import split_terms, summary_text
 
 TITLE_WEIGHT = 2.0
@@ -126,6 +132,8 @@ class Classifier:
         # by first word; the flag: the last word is a prefix ("power plant*")
         self.phrases: dict[str, list[tuple[tuple[str, ...], bool, _Keyword]]] = {}
         self.others: dict[str, list[_Keyword]] = {}  # matched anywhere (Chinese)
+        # host → (path prefix, keyword): "site:huggingface.co/papers" → ("/papers", …)
+        self.sites: dict[str, list[tuple[str, _Keyword]]] = {}
         self.patterns: list[_Pattern] = []
         seen: set[tuple[str, int]] = set()
         for number, category in enumerate(categories):
@@ -140,6 +148,10 @@ class Classifier:
                 words = tuple(_WORD.findall(text))
                 if text.startswith("re:"):
                     self.patterns.append(_compile(text[3:], keyword, category.key))
+                elif text.startswith("site:"):
+                    name, _, path = text[5:].strip().removeprefix("www.").partition("/")
+                    folder = "/" + path.strip("/") if path else ""
+                    self.sites.setdefault(name, []).append((folder, keyword))
                 elif not text.isascii():
                     self.others.setdefault(text, []).append(keyword)
                 elif len(words) == 1 and text.endswith("*"):
@@ -204,6 +216,9 @@ class Classifier:
                 scores.first[keyword.category] = min(scores.first[keyword.category], offset + at)
             for keyword in self._hits(summary):
                 weights.setdefault(keyword.category, []).append(keyword.weight)
+            if self.sites:
+                for keyword in self._site_hits(item.url):
+                    weights.setdefault(keyword.category, []).append(TITLE_WEIGHT * keyword.weight)
             for number, found in weights.items():
                 found.sort(reverse=True)
                 score = sum(weight * DECAY**n for n, weight in enumerate(found))
@@ -211,6 +226,20 @@ class Classifier:
                 scores.single[number] = max(scores.single[number], score)
             offset += len(title) + 1
         return scores
+
+    def _site_hits(self, url: str) -> list[_Keyword]:
+        """The `site:` keywords a link is on: its host or a host it is under, with the
+        keyword's path, if any, a prefix of the link's path at a folder's end."""
+        parts = host(url).split(".")
+        found: list[_Keyword] = []
+        for n in range(len(parts) - 1):
+            for path, keyword in self.sites.get(".".join(parts[n:]), ()):
+                if path:
+                    folder = urlsplit(url).path
+                    if not (folder == path or folder.startswith(path + "/")):
+                        continue
+                found.append(keyword)
+        return found
 
     def _hits(self, text: str) -> dict[_Keyword, int]:
         """The distinct keywords found in a text, each with where it first starts.
