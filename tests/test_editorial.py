@@ -51,8 +51,8 @@ GATES = {
         "junk set aside (recall)": 0.69,
         "news kept": 0.93,
         "junk shown (of labelled shown)": -0.135,
-        "merge precision": 0.94,
-        "merge recall": 0.75,
+        "merge precision": 0.93,
+        "merge recall": 0.78,
         "category accuracy": 0.68,
         "category accuracy, Chinese": 0.9,
         "leads in top 3 (days)": 0.95,
@@ -458,6 +458,21 @@ def test_chinese_and_english_reports_of_one_event_share_its_words() -> None:
     assert "@open_source" in tokens("Nimbus TTS is now open sourced") & tokens(
         "Nimbus 开源语音模型"
     )
+    # A deal to put models on a military's classified network, told in both languages.
+    deal = tokens("Nimbus agrees with Dept. of War to deploy models in its classified network")
+    chinese = tokens("Nimbus 与美国战争部达成协议，模型将部署到机密网络")
+    assert {"@pentagon", "@agreement", "@deploy", "@classified", "@network"} <= deal & chinese
+    # A shutdown however it is said; an accusation of distillation.
+    assert "@shutdown" in tokens("Orbit to discontinue its video app") & tokens(
+        "Orbit 宣布关停视频应用"
+    )
+    assert {"@accuse", "@distillation"} <= tokens("Nimbus accuses labs of distillation") & tokens(
+        "Nimbus 指控多家实验室“蒸馏”其模型"
+    )
+    # The defence secretary directs that a company be designated a risk.
+    order = tokens("Defense secretary directs Pentagon to designate Nimbus a supply chain risk")
+    chinese = tokens("美国防长下令将 Nimbus 列为“供应链风险”")
+    assert {"@pentagon", "@order", "@designate", "@risk", "@supply_chain"} <= order & chinese
 
 
 # Offline axes on the labelled real weeks (themes.jsonl): at least this pure, and citing
