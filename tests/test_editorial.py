@@ -37,14 +37,14 @@ GATES = {
         "junk set aside (recall)": 0.865,
         "news kept": 0.95,
         "junk shown (of labelled shown)": -0.08,  # at most 8 % (negative: an upper bound)
-        "merge precision": 0.96,
+        "merge precision": 0.95,
         "merge recall": 0.80,
         "category accuracy": 0.95,
         "category accuracy, Chinese": 0.95,
         "leads in top 3 (days)": 0.95,
         "pick is a lead (days)": 0.71,
-        "must-show shown": 0.81,
-        "must-show shown, that day or the week before": 0.86,
+        "must-show shown": 0.825,
+        "must-show shown, that day or the week before": 0.87,
         "lab news shown": 1.0,
     },
     "validate": {
@@ -57,8 +57,8 @@ GATES = {
         "category accuracy, Chinese": 0.9,
         "leads in top 3 (days)": 0.95,
         "pick is a lead (days)": 0.90,
-        "must-show shown": 0.83,
-        "must-show shown, that day or the week before": 0.855,
+        "must-show shown": 0.84,
+        "must-show shown, that day or the week before": 0.865,
         "lab news shown": 1.0,
     },
 }
@@ -217,6 +217,10 @@ def test_a_post_on_an_unknown_site_needs_an_event_or_traction_to_count_as_news()
         ("WordPress.com flags a spike in AI-generated DMCA takedowns", True),
         ("OpenAI is allowing third-party coding agents to use Codex API keys", True),
         ("Ads are coming to ChatGPT", True),
+        # What an attack or an agent's mistake did is an event.
+        ("Quillmail's AI assistant exfiltrates emails", True),
+        ("Bypassing open LLMs' safety with raw strings", True),
+        ("A coding agent wiped our production database", True),
         # No event, no size, no version: an essay.
         ("Thoughts on agentic LLM workflows", False),
         ("A field guide to LLM tooling in 2 parts", False),
