@@ -323,6 +323,7 @@ def _root(word: str) -> str:
     return word[:-1] if word.endswith("s") and len(word) > 3 else word
 
 
+@lru_cache(maxsize=1 << 16)
 def standing(url: str) -> int:
     """What kind of site a link is on: 0 an official one (a lab, a company, a government,
     arXiv), 1 the press, 2 anything else (`data/relevance.toml` lists both)."""
