@@ -466,6 +466,11 @@ def test_chinese_and_english_reports_of_one_event_share_its_words() -> None:
     deal = tokens("Nimbus agrees with Dept. of War to deploy models in its classified network")
     chinese = tokens("Nimbus 与美国战争部达成协议，模型将部署到机密网络")
     assert {"@pentagon", "@agreement", "@deploy", "@classified", "@network"} <= deal & chinese
+    # A layoff however it is said.
+    assert "@layoff" in tokens("Orbit lays off 1,500 people") & tokens("Orbit 裁员 1500 人")
+    assert "@layoff" in tokens("Orbit cuts jobs in its games division") & tokens(
+        "Orbit laid off staff"
+    )
     # A shutdown however it is said; an accusation of distillation.
     assert "@shutdown" in tokens("Orbit to discontinue its video app") & tokens(
         "Orbit 宣布关停视频应用"
