@@ -133,6 +133,9 @@ REAL = [
     ("一家 AI 初创公司宣布破产，员工集体出走", "", "industry"),
     ("开源向量数据库发布 2.0 版本，查询提速三倍", "", "devtools"),
     ("教育部：中小学将开设人工智能通识课程", "", "other"),
+    # Trade rules on chips are governance in Chinese as in English; a shortage is supply.
+    ("某芯片厂商的 H20 芯片恢复对华供货，首批订单已交付", "", "safety"),
+    ("显卡供货紧张，价格上涨", "", "infra"),
     # Privacy, AI-risk opinion and data poisoning are safety, whatever else is named.
     ("Orbit to pay $68M over claims its voice assistant eavesdropped on users", "", "safety"),
     ("A lab chief says AI doomerism has done a lot of damage", "", "safety"),
