@@ -104,6 +104,29 @@ def test_versions_are_one_token() -> None:
     assert "#1.13.9" in tokens("Windsurf 1.13.9.")
 
 
+@pytest.mark.parametrize(
+    ("joined", "apart", "shared"),
+    [
+        ("DeepSeek-V4", "DeepSeek V4", {"@deepseek", "v4"}),
+        ("Qwen3.5", "Qwen 3.5", {"@qwen", "#3.5"}),
+        ("Kimi-K2.5", "Kimi K2.5", {"kimi", "k25"}),
+        ("GPT5.4", "GPT-5.4", {"gpt", "#5.4"}),
+    ],
+)
+def test_a_name_and_version_in_one_word_meet_them_written_apart(
+    joined: str, apart: str, shared: set[str]
+) -> None:
+    """Two Chinese outlets write "深度求索推出 DeepSeek-V4" and "DeepSeek 发布 V4 模型": the
+    same model, sharing a version and not conflicting on it as two different figures."""
+    assert shared <= tokens(f"{joined} is out") & tokens(f"{apart} is out")
+    # The one-word form stays one token too: two such spellings meet on it.
+    assert _compact(joined) in tokens(joined)
+
+
+def _compact(word: str) -> str:
+    return re.sub(r"[.\-+]", "", word.casefold())
+
+
 def test_boilerplate_summaries_are_no_text() -> None:
     assert summary_text("Title", HN_STUB) == ""
     assert (

@@ -41,6 +41,8 @@ _POSSESSIVE = re.compile(r"['’]s\b")
 HAN_RUN = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff]+")
 _SEPARATORS = re.compile(r"[.\-+]")
 DIGIT = re.compile(r"\d")
+# A name and a version in one word: "deepseek-v4", "qwen3.5", "kimi-k2.5", "llama4".
+_NAMED_VERSION = re.compile(r"([a-z]{2,})-?([a-z]?\d+(?:\.\d+)?[a-z]?)")
 _VERSION = re.compile(r"(?<![a-z0-9.])\d+(?:\.\d+){2,}(?!\.?\d)")  # 1.13.9: one token
 # Units of a measure (memory, storage, frequency, power, a chip's process): "8GB" is one
 # token, `#8gb`, and a size, not a figure that names a story (see `figure`).
@@ -284,8 +286,18 @@ def tokens(text: str) -> frozenset[str]:
     for word in sequence:
         if word in _EN_STOP:
             continue
-        compact = _SEPARATORS.sub("", word) if DIGIT.search(word) else _stem(word)
+        digit = DIGIT.search(word) is not None
+        compact = _SEPARATORS.sub("", word) if digit else _stem(word)
         found.add(english.get(compact, compact))
+        if digit:
+            named = _NAMED_VERSION.fullmatch(word)
+            if named and named.group(1) not in _EN_STOP:
+                # A name and its version written as one word ("DeepSeek-V4", "Qwen3.5")
+                # also gives the tokens of the two written apart ("DeepSeek V4", "Qwen 3.5").
+                name, version = _stem(named.group(1)), named.group(2)
+                found.add(english.get(name, name))
+                plain = version.replace(".", "").isdigit()
+                found.add(f"#{_plain(version)}" if plain else _SEPARATORS.sub("", version))
     heads = _lexicon_heads()
     for run in HAN_RUN.findall(text):
         pairs = [run[i : i + 2] for i in range(len(run))]  # the last one is a single character
@@ -302,7 +314,7 @@ def tokens(text: str) -> frozenset[str]:
     return frozenset(found)
 
 
-TOKENISER_VERSION = 11  # raise when `tokens` changes: stored terms are then computed again
+TOKENISER_VERSION = 12  # raise when `tokens` changes: stored terms are then computed again
 
 
 @cache
