@@ -12,6 +12,7 @@ import pytest
 from newsdesk import dedupe
 from newsdesk.dedupe import (
     Corpus,
+    _conflict,
     build_stories,
     cluster,
     item_terms,
@@ -359,3 +360,19 @@ def test_a_memory_size_does_not_conflict_with_a_version() -> None:
     )
     group_of = _groups_with(told)
     assert group_of[told[0]] == group_of[told[1]]
+
+
+def test_a_cut_is_no_event_type_of_its_own() -> None:
+    # January's real pair: one layoff, told as a cut of positions and as laying off.
+    # "Cut" names a price cut, job cuts and cutting off access alike, so it does not
+    # conflict with the layoff event.
+    told = (
+        "Amazon to Cut 16,000 Corporate Positions",
+        "Amazon laying off about 16,000 corporate workers in latest round",
+    )
+    corpus = Corpus([make(1, told[0]), make(2, told[1])])
+    assert "@cut" in tokens(told[0]) and "@layoff" in tokens(told[1])
+    assert _conflict(corpus.vector(0), corpus.vector(1)) == 1.0
+    # Two event types still conflict: a layoff is not a launch.
+    launch = Corpus([make(1, told[1]), make(2, "Amazon launches a new corporate AI agent")])
+    assert _conflict(launch.vector(0), launch.vector(1)) < 1.0

@@ -58,9 +58,11 @@ EVENT_CONFLICT = 0.6
 # Factor applied when both titles carry numbers or versioned names (an amount, "Lumen-3")
 # and share none of them: $198M and $248M rounds are two stories.
 NUMBER_CONFLICT = 0.5
+# The event types that conflict. A cut (`@cut`) is none: it names a price cut, job cuts
+# and cutting off access alike ("Amazon to cut 16,000 positions" is a layoff).
 EVENTS = frozenset(
     """
-    @release @acquire @funding @outage @security @lawsuit @cut @hire @partnership @ipo
+    @release @acquire @funding @outage @security @lawsuit @hire @partnership @ipo
     @regulation @law @layoff @ban @expand @fine @approve
     """.split()
 )
