@@ -53,7 +53,7 @@ GATES = {
         "junk shown (of labelled shown)": -0.135,
         "merge precision": 0.93,
         "merge recall": 0.78,
-        "category accuracy": 0.68,
+        "category accuracy": 0.70,
         "category accuracy, Chinese": 0.9,
         "leads in top 3 (days)": 0.95,
         "pick is a lead (days)": 0.90,

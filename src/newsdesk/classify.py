@@ -100,6 +100,9 @@ def parse_keyword(raw: str) -> tuple[str, float]:
     return text[: found.start()].rstrip(), float(found.group(1))
 
 
+_NOWHERE = 1 << 30  # `Scores.first` of a category with no keyword in the titles
+
+
 class Scores:
     """A story's score per category (in table order): `total` over its items, `single`
     the most one item reaches alone, `first` where the category's first title hit is in
@@ -110,7 +113,7 @@ class Scores:
     def __init__(self, size: int) -> None:
         self.total = [0.0] * size
         self.single = [0.0] * size
-        self.first = [1 << 30] * size
+        self.first = [_NOWHERE] * size
 
 
 class Classifier:
@@ -339,8 +342,9 @@ def features(story: Story, scores: Scores, keys: Sequence[str], chosen: str) -> 
     """What the learned model reads of a story: its first items' title tokens ("t:") and
     the other tokens of their summaries ("s:"), both as collection stored them
     (`terms.item_terms`), the kind of site each links to ("site:0" official, 1 press, 2
-    other), each category the keywords reach with its score ("kw:"), and the keywords'
-    choice ("pick:")."""
+    other), each category the keywords reach with its score ("kw:"), the most one item
+    gives each category, a weak hint included ("one:"), the keywords' choice ("pick:"),
+    and the category of the first keyword in the titles ("first:", the framing word)."""
     found: dict[str, float] = {}
     for item in story.items[:MODEL_ITEMS]:
         # The tokens collection stored: the title's, and the other words of its summary.
@@ -353,7 +357,13 @@ def features(story: Story, scores: Scores, keys: Sequence[str], chosen: str) -> 
     for number, key in enumerate(keys):
         if scores.single[number] >= MIN_SCORE:
             found[f"kw:{key}"] = min(scores.total[number], 4 * SCORE_UNIT) / SCORE_UNIT
+        if scores.single[number] > 0:
+            # The most one item says for it, a weak hint included.
+            found[f"one:{key}"] = min(scores.single[number], 4 * SCORE_UNIT) / SCORE_UNIT
     found[f"pick:{chosen}"] = 1.0
+    framing = min(range(len(keys)), key=lambda number: scores.first[number], default=-1)
+    if framing >= 0 and scores.first[framing] < _NOWHERE:
+        found[f"first:{keys[framing]}"] = 1.0  # the category of the titles' first keyword
     return found
 
 
