@@ -258,6 +258,11 @@ def test_a_pattern_that_is_not_a_regular_expression_is_a_config_error() -> None:
         table(("x", ["re:(unclosed^2"]))
 
 
+def test_a_site_keyword_without_a_site_is_a_config_error() -> None:
+    with pytest.raises(ConfigError, match="names no site"):
+        table(("x", ["site:^2"]))
+
+
 def test_rank_follows_the_documented_score() -> None:
     settings = RankSettings(half_life_hours=24, source_bonus=1.0, boost={"open source": 0.5})
     end = T0 + dt.timedelta(hours=24)

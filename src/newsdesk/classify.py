@@ -153,6 +153,11 @@ class Classifier:
                     self.patterns.append(_compile(text[3:], keyword, category.key))
                 elif text.startswith("site:"):
                     name, _, path = text[5:].strip().removeprefix("www.").partition("/")
+                    if "." not in name:
+                        raise ConfigError(
+                            f"categories: {category.key}: keyword '{raw}' names no site "
+                            '(write it as "site:arxiv.org" or "site:huggingface.co/papers")'
+                        )
                     folder = "/" + path.strip("/") if path else ""
                     self.sites.setdefault(name, []).append((folder, keyword))
                 elif not text.isascii():
