@@ -321,31 +321,32 @@ def test_a_subreddit_s_flair_is_not_shown(stored: str, shown: str) -> None:
     assert shown_title(stored) == shown
 
 
-def test_collected_titles_are_cleaned() -> None:
-    source = SourceSettings(name="Anthropic Research", url="https://www.anthropic.com/research")
-    entry = Entry(
-        link="https://www.anthropic.com/research/economic-index-primitives",
-        title="Jan 15, 2026Economic ResearchAnthropic Economic Index report: economic primitives",
-        summary="",
-        published=NOW,
-    )
-    made = to_item(entry, source, now=NOW)
+def collected(feed: str, link: str, title: str, summary: str = "") -> Item:
+    """The item collection makes of one feed entry."""
+    source = SourceSettings(name="Lab", url=feed)
+    made = to_item(Entry(link=link, title=title, summary=summary, published=NOW), source, now=NOW)
     assert made is not None
+    return made
+
+
+def test_collected_titles_are_cleaned() -> None:
+    made = collected(
+        "https://www.anthropic.com/research",
+        "https://www.anthropic.com/research/economic-index-primitives",
+        "Jan 15, 2026Economic ResearchAnthropic Economic Index report: economic primitives",
+    )
     assert made.title == "Anthropic Economic Index report: economic primitives"
 
 
 def test_unicode_hyphens_are_the_ascii_hyphen() -> None:
     """OpenAI's feed writes "GPT‑5.4" with a non-breaking hyphen (U+2011): the same name,
     for the category table's "gpt-5.4" shape and for a reader searching the digest."""
-    source = SourceSettings(name="OpenAI", url="https://openai.com/news/rss.xml")
-    entry = Entry(
-        link="https://openai.com/index/introducing-gpt-5-4-mini-and-nano",
-        title="GPT\u20115.4 Mini and Nano",
-        summary="GPT\u20105.4 mini is our fastest small model.",
-        published=NOW,
+    made = collected(
+        "https://openai.com/news/rss.xml",
+        "https://openai.com/index/introducing-gpt-5-4-mini-and-nano",
+        "GPT\u20115.4 Mini and Nano",
+        "GPT\u20105.4 mini is our fastest small model.",
     )
-    made = to_item(entry, source, now=NOW)
-    assert made is not None
     assert (made.title, made.summary) == (
         "GPT-5.4 Mini and Nano",
         "GPT-5.4 mini is our fastest small model.",
