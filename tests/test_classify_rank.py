@@ -140,6 +140,10 @@ REAL = [
     ("Orbit to pay $68M over claims its voice assistant eavesdropped on users", "", "safety"),
     ("A lab chief says AI doomerism has done a lot of damage", "", "safety"),
     ("Insiders launch a site to poison the data that trains AI models", "", "safety"),
+    ("Debunking the AI delivery-driver hoax that fooled a forum", "", "safety"),
+    ("Experts warn AI bot swarms threaten the next elections", "", "safety"),
+    # Science done with AI is research: tumours found, a telescope's archive mined.
+    ("AI is finding deadly tumors that doctors might miss", "", "research"),
 ]
 
 
