@@ -604,3 +604,33 @@ def test_law_enforcements_agents_are_not_software() -> None:
     assert about_ai("FBI agents trained on new protocols") == ""
     assert about_ai("Meta ships agents for its ad tools") == "agents + meta"
     assert about_ai("Ice cream maker trains agents on a new model") != ""  # ICE as written
+
+
+# Subreddits are not in the corpus; a user's week has them. Self posts with Reddit's stub
+# as their summary, judged as an aggregator's items (a thread is one wherever it comes
+# from).
+REDDIT = "https://www.reddit.com/r/LocalLLaMA/comments/1abc/x/"
+
+
+@pytest.mark.parametrize(
+    ("title", "news"),
+    [
+        ("Is it just me or has Claude gotten dumber this week?", False),
+        ("Rant: ChatGPT keeps refusing simple requests", False),
+        ("Anyone else getting rate limited on the Claude API today?", False),
+        ("[P] I built a tool that turns PDFs into flashcards with Llama", False),
+        ("Thoughts on the new Gemini update?", False),
+        ("Finally got Llama 4 running on my 3090!", False),
+        ("Daily Discussion Thread - March 05, 2026", False),
+        ("Which LLM is best for roleplay?", False),
+        ("Me trying to explain to my boss why the AI can't do everything", False),
+        ("Qwen3.5-122B-A10B released on Hugging Face", True),
+        ("[R] Attention sinks explain long-context failures (paper)", True),
+        ("OpenAI just announced GPT-5.5", True),
+        ("DeepSeek V4 benchmark results leaked", True),
+        ("Meta is laying off 600 people from its AI unit", True),
+    ],
+)
+def test_subreddit_posts_are_judged_as_an_editor_would(title: str, news: bool) -> None:
+    post = item(title, "submitted by /u/someone [link] [comments]", url=REDDIT)
+    assert judge(post, aggregator=True).kept is news
