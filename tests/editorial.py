@@ -341,6 +341,14 @@ def score(split: str, outcome: Outcome) -> Scores:
             )
         if 0 in leads:
             pick_ok += 1
+        elif stories:
+            misses.setdefault("pick not a lead", []).append(
+                f"{row['day']}: picked {stories[0].lead.title}; lead "
+                + " | ".join(
+                    f"{story[0]['title']} at {n + 1}"
+                    for story, n in zip(row["lead"], leads, strict=True)
+                )
+            )
         for story in row["must_show"]:
             must_total += 1
             if _best(story, ranked, outcome) < outcome.top:

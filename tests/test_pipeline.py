@@ -5,15 +5,21 @@ from __future__ import annotations
 import datetime as dt
 import shutil
 from pathlib import Path
+from typing import Any
 
+import pytest
+
+from newsdesk import ahead, pipeline
 from newsdesk.collect import collect
 from newsdesk.config import Settings, load_settings
 from newsdesk.dedupe import terms_version
 from newsdesk.demo import demo_settings
 from newsdesk.http import HttpClient
 from newsdesk.models import RunReport, Story
-from newsdesk.pipeline import prepare_day, prepare_days, sample_days
+from newsdesk.pipeline import day_bounds, prepare_day, prepare_days, sample_days
+from newsdesk.relevance import sift
 from newsdesk.store import Store
+from tests.helpers import news_item
 
 NOW = dt.datetime(2026, 11, 16, 9, 0, tzinfo=dt.UTC)
 
@@ -70,3 +76,93 @@ def test_tokens_of_another_tokeniser_version_are_recomputed(tmp_path: Path) -> N
     assert not any(v == "stale\tstale" for v in again.values())
     version = store.db.execute("SELECT value FROM meta WHERE key = 'terms_version'").fetchone()
     assert version == (terms_version(),)
+
+
+JUNK = (
+    "Ask HN: Which laptop should I buy for running local LLMs?",
+    "Bankruptcies increase 11.9 percent in the third quarter",
+    "Get 50% off our prompt engineering course this week only",
+)
+
+
+def add_junk(store: Store, settings: Settings) -> None:
+    """Junk an editor would set aside, on each of the demo's days."""
+    source = settings.sources[0].name
+    store.add_items(
+        [
+            news_item(
+                f"{title} ({n})",
+                at=day_bounds(day, settings)[0] + dt.timedelta(hours=6 + n),
+                source=source,
+            )
+            for day in sample_days(store, settings)
+            for n, title in enumerate(JUNK)
+        ]
+    )
+
+
+def aside_of(store: Store, days: list[dt.date]) -> dict[dt.date, list[tuple[object, ...]]]:
+    return {day: [(i.id, why, detail) for i, why, detail in store.set_aside(day)] for day in days}
+
+
+def test_relevance_judged_ahead_in_a_worker_equals_judging_here(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    store, settings = collected_demo(tmp_path / "a")
+    add_junk(store, settings)
+    # The demo's sources are labs' blogs, marked curated; judged here as any feed.
+    settings = settings.model_copy(
+        update={"sources": [s.model_copy(update={"curated": False}) for s in settings.sources]}
+    )
+    store.close()
+    shutil.copytree(tmp_path / "a", tmp_path / "b")
+    here, ahead_ = Store(tmp_path / "a" / "newsdesk.db"), Store(tmp_path / "b" / "newsdesk.db")
+    days = sample_days(here, settings)
+    inline = settings.model_copy(
+        update={"fetch": settings.fetch.model_copy(update={"parse_workers": 0})}
+    )
+    expected = prepare_days(inline, here, days)
+    started: list[bool] = []
+    real_sifter = ahead.Sifter
+
+    def watched(*args: Any, **kwargs: Any) -> ahead.Sifter:
+        sifter = real_sifter(*args, **kwargs)
+        started.append(sifter.pool is not None)
+        return sifter
+
+    monkeypatch.setattr(ahead, "AHEAD_ITEMS", 1)  # the demo's week counts as a long run
+    monkeypatch.setattr(pipeline, "Sifter", watched)
+    got = prepare_days(settings, ahead_, days)
+    assert started == [True]
+    assert {d: shape(s) for d, s in got.items()} == {d: shape(s) for d, s in expected.items()}
+    assert aside_of(ahead_, days) == aside_of(here, days)
+    assert any(aside_of(here, days).values())  # the demo has junk to set aside
+
+
+@pytest.mark.parametrize("database", ["garbage", "empty"])
+def test_a_relevance_worker_that_fails_or_reads_other_items_leaves_the_day_to_this_process(
+    tmp_path: Path, database: str, caplog: pytest.LogCaptureFixture
+) -> None:
+    store, settings = collected_demo(tmp_path / "a")
+    days = sample_days(store, settings)
+    bounds = [(day, day_bounds(day, settings)) for day in days]
+    other = tmp_path / "other.db"
+    if database == "garbage":
+        other.write_bytes(b"not a database" * 100)
+    else:
+        Store(other).close()
+
+    class Elsewhere:  # the run's store, as the worker would find it at another path
+        path = other
+
+        def count_between(self, start: dt.datetime, end: dt.datetime) -> int:
+            return store.count_between(start, end)
+
+    curated = {s.name for s in settings.sources if s.curated}
+    with ahead.Sifter(Elsewhere(), bounds, curated, after=1) as sifter:  # type: ignore[arg-type]
+        assert sifter.pool is not None
+        for day, (start, end) in bounds:
+            items = store.items_between(start, end)
+            assert sifter.sift(day, items) == sift(items, curated)
+    failed = "relevance worker failed" in caplog.text
+    assert failed == (database == "garbage")

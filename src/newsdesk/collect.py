@@ -403,7 +403,7 @@ class Parsers:
             context.set_forkserver_preload(self.preload)
         try:
             pool = ProcessPoolExecutor(
-                self.workers, mp_context=context, initializer=_worker_start, initargs=(os.getpid(),)
+                self.workers, mp_context=context, initializer=worker_start, initargs=(os.getpid(),)
             )
             for _ in range(self.workers):  # each submission starts a process until all run
                 pool.submit(_ready)
@@ -491,7 +491,7 @@ def _parse_into(future: Future[Parsed], job: Job) -> None:
         future.set_exception(exc)
 
 
-def _worker_start(parent: int) -> None:
+def worker_start(parent: int) -> None:
     """In each parse worker: leave Ctrl-C to the parent (which stops the workers itself),
     and exit as soon as the parent is gone, however it died (kill -9, the OOM killer)."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)

@@ -9,6 +9,7 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 
 from newsdesk import edits, fulltext, learned, publish
+from newsdesk.ahead import Sifter
 from newsdesk.analyze import Analyst, OfflineAnalyst
 from newsdesk.classify import Classifier
 from newsdesk.collect import run_collect as run_collect  # its home was here
@@ -37,7 +38,7 @@ from newsdesk.models import (
 )
 from newsdesk.publish.post import Draft, StoredPost, file_hash
 from newsdesk.rank import rank
-from newsdesk.relevance import lift_points, sift
+from newsdesk.relevance import lift_points
 from newsdesk.run import Run
 from newsdesk.screen import screen_stories
 from newsdesk.signals import expiry, open_signals
@@ -112,15 +113,19 @@ def prepare_days(
     vocabulary = Vocabulary()
     known: dict[dt.date, list[Story]] = {}
     prepared: dict[dt.date, list[Story]] = {}
-    for day in sorted(set(days)):
-        earlier = _lookback(settings, store, day, known)
-        prepared[day] = known[day] = _prepare(
-            settings, store, day, earlier, vocabulary, triage=triage
-        )
-        for old in [
-            d for d in known if d <= day - dt.timedelta(days=settings.dedupe.lookback_days)
-        ]:
-            del known[old]
+    order = sorted(set(days))
+    curated = {s.name for s in settings.sources if s.curated}
+    bounds = [(day, day_bounds(day, settings)) for day in order]
+    with Sifter(store, bounds, curated, workers=settings.fetch.parse_workers) as sifter:
+        for day in order:
+            earlier = _lookback(settings, store, day, known)
+            prepared[day] = known[day] = _prepare(
+                settings, store, day, earlier, vocabulary, sifter, triage=triage
+            )
+            for old in [
+                d for d in known if d <= day - dt.timedelta(days=settings.dedupe.lookback_days)
+            ]:
+                del known[old]
     return prepared
 
 
@@ -158,6 +163,7 @@ def _prepare(
     day: dt.date,
     earlier: list[Story],
     vocabulary: Vocabulary,
+    sifter: Sifter,
     *,
     triage: Triage | None = None,
 ) -> list[Story]:
@@ -165,7 +171,7 @@ def _prepare(
     items = _with_terms(store, store.items_between(start, end))
     weights = {s.name: s.weight for s in settings.sources}
     curated = {s.name for s in settings.sources if s.curated}
-    kept, aside = sift(items, curated)
+    kept, aside = sifter.sift(day, items)
     restored = store.restored_items(day)  # the editor's word over the relevance stage's
     if restored:
         kept += [item for item, _ in aside if item.id in restored]

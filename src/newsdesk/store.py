@@ -358,6 +358,14 @@ class Store:
     def count_items(self) -> int:
         return int(self.db.execute("SELECT count(*) FROM items").fetchone()[0])
 
+    def count_between(self, start: dt.datetime, end: dt.datetime) -> int:
+        """Items published in [start, end), as `items_between` would give them."""
+        row = self.db.execute(
+            "SELECT count(*) FROM items WHERE published >= ? AND published < ?",
+            (to_db_time(start), to_db_time(end)),
+        ).fetchone()
+        return int(row[0])
+
     # stories -------------------------------------------------------------
 
     def replace_stories(

@@ -1,0 +1,135 @@
+"""The relevance stage of a long run, judged a day ahead in a second process.
+
+Preparing many days at once (a backfill, a month's rerun, the 100k-item benchmark)
+spends about a third of its time judging relevance, which needs nothing of the days
+before: only the day's stored items and which sources are curated. A run over
+`AHEAD_ITEMS` stored items or more therefore has one worker process read and judge
+each day from the same SQLite file (WAL mode lets it read while this process writes
+stories) while this process merges, classifies and ranks the days before. The verdicts
+come back by item id and are exactly those `relevance.sift` gives here.
+
+A short run (a day, a week) never starts the process; `fetch.parse_workers = 0` turns
+it off like the parse workers. When the process cannot start or dies, the days it has
+not judged are judged here, and the run goes on.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+import multiprocessing
+import os
+from collections.abc import Collection, Sequence
+from concurrent.futures import Future, ProcessPoolExecutor
+from pathlib import Path
+
+from newsdesk.models import Item
+from newsdesk.relevance import Verdict, sift
+from newsdesk.store import Store
+
+logger = logging.getLogger(__name__)
+# Stored items in a run's days from which relevance is judged in a second process.
+AHEAD_ITEMS = 20_000
+# What the worker sends back for a day: how many items it read, and (item id, reason,
+# detail) of each item it set aside.
+Judged = tuple[int, list[tuple[int, str, str]]]
+Bounds = tuple[dt.datetime, dt.datetime]
+
+
+class Sifter:
+    """`sift(day, items)`: the day's items kept, and those set aside with their verdicts."""
+
+    def __init__(
+        self,
+        store: Store,
+        days: Sequence[tuple[dt.date, Bounds]],
+        curated: Collection[str],
+        *,
+        workers: int | None = None,
+        after: int | None = None,
+    ) -> None:
+        self.curated = frozenset(curated)
+        self.pool: ProcessPoolExecutor | None = None
+        self.futures: dict[dt.date, Future[Judged]] = {}
+        if workers == 0 or len(days) < 2:
+            return
+        first, last = days[0][1][0], days[-1][1][1]
+        if store.count_between(first, last) < (AHEAD_ITEMS if after is None else after):
+            return
+        self.pool = _start_pool()
+        if self.pool is None:
+            return
+        try:
+            for day, (start, end) in days:
+                self.futures[day] = self.pool.submit(
+                    _judge_stored, str(store.path.resolve()), start, end, self.curated
+                )
+        except RuntimeError as exc:  # the pool broke while being handed the days
+            logger.warning("relevance worker stopped (%s); judging here", exc)
+            self.close()
+
+    def __enter__(self) -> Sifter:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    def sift(
+        self, day: dt.date, items: Sequence[Item]
+    ) -> tuple[list[Item], list[tuple[Item, Verdict]]]:
+        future = self.futures.pop(day, None)
+        judged = _result(future) if future is not None else None
+        if judged is None or judged[0] != len(items):  # failed, or read other items
+            return sift(items, self.curated)
+        verdicts = {item_id: Verdict(reason, detail) for item_id, reason, detail in judged[1]}
+        kept = [item for item in items if item.id not in verdicts]
+        aside = [(item, verdicts[item.id]) for item in items if item.id in verdicts]
+        return kept, aside
+
+    def close(self) -> None:
+        pool, self.pool = self.pool, None
+        self.futures.clear()
+        if pool is not None:
+            pool.shutdown(wait=False, cancel_futures=True)
+
+
+def _start_pool() -> ProcessPoolExecutor | None:
+    from newsdesk.collect import worker_start
+
+    methods = multiprocessing.get_all_start_methods()
+    context = multiprocessing.get_context("forkserver" if "forkserver" in methods else "spawn")
+    try:
+        return ProcessPoolExecutor(
+            1, mp_context=context, initializer=worker_start, initargs=(os.getpid(),)
+        )
+    except (OSError, ValueError, RuntimeError) as exc:
+        logger.warning("cannot start the relevance worker (%s); judging here", exc)
+        return None
+
+
+def _result(future: Future[Judged]) -> Judged | None:
+    """The worker's verdicts for a day; None (judge here) when it failed."""
+    try:
+        return future.result()
+    except Exception as exc:  # a broken pool, a worker killed, a store it could not read
+        logger.warning("relevance worker failed (%s: %s); judging here", type(exc).__name__, exc)
+        return None
+
+
+def _judge_stored(
+    database: str, start: dt.datetime, end: dt.datetime, curated: frozenset[str]
+) -> Judged:
+    """In the worker: the verdicts of the items stored between `start` and `end`."""
+    items = _store(database).items_between(start, end)
+    _, aside = sift(items, curated)
+    return len(items), [(item.id, v.reason, v.detail) for item, v in aside if item.id is not None]
+
+
+_open: dict[str, Store] = {}
+
+
+def _store(database: str) -> Store:
+    """The worker's one connection to the run's database, opened on its first day."""
+    if database not in _open:
+        _open[database] = Store(Path(database))
+    return _open[database]
