@@ -428,6 +428,41 @@ def test_one_community_cannot_fill_the_whole_digest() -> None:
     assert [s.lead.source for s in ranked[:4]] == ["hn", "hn", "lab", "hn"]
 
 
+def test_a_labs_own_posts_are_never_cut_on_a_busy_day() -> None:
+    settings = RankSettings(top=6, max_source_share=1.0)
+    end = T0 + dt.timedelta(hours=12)
+    busy = [
+        story(
+            n, item(f"Hot AI thread {n}", HN.format(900 - n, 500), url=f"https://news.example/{n}")
+        )
+        for n in range(1, 10)
+    ]
+    # Two posts of a lab's own blog on a busy day (no engagement, one source each), and a
+    # quiet post of a source that is not curated.
+    lab = [
+        story(20 + n, item(f"A lab note {n}", source="lab", url=f"https://lab.example/{n}"))
+        for n in range(2)
+    ]
+    other = [story(30, item("A vendor note", source="vendor", url="https://vendor.example/n"))]
+    day = busy + lab + other
+    plain = rank(day, weights={}, settings=settings, day_end=end)
+    assert not {s.id for s in plain[:6]} & {20, 21}  # judged by score alone, both are cut
+    ranked = rank(day, weights={}, settings=settings, day_end=end, curated={"lab"})
+    shown = [s.id for s in ranked[:6]]
+    # They take the places of the lowest stories of the top, which stay just below it.
+    assert shown == [1, 2, 3, 4, 20, 21]
+    assert [s.id for s in ranked[6:8]] == [5, 6]
+    scores = [s.score for s in ranked]
+    assert scores == sorted(scores, reverse=True)  # the stored order is the shown order
+    # Never more than half the top: with four lab posts, three are lifted.
+    many = [
+        story(40 + n, item(f"Lab post {n}", source="lab", url=f"https://lab.example/p{n}"))
+        for n in range(4)
+    ]
+    ranked = rank(busy + many, weights={}, settings=settings, day_end=end, curated={"lab"})
+    assert sum(s.lead.source == "lab" for s in ranked[:6]) == 3
+
+
 def test_report_lists_what_a_day_set_aside_with_reasons(tmp_path: Path) -> None:
     from newsdesk.config import load_settings
     from newsdesk.pipeline import prepare_day

@@ -23,6 +23,8 @@ Ties go to more sources, more engagement, then the title, never the feeds' order
 One source may fill at most `max_source_share` of the top `top` stories (a community
 such as Hacker News cannot crowd out everything else); the stories over its share move
 just below the top, their score lowered to just below the top's last.
+A story a `curated` source told (a lab's own post) is never cut: below the top, it takes
+the place of the top's lowest story no curated source told, up to half the top.
 """
 
 from __future__ import annotations
@@ -164,7 +166,7 @@ def rank(
             s.id,
         ),
     )
-    return _share(ordered, settings)
+    return _keep_curated(_share(ordered, settings), settings, curated)
 
 
 def _lead_order(
@@ -174,6 +176,41 @@ def _lead_order(
     press, then by source weight; the lab's own post beats its reposts."""
     weight = max(weights.get(name, 1.0) for name in item.sources)
     return (_tier(item, curated), -weight, item.published, item.id or 0)
+
+
+def _keep_curated(
+    ordered: list[Story], settings: RankSettings, curated: Collection[str]
+) -> list[Story]:
+    """A story a curated source told (a lab's own post) is never cut on a busy day: it
+    takes the place of the lowest non-curated story of the top, up to half the top."""
+    top = settings.top
+    if len(ordered) <= top or not curated:
+        return ordered
+    cut = [s for s in ordered[top:] if _is_curated(s, curated)]
+    room = [n for n in range(top - 1, -1, -1) if not _is_curated(ordered[n], curated)]
+    count = min(len(cut), len(room), max(0, top // 2 - (top - len(room))))
+    if not count:
+        return ordered
+    lifted = {id(s) for s in cut[:count]}
+    dropped = set(room[:count])
+    shown = [s for n, s in enumerate(ordered[:top]) if n not in dropped] + cut[:count]
+    after = [ordered[n] for n in sorted(dropped)] + [
+        s for s in ordered[top:] if id(s) not in lifted
+    ]
+    _below(shown, after)
+    return shown + after
+
+
+def _is_curated(story: Story, curated: Collection[str]) -> bool:
+    return any(name in curated for item in story.items for name in item.sources)
+
+
+def _below(top: list[Story], held: list[Story]) -> None:
+    """Lower the scores of the stories held below the top to just under its last, in
+    their order, so the stored order (by score) is the order shown."""
+    floor = min(story.score for story in top)
+    for step, story in enumerate(held, start=1):
+        story.score = min(story.score, round(floor - step * 1e-6, 6))
 
 
 def _share(ordered: list[Story], settings: RankSettings) -> list[Story]:
@@ -199,9 +236,5 @@ def _share(ordered: list[Story], settings: RankSettings) -> list[Story]:
         fill = settings.top - len(top)
         top += over[:fill]
         over = over[fill:]
-    # The held-back stories score just below the top's last, so the stored order (by
-    # score) is the order shown.
-    floor = min(story.score for story in top)
-    for step, story in enumerate(over, start=1):
-        story.score = min(story.score, round(floor - step * 1e-6, 6))
+    _below(top, over)
     return top + over + remaining
