@@ -307,6 +307,17 @@ def test_a_vetoed_maker_stays_vetoed_however_it_is_spelled() -> None:
         ("Google's new model tops Meta's on the benchmark", True),
         ("Micron and SK Hynix race to build memory chips", True),
         ("Lumen's new data center under fire from residents", True),
+        # An agent is software acting for its user, unless the words say another kind.
+        ("Run your coding helper's agent ten times and get ten answers", True),
+        ("Orbit adopts a vault for agent credentials", True),
+        ("Go easy on your filesystem, hard on agents", True),
+        ("Woman shot by an Ice agent during a raid", False),
+        ("Agent skills: one-shot data pipelines from the CLI", True),
+        ("MI5 pays damages over an informant agent's abuse", False),
+        ("Beetroot juice as a staining agent in electron microscopy", False),
+        ("Remails: a European mail transfer agent", False),
+        ("The Jets sign a free agent quarterback", False),
+        ("Why your browser's user agent string is a mess", False),
     ],
 )
 def test_ai_makers_and_terms_beyond_the_labs(title: str, about: bool) -> None:
@@ -631,13 +642,13 @@ def test_two_companies_are_one_kind_and_the_reason_names_what_counted() -> None:
 
 
 def test_law_enforcements_agents_are_not_software() -> None:
-    # "Meta blocks posts sharing database of ICE agents" is not about AI: a weak term's
-    # `unless` words veto it as they veto a strong one.
+    # "Meta blocks posts sharing database of ICE agents" is not about AI: an agent's
+    # `unless` words veto it.
     from newsdesk.relevance import about_ai
 
     assert about_ai("Meta blocks posts sharing database of ICE agents") == ""
     assert about_ai("FBI agents trained on new protocols") == ""
-    assert about_ai("Meta ships agents for its ad tools") == "agents + meta"
+    assert about_ai("Meta ships agents for its ad tools") == "agents"
     assert about_ai("Ice cream maker trains agents on a new model") != ""  # ICE as written
 
 

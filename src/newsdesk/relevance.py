@@ -8,11 +8,11 @@ The decision follows the labelling guide of the editorial development set
 (tests/data/editorial/guide-junk.md), in its order:
 
 1. **About AI?** The item's title and text must name AI: one *strong* term (a lab, a
-   model family, "LLM", "machine learning", "人工智能", "大模型" …; a few only without
-   their `unless` words: "Nvidia" with "GeForce" or "gaming" is not AI) or two different
-   *weak* ones ("agent", "model", "GPU", "robot", "inference" …, each ambiguous alone: a
-   "data model"; "agents" next to "ICE" do not count at all). Otherwise `off_topic`. Terms are in
-   `data/relevance.toml`, in English and Chinese.
+   model family, "LLM", "machine learning", "人工智能", "大模型", "agent" …; a few only
+   without their `unless` words: "Nvidia" with "GeForce" or "gaming" is not AI, nor are
+   "agents" next to "ICE") or two different *weak* ones ("model", "GPU", "robot",
+   "inference" …, each ambiguous alone: a "data model"). Otherwise `off_topic`. Terms are
+   in `data/relevance.toml`, in English and Chinese.
 2. **Its form.** AI items are set aside when their form says they are not news, first
    match wins: `question` (Ask HN, help requests, "when will X ship"), `meme`,
    `anecdote` (a personal story: "I …", "Tell HN", "我用…"), `meme` also for a link to a
