@@ -313,6 +313,9 @@ def test_a_vetoed_maker_stays_vetoed_however_it_is_spelled() -> None:
         ("Go easy on your filesystem, hard on agents", True),
         ("Woman shot by an Ice agent during a raid", False),
         ("Agent skills: one-shot data pipelines from the CLI", True),
+        # "No AI" is a product's badge; "not AI" names AI.
+        ("Vivaldi 8.1: no AI slop, just features", False),
+        ("Bishop tells clergy to write sermons with their heads, not AI", True),
         ("MI5 pays damages over an informant agent's abuse", False),
         ("Beetroot juice as a staining agent in electron microscopy", False),
         ("Remails: a European mail transfer agent", False),
