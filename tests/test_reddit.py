@@ -402,3 +402,53 @@ def test_an_item_stored_before_discussion_pages_gets_its_own_when_carried_again(
         store.add_items([other])
         (item,) = store.items_between(at - dt.timedelta(hours=1), at + dt.timedelta(hours=1))
         assert item.discussion == page
+
+
+def hn_feed(points: int, comments: int) -> bytes:
+    """An hnrss front-page feed with one story, as it reads at a given moment."""
+    link = "https://code.example/docs/en/remote-control"
+    body = (
+        f'<p>Article URL: <a href="{link}">{link}</a></p>'
+        '<p>Comments URL: <a href="https://news.ycombinator.com/item?id=47146212">'
+        "https://news.ycombinator.com/item?id=47146212</a></p>"
+        f"<p>Points: {points}</p><p># Comments: {comments}</p>"
+    )
+    return (
+        '<?xml version="1.0" encoding="UTF-8"?><rss version="2.0"><channel>'
+        "<title>Hacker News: Front Page</title><link>https://news.ycombinator.com/</link>"
+        "<item><title>Claude Code Remote Control</title>"
+        f"<link>{link}</link><pubDate>Tue, 10 Mar 2026 08:00:00 +0000</pubDate>"
+        f"<description><![CDATA[{body}]]></description></item></channel></rss>"
+    ).encode()
+
+
+def test_a_storys_points_are_those_of_its_latest_reading_as_it_climbs(
+    tmp_path: Path, server: LocalServer
+) -> None:
+    """Hacker News carries a link again as its points grow: the store keeps the first
+    text and counts the most points any reading gave, so the story is judged and ranked
+    by its traction, not by the moment it was first read."""
+    from newsdesk.relevance import engagement, judge
+
+    config = write_config(
+        tmp_path,
+        'timezone = "UTC"\nlanguage = "en"\ndatabase = "hn.db"\n'
+        f'[[sources]]\nname = "HN"\nurl = "{server.url("/frontpage")}"\n',
+    )
+    settings = load_settings(config)
+    window = (NOW - dt.timedelta(days=1), NOW)
+    for points, comments, at in ((6, 1, 9), (514, 300, 12), (480, 310, 15)):
+        server.routes["/frontpage"] = Route(hn_feed(points, comments))
+        code, _, stderr = invoke("--config", config, "collect", now=NOW.replace(hour=at))
+        assert code == 0, stderr
+    with Store(settings.path(settings.database)) as store:
+        (item,) = store.items_between(*window)
+        assert "Points: 6" in item.summary  # the first reading's text stays
+        assert engagement(item) == (514, 310)
+        assert item.also == () and item.discussions == () and item.sources == ("HN",)
+        # A page of a site's documentation is not news, unless readers lifted an
+        # official site's page: that is how a lab ships a feature.
+        assert judge(item, aggregator=True).kept is False  # code.example is not official
+        official = replace(item, url="https://code.claude.com/docs/en/remote-control")
+        assert judge(official, aggregator=True).kept
+        assert judge(replace(official, seen=(90, 5)), aggregator=True).reason == "not_news"

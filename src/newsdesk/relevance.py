@@ -427,7 +427,7 @@ def judge(item: Item, *, aggregator: bool = False) -> Verdict:
         if reports and where == "title" and reason in _REPORTED:
             continue
         found = terms.find(head if where == "title" else path if where == "url" else whole)
-        if found:
+        if found and not (where == "url" and _announces(found, level, points, rules)):
             return Verdict(reason, found.strip())
     if aggregator and host(item.url).startswith("status.") and points < rules.lift_points:
         return Verdict("not_news", "a status page's incident")
@@ -451,6 +451,17 @@ def judge(item: Item, *, aggregator: bool = False) -> Verdict:
     ):
         return Verdict("not_news", f"no event in the title of a post on {host(item.url)}")
     return KEPT
+
+
+# Folders where a maker's own site announces as well as explains: a lab ships a feature
+# or a policy as a page of its documentation ("code.claude.com/docs/en/remote-control").
+_ANNOUNCING_FOLDERS = frozenset({"docs"})
+
+
+def _announces(folder: str, level: int, points: int, rules: _Rules) -> bool:
+    """Whether a page in a folder of guides is news after all: a documentation page of an
+    official site that readers lifted (`lift_points`)."""
+    return folder.casefold() in _ANNOUNCING_FOLDERS and level == 0 and points >= rules.lift_points
 
 
 def aggregators(items: Sequence[Item]) -> set[str]:

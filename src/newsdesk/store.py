@@ -288,8 +288,39 @@ class Store:
                     for row in rows
                 ],
             )
+            self._lift(db, [row for row in rows if any(feed_engagement(row[2]))])
             self._take_over(db, rows)
             return added
+
+    def _lift(self, db: sqlite3.Connection, rows: Sequence[tuple[Any, ...]]) -> None:
+        """Keep the most engagement a source gave its own item: Hacker News carries one
+        link again as it climbs (and when it is submitted again), each time with more
+        points; the item keeps its first text, and the later counts are a sighting of its
+        own source (`Item.seen`)."""
+        for start in range(0, len(rows), _TAKE_OVER_CHUNK):
+            chunk = rows[start : start + _TAKE_OVER_CHUNK]
+            owned = {
+                (url, source): (ident, summary)
+                for ident, url, source, summary in db.execute(
+                    "SELECT id, url, source, summary FROM items "
+                    f"WHERE url IN ({', '.join('?' * len(chunk))})",
+                    [row[0] for row in chunk],
+                )
+            }
+            lifted = []
+            for row in chunk:
+                ident, summary = owned.get((row[0], row[6]), (None, ""))
+                points, comments = feed_engagement(row[2])
+                had = feed_engagement(summary)
+                if ident is not None and (points > had[0] or comments > had[1]):
+                    lifted.append((ident, row[6], row[4], points, comments, row[10]))
+            db.executemany(
+                "INSERT INTO item_sightings (item_id, source, first_seen, points, comments, "
+                "discussion) VALUES (?, ?, ?, ?, ?, ?) "
+                "ON CONFLICT (item_id, source) DO UPDATE SET "
+                "points = max(points, excluded.points), comments = max(comments, excluded.comments)",
+                lifted,
+            )
 
     def _take_over(self, db: sqlite3.Connection, rows: Sequence[tuple[Any, ...]]) -> None:
         """Give the links this batch carried to its sources where they outrank the owner:
@@ -318,9 +349,12 @@ class Store:
             db.execute(
                 "DELETE FROM item_sightings WHERE item_id = ? AND source = ?", (ident, newcomer)
             )
-            db.execute(
-                "INSERT OR REPLACE INTO item_sightings (item_id, source, first_seen, points, "
-                "comments, discussion) VALUES (?, ?, ?, ?, ?, ?)",
+            db.execute(  # the old owner's own later counts (`_lift`) stay where higher
+                "INSERT INTO item_sightings (item_id, source, first_seen, points, "
+                "comments, discussion) VALUES (?, ?, ?, ?, ?, ?) "
+                "ON CONFLICT (item_id, source) DO UPDATE SET first_seen = excluded.first_seen, "
+                "points = max(points, excluded.points), comments = max(comments, excluded.comments), "
+                "discussion = excluded.discussion",
                 (ident, owner, seen, *feed_engagement(summary), discussion),
             )
 
@@ -1207,20 +1241,22 @@ def _item(row: Sequence[Any]) -> Item:
         content_hash=row[9],
         terms=row[10],
         discussion=row[12],
-        **_sightings(row[11]),
+        **_sightings(row[11], row[7]),
     )
 
 
-def _sightings(packed: str | None) -> dict[str, Any]:
+def _sightings(packed: str | None, owner: str) -> dict[str, Any]:
     """An item's `also`, `seen` and `discussions` from its sightings, packed by
-    `_ITEM_COLUMNS`."""
+    `_ITEM_COLUMNS`. The owner's own sighting (its later counts, `Store._lift`) adds to
+    `seen` only: the item's text and discussion page are already the owner's."""
     if not packed or packed == "[]":
         return {}
     rows = json.loads(packed)
+    others = [row for row in rows if row[0] != owner]
     return {
-        "also": tuple(sorted(source for source, *_ in rows)),
+        "also": tuple(sorted(source for source, *_ in others)),
         "seen": (max(int(row[1]) for row in rows), max(int(row[2]) for row in rows)),
-        "discussions": tuple(sorted((row[0], row[3]) for row in rows if row[3])),
+        "discussions": tuple(sorted((row[0], row[3]) for row in others if row[3])),
     }
 
 
