@@ -239,6 +239,11 @@ def test_a_post_on_an_unknown_site_needs_an_event_or_traction_to_count_as_news()
         ("Quillmail's AI assistant exfiltrates emails", True),
         ("Bypassing open LLMs' safety with raw strings", True),
         ("A coding agent wiped our production database", True),
+        # Headline grammar for what is to happen, but not a how-to.
+        ("Navy to embed Orbit's AI across its fleet", True),
+        ("Commuters to start riding self-driving shuttles in Ghent", True),
+        ("How to run agentic LLM workflows locally", False),
+        ("Using Git to attribute AI-written code", False),
         # No event, no size, no version: an essay.
         ("Thoughts on agentic LLM workflows", False),
         ("A field guide to LLM tooling in 2 parts", False),
