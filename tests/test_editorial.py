@@ -318,6 +318,11 @@ def test_a_vetoed_maker_stays_vetoed_however_it_is_spelled() -> None:
         ("Go easy on your filesystem, hard on agents", True),
         ("Woman shot by an Ice agent during a raid", False),
         ("Agent skills: one-shot data pipelines from the CLI", True),
+        # OpenClaw's offspring are named after it; a crab's claw and a clawback are not.
+        ("The wild weeks of PicoClaw's creator", True),
+        ("ClawHub pulls a malicious skill", True),
+        ("Crab claw season opens early", False),
+        ("Banks face clawback rules", False),
         # "No AI" is a product's badge; "not AI" names AI.
         ("Vivaldi 8.1: no AI slop, just features", False),
         ("Bishop tells clergy to write sermons with their heads, not AI", True),
