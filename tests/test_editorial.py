@@ -358,6 +358,14 @@ def test_a_pages_folders_say_what_it_is_and_its_slug_does_not() -> None:
     assert judge(item("Agent WebUI with MCP and RAG", url=manual)).reason == "not_news"
 
 
+def test_a_study_in_a_peer_reviewed_journal_is_a_primary_source() -> None:
+    study = "https://journals.plos.org/plosone/article?id=10.1371%2Fjournal.pone.0342824"
+    title = "Prevalence of GenAI image misuse among adolescents"
+    assert judge(item(title, HN.format(12, 2), url=study), aggregator=True).kept
+    blog = item(title, HN.format(12, 2), url="https://someone.example/notes")
+    assert judge(blog, aggregator=True).reason == "not_news"
+
+
 def test_a_labs_repository_is_about_ai_whatever_its_title() -> None:
     release = "https://github.com/huggingface/transformers/releases/tag/v5.0.0"
     assert judge(item("Transformers V5 is out!", url=release)).kept
