@@ -322,6 +322,8 @@ def test_a_vetoed_maker_stays_vetoed_however_it_is_spelled() -> None:
         ("The wild weeks of PicoClaw's creator", True),
         ("ClawHub pulls a malicious skill", True),
         ("Crab claw season opens early", False),
+        # MCP inside a product's name.
+        ("WebMCP is available for early preview", True),
         ("Banks face clawback rules", False),
         # "No AI" is a product's badge; "not AI" names AI.
         ("Vivaldi 8.1: no AI slop, just features", False),
