@@ -360,6 +360,18 @@ def test_a_pages_folders_say_what_it_is_and_its_slug_does_not() -> None:
     assert judge(item("Agent WebUI with MCP and RAG", url=manual)).reason == "not_news"
 
 
+def test_a_thread_in_a_subreddit_about_ai_is_about_ai_whatever_its_title() -> None:
+    # Hacker News linking a thread of r/LocalLLaMA: the subreddit says what it is about.
+    title = "The No Fakes Act has a fingerprinting trap that kills open source?"
+    thread = "https://old.reddit.com/r/LocalLLaMA/comments/1q7qcux/the_no_fakes_act/"
+    assert judge(item(title, HN.format(182, 85), url=thread), aggregator=True).kept
+    elsewhere = "https://www.reddit.com/r/politics/comments/1q7qcux/the_no_fakes_act/"
+    assert judge(item(title, HN.format(182, 85), url=elsewhere)).reason == "off_topic"
+    # About AI is not news: a question there is still a question.
+    asked = item("Which laptop should I buy?", url=thread.replace("the_no_fakes_act", "x"))
+    assert judge(asked, aggregator=True).reason == "question"
+
+
 def test_a_study_in_a_peer_reviewed_journal_is_a_primary_source() -> None:
     study = "https://journals.plos.org/plosone/article?id=10.1371%2Fjournal.pone.0342824"
     title = "Prevalence of GenAI image misuse among adolescents"

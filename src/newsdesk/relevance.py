@@ -276,7 +276,7 @@ def _rules() -> _Rules:
             _root(term.casefold()): Terms(words)
             for term, words in data["ai"].get("unless", {}).items()
         },
-        sites=frozenset(data["ai"]["sites"]),
+        sites=frozenset(site.casefold() for site in data["ai"]["sites"]),
         weak=Terms(data["ai"]["weak"]),
         companies=frozenset(_root(t.casefold()) for t in data["ai"].get("companies", [])),
         forms=tuple(forms),
@@ -341,11 +341,19 @@ def standing(url: str) -> int:
 
 
 def _ai_site(url: str) -> bool:
-    """Whether a link is on an AI maker's own site, or in one of its GitHub repositories."""
+    """Whether a link is on an AI maker's own site, in one of its GitHub repositories, or
+    in a subreddit about AI ("reddit.com/r/LocalLLaMA")."""
     rules = _rules()
     name = host(url)
     if name == "github.com":
         return urlsplit(url).path.strip("/").split("/")[0].casefold() in rules.official_orgs
+    if name == "reddit.com" or name.endswith(".reddit.com"):
+        parts = urlsplit(url).path.strip("/").split("/")
+        return (
+            len(parts) > 1
+            and parts[0] == "r"
+            and f"reddit.com/r/{parts[1]}".casefold() in rules.sites
+        )
     return bool(_under(name, rules.sites))
 
 
