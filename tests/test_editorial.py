@@ -240,7 +240,7 @@ def test_a_post_on_an_unknown_site_needs_an_event_or_traction_to_count_as_news()
         ("Bypassing open LLMs' safety with raw strings", True),
         ("A coding agent wiped our production database", True),
         ("Orbit's chatbot used to hack a city's tax office", True),
-        ("Rogue bot exploiting CI pipelines hits two vendors", True),
+        ("Rogue AI bot exploiting CI pipelines hits two vendors", True),
         ("I used to love writing code by hand", False),
         # Headline grammar for what is to happen, but not a how-to.
         ("Navy to embed Orbit's AI across its fleet", True),
