@@ -239,6 +239,8 @@ def test_a_post_on_an_unknown_site_needs_an_event_or_traction_to_count_as_news()
         ("Quillmail's AI assistant exfiltrates emails", True),
         ("Bypassing open LLMs' safety with raw strings", True),
         ("A coding agent wiped our production database", True),
+        # A price of nothing is no sum.
+        ("Always-on AI agents for $0/month on a free tier", False),
         ("Orbit's chatbot used to hack a city's tax office", True),
         ("Rogue AI bot exploiting CI pipelines hits two vendors", True),
         ("I used to love writing code by hand", False),
@@ -331,6 +333,7 @@ def test_a_vetoed_maker_stays_vetoed_however_it_is_spelled() -> None:
         ("Vets urge owners not to declaw cats", False),
         # "No AI" is a product's badge; "not AI" names AI.
         ("Vivaldi 8.1: no AI slop, just features", False),
+        ("Making Zig plot 33 million satellites in 3 seconds. No GPU required", False),
         ("Bishop tells clergy to write sermons with their heads, not AI", True),
         ("MI5 pays damages over an informant agent's abuse", False),
         ("Beetroot juice as a staining agent in electron microscopy", False),

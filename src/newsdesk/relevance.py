@@ -66,9 +66,11 @@ _DISCUSSION = re.compile(r"Comments URL:\s*(https://news\.ycombinator\.com/item\
 _TRACKER = re.compile(
     r"//(?:www\.)?(?:github|gitlab)\.com/[^/]+/[^/]+/(?:-/)?(?:issues|discussions|pull|merge_requests)/\d+"
 )
-# A product's badge ("No AI slop", "with no ads, no AI"); "their brains, not AI" is a
-# story about AI.
-_NO_AI = re.compile(r"\b(?:no|without)\s+AI(?:\s+slop)?\b", re.I)
+# A product's badge ("No AI slop", "with no ads, no AI", "No GPU required"); "their
+# brains, not AI" is a story about AI.
+_NO_AI = re.compile(
+    r"\b(?:no|without)\s+(?:AI(?:\s+slop)?\b|(?:a\s+)?GPUs?\s+(?:required|needed)\b)", re.I
+)
 # "(2023)", "[2023]" or "(March 2025)" at the end of a title, or "… in 2025": a
 # resurfaced story or a look back, when the year is before the item's own.
 _OLD_YEAR = re.compile(
