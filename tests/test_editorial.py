@@ -720,6 +720,13 @@ REDDIT = "https://www.reddit.com/r/LocalLLaMA/comments/1abc/x/"
         ("OpenAI just announced GPT-5.5", True),
         ("DeepSeek V4 benchmark results leaked", True),
         ("Meta is laying off 600 people from its AI unit", True),
+        # In a subreddit about AI a post is about AI whatever its words; its form and a
+        # sign of news still decide.
+        ("Just bought a used A6000 for $2k", False),
+        ("Finally got my 4x3090 rig working, it hits 40 tok/s", False),
+        ("What a time to be alive", False),
+        ("PSA: update your build before the weekend", False),
+        ("Unsloth releases dynamic 2.0 quants", True),
     ],
 )
 def test_subreddit_posts_are_judged_as_an_editor_would(title: str, news: bool) -> None:
