@@ -17,8 +17,6 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
-import multiprocessing
-import os
 from collections.abc import Collection, Sequence
 from concurrent.futures import Future, ProcessPoolExecutor
 from pathlib import Path
@@ -94,14 +92,10 @@ class Sifter:
 
 
 def _start_pool() -> ProcessPoolExecutor | None:
-    from newsdesk.collect import worker_start
+    from newsdesk.collect import process_pool
 
-    methods = multiprocessing.get_all_start_methods()
-    context = multiprocessing.get_context("forkserver" if "forkserver" in methods else "spawn")
     try:
-        return ProcessPoolExecutor(
-            1, mp_context=context, initializer=worker_start, initargs=(os.getpid(),)
-        )
+        return process_pool(1)
     except (OSError, ValueError, RuntimeError) as exc:
         logger.warning("cannot start the relevance worker (%s); judging here", exc)
         return None

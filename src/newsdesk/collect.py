@@ -18,7 +18,7 @@ import select
 import signal
 import threading
 import time
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 from concurrent.futures import Future, ProcessPoolExecutor, ThreadPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field
@@ -396,15 +396,9 @@ class Parsers:
             unused.shutdown(wait=False)
 
     def _new_pool(self) -> ProcessPoolExecutor | None:
-        methods = multiprocessing.get_all_start_methods()
-        context = multiprocessing.get_context("forkserver" if "forkserver" in methods else "spawn")
-        if context.get_start_method() == "forkserver":
-            # The server imports the parsers once; each worker forked from it shares them.
-            context.set_forkserver_preload(self.preload)
         try:
-            pool = ProcessPoolExecutor(
-                self.workers, mp_context=context, initializer=worker_start, initargs=(os.getpid(),)
-            )
+            # The fork server imports the parsers once; each worker forked from it shares them.
+            pool = process_pool(self.workers, preload=self.preload)
             for _ in range(self.workers):  # each submission starts a process until all run
                 pool.submit(_ready)
         except (OSError, ValueError, RuntimeError) as exc:  # BrokenProcessPool among them
@@ -491,8 +485,20 @@ def _parse_into(future: Future[Parsed], job: Job) -> None:
         future.set_exception(exc)
 
 
-def worker_start(parent: int) -> None:
-    """In each parse worker: leave Ctrl-C to the parent (which stops the workers itself),
+def process_pool(workers: int, *, preload: Sequence[str] = ()) -> ProcessPoolExecutor:
+    """A pool of worker processes forked from a server that has imported `preload` once
+    (spawned where there is no fork server); each worker ends with this process."""
+    methods = multiprocessing.get_all_start_methods()
+    context = multiprocessing.get_context("forkserver" if "forkserver" in methods else "spawn")
+    if preload and context.get_start_method() == "forkserver":
+        context.set_forkserver_preload(list(preload))
+    return ProcessPoolExecutor(
+        workers, mp_context=context, initializer=_worker_start, initargs=(os.getpid(),)
+    )
+
+
+def _worker_start(parent: int) -> None:
+    """In each worker process: leave Ctrl-C to the parent (which stops the workers itself),
     and exit as soon as the parent is gone, however it died (kill -9, the OOM killer)."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     threading.Thread(

@@ -288,7 +288,7 @@ class Store:
                     for row in rows
                 ],
             )
-            self._lift(db, [row for row in rows if any(feed_engagement(row[2]))])
+            self._lift(db, rows)
             self._take_over(db, rows)
             return added
 
@@ -297,20 +297,20 @@ class Store:
         link again as it climbs (and when it is submitted again), each time with more
         points; the item keeps its first text, and the later counts are a sighting of its
         own source (`Item.seen`)."""
-        for start in range(0, len(rows), _TAKE_OVER_CHUNK):
-            chunk = rows[start : start + _TAKE_OVER_CHUNK]
+        counted = [(row, counts) for row in rows if any(counts := feed_engagement(row[2]))]
+        for start in range(0, len(counted), _TAKE_OVER_CHUNK):
+            chunk = counted[start : start + _TAKE_OVER_CHUNK]
             owned = {
                 (url, source): (ident, summary)
                 for ident, url, source, summary in db.execute(
                     "SELECT id, url, source, summary FROM items "
                     f"WHERE url IN ({', '.join('?' * len(chunk))})",
-                    [row[0] for row in chunk],
+                    [row[0] for row, _ in chunk],
                 )
             }
             lifted = []
-            for row in chunk:
+            for row, (points, comments) in chunk:
                 ident, summary = owned.get((row[0], row[6]), (None, ""))
-                points, comments = feed_engagement(row[2])
                 had = feed_engagement(summary)
                 if ident is not None and (points > had[0] or comments > had[1]):
                     lifted.append((ident, row[6], row[4], points, comments, row[10]))
