@@ -372,7 +372,31 @@ def test_a_cut_is_no_event_type_of_its_own() -> None:
     )
     corpus = Corpus([make(1, told[0]), make(2, told[1])])
     assert "@cut" in tokens(told[0]) and "@layoff" in tokens(told[1])
-    assert _conflict(corpus.vector(0), corpus.vector(1)) == 1.0
+    assert _conflict(corpus.vector(0), corpus.vector(1), 3) == 1.0
     # Two event types still conflict: a layoff is not a launch.
     launch = Corpus([make(1, told[1]), make(2, "Amazon launches a new corporate AI agent")])
-    assert _conflict(launch.vector(0), launch.vector(1)) < 1.0
+    assert _conflict(launch.vector(0), launch.vector(1), 3) < 1.0
+
+
+def test_one_shared_word_is_not_an_event(monkeypatch: pytest.MonkeyPatch) -> None:
+    # March's real merges: two titles that share one word and each say more than it.
+    apart = [
+        ("Goodbye to Sora", "PwC will say goodbye to staff who aren't convinced about AI"),
+        ("Claude for Government", "Claude says its DeepSeek when asked in Chinese"),
+        ("OpenAI Has New Focus (on the IPO)", "OpenAI Parameter Golf"),
+    ]
+    group_of = _groups_with(*apart)
+    for a, b in apart:
+        assert group_of[a] != group_of[b], (a, b)
+    # A title that is nothing but the shared name is that thing's story (January's pair),
+    # and two shared names are enough.
+    together = [("Prism", "OpenAI Prism"), ("Lyria 3", "Google's Lyria 3: 30-second tracks")]
+    group_of = _groups_with(*together)
+    for a, b in together:
+        assert group_of[a] == group_of[b], (a, b)
+    # Both paths lower such a pair by the same factor.
+    corpus = Corpus([make(1, apart[0][0]), make(2, apart[0][1])])
+    lowered = similarity(corpus.vector(0), corpus.vector(1))
+    monkeypatch.setattr(dedupe, "SINGLE_SHARE", 1.0)
+    assert lowered == pytest.approx(0.5 * similarity(corpus.vector(0), corpus.vector(1)))
+    check_pairs(corpus, 0.01, window_hours=None)

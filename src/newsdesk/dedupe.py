@@ -58,6 +58,10 @@ EVENT_CONFLICT = 0.6
 # Factor applied when both titles carry numbers or versioned names (an amount, "Lumen-3")
 # and share none of them: $198M and $248M rounds are two stories.
 NUMBER_CONFLICT = 0.5
+# Factor applied when two items share one token only and both titles say more than it:
+# "Goodbye to Sora" and "PwC will say goodbye to staff …", "Claude for Government" and
+# "Claude says it's DeepSeek …" share a word, not an event.
+SINGLE_SHARE = 0.5
 # The event types that conflict. A cut (`@cut`) is none: it names a price cut, job cuts
 # and cutting off access alike ("Amazon to cut 16,000 positions" is a layoff).
 EVENTS = frozenset(
@@ -79,6 +83,7 @@ class Vector:
     chinese: bool
     events: frozenset[str]
     figures: frozenset[str]
+    title_terms: int
 
 
 def _bigram(token: str) -> bool:
@@ -205,6 +210,7 @@ class Corpus:
             np.where(self.vocabulary.bigram_mask()[indices], self.weights, 0.0)
         )
         neutral = np.where(self.chinese, mass - bigrams * (1 - CROSS_BIGRAM_SHARE), mass)
+        self.title_terms = self._row_sums((self.in_title & (self.weights > 0)).astype(float))
         self.mass = np.where(mass > 0, mass, 1.0)
         self.neutral = np.where(neutral > 0, neutral, 1.0)
         self._vectors: dict[int, Vector] = {}
@@ -240,6 +246,7 @@ class Corpus:
                 bool(self.chinese[index]),
                 frozenset(t for t in weights if t in EVENTS),
                 frozenset(t for t in heads if figure(t) and not _bigram(t)),
+                int(self.title_terms[index]),
             )
         return vector
 
@@ -257,18 +264,21 @@ def similarity(a: Vector, b: Vector) -> float:
     if len(a.weights) > len(b.weights):
         a, b = b, a
     other = b.weights
-    return _score(a, b, sum(min(w, other[t]) for t, w in a.weights.items() if t in other))
+    common = [min(w, other[t]) for t, w in a.weights.items() if w and other.get(t)]
+    return _score(a, b, sum(common), len(common))
 
 
-def _score(a: Vector, b: Vector, shared: float) -> float:
+def _score(a: Vector, b: Vector, shared: float, count: int) -> float:
     if not shared:
         return 0.0
     score = shared / _denominator(a, b)
-    return min(score * _conflict(a, b), 1.0)
+    return min(score * _conflict(a, b, count), 1.0)
 
 
-def _conflict(a: Vector, b: Vector) -> float:
+def _conflict(a: Vector, b: Vector, count: int) -> float:
     factor = 1.0
+    if count == 1 and a.title_terms > 1 and b.title_terms > 1:
+        factor *= SINGLE_SHARE
     if a.events and b.events and not a.events & b.events:
         factor *= EVENT_CONFLICT
     if a.figures and b.figures and not a.figures & b.figures:
@@ -366,10 +376,15 @@ def _common_shared(
 
 
 def _conflicts(corpus: Corpus, left: np.ndarray, right: np.ndarray) -> np.ndarray:
-    """The factor `_conflict` gives each pair: different events, different figures."""
+    """The factor `_conflict` gives each pair: one shared token, different events,
+    different figures."""
     factor = np.ones(len(left))
     if not len(left):
         return factor
+    present = corpus.matrix((corpus.idf > 0).astype(float))
+    count = _row_dots(present, present, left, right)
+    terms = corpus.title_terms
+    factor[(count == 1) & (terms[left] > 1) & (terms[right] > 1)] *= SINGLE_SHARE
     events = corpus.events
     a, b = events[left], events[right]
     factor[(a != 0) & (b != 0) & ((a & b) == 0)] *= EVENT_CONFLICT
