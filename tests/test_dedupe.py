@@ -400,3 +400,41 @@ def test_one_shared_word_is_not_an_event(monkeypatch: pytest.MonkeyPatch) -> Non
     monkeypatch.setattr(dedupe, "SINGLE_SHARE", 1.0)
     assert lowered == pytest.approx(0.5 * similarity(corpus.vector(0), corpus.vector(1)))
     check_pairs(corpus, 0.01, window_hours=None)
+
+
+def test_a_forum_label_and_a_phrase_s_words_are_no_tokens() -> None:
+    # March's real merge: two Show HN launches that shared "Show HN" and "open".
+    assert tokens("Show HN: Emdash – Open-source agentic development environment") == {
+        "emdash",
+        "@open_source",
+        "@agent",
+        "development",
+        "environment",
+    }
+    assert tokens("Ask HN: Is Claude down?") == {"claude", "@outage"}
+    assert tokens("[D] Is scaling dead?") == tokens("Is scaling dead?")
+    assert "show" in tokens("Nvidia to show its new chip")  # a word elsewhere in a title
+    # A phrase's words give no concept of their own: a data center is no data set.
+    assert tokens("Nvidia backs a data center startup") & {"@datacenter", "@dataset"} == {
+        "@datacenter"
+    }
+    assert tokens("英伟达投资数据中心") & {"@datacenter", "@dataset"} == {"@datacenter"}
+    assert "@dataset" in tokens("A new data set") | tokens("数据集")
+    # March's real merges on "data center" alone stay apart.
+    told = [
+        (
+            "Facing Its Third Data Center, an Iowa County Rolls Out Extensive Zoning Rules",
+            "Intel's make-or-break 18A process node debuts for data center with 288 cores",
+        ),
+        (
+            "Nvidia backs AI data center startup Nscale as it hits $14.6B valuation",
+            "OpenAI is walking away from expanding its Stargate data center with Oracle",
+        ),
+        (
+            "Show HN: Emdash – Open-source agentic development environment",
+            "Show HN: Moonshine Open-Weights STT models – higher accuracy than Whisper",
+        ),
+    ]
+    group_of = _groups_with(*told)
+    for a, b in told:
+        assert group_of[a] != group_of[b], (a, b)

@@ -29,6 +29,12 @@ from newsdesk.models import Item
 # Characters of an item's summary that are tokenised with its title.
 SUMMARY_CHARS = 240
 
+# A forum's label opening a title: Hacker News' "Show HN:", a subreddit's "[D]". It says
+# what kind of post it is, not what the post is about, so it is no token.
+_TAGS = re.compile(
+    r"^\s*(?:(?:show|ask|tell|launch)\s+hn\b\s*[:：\-–—]?|"
+    r"(?:\[(?:d|p|r|n|discussion|project|research|news)\]\s*)+)"
+)
 _WORD = re.compile(r"[a-z0-9]+(?:[.\-+][a-z0-9]+)*")
 # Contractions are stop words as a whole ("won't" never leaves "won" and "t"): any word
 # with n't, 're, 've, 'll, 'd or 'm, and the 's of pronouns and question words ("it's");
@@ -170,16 +176,20 @@ def _phrase_ends() -> tuple[frozenset[str], frozenset[str]]:
     return frozenset(p[0] for p in phrases), frozenset(p[-1] for p in phrases)
 
 
-def _phrase_tokens(sequence: list[str], found: set[str]) -> None:
-    """Add the concepts whose forms of several words come in a row in `sequence`."""
+def _phrase_tokens(sequence: list[str], found: set[str]) -> set[int]:
+    """Add the concepts whose forms of several words come in a row in `sequence`; the
+    positions of the words they cover."""
     firsts, lasts = _phrase_ends()
     if firsts.isdisjoint(sequence) or lasts.isdisjoint(sequence):
-        return  # most texts: no form can be there
+        return set()  # most texts: no form can be there
     phrases = _phrases()
+    covered: set[int] = set()
     for index, pair in enumerate(pairwise(sequence)):
         for phrase, token in phrases.get(pair, ()):
             if tuple(sequence[index : index + len(phrase)]) == phrase:
                 found.add(token)
+                covered.update(range(index, index + len(phrase)))
+    return covered
 
 
 @cache
@@ -280,15 +290,20 @@ def tokens(text: str) -> frozenset[str]:
     text = unicodedata.normalize("NFKC", text).casefold()
     if "'" in text or "’" in text:
         text = _POSSESSIVE.sub("", _CONTRACTION.sub(" ", text))
+    text = _TAGS.sub("", text, count=1)
     words = _numbers(text, found) if DIGIT.search(text) else text
     sequence = _WORD.findall(words)
-    _phrase_tokens(sequence, found)
-    for word in sequence:
+    covered = _phrase_tokens(sequence, found)
+    for index, word in enumerate(sequence):
         if word in _EN_STOP:
             continue
         digit = DIGIT.search(word) is not None
         compact = _SEPARATORS.sub("", word) if digit else _stem(word)
-        found.add(english.get(compact, compact))
+        concept = english.get(compact)
+        if concept and index in covered:
+            continue  # a word of a phrase gives no concept of its own: "data center" is
+            # `@datacenter`, not also `@dataset` ("data") and so not twice a data story
+        found.add(concept or compact)
         if digit:
             named = _NAMED_VERSION.fullmatch(word)
             if named and named.group(1) not in _EN_STOP:
@@ -302,19 +317,26 @@ def tokens(text: str) -> frozenset[str]:
     for run in HAN_RUN.findall(text):
         pairs = [run[i : i + 2] for i in range(len(run))]  # the last one is a single character
         if not heads.isdisjoint(pairs) or not heads.isdisjoint(run):
-            for start in range(len(run)):  # every lexicon term in the run, overlaps included
+            spans = []  # every lexicon term in the run, overlaps included
+            for start in range(len(run)):
                 if pairs[start] not in heads and run[start] not in heads:
                     continue
                 for end in range(start + 1, min(start + longest, len(run)) + 1):
                     concept = chinese.get(run[start:end])
                     if concept:
-                        found.add(concept)
+                        spans.append((start, end, concept))
+            # but not one inside a longer one: 数据中心 is `@datacenter`, not also 数据
+            found.update(
+                concept
+                for start, end, concept in spans
+                if not any(a <= start and end <= b and b - a > end - start for a, b, _ in spans)
+            )
         run = run.translate(_ZH_STOP_TABLE)
         found.update([run[i : i + 2] for i in range(len(run) - 1)])
     return frozenset(found)
 
 
-TOKENISER_VERSION = 12  # raise when `tokens` changes: stored terms are then computed again
+TOKENISER_VERSION = 13  # raise when `tokens` changes: stored terms are then computed again
 
 
 @cache
