@@ -438,3 +438,36 @@ def test_a_forum_label_and_a_phrase_s_words_are_no_tokens() -> None:
     group_of = _groups_with(*told)
     for a, b in told:
         assert group_of[a] != group_of[b], (a, b)
+
+
+def test_items_that_share_no_name_are_lowered() -> None:
+    from newsdesk.terms import specific
+
+    # March's real merges: kinds of news and everyday words, no name, figure or rare word.
+    apart = [
+        ("Model Collapse Ends AI Hype", "Trump Will End Government Use of Anthropic's AI Models"),
+        (
+            "Productivity gains from AI coding assistants haven't budged past 10%",
+            "What AI coding costs you",
+        ),
+    ]
+    group_of = _groups_with(*apart)
+    for a, b in apart:
+        assert group_of[a] != group_of[b], (a, b)
+    assert not any(map(specific, ["end", "@model", "use", "ai", "@coding", "moves"]))
+    assert all(map(specific, ["@nvidia", "@china", "#10", "nscale", "lyria", "深言"]))
+    corpus = Corpus([make(1, apart[0][0]), make(2, apart[0][1])])
+    named = Corpus([make(1, "Nscale ends its hype"), make(2, "Trump will end Nscale's use")])
+    assert _conflict(corpus.vector(0), corpus.vector(1), 3, False) == dedupe.NO_NAME
+    assert _conflict(named.vector(0), named.vector(1), 3, True) == 1.0
+    # Three shared kinds of news are an event without a name ("export", "controls",
+    # "chips"), and across languages names are often written apart, so neither is lowered.
+    told = (
+        "US tightens export controls on advanced AI chips",
+        "New rules on AI chip export controls",
+    )
+    pair = Corpus([make(1, told[0]), make(2, told[1])])
+    lowered = Corpus([make(1, told[0]), make(2, "美国收紧 AI 芯片出口管制")])
+    for c in (pair, lowered):
+        check_pairs(c, 0.01, window_hours=None)
+    assert similarity(pair.vector(0), pair.vector(1)) >= 0.28

@@ -29,7 +29,7 @@ import numpy as np
 from scipy import sparse
 
 from newsdesk.models import Continuation, Item, Story
-from newsdesk.terms import HAN_RUN, figure
+from newsdesk.terms import HAN_RUN, figure, generic, specific
 
 # The tokeniser lived here before terms.py; its names are still importable from here.
 from newsdesk.terms import SUMMARY_CHARS as SUMMARY_CHARS
@@ -62,6 +62,13 @@ NUMBER_CONFLICT = 0.5
 # "Goodbye to Sora" and "PwC will say goodbye to staff …", "Claude for Government" and
 # "Claude says it's DeepSeek …" share a word, not an event.
 SINGLE_SHARE = 0.5
+# Factor applied when two items share no token that can name a thing (`terms.specific`):
+# only kinds of news and everyday words ("Model Collapse Ends AI Hype" and "Trump Will
+# End Government Use of Anthropic's AI Models" share "end" and "model").
+NO_NAME = 0.5
+# ... unless they share at least this many such tokens (not counting "ai"): "export",
+# "controls" and "chips" together are one event even without a name.
+NAMELESS_SHARE = 3
 # The event types that conflict. A cut (`@cut`) is none: it names a price cut, job cuts
 # and cutting off access alike ("Amazon to cut 16,000 positions" is a layoff).
 EVENTS = frozenset(
@@ -103,6 +110,8 @@ class Vocabulary:
         self._bigrams: list[bool] = []
         self._events: list[int] = []
         self._figures: list[bool] = []
+        self._specific: list[bool] = []
+        self._generic: list[bool] = []
         self._arrays: dict[str, np.ndarray] = {}
         self._rows: dict[tuple[int, str], tuple[np.ndarray, int]] = {}
 
@@ -132,6 +141,8 @@ class Vocabulary:
             self._bigrams.append(bigram)
             self._events.append(EVENT_BITS.get(token, 0))
             self._figures.append(not bigram and figure(token))
+            self._specific.append(specific(token))
+            self._generic.append(generic(token))
         return column
 
     def bigram_mask(self) -> np.ndarray:
@@ -143,6 +154,14 @@ class Vocabulary:
     def figure_mask(self) -> np.ndarray:
         """Columns that can be a title's figure: numbers and versioned names."""
         return self._array("figures", self._figures, bool)
+
+    def specific_mask(self) -> np.ndarray:
+        """Columns that can name a story's subject (`terms.specific`)."""
+        return self._array("specific", self._specific, bool)
+
+    def generic_mask(self) -> np.ndarray:
+        """Columns every AI story may carry (`terms.generic`)."""
+        return self._array("generic", self._generic, bool)
 
     def _array(self, name: str, values: list[Any], dtype: Any) -> np.ndarray:
         """`values` as an array, converting only what was added since the last call."""
@@ -264,21 +283,29 @@ def similarity(a: Vector, b: Vector) -> float:
     if len(a.weights) > len(b.weights):
         a, b = b, a
     other = b.weights
-    common = [min(w, other[t]) for t, w in a.weights.items() if w and other.get(t)]
-    return _score(a, b, sum(common), len(common))
+    common = [t for t, w in a.weights.items() if w and other.get(t)]
+    shared = sum(min(a.weights[t], other[t]) for t in common)
+    named = (
+        a.chinese != b.chinese
+        or any(map(specific, common))
+        or sum(not generic(t) for t in common) >= NAMELESS_SHARE
+    )
+    return _score(a, b, shared, len(common), named)
 
 
-def _score(a: Vector, b: Vector, shared: float, count: int) -> float:
+def _score(a: Vector, b: Vector, shared: float, count: int, named: bool) -> float:
     if not shared:
         return 0.0
     score = shared / _denominator(a, b)
-    return min(score * _conflict(a, b, count), 1.0)
+    return min(score * _conflict(a, b, count, named), 1.0)
 
 
-def _conflict(a: Vector, b: Vector, count: int) -> float:
+def _conflict(a: Vector, b: Vector, count: int, named: bool = True) -> float:
     factor = 1.0
     if count == 1 and a.title_terms > 1 and b.title_terms > 1:
         factor *= SINGLE_SHARE
+    if not named:
+        factor *= NO_NAME
     if a.events and b.events and not a.events & b.events:
         factor *= EVENT_CONFLICT
     if a.figures and b.figures and not a.figures & b.figures:
@@ -385,6 +412,15 @@ def _conflicts(corpus: Corpus, left: np.ndarray, right: np.ndarray) -> np.ndarra
     count = _row_dots(present, present, left, right)
     terms = corpus.title_terms
     factor[(count == 1) & (terms[left] > 1) & (terms[right] > 1)] *= SINGLE_SHARE
+    vocabulary, weighted = corpus.vocabulary, corpus.idf > 0
+    names = corpus.matrix((weighted & vocabulary.specific_mask()).astype(float))
+    words = corpus.matrix((weighted & ~vocabulary.generic_mask()).astype(float))
+    nameless = (
+        (corpus.chinese[left] == corpus.chinese[right])
+        & (_row_dots(names, names, left, right) == 0)
+        & (_row_dots(words, words, left, right) < NAMELESS_SHARE)
+    )
+    factor[nameless] *= NO_NAME
     events = corpus.events
     a, b = events[left], events[right]
     factor[(a != 0) & (b != 0) & ((a & b) == 0)] *= EVENT_CONFLICT

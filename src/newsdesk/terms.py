@@ -509,6 +509,31 @@ _COMMON_WORDS = _NUMBER_WORDS | frozenset(
 
 
 @cache
+def _plain_words() -> frozenset[str]:
+    """The ordinary words of `specific`, as written and as the tokeniser stems them."""
+    words = _COMMON_WORDS | _EN_FUNCTION | _OPENERS | _GENERIC_NAMES | _EN_STOP
+    return frozenset(words | {_stem(word) for word in words})
+
+
+def generic(token: str) -> bool:
+    """Whether a token is one every AI story may carry ("ai", "llm", "api")."""
+    return token in _GENERIC_NAMES
+
+
+def specific(token: str) -> bool:
+    """Whether a stored token can name the thing a story is about: a name the lexicon
+    knows ("@nvidia"), a number or a version, a Chinese bigram (whose meaning the
+    tokeniser cannot tell), or a word that is no ordinary one ("nscale", "lyria"); not a
+    kind of news ("@release", "@model") nor an everyday word ("use", "moves", "end"), nor
+    the subject every AI story shares ("ai")."""
+    if token.startswith("@"):
+        return token in name_concepts() or token in _PLACES
+    if token.startswith("#") or DIGIT.search(token) or HAN_RUN.match(token):
+        return True
+    return token not in _plain_words()
+
+
+@cache
 def _known_names() -> frozenset[str]:
     """Casefolded names the relevance stage's word lists know (data/relevance.toml): labs,
     models, products and companies written with a capital."""
