@@ -69,6 +69,9 @@ NO_NAME = 0.5
 # ... unless they share at least this many such tokens (not counting "ai"): "export",
 # "controls" and "chips" together are one event even without a name.
 NAMELESS_SHARE = 3
+# Radixes that pack three counts of shared tokens into one number (see `_conflicts`).
+_NAMES = 1 << 12
+_WORDS = 1 << 24
 # The event types that conflict. A cut (`@cut`) is none: it names a price cut, job cuts
 # and cutting off access alike ("Amazon to cut 16,000 positions" is a layoff).
 EVENTS = frozenset(
@@ -408,17 +411,19 @@ def _conflicts(corpus: Corpus, left: np.ndarray, right: np.ndarray) -> np.ndarra
     factor = np.ones(len(left))
     if not len(left):
         return factor
-    present = corpus.matrix((corpus.idf > 0).astype(float))
-    count = _row_dots(present, present, left, right)
+    # One product counts three kinds of shared tokens: every column weighs 1, a specific
+    # one 1 more × _NAMES, one other than "ai" 1 more × _WORDS (counts stay below _NAMES).
+    vocabulary, weighted = corpus.vocabulary, corpus.idf > 0
+    code = weighted * (
+        1.0 + _NAMES * vocabulary.specific_mask() + _WORDS * ~vocabulary.generic_mask()
+    )
+    coded = corpus.matrix(code)
+    packed = np.rint(_row_dots(coded, coded.sign(), left, right)).astype(np.int64)
+    count, names, words = packed % _NAMES, packed // _NAMES % _NAMES, packed // _WORDS
     terms = corpus.title_terms
     factor[(count == 1) & (terms[left] > 1) & (terms[right] > 1)] *= SINGLE_SHARE
-    vocabulary, weighted = corpus.vocabulary, corpus.idf > 0
-    names = corpus.matrix((weighted & vocabulary.specific_mask()).astype(float))
-    words = corpus.matrix((weighted & ~vocabulary.generic_mask()).astype(float))
     nameless = (
-        (corpus.chinese[left] == corpus.chinese[right])
-        & (_row_dots(names, names, left, right) == 0)
-        & (_row_dots(words, words, left, right) < NAMELESS_SHARE)
+        (corpus.chinese[left] == corpus.chinese[right]) & (names == 0) & (words < NAMELESS_SHARE)
     )
     factor[nameless] *= NO_NAME
     events = corpus.events
