@@ -406,8 +406,8 @@ def _common_shared(
 
 
 def _conflicts(corpus: Corpus, left: np.ndarray, right: np.ndarray) -> np.ndarray:
-    """The factor `_conflict` gives each pair: one shared token, different events,
-    different figures."""
+    """The factor `_conflict` gives each pair: one shared token, no shared name,
+    different events, different figures."""
     factor = np.ones(len(left))
     if not len(left):
         return factor
