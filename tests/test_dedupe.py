@@ -372,10 +372,10 @@ def test_a_cut_is_no_event_type_of_its_own() -> None:
     )
     corpus = Corpus([make(1, told[0]), make(2, told[1])])
     assert "@cut" in tokens(told[0]) and "@layoff" in tokens(told[1])
-    assert _conflict(corpus.vector(0), corpus.vector(1), 3) == 1.0
+    assert _conflict(corpus.vector(0), corpus.vector(1), 3, True) == 1.0
     # Two event types still conflict: a layoff is not a launch.
     launch = Corpus([make(1, told[1]), make(2, "Amazon launches a new corporate AI agent")])
-    assert _conflict(launch.vector(0), launch.vector(1), 3) < 1.0
+    assert _conflict(launch.vector(0), launch.vector(1), 3, True) < 1.0
 
 
 def test_one_shared_word_is_not_an_event(monkeypatch: pytest.MonkeyPatch) -> None:

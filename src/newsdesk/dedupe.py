@@ -303,7 +303,7 @@ def _score(a: Vector, b: Vector, shared: float, count: int, named: bool) -> floa
     return min(score * _conflict(a, b, count, named), 1.0)
 
 
-def _conflict(a: Vector, b: Vector, count: int, named: bool = True) -> float:
+def _conflict(a: Vector, b: Vector, count: int, named: bool) -> float:
     factor = 1.0
     if count == 1 and a.title_terms > 1 and b.title_terms > 1:
         factor *= SINGLE_SHARE
@@ -411,8 +411,8 @@ def _conflicts(corpus: Corpus, left: np.ndarray, right: np.ndarray) -> np.ndarra
     factor = np.ones(len(left))
     if not len(left):
         return factor
-    # One product counts three kinds of shared tokens: every column weighs 1, a specific
-    # one 1 more × _NAMES, one other than "ai" 1 more × _WORDS (counts stay below _NAMES).
+    # One product counts three kinds of shared tokens: a column weighs 1, plus _NAMES when
+    # it is specific and _WORDS when it is not generic (each count stays below _NAMES).
     vocabulary, weighted = corpus.vocabulary, corpus.idf > 0
     code = weighted * (
         1.0 + _NAMES * vocabulary.specific_mask() + _WORDS * ~vocabulary.generic_mask()

@@ -528,7 +528,7 @@ def specific(token: str) -> bool:
     the subject every AI story shares ("ai")."""
     if token.startswith("@"):
         return token in name_concepts() or token in _PLACES
-    if token.startswith("#") or DIGIT.search(token) or HAN_RUN.match(token):
+    if DIGIT.search(token) or HAN_RUN.match(token):  # numbers ("#10", "gpt-5") included
         return True
     return token not in _plain_words()
 
