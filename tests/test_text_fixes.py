@@ -530,3 +530,43 @@ def test_find_concept_skips_used_terms_and_boilerplate() -> None:
     # Words inside a Hacker News stub's addresses are not what the story is about.
     stub = HN_STUB.replace("how-climate-breakdown", "distillation-of-climate")
     assert find_concept([story(2, item("Food in peril", stub))], lang="en") is None
+
+
+@pytest.mark.parametrize(
+    "forms",
+    [
+        ("Running a 397B model", "run Qwen 397B locally", "runs"),  # March's "LLM in a Flash"
+        ("companies", "company"),
+        ("preparing", "prepared"),
+        ("stopped", "stop", "stopping"),
+        ("applied", "apply", "applies"),
+    ],
+)
+def test_a_word_s_forms_are_one_token(forms: tuple[str, ...]) -> None:
+    common = set.intersection(*(set(tokens(form)) for form in forms))
+    assert common - {"#397000000000", "@model"}, forms
+
+
+def test_a_stem_keeps_words_whole_that_only_look_inflected() -> None:
+    assert tokens("speed") == tokens("speeds")  # not "spe"
+    assert tokens("GPUs") == tokens("GPU")
+    assert tokens("falling") == tokens("fall") and tokens("passed") == tokens("pass")
+
+
+def test_a_phrase_written_with_hyphens_is_the_phrase() -> None:
+    # March: "Pentagon formally labels Anthropic supply-chain risk" and "… supply chain risk
+    # designation" are one event.
+    assert "@supply_chain" in tokens("Pentagon labels Anthropic a supply-chain risk")
+    assert "@datacenter" in tokens("a data-center boom")
+    assert "@supply_chain" not in tokens("supply-side chain")
+
+
+def test_a_person_named_by_their_office_is_that_person() -> None:
+    # March: one event told by name and by office.
+    by_name = tokens("Jensen Huang says Nvidia is pulling back from OpenAI and Anthropic")
+    by_office = tokens("Nvidia CEO: $30B OpenAI investment 'might be the last'")
+    assert {"@jensen_huang", "@nvidia", "openai"} <= by_name & by_office
+    assert "@altman" in tokens("OpenAI's CEO defends the deal") & tokens("Sam Altman defends")
+    assert "@suleyman" in tokens("Microsoft AI chief warns") - tokens("Microsoft chief warns")
+    # An office alone, or a company alone, is nobody.
+    assert "@jensen_huang" not in tokens("Nvidia unveils a chip") | tokens("A CEO says")

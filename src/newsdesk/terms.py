@@ -157,38 +157,51 @@ def _lexicon() -> tuple[dict[str, str], dict[str, str], int]:
 
 
 @cache
-def _phrases() -> dict[tuple[str, str], list[tuple[tuple[str, ...], str]]]:
+def _phrases() -> dict[tuple[str, str], list[tuple[tuple[str, ...], str, bool]]]:
     """The lexicon's English forms of several words ("goes public", "data center"), by
-    their first two words: matched as written, word for word, stop words included."""
-    phrases: dict[tuple[str, str], list[tuple[tuple[str, ...], str]]] = {}
-    for concept, forms in _lexicon_data()["concepts"].items():
-        for form in forms:
-            words = tuple(_WORD.findall(unicodedata.normalize("NFKC", form).casefold()))
-            if " " in form and len(words) > 1:
-                phrases.setdefault(words[:2], []).append((words, f"@{concept}"))
+    their first two words: matched as written, word for word, stop words included; with
+    whether the form covers its words (a role, "Nvidia CEO", leaves "Nvidia" its own
+    concept)."""
+    phrases: dict[tuple[str, str], list[tuple[tuple[str, ...], str, bool]]] = {}
+    data = _lexicon_data()
+    for section, covers in (("concepts", True), ("roles", False)):
+        for concept, forms in data.get(section, {}).items():
+            for form in forms:
+                words = tuple(_WORD.findall(unicodedata.normalize("NFKC", form).casefold()))
+                if " " in form and len(words) > 1:
+                    phrases.setdefault(words[:2], []).append((words, f"@{concept}", covers))
     return phrases
 
 
 @cache
 def _phrase_ends() -> tuple[frozenset[str], frozenset[str]]:
     """The first and the last words of the lexicon's forms of several words."""
-    phrases = [phrase for entries in _phrases().values() for phrase, _ in entries]
+    phrases = [phrase for entries in _phrases().values() for phrase, _, _ in entries]
     return frozenset(p[0] for p in phrases), frozenset(p[-1] for p in phrases)
 
 
-def _phrase_tokens(sequence: list[str], found: set[str]) -> set[int]:
+def _phrase_tokens(sequence: list[str], found: set[str], hyphens: bool = True) -> set[int]:
     """Add the concepts whose forms of several words come in a row in `sequence`; the
     positions of the words they cover."""
+    covered: set[int] = set()
+    phrases = _phrases()
+    for index, word in enumerate(sequence) if hyphens else ():
+        if "-" in word:  # a form written with hyphens: "supply-chain" is "supply chain"
+            parts = tuple(word.split("-"))
+            for phrase, token, covers in phrases.get((parts[0], parts[1]), ()):
+                if parts == phrase:
+                    found.add(token)
+                    if covers:
+                        covered.add(index)
     firsts, lasts = _phrase_ends()
     if firsts.isdisjoint(sequence) or lasts.isdisjoint(sequence):
-        return set()  # most texts: no form can be there
-    phrases = _phrases()
-    covered: set[int] = set()
+        return covered  # most texts: no form of several words can be there
     for index, pair in enumerate(pairwise(sequence)):
-        for phrase, token in phrases.get(pair, ()):
+        for phrase, token, covers in phrases.get(pair, ()):
             if tuple(sequence[index : index + len(phrase)]) == phrase:
                 found.add(token)
-                covered.update(range(index, index + len(phrase)))
+                if covers:
+                    covered.update(range(index, index + len(phrase)))
     return covered
 
 
@@ -213,15 +226,31 @@ def _lexicon_heads() -> frozenset[str]:
 
 @lru_cache(maxsize=1 << 16)
 def _stem(word: str) -> str:
-    if len(word) > 5 and word.endswith("ing"):
-        return word[:-3]
-    if len(word) > 4 and word.endswith("ed"):
+    """A light English stem that gives a word's forms one token: "running", "runs" and
+    "run"; "companies" and "company"; "stopped" and "stop". (Not "preparing" and
+    "prepare": a stem without its final e would also cut names, "claude" to "claud".)"""
+    n = len(word)
+    if n > 5 and word.endswith("ing"):
+        return _undouble(word[:-3])
+    if n > 4 and word.endswith("ied"):
+        return word[:-3] + "y"
+    if n > 4 and word.endswith("ed") and word[-3] != "e":  # not "speed", "proceed"
+        return _undouble(word[:-2])
+    if n > 4 and word.endswith("ies"):
+        return word[:-3] + "y"
+    if n > 4 and word.endswith("es") and word[-3] in "sxz":
         return word[:-2]
-    if len(word) > 4 and word.endswith("es") and word[-3] in "sxz":
-        return word[:-2]
-    if len(word) > 3 and word.endswith("s") and not word.endswith("ss"):
+    if n > 3 and word.endswith("s") and not word.endswith("ss"):
         return word[:-1]
     return word
+
+
+def _undouble(stem: str) -> str:
+    """ "runn" → "run", "stopp" → "stop"; "fall", "pass", "buzz", "add", "staff" and
+    "embedd" (not the "embed" of deploying) stay."""
+    if len(stem) > 2 and stem[-1] == stem[-2] and stem[-1] not in "aeioulszdf":
+        return stem[:-1]
+    return stem
 
 
 def _numbers(text: str, found: set[str]) -> str:
@@ -293,7 +322,7 @@ def tokens(text: str) -> frozenset[str]:
     text = _TAGS.sub("", text, count=1)
     words = _numbers(text, found) if DIGIT.search(text) else text
     sequence = _WORD.findall(words)
-    covered = _phrase_tokens(sequence, found)
+    covered = _phrase_tokens(sequence, found, "-" in words)
     for index, word in enumerate(sequence):
         if word in _EN_STOP:
             continue
@@ -336,7 +365,7 @@ def tokens(text: str) -> frozenset[str]:
     return frozenset(found)
 
 
-TOKENISER_VERSION = 13  # raise when `tokens` changes: stored terms are then computed again
+TOKENISER_VERSION = 14  # raise when `tokens` changes: stored terms are then computed again
 
 
 @cache
