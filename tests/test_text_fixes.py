@@ -570,3 +570,7 @@ def test_a_person_named_by_their_office_is_that_person() -> None:
     assert "@suleyman" in tokens("Microsoft AI chief warns") - tokens("Microsoft chief warns")
     # An office alone, or a company alone, is nobody.
     assert "@jensen_huang" not in tokens("Nvidia unveils a chip") | tokens("A CEO says")
+    # "Anthropic chief" is its chief executive; its chief scientist is someone else.
+    assert "@amodei" in tokens("Anthropic chief back in talks with Pentagon about AI deal")
+    assert "@amodei" not in tokens("Anthropic chief scientist says")
+    assert "@altman" not in tokens("OpenAI chief research officer leaves")

@@ -173,6 +173,16 @@ def _phrases() -> dict[tuple[str, str], list[tuple[tuple[str, ...], str, bool]]]
     return phrases
 
 
+# Words that make "<company> chief" another office than the one a role means.
+_OFFICES = frozenset(
+    """
+    scientist scientists technology technical operating financial product products research
+    people marketing information security legal commercial strategy economist
+    communications revenue business science architect futurist officer of
+    """.split()
+)
+
+
 @cache
 def _phrase_ends() -> tuple[frozenset[str], frozenset[str]]:
     """The first and the last words of the lexicon's forms of several words."""
@@ -199,6 +209,9 @@ def _phrase_tokens(sequence: list[str], found: set[str], hyphens: bool = True) -
     for index, pair in enumerate(pairwise(sequence)):
         for phrase, token, covers in phrases.get(pair, ()):
             if tuple(sequence[index : index + len(phrase)]) == phrase:
+                after = index + len(phrase)
+                if not covers and after < len(sequence) and sequence[after] in _OFFICES:
+                    continue  # "OpenAI chief scientist" is not OpenAI's chief
                 found.add(token)
                 if covers:
                     covered.update(range(index, index + len(phrase)))
@@ -365,7 +378,7 @@ def tokens(text: str) -> frozenset[str]:
     return frozenset(found)
 
 
-TOKENISER_VERSION = 14  # raise when `tokens` changes: stored terms are then computed again
+TOKENISER_VERSION = 15  # raise when `tokens` changes: stored terms are then computed again
 
 
 @cache
