@@ -29,14 +29,21 @@ from tests.helpers import news_item
 T0 = dt.datetime(2026, 1, 14, 12, tzinfo=dt.UTC)
 
 # Minimum figures per split. Raise them when the pipeline gets better.
+# Session 19 labelled every entry the digests showed that had no label yet (841 items,
+# the third batch in tests/data/editorial/README.md): junk shown is now measured on
+# all shown entries (682 in January, 1179 in March), not on the 40 % of March's that
+# the second batch had sampled. The figures moved with the measure, not the pipeline:
+# junk shown 0.071 -> 0.089 and 0.127 -> 0.143, junk set aside 0.884 -> 0.833 and
+# 0.698 -> 0.467 (the new junk is all junk the stage kept), March categories 0.717 ->
+# 0.663 over 790 labels instead of 332.
 GATES = {
     # January is the tuning split and the learned category model's training data: its
     # category figure guards against a broken model file, not a measure of accuracy
-    # (5-fold cross-validation inside January gives 0.79; see docs/benchmarks.md).
+    # (5-fold cross-validation inside January gives 0.81; see docs/benchmarks.md).
     "tune": {
-        "junk set aside (recall)": 0.865,
+        "junk set aside (recall)": 0.83,
         "news kept": 0.95,
-        "junk shown (of labelled shown)": -0.08,  # at most 8 % (negative: an upper bound)
+        "junk shown (of labelled shown)": -0.09,  # at most 9 % (negative: an upper bound)
         "merge precision": 0.95,
         "merge recall": 0.80,
         "category accuracy": 0.95,
@@ -48,12 +55,12 @@ GATES = {
         "lab news shown": 1.0,
     },
     "validate": {
-        "junk set aside (recall)": 0.69,
+        "junk set aside (recall)": 0.46,
         "news kept": 0.95,
-        "junk shown (of labelled shown)": -0.13,
+        "junk shown (of labelled shown)": -0.145,
         "merge precision": 0.93,
         "merge recall": 0.765,
-        "category accuracy": 0.70,
+        "category accuracy": 0.66,
         "category accuracy, Chinese": 0.9,
         "leads in top 3 (days)": 0.95,
         "pick is a lead (days)": 0.90,
