@@ -35,31 +35,35 @@ T0 = dt.datetime(2026, 1, 14, 12, tzinfo=dt.UTC)
 # the second batch had sampled. The figures moved with the measure, not the pipeline:
 # junk shown 0.071 -> 0.089 and 0.127 -> 0.143, junk set aside 0.884 -> 0.833 and
 # 0.698 -> 0.467 (the new junk is all junk the stage kept), March categories 0.717 ->
-# 0.663 over 790 labels instead of 332.
+# 0.663 over 790 labels instead of 332. Then 150 more outlets joined the press list
+# (relevance.toml): a dozen more January items kept (Electrek, PBS, Quanta …), and with a
+# fuller day one pair crossed the merging threshold in January (0.277 -> 0.28, two Claude
+# Code posts; precision 0.954 -> 0.946) and one March pair fell under it (recall 0.767 ->
+# 0.758).
 GATES = {
     # January is the tuning split and the learned category model's training data: its
     # category figure guards against a broken model file, not a measure of accuracy
     # (5-fold cross-validation inside January gives 0.81; see docs/benchmarks.md).
     "tune": {
-        "junk set aside (recall)": 0.83,
+        "junk set aside (recall)": 0.845,
         "news kept": 0.95,
-        "junk shown (of labelled shown)": -0.09,  # at most 9 % (negative: an upper bound)
-        "merge precision": 0.95,
+        "junk shown (of labelled shown)": -0.085,  # at most 8.5 % (negative: an upper bound)
+        "merge precision": 0.945,
         "merge recall": 0.80,
         "category accuracy": 0.95,
         "category accuracy, Chinese": 0.95,
         "leads in top 3 (days)": 0.95,
         "pick is a lead (days)": 0.80,
-        "must-show shown": 0.83,
-        "must-show shown, that day or the week before": 0.875,
+        "must-show shown": 0.84,
+        "must-show shown, that day or the week before": 0.885,
         "lab news shown": 1.0,
     },
     "validate": {
-        "junk set aside (recall)": 0.46,
+        "junk set aside (recall)": 0.465,
         "news kept": 0.95,
         "junk shown (of labelled shown)": -0.145,
         "merge precision": 0.93,
-        "merge recall": 0.765,
+        "merge recall": 0.755,
         "category accuracy": 0.66,
         "category accuracy, Chinese": 0.9,
         "leads in top 3 (days)": 0.95,
@@ -172,6 +176,48 @@ HN = "Article URL: https://x.example/a Comments URL: https://news.ycombinator.co
 )
 def test_junk_is_set_aside_with_its_reason(title: str, reason: str) -> None:
     assert judge(item(title)).reason == reason
+
+
+def test_a_name_an_old_paper_and_a_named_law_are_not_ai_news() -> None:
+    # "Ai" in mixed case is a name, and so is "Ai Weiwei" however written; another AI
+    # term still counts.
+    assert judge(item("Ai Weiwei says the West cannot out-build China")).reason == "off_topic"
+    assert judge(item("AI WEIWEI opens a show in Lisbon")).reason == "off_topic"
+    assert judge(item("Ai, the orangutan who learned to whistle, turns 40")).reason == "off_topic"
+    assert judge(item("Ai Weiwei's new work mocks ChatGPT")).kept
+    assert judge(item("New AI model for sign language")).kept
+    # FLUX, the image model, written apart from its version; Flux the GitOps tool is not AI.
+    assert judge(item("Flux 2 Klein runs in pure C on a laptop")).reason != "off_topic"
+    assert judge(item("Flux.1 Kontext weights are out")).reason != "off_topic"
+    assert judge(item("Flux 2.3 adds OCI artifacts to GitOps")).reason == "off_topic"
+    # An arXiv paper an aggregator carries nine months or more after it appeared is an
+    # older paper resurfaced; a recent one, or one from a paper feed, is news.
+    old = item(
+        "Extracting graphs from text with language models", url="https://arxiv.org/abs/2504.01234"
+    )
+    recent = item("Looped language models scale reasoning", url="https://arxiv.org/abs/2510.25741")
+    assert judge(old, aggregator=True).reason == "not_news"
+    assert "older paper" in judge(old, aggregator=True).detail
+    assert (
+        judge(
+            item("A study of LLM agents", url="https://arxiv.org/pdf/2503.01234v2"), aggregator=True
+        ).reason
+        == "not_news"
+    )
+    assert judge(recent, aggregator=True).kept
+    assert judge(old).kept
+    # A law named after a person is no legislation: a post about one needs another sign.
+    blog = "https://someone.example/posts/laws"
+    assert (
+        judge(item("Goodhart's Law and LLM benchmarks", url=blog), aggregator=True).reason
+        == "not_news"
+    )
+    assert (
+        judge(item("Moore’s Law meets the AI data center", url=blog), aggregator=True).reason
+        == "not_news"
+    )
+    assert judge(item("Colorado's AI law takes effect", url=blog), aggregator=True).kept
+    assert judge(item("Huang's Law: Nvidia raises $2B", url=blog), aggregator=True).kept
 
 
 @pytest.mark.parametrize(
@@ -618,7 +664,11 @@ def test_chinese_and_english_reports_of_one_event_share_its_words() -> None:
 # gone, and the joined story, which names OpenAI and Anthropic, sits on the week's
 # Anthropic-Pentagon axis; a story the labellers never saw took the freed shortlist place
 # and counts as unlabelled (docs/benchmarks.md, "Session 18").
-AXIS_GATES = {"tune": (0.8, 4), "validate": (0.73, 18)}
+# Session 19's longer press list brought twelve stories into March's shortlists; labelled
+# by the themes guide (themes.jsonl), they make 21 stories cited, 15 of them pure (0.71;
+# before, 14 of 19): a new "Iran" axis holds an AWS data center hit in the war (none) and
+# Claude's use in the strikes (the Pentagon dispute).
+AXIS_GATES = {"tune": (0.8, 4), "validate": (0.71, 20)}
 _NOT_A_NAME = re.compile(
     r"(?i)\b(?:https?|www|com|html|item|ycombinator|the|and|of|to|in|for|with|where|then|"
     r"why|what|how)\b|^\W*\d[\d.,]*\W*$"

@@ -79,6 +79,20 @@ _OLD_YEAR = re.compile(
     re.I,
 )
 
+# An arXiv identifier says when the paper appeared ("2502.09956": February 2025). One that
+# an aggregator carries this many months later is an older paper resurfaced.
+_ARXIV_ID = re.compile(r"//(?:www\.)?arxiv\.org/(?:abs|pdf|html)/(\d\d)(0[1-9]|1[0-2])\.\d{4,5}")
+_ARXIV_MONTHS = 9
+# A law named after a person is an observation, not legislation: "Moore's Law", "Amdahl's
+# Law and Agentic Coding" report no event.
+_EPONYMOUS_LAW = re.compile(
+    r"\b(?:Moore|Amdahl|Goodhart|Conway|Murphy|Hofstadter|Betteridge|Wirth|Parkinson|Brooks|"
+    r"Metcalfe|Kryder|Huang|Sturgeon|Godwin|Campbell|Zipf|Benford|Little|Hyrum|Gall|Postel|"
+    r"Kernighan|Cunningham|Linus|Jevons|Koomey|Dennard|Gustafson|Lindy|Wright|Gresham|Fitts|"
+    r"Hick|Tesler|Jakob)['’]s\s+law\b",
+    re.I,
+)
+
 
 @dataclass(frozen=True, slots=True)
 class Verdict:
@@ -422,6 +436,12 @@ def judge(item: Item, *, aggregator: bool = False) -> Verdict:
         and item.published.month == 12
     ):
         return Verdict("not_news", f"a look back at the year ({old.group().strip()})")
+    paper = _ARXIV_ID.search(item.url) if aggregator else None
+    if paper:
+        year, month = 2000 + int(paper.group(1)), int(paper.group(2))
+        age = (item.published.year - year) * 12 + item.published.month - month
+        if age >= _ARXIV_MONTHS:
+            return Verdict("not_news", f"an older paper resurfaced (arXiv, {year}-{month:02d})")
     for reason, sites in rules.hosts:
         site = _site(item.url, sites)
         if site:
@@ -457,7 +477,9 @@ def judge(item: Item, *, aggregator: bool = False) -> Verdict:
         and points < rules.lift_points
         and level == 2
         and not _NEWS_PATH.search(urlsplit(item.url).path)
-        and not rules.news.find(head)
+        and not rules.news.find(
+            Text(_EPONYMOUS_LAW.sub(" ", title)) if "'" in title or "’" in title else head
+        )
     ):
         return Verdict("not_news", f"no event in the title of a post on {host(item.url)}")
     return KEPT
