@@ -39,7 +39,9 @@ T0 = dt.datetime(2026, 1, 14, 12, tzinfo=dt.UTC)
 # (relevance.toml): a dozen more January items kept (Electrek, PBS, Quanta …), and with a
 # fuller day one pair crossed the merging threshold in January (0.277 -> 0.28, two Claude
 # Code posts; precision 0.954 -> 0.946) and one March pair fell under it (recall 0.767 ->
-# 0.758).
+# 0.758). Last, the digests' own merges and repeats were labelled (244 pairs, README.md):
+# precision and recall now count what a reader meets, 0.910 / 0.790 in January and
+# 0.887 / 0.700 in March (on the hand-found pairs alone: 0.946 / 0.828, 0.932 / 0.758).
 GATES = {
     # January is the tuning split and the learned category model's training data: its
     # category figure guards against a broken model file, not a measure of accuracy
@@ -48,8 +50,8 @@ GATES = {
         "junk set aside (recall)": 0.845,
         "news kept": 0.95,
         "junk shown (of labelled shown)": -0.085,  # at most 8.5 % (negative: an upper bound)
-        "merge precision": 0.945,
-        "merge recall": 0.80,
+        "merge precision": 0.905,
+        "merge recall": 0.785,
         "category accuracy": 0.95,
         "category accuracy, Chinese": 0.95,
         "leads in top 3 (days)": 0.95,
@@ -62,8 +64,8 @@ GATES = {
         "junk set aside (recall)": 0.465,
         "news kept": 0.95,
         "junk shown (of labelled shown)": -0.145,
-        "merge precision": 0.93,
-        "merge recall": 0.755,
+        "merge precision": 0.885,
+        "merge recall": 0.695,
         "category accuracy": 0.66,
         "category accuracy, Chinese": 0.9,
         "leads in top 3 (days)": 0.95,
