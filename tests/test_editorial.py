@@ -483,6 +483,18 @@ def test_a_labs_product_site_is_its_own_and_about_ai() -> None:
         assert judge(item("A new home for your projects", url=url), aggregator=True).kept, url
     elsewhere = item("A new home for your projects", url="https://someone.example/projects")
     assert judge(elsewhere, aggregator=True).reason == "off_topic"
+    # What users publish there is theirs: a shared chat, a public artifact, a custom GPT.
+    for url in (
+        "https://claude.ai/share/5373cca0-f085-40a7-9a58-3f30b4f76195",
+        "https://claude.ai/public/artifacts/a62c4bac",
+        "https://chatgpt.com/share/6789abcd",
+        "https://chatgpt.com/g/g-abc123-my-gpt",
+        "https://grok.com/share/xyz",
+        "https://huggingface.co/spaces/someone/anatomy-of-a-model",
+    ):
+        assert standing(url) == 2, url
+    assert standing("https://www.anthropic.com/news/claude-sonnet-4-6") == 0
+    assert standing("https://huggingface.co/zai-org/GLM-Image") == 0
 
 
 def test_a_look_back_at_the_year_in_december_is_not_news() -> None:

@@ -353,7 +353,17 @@ def standing(url: str) -> int:
         parts = urlsplit(url).path.strip("/").split("/")
         release = len(parts) <= 2 or parts[2] == "releases"
         return 0 if parts[0].casefold() in rules.official_orgs and release else 2
-    return 0 if _under(name, rules.official) else 1 if _under(name, rules.press) else 2
+    if _under(name, rules.official):
+        # What users publish on a lab's site is theirs, not the lab's: a shared chat
+        # ("claude.ai/share/…", "chatgpt.com/share/…"), a public artifact, a custom GPT, a
+        # Hugging Face Space (a user's demo).
+        folder = urlsplit(url).path.strip("/").split("/")[0].casefold()
+        return 2 if folder in _USER_FOLDERS else 0
+    return 1 if _under(name, rules.press) else 2
+
+
+# Folders of an official site that hold its users' content, not the maker's.
+_USER_FOLDERS = frozenset({"share", "shared", "s", "c", "g", "chat", "public", "canvas", "spaces"})
 
 
 def _ai_site(url: str) -> bool:
