@@ -468,6 +468,11 @@ def test_a_labs_own_repository_is_official_but_not_its_issues() -> None:
     assert standing("https://github.com/openai/codex/releases/tag/v1.0") == 0
     assert standing("https://github.com/anthropics/claude-code/issues/16157") == 2
     assert standing("https://github.com/someone/deepseek-ai-clone") == 2
+    assert standing("https://github.com/google-gemini/gemini-cli") == 0
+    assert standing("https://github.com/ml-explore/mlx/releases") == 0
+    # Conference proceedings are a paper's own site, as arXiv is.
+    assert standing("https://proceedings.neurips.cc/paper_files/paper/2025/hash/abc") == 0
+    assert standing("https://openaccess.thecvf.com/content/CVPR2025/html/x.html") == 0
 
 
 def test_a_labs_product_site_is_its_own_and_about_ai() -> None:
