@@ -502,6 +502,15 @@ def test_a_labs_product_site_is_its_own_and_about_ai() -> None:
     assert standing("https://huggingface.co/zai-org/GLM-Image") == 0
 
 
+def test_a_thread_of_a_subreddit_about_ai_is_about_ai() -> None:
+    title = "Weekly limits changed again today"
+    for sub in ("ClaudeCode", "LLMDevs", "perplexity_ai", "LocalLLaMA"):
+        url = f"https://www.reddit.com/r/{sub}/comments/1abc/weekly_limits/"
+        assert judge(item(title, url=url)).reason != "off_topic", sub
+    elsewhere = "https://www.reddit.com/r/AskReddit/comments/1abc/weekly_limits/"
+    assert judge(item(title, url=elsewhere)).reason == "off_topic"
+
+
 def test_a_look_back_at_the_year_in_december_is_not_news() -> None:
     december = item("Innovative ways the world used AI in 2025")
     december = replace(december, published=dt.datetime(2025, 12, 30, tzinfo=dt.UTC))
