@@ -83,6 +83,9 @@ _OLD_YEAR = re.compile(
 # an aggregator carries this many months later is an older paper resurfaced.
 _ARXIV_ID = re.compile(r"//(?:www\.)?arxiv\.org/(?:abs|pdf|html)/(\d\d)(0[1-9]|1[0-2])\.\d{4,5}")
 _ARXIV_MONTHS = 9
+# Folders of an official site that hold its users' content, not the maker's: a shared
+# chat, a public artifact, a custom GPT, a Hugging Face Space.
+_USER_FOLDERS = frozenset({"share", "shared", "s", "c", "g", "chat", "public", "canvas", "spaces"})
 # A law named after a person is an observation, not legislation: "Moore's Law", "Amdahl's
 # Law and Agentic Coding" report no event.
 _EPONYMOUS_LAW = re.compile(
@@ -357,13 +360,13 @@ def standing(url: str) -> int:
         # What users publish on a lab's site is theirs, not the lab's: a shared chat
         # ("claude.ai/share/…", "chatgpt.com/share/…"), a public artifact, a custom GPT, a
         # Hugging Face Space (a user's demo).
-        folder = urlsplit(url).path.strip("/").split("/")[0].casefold()
-        return 2 if folder in _USER_FOLDERS else 0
+        return 2 if _folder(url) in _USER_FOLDERS else 0
     return 1 if _under(name, rules.press) else 2
 
 
-# Folders of an official site that hold its users' content, not the maker's.
-_USER_FOLDERS = frozenset({"share", "shared", "s", "c", "g", "chat", "public", "canvas", "spaces"})
+def _folder(url: str) -> str:
+    """The first folder of a link's path, lower-cased ("reddit.com/r/x" → "r")."""
+    return urlsplit(url).path.strip("/").split("/")[0].casefold()
 
 
 def _ai_site(url: str) -> bool:
@@ -372,7 +375,7 @@ def _ai_site(url: str) -> bool:
     rules = _rules()
     name = host(url)
     if name == "github.com":
-        return urlsplit(url).path.strip("/").split("/")[0].casefold() in rules.official_orgs
+        return _folder(url) in rules.official_orgs
     if name == "reddit.com" or name.endswith(".reddit.com"):
         parts = urlsplit(url).path.strip("/").split("/")
         return (
@@ -387,7 +390,7 @@ def _site(url: str, sites: frozenset[str]) -> str:
     """The entry of `sites` a link is on: a host (or a host it is under), or a host with
     its first folder ("reddit.com/gallery")."""
     name = host(url)
-    folder = urlsplit(url).path.strip("/").split("/")[0].casefold()
+    folder = _folder(url)
     return _under(name, sites) or (f"{name}/{folder}" if f"{name}/{folder}" in sites else "")
 
 
