@@ -434,6 +434,17 @@ def test_a_pages_folders_say_what_it_is_and_its_slug_does_not() -> None:
     assert judge(item("Official uploaded government files to ChatGPT", url=press)).kept
     manual = "https://tool.example/docs/v3"
     assert judge(item("Agent WebUI with MCP and RAG", url=manual)).reason == "not_news"
+    # The press's paid, opinion and advice sections are not its news desk.
+    title = "What AI agents mean for every engineering team"
+    for url, reason in (
+        ("https://www.forbes.com/councils/forbestechcouncil/2026/03/03/agents", "promotion"),
+        ("https://www.forbes.com/sites/ibm/brandvoice/2026/03/03/agents", "promotion"),
+        ("https://www.reuters.com/commentary/breakingviews/agents-2026-03-11/", "rant"),
+        ("https://www.nytimes.com/2026/03/12/technology/personaltech/agents.html", "not_news"),
+    ):
+        assert judge(item(title, url=url), aggregator=True).reason == reason, url
+    news = "https://www.wsj.com/tech/personal-tech/meta-found-negligent-in-trial-35b2830d"
+    assert judge(item("Meta's AI chatbot found negligent in trial", url=news)).kept
 
 
 def test_a_thread_in_a_subreddit_about_ai_is_about_ai_whatever_its_title() -> None:
