@@ -16,6 +16,7 @@ from newsdesk.dedupe import (
     build_stories,
     cluster,
     item_terms,
+    regroup,
     scored_pairs,
     similarity,
     tokens,
@@ -475,3 +476,31 @@ def test_items_that_share_no_name_are_lowered(monkeypatch: pytest.MonkeyPatch) -
     monkeypatch.setattr(dedupe, "NO_NAME", 1.0)
     unlowered = [similarity(c.vector(0), c.vector(1)) for c in (pair, across, corpus)]
     assert kept[:2] == unlowered[:2] and kept[2] == pytest.approx(0.5 * unlowered[2])
+
+
+def test_the_editors_joins_and_items_taken_out_stand_over_the_merger() -> None:
+    items = [
+        make(1, "Nimbus AI raises $1.5 billion at a $20 billion valuation"),
+        make(2, "Nimbus AI raises $1.5B in a round led by Sequoia"),
+        make(3, "Nimbus AI raises $1.5 billion, now valued at $20 billion"),
+        make(4, "China's rules on labelling AI-generated content take effect"),
+        make(5, "人工智能生成内容标识办法正式施行"),
+    ]
+    plain = build_stories(T0.date(), items, earlier=[], weights={}, threshold=0.3, window_hours=48)
+    assert sorted(sorted(i.id or 0 for i in s.items) for s in plain) == [[1, 2, 3], [4], [5]]
+    stories = build_stories(
+        T0.date(),
+        items,
+        earlier=[],
+        weights={},
+        threshold=0.3,
+        window_hours=48,
+        joined=[(4, 5), (4, 999)],  # an item not among the day's is passed over
+        apart={1},
+    )
+    groups = sorted(sorted(i.id or 0 for i in s.items) for s in stories)
+    assert groups == [[1], [2, 3], [4, 5]]
+    assert {s.id for s in stories} == {1, 2, 4}  # a story's id: its smallest item's
+    # An item taken out and joined to another story leaves its own and joins that one.
+    moved = regroup([[items[0], items[1]], [items[3]]], joined=[(1, 4)], apart={1})
+    assert [[i.id for i in g] for g in moved] == [[2], [1, 4]]

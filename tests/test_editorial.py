@@ -92,6 +92,20 @@ def test_editorial_judgement_holds_on_the_labelled_set(split: str, tmp_path: Pat
     assert scores.counts["junk labelled items missing"] == 0
 
 
+def test_a_blind_second_labelling_agrees_with_the_labels() -> None:
+    """The labels are the guides', not one labeller's: 400 items labelled again blind
+    (README.md, "Agreement"). A relabelling that drifts from the guides fails here."""
+    categories = {r["link"]: r["category"] for r in editorial.read_jsonl("categories.jsonl")}
+    junk = {r["link"]: r["junk"] for r in editorial.read_jsonl("junk.jsonl")}
+    second = editorial.read_jsonl("second-labels.jsonl")
+    assert len(second) == 400
+    judged = [r for r in second if r["sample"] == "category" and not r["junk"]]
+    same = sum(r["category"] == categories[r["link"]] for r in judged)
+    assert len(judged) >= 190 and same / len(judged) >= 0.97
+    calls = [r for r in second if r["sample"] == "junk"]
+    assert len(calls) == 200 and sum(r["junk"] == junk[r["link"]] for r in calls) >= 0.95 * 200
+
+
 # Hacker News items of the test's day unless a test says otherwise.
 item = partial(news_item, at=T0, source="hn")
 

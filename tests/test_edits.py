@@ -124,3 +124,92 @@ def test_an_edit_of_a_story_gone_from_the_day_is_reported(site: Path) -> None:
     assert edit(site, "--story", "999999", "lead", "Orphan.")[0] == 0
     code, _, stderr = run(site, "daily", "--date", DAY, "--lang", "en", "--no-collect")
     assert code == 0 and "not applied" in stderr
+
+
+def story_of(site: Path, item: int) -> int:
+    with sqlite3.connect(site / "news.db") as db:
+        (story,) = db.execute(
+            "SELECT si.story_id FROM story_items si JOIN stories s ON s.id = si.story_id "
+            "WHERE si.item_id = ? AND s.day = ?",
+            (item, DAY),
+        ).fetchone()
+        return int(story)
+
+
+def items_of(site: Path, story: int) -> set[int]:
+    with sqlite3.connect(site / "news.db") as db:
+        rows = db.execute("SELECT item_id FROM story_items WHERE story_id = ?", (story,))
+        return {int(item) for (item,) in rows}
+
+
+def test_the_editor_says_what_is_one_story(site: Path) -> None:
+    _, stdout, _ = run(site, "report", "--date", DAY, "--json")
+    told = {s["story"]: [i["item"] for i in s["items"]] for s in json.loads(stdout)["stories"]}
+    # The demo day tells China's labelling rules twice, in Chinese and in English, as
+    # two stories; and the Nimbus AI round as one story of three items.
+    labelling = [
+        s["story"]
+        for s in json.loads(stdout)["stories"]
+        if any("labelling" in i["title"] or "标识办法" in i["title"] for i in s["items"])
+    ]
+    assert len(labelling) == 2
+    nimbus = next(s for s, items in told.items() if len(items) == 3)
+    assert edit(site, "--story", str(nimbus), "lead", "The editor's lead on the round.")[0] == 0
+
+    # Joined: one story, one entry.
+    assert edit(site, "joined", json.dumps([labelling]))[0] == 0
+    # Taken out: the item whose id is the story's own (a story's id is its smallest item's).
+    assert edit(site, "apart", json.dumps([nimbus]))[0] == 0
+    text = write(site)
+    one = story_of(site, labelling[0])
+    assert one == story_of(site, labelling[1]) == min(labelling)
+    assert items_of(site, one) == set(labelling)
+    assert items_of(site, story_of(site, nimbus)) == {nimbus}
+    rest = story_of(site, told[nimbus][1])
+    assert rest != nimbus and items_of(site, rest) == set(told[nimbus]) - {nimbus}
+    # The editor's lead followed the story's remaining items, not the id.
+    assert text.count("The editor's lead on the round.") == 1
+    with sqlite3.connect(site / "news.db") as db:
+        moved = db.execute(
+            "SELECT story_id FROM edits WHERE field = 'lead' AND day = ?", (DAY,)
+        ).fetchall()
+    assert moved == [(rest,)]
+    again = write(site)  # written again: the same stories
+    assert story_of(site, nimbus) == nimbus and story_of(site, labelling[1]) == one
+    assert again.count("The editor's lead on the round.") == 1
+
+    # Undone: the merger decides again.
+    assert edit(site, "apart", "[]")[0] == 0
+    assert edit(site, "joined", "[]")[0] == 0
+    write(site)
+    assert story_of(site, nimbus) == story_of(site, told[nimbus][2])
+    assert story_of(site, labelling[0]) != story_of(site, labelling[1])
+    logged = [
+        e["field"] for e in json.loads(run(site, "report", "--date", DAY, "--json")[1])["edits"]
+    ]
+    assert logged.count("joined") == 2 and logged.count("apart") == 2
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["joined", "[[1, 1]]"], "pairs"),
+        (["joined", "[1, 2]"], "pairs"),
+        (["apart", '["a"]'], "list of item ids"),
+        (["apart", "[999999]"], "item 999999 is not stored for 2026-11-11"),
+        (["joined", "[[FIRST, 999999]]"], "item 999999 is not stored"),
+    ],
+)
+def test_a_join_or_a_take_out_that_cannot_be_made_is_refused(
+    site: Path, args: list[str], message: str
+) -> None:
+    first = str(stories(site)[0][0])  # an item of the day (a story's id is an item's)
+    code, stderr = edit(site, *(a.replace("FIRST", first) for a in args))
+    assert code == 2 and message in stderr and "Traceback" not in stderr
+
+
+def test_report_lists_a_days_stories_and_their_items(site: Path) -> None:
+    code, _, stderr = run(site, "report", "--date", DAY)
+    assert code == 0
+    assert "stories on 2026-11-11" in stderr and "joined" in stderr
+    assert "Nimbus AI raises $1.5 billion" in stderr

@@ -262,6 +262,24 @@ def test_a_borderline_pair_judged_the_same_event_is_merged(
     assert any(WIRE[0][0] in t and WIRE[3][0] in t for t in merged), merged
 
 
+def test_the_model_does_not_merge_back_an_item_the_editor_took_out(
+    tmp_path: Path, model_server: ModelServer
+) -> None:
+    site = desk(tmp_path, model_server)
+    model_server.responder = scripted(same=True)
+    daily(site, "--lang", "en")
+    assert story_id(site, WIRE[0][0]) == story_id(site, WIRE[3][0])
+    with sqlite3.connect(site / "news.db") as db:
+        (item,) = db.execute("SELECT id FROM items WHERE title = ?", (WIRE[3][0],)).fetchone()
+    code, _, stderr = invoke(
+        "--config", site / "newsdesk.toml", "edit", "--date", DAY, "apart", f"[{item}]"
+    )
+    assert code == 0, stderr
+    daily(site, "--lang", "en")  # the model would still call the pair one event
+    assert story_id(site, WIRE[0][0]) != story_id(site, WIRE[3][0])
+    assert next(t for _, _, t in stories(site) if WIRE[3][0] in t) == [WIRE[3][0]]
+
+
 def test_a_borderline_pair_judged_different_stays_apart(
     tmp_path: Path, model_server: ModelServer
 ) -> None:

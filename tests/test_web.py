@@ -412,6 +412,87 @@ def test_an_editor_restores_an_item_edits_and_approves_a_draft_in_a_real_browser
     assert headline in message and lede in message
 
 
+def test_an_editor_joins_two_stories_and_takes_an_item_out_in_a_real_browser(
+    site: Path, server: Server
+) -> None:
+    from selenium.webdriver.common.by import By
+    from selenium.webdriver.support import expected_conditions as ready
+    from selenium.webdriver.support.ui import WebDriverWait
+
+    english, chinese = "China's rules on labelling AI-generated content", "人工智能生成内容标识办法"
+    browser = _driver()
+    wait = WebDriverWait(browser, 10)
+
+    def cards() -> list[Any]:
+        return browser.find_elements(By.CSS_SELECTOR, ".story")
+
+    def lead(card: Any) -> str:
+        return str(card.find_element(By.CSS_SELECTOR, "div > a").text)
+
+    def card(text: str) -> Any:
+        return next(c for c in cards() if text in lead(c))
+
+    def click_and_reload(button: Any) -> None:
+        old = browser.find_element(By.ID, "stories")
+        button.click()
+        wait.until(ready.staleness_of(old))  # HX-Refresh: a new page
+        wait.until(ready.presence_of_element_located((By.ID, "stories")))
+
+    try:
+        browser.get(server.url(f"/login?token={TOKEN}"))
+        browser.get(server.url(f"/day/{DAY}?lang=zh"))
+        before = len(cards())
+        # The desk offers the Chinese and the English telling of one event as a join.
+        # (on the one placed lower, naming the other).
+        tellings = [c for c in cards() if english in lead(c) or chinese in lead(c)]
+        assert len(tellings) == 2
+        [lower] = [c for c in tellings if c.find_elements(By.CSS_SELECTOR, ".near")]
+        hint = lower.find_element(By.CSS_SELECTOR, ".near")
+        assert (chinese if english in lead(lower) else english) in hint.text
+        click_and_reload(hint.find_element(By.CSS_SELECTOR, ".join-near"))
+        assert len(cards()) == before - 1
+        [joined] = [c for c in cards() if english in lead(c) or chinese in lead(c)]
+        told = joined.find_element(By.CSS_SELECTOR, "details.items").get_attribute("textContent")
+        assert english in told and chinese in told
+        assert "Joined:" in browser.find_element(By.CSS_SELECTOR, ".regrouped").text
+
+        # The Nimbus round's English wire report is taken out of its story of three.
+        nimbus = card("Nimbus AI")
+        nimbus.find_element(By.CSS_SELECTOR, "details.items summary").click()
+        wire = next(
+            li
+            for li in nimbus.find_elements(By.CSS_SELECTOR, "li.item")
+            if "Nimbus AI raises" in li.text
+        )
+        item = int(wire.get_attribute("data-item") or "0")
+        click_and_reload(wire.find_element(By.CSS_SELECTOR, ".take-out"))
+        alone = next(
+            c
+            for c in cards()
+            if c.find_element(By.CSS_SELECTOR, "div > a").text.startswith("Nimbus AI raises")
+        )
+        assert int(alone.get_attribute("data-id") or "0") == item
+        assert not alone.find_elements(By.CSS_SELECTOR, "details.items")
+        assert len(cards()) == before
+        assert (
+            "Taken out: Nimbus AI raises"
+            in browser.find_element(By.CSS_SELECTOR, ".regrouped").text
+        )
+
+        # The join is undone from the list of the editor's changes.
+        undo = browser.find_element(By.CSS_SELECTOR, ".regrouped .unjoin")
+        click_and_reload(undo)
+        assert len(cards()) == before + 1
+        assert "Joined:" not in browser.find_element(By.CSS_SELECTOR, ".regrouped").text
+    finally:
+        browser.quit()
+    with sqlite3.connect(site / "news.db") as db:
+        state = dict(
+            db.execute("SELECT field, value FROM edits WHERE lang = '' AND story_id = 0").fetchall()
+        )
+    assert json.loads(state["joined"]) == [] and json.loads(state["apart"]) == [item]
+
+
 def test_the_week_page_shows_and_approves_the_weekly_draft(
     review_site: Path, review_server: Server, receiver: Receiver
 ) -> None:
@@ -453,6 +534,8 @@ def test_restore_and_week_approve_need_a_session_and_the_csrf_token(server: Serv
     routes = [
         (f"/day/{DAY}/restore?lang=zh", {"item": "1"}),
         (f"/week/{WEEK}/approve?lang=zh", {"style": "no-such-style"}),
+        (f"/day/{DAY}/regroup?lang=zh", {"action": "join", "a": "999998", "b": "999999"}),
+        (f"/day/{DAY}/regroup?lang=zh", {"action": "apart", "a": "999999"}),
     ]
     with httpx.Client() as stranger:
         for route, form in routes:

@@ -628,9 +628,11 @@ def edit_command(
 ) -> None:
     """Change a day's digest as an editor: drop a story (dropped true), give it another
     category, rewrite its headline, lead, what, why, impact or advice; or, for the day,
-    set the order (a JSON list of story ids), the pick, the lede or the concept, or bring
-    back items the relevance stage set aside (restored, a JSON list of item ids). The
-    edit is stored and applied every time the day is written again."""
+    set the order (a JSON list of story ids), the pick, the lede or the concept, bring
+    back items the relevance stage set aside (restored, a JSON list of item ids), join
+    stories (joined, a JSON list of [item id, item id] pairs: the stories holding them are
+    one) or take items out of theirs (apart, a JSON list of item ids). The edit is stored
+    and applied every time the day is written again."""
     from newsdesk.edits import Edit, EditError, check
     from newsdesk.store import Store
 
@@ -642,7 +644,8 @@ def edit_command(
         raise ConfigError(str(exc)) from None
     import json
 
-    from newsdesk.edits import RESTORED
+    from newsdesk.edits import JOINED, RESTORED, SHARED_FIELDS
+    from newsdesk.pipeline import day_bounds
 
     with Store(settings.path(settings.database)) as store:
         if field == RESTORED:  # for every language; only items set aside that day
@@ -653,7 +656,19 @@ def edit_command(
                     f"item {unknown[0]} was not set aside on {day}; `newsdesk report --date "
                     f"{day}` lists the items that were"
                 )
-        store.set_edit(day, "" if field == RESTORED else lang or settings.language, edit, obj.now())
+        elif field in SHARED_FIELDS:  # joined, apart: items of the day
+            named = json.loads(edit.value)
+            ids = [i for pair in named for i in pair] if field == JOINED else named
+            stored = {item.id for item in store.items_between(*day_bounds(day, settings))}
+            unknown = [i for i in ids if i not in stored]
+            if unknown:
+                raise ConfigError(
+                    f"item {unknown[0]} is not stored for {day}; `newsdesk report --date "
+                    f"{day}` lists the day's stories and their items"
+                )
+        store.set_edit(
+            day, "" if field in SHARED_FIELDS else lang or settings.language, edit, obj.now()
+        )
     say(
         f"stored: {day} story {story_id or '(the day)'} {field}; `newsdesk daily --date "
         f"{day} --no-collect` writes the digest with it"
@@ -1205,12 +1220,14 @@ def init(directory: Path, force: bool) -> None:
     "--date",
     "day",
     type=Day(),
-    help="List the items the relevance stage set aside on this day, with their reasons.",
+    help="List the day's stories with their items, the items the relevance stage set "
+    "aside with their reasons, and the editor's changes.",
 )
 @click.pass_obj
 @_guard
 def report(obj: Context, run_id: int | None, as_json: bool, day: dt.date | None) -> None:
-    """Show what a run did, source by source (with --date: what a day set aside)."""
+    """Show what a run did, source by source (with --date: a day's stories, what it set
+    aside and the editor's changes)."""
     import dataclasses
     import json
 
@@ -1224,18 +1241,37 @@ def report(obj: Context, run_id: int | None, as_json: bool, day: dt.date | None)
         with Store(settings.path(settings.database)) as store:
             aside = store.set_aside(day)
             changes = store.edit_log(day)
+            stories = store.stories_between(day, day)
         if as_json:
             rows = [
-                {"reason": r, "detail": d, "source": i.source, "title": i.title, "url": i.url}
+                {
+                    "item": i.id,
+                    "reason": r,
+                    "detail": d,
+                    "source": i.source,
+                    "title": i.title,
+                    "url": i.url,
+                }
                 for i, r, d in aside
             ]
             edits = [
                 {"time": t, "lang": lang, "story": sid, "field": f, "value": v}
                 for t, lang, sid, f, v in changes
             ]
+            told = [
+                {
+                    "story": s.id,
+                    "rank": n,
+                    "items": [
+                        {"item": i.id, "source": i.source, "title": i.title, "url": i.url}
+                        for i in s.items
+                    ],
+                }
+                for n, s in enumerate(stories, start=1)
+            ]
             click.echo(
                 json.dumps(
-                    {"day": day.isoformat(), "set_aside": rows, "edits": edits},
+                    {"day": day.isoformat(), "stories": told, "set_aside": rows, "edits": edits},
                     ensure_ascii=False,
                     indent=2,
                 )
@@ -1245,6 +1281,25 @@ def report(obj: Context, run_id: int | None, as_json: bool, day: dt.date | None)
             say(
                 f"edit at {when} ({lang}): story {sid or '(the day)'} {field} = {escape(value[:80])}"
             )
+        if stories:
+            top = settings.rank.top
+            say(
+                f"{len(stories)} stories on {day}, the first {min(top, len(stories))} shown "
+                f'(`newsdesk edit --date {day} joined "[[ITEM, ITEM], …]"` makes two '
+                f'stories one, `apart "[ITEM, …]"` takes items out of theirs; --json lists all):'
+            )
+            listed = Table("#", "story", "item", "source", "title")
+            for n, story in enumerate(stories[:top], start=1):
+                for k, i in enumerate(story.items):
+                    first = not k
+                    listed.add_row(
+                        str(n) if first else "",
+                        str(story.id) if first else "",
+                        str(i.id),
+                        escape(i.source),
+                        escape(i.title),
+                    )
+            err().print(listed)
         if not aside:
             say(f"nothing was set aside on {day} (or the day was not prepared yet)")
             return

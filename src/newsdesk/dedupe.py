@@ -21,7 +21,7 @@ from __future__ import annotations
 import datetime as dt
 import itertools
 import math
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Collection, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -541,10 +541,16 @@ def build_stories(
     window_hours: float,
     continuity_threshold: float | None = None,
     vocabulary: Vocabulary | None = None,
+    joined: Sequence[tuple[int, int]] = (),
+    apart: Collection[int] = (),
 ) -> list[Story]:
-    """The day's stories: merged items, lead item first, continuations of earlier stories marked."""
+    """The day's stories: merged items, lead item first, continuations of earlier stories
+    marked. The editor's word stands over the merger's: each item id `apart` is a story of
+    its own, then the stories of each `joined` pair of item ids are one."""
     vocabulary = vocabulary or Vocabulary()
     groups = cluster(items, threshold=threshold, window_hours=window_hours, vocabulary=vocabulary)
+    if apart or joined:
+        groups = regroup(groups, joined=joined, apart=apart)
     stories = [
         Story(id=min(i.id or 0 for i in group), day=day, items=_ordered(group, weights))
         for group in groups
@@ -553,6 +559,29 @@ def build_stories(
         stories, earlier, threshold=continuity_threshold or threshold, vocabulary=vocabulary
     )
     return stories
+
+
+def regroup(
+    groups: Sequence[list[Item]],
+    *,
+    joined: Sequence[tuple[int, int]],
+    apart: Collection[int],
+) -> list[list[Item]]:
+    """The merger's groups with the editor's changes: items `apart` taken out of their
+    groups, each alone, then the groups of each `joined` pair made one (pairs naming an
+    item not among the groups are passed over). Groups keep their order."""
+    split: list[list[Item]] = []
+    for group in groups:
+        alone = [item for item in group if item.id in apart]
+        rest = [item for item in group if item.id not in apart]
+        split += ([rest] if rest else []) + [[item] for item in alone]
+    where = {item.id: n for n, group in enumerate(split) for item in group if item.id is not None}
+    pairs = [(where[a], where[b]) for a, b in joined if a in where and b in where]
+    root = joined_ids(range(len(split)), pairs)
+    merged: dict[int, list[Item]] = {}
+    for n, group in enumerate(split):
+        merged.setdefault(root(n), []).extend(group)
+    return list(merged.values())
 
 
 def near_pairs(

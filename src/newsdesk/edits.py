@@ -7,6 +7,11 @@ An editor may, per story: drop it (`dropped`), restore it, give it another categ
 choose the pick (`pick`), and rewrite the lede (`lede`) and the concept's explanation
 (`concept`). Never a link, a source's title or a date: those stay from the store.
 
+What is one story is the editor's call too, for every language (stored with lang ""):
+`joined` pairs of item ids that tell one event (their stories become one), `apart` items
+taken out of the story the merger put them in (each a story of its own). Both are
+applied when the day is prepared again, like the `restored` items.
+
 Edits are kept per day and language in the `edits` table (the current state: one value
 per story and field) and every change in `edit_log` with its time; `newsdesk report
 --date D` lists them. An edit whose story is gone (the day was merged differently) is
@@ -28,6 +33,10 @@ DAY_FIELDS = ("order", "pick", "lede", "concept")
 # of item ids): kept for every language (stored with lang ""), applied when the day is
 # prepared again.
 RESTORED = "restored"
+JOINED = "joined"  # a JSON list of [item id, item id] pairs: one story
+APART = "apart"  # a JSON list of item ids: each a story of its own
+# The day's fields that hold for every language.
+SHARED_FIELDS = (RESTORED, JOINED, APART)
 TEXT_FIELDS = ("headline", "lead", "what", "why", "impact", "advice")
 DAY = 0  # the story id that stands for the day itself
 
@@ -45,7 +54,7 @@ class EditError(ValueError):
 
 def check(edit: Edit, categories: Mapping[str, str]) -> Edit:
     """The edit as stored, or EditError saying what is wrong with it."""
-    allowed = (*DAY_FIELDS, RESTORED) if edit.story_id == DAY else STORY_FIELDS
+    allowed = (*DAY_FIELDS, *SHARED_FIELDS) if edit.story_id == DAY else STORY_FIELDS
     if edit.field not in allowed:
         raise EditError(f"{edit.field!r} cannot be edited; editable: {', '.join(allowed)}")
     value = edit.value.strip()
@@ -55,12 +64,15 @@ def check(edit: Edit, categories: Mapping[str, str]) -> Edit:
         raise EditError(f"unknown category {value!r}; use one of {', '.join(categories)}")
     if edit.field == "pick" and not value.isdigit():
         raise EditError("pick is a story id")
-    if edit.field in ("order", RESTORED):
+    if edit.field in ("order", RESTORED, APART, JOINED):
         try:
             ids = json.loads(value)
         except ValueError:
             ids = None
-        if not isinstance(ids, list) or not all(isinstance(i, int) for i in ids):
+        if edit.field == JOINED:
+            if not isinstance(ids, list) or not all(_pair(p) for p in ids):
+                raise EditError("joined is a list of [item id, item id] pairs")
+        elif not isinstance(ids, list) or not all(_id(i) for i in ids):
             what = "story ids" if edit.field == "order" else "item ids"
             raise EditError(f"{edit.field} is a list of {what}")
     if edit.field in (*TEXT_FIELDS, "lede", "concept"):
@@ -71,6 +83,54 @@ def check(edit: Edit, categories: Mapping[str, str]) -> Edit:
             raise EditError("write text without links: every link comes from the store")
         value = cleaned
     return replace(edit, value=value)
+
+
+def _id(value: object) -> bool:
+    return isinstance(value, int) and not isinstance(value, bool)
+
+
+def _pair(value: object) -> bool:
+    return (
+        isinstance(value, list)
+        and len(value) == 2
+        and all(map(_id, value))
+        and value[0] != value[1]
+    )
+
+
+@dataclass(frozen=True, slots=True)
+class StoryChanges:
+    """The editor's word on what is one story: pairs of items joined, items set apart."""
+
+    joined: tuple[tuple[int, int], ...] = ()
+    apart: frozenset[int] = frozenset()
+
+    def join(self, a: int, b: int) -> StoryChanges:
+        """With the items' stories joined (an item set apart stays out of the story the
+        merger gave it, and joins this one)."""
+        pair = (min(a, b), max(a, b))
+        joined = self.joined if pair in self.joined else (*self.joined, pair)
+        return StoryChanges(joined, self.apart)
+
+    def unjoin(self, a: int, b: int) -> StoryChanges:
+        pair = (min(a, b), max(a, b))
+        return StoryChanges(tuple(p for p in self.joined if p != pair), self.apart)
+
+    def set_apart(self, item: int) -> StoryChanges:
+        """With the item a story of its own: joins that name it are undone."""
+        joined = tuple(p for p in self.joined if item not in p)
+        return StoryChanges(joined, self.apart | {item})
+
+    def rejoin(self, item: int) -> StoryChanges:
+        """Without the item set apart: the merger decides again."""
+        return StoryChanges(self.joined, self.apart - {item})
+
+    def edits(self) -> tuple[Edit, Edit]:
+        """As the two stored edits of the day."""
+        pairs = [list(p) for p in self.joined]
+        return Edit(DAY, JOINED, json.dumps(pairs)), Edit(
+            DAY, APART, json.dumps(sorted(self.apart))
+        )
 
 
 def apply(digest: Digest, edits: list[Edit]) -> tuple[Digest, list[Edit]]:

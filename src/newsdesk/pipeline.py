@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
-from collections.abc import Callable, Sequence
+from collections import Counter
+from collections.abc import Callable, Collection, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
 
@@ -176,6 +177,9 @@ def _prepare(
     if restored:
         kept += [item for item, _ in aside if item.id in restored]
         aside = [(item, verdict) for item, verdict in aside if item.id not in restored]
+    changes = store.story_changes(day)  # and over the merger's
+    regrouped = store.stories_regrouped(day)
+    before = store.stories_between(day, day) if regrouped else []
     stories = build_stories(
         day,
         kept,
@@ -185,6 +189,8 @@ def _prepare(
         window_hours=settings.dedupe.window_hours,
         continuity_threshold=settings.dedupe.continuity_threshold,
         vocabulary=vocabulary,
+        joined=changes.joined,
+        apart=changes.apart,
     )
     if restored:  # a restored item joining a story leaves it its id (edits name stories)
         stories = [_keep_id(story, restored) for story in stories]
@@ -194,7 +200,14 @@ def _prepare(
     weight = 0.0
     if triage is not None and stories:
         stories, judged_aside = _triage(
-            settings, triage, stories, sure, day_end=end, day=day, vocabulary=vocabulary
+            settings,
+            triage,
+            stories,
+            sure,
+            day_end=end,
+            day=day,
+            vocabulary=vocabulary,
+            apart=changes.apart,
         )
         back = [s for s, _, _ in judged_aside if any(i.id in restored for i in s.items)]
         stories += back
@@ -211,8 +224,31 @@ def _prepare(
         curated=curated,
         importance_weight=weight,
     )
+    if regrouped:
+        _follow_regrouping(store, day, before, ranked, changes.apart)
     store.replace_stories(day, ranked, set_aside)
     return ranked
+
+
+def _follow_regrouping(
+    store: Store, day: dt.date, before: list[Story], after: list[Story], apart: Collection[int]
+) -> None:
+    """After the editor joined stories or took items out of one, each story's edits and
+    analysis follow its items: to the story that now holds most of them (the items set
+    apart not counted; on a tie, the one with its lead), when that story's id is another
+    (a story's id is its smallest item id, so the id can stay with an item taken out)."""
+    home = {item.id: story.id for story in after for item in story.items}
+    for old in before:
+        mine = [i.id for i in old.items if i.id in home]
+        stay = [i for i in mine if i not in apart] or mine
+        if not stay:
+            continue
+        count = Counter(home[i] for i in stay)
+        lead = home.get(old.lead.id)
+        # Most of its items; on a tie its own id (a join undone), then its lead's story.
+        target = max(count, key=lambda i: (count[i], i == old.id, i == lead, -i))
+        if target != old.id:
+            store.move_story(day, old.id, target)
 
 
 def _keep_id(story: Story, restored: set[int]) -> Story:
@@ -231,10 +267,12 @@ def _triage(
     day_end: dt.datetime,
     day: dt.date,
     vocabulary: Vocabulary,
+    apart: Collection[int] = (),
 ) -> tuple[list[Story], list[tuple[Story, str, str]]]:
     """The model's triage of the day's stories, best first by the offline score (the
     stories after its merges, and those it set aside); on failure the offline judgement
-    stands and the run says so."""
+    stands and the run says so. A story holding an item the editor set apart is not
+    offered to the model for merging: the editor's word stands."""
     weights = {s.name: s.weight for s in settings.sources}
     curated = {s.name for s in settings.sources if s.curated}
     order = rank(stories, weights=weights, settings=settings.rank, day_end=day_end, curated=curated)
@@ -245,9 +283,10 @@ def _triage(
         limit=settings.triage.max_pairs,
         vocabulary=vocabulary,  # the items are encoded once for the whole run
     )
+    fixed = {story.id for story in order if any(item.id in apart for item in story.items)}
     judged = triage.judge.judge(
         order,
-        [(a, b) for _, a, b in pairs],
+        [(a, b) for _, a, b in pairs if a not in fixed and b not in fixed],
         langs=triage.langs,
         categories=settings.categories,
         lang=settings.language,

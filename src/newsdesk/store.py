@@ -13,7 +13,7 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
-from newsdesk.edits import Edit
+from newsdesk.edits import APART, JOINED, Edit, StoryChanges
 from newsdesk.errors import StoreBusy, StoreError, StoreFull
 from newsdesk.migrations import migrate
 from newsdesk.models import (
@@ -1063,6 +1063,41 @@ class Store:
             (day.isoformat(),),
         ).fetchone()
         return set(json.loads(row[0])) if row else set()
+
+    def story_changes(self, day: dt.date) -> StoryChanges:
+        """The editor's word on what is one story on `day` (every language)."""
+        rows = self.db.execute(
+            "SELECT field, value FROM edits WHERE day = ? AND lang = '' AND story_id = 0 "
+            "AND field IN (?, ?)",
+            (day.isoformat(), JOINED, APART),
+        ).fetchall()
+        state = {str(r[0]): json.loads(r[1]) for r in rows}
+        return StoryChanges(
+            tuple((int(a), int(b)) for a, b in state.get(JOINED, [])),
+            frozenset(int(i) for i in state.get(APART, [])),
+        )
+
+    def stories_regrouped(self, day: dt.date) -> bool:
+        """Whether an editor ever changed what is one story on `day`."""
+        row = self.db.execute(
+            "SELECT 1 FROM edit_log WHERE day = ? AND lang = '' AND story_id = 0 "
+            "AND field IN (?, ?) LIMIT 1",
+            (day.isoformat(), JOINED, APART),
+        ).fetchone()
+        return row is not None
+
+    def move_story(self, day: dt.date, old: int, new: int) -> None:
+        """A story's edits (every language) and stored analyses, now those of story `new`
+        (its items were regrouped), where `new` has none of its own; what is left of `old`
+        is removed, so it cannot be read as another story's."""
+        with self.transaction() as db:
+            db.execute(
+                "UPDATE OR IGNORE edits SET story_id = ? WHERE day = ? AND story_id = ?",
+                (new, day.isoformat(), old),
+            )
+            db.execute("DELETE FROM edits WHERE day = ? AND story_id = ?", (day.isoformat(), old))
+            db.execute("UPDATE OR IGNORE analyses SET story_id = ? WHERE story_id = ?", (new, old))
+            db.execute("DELETE FROM analyses WHERE story_id = ?", (old,))
 
     def edit_log(self, day: dt.date) -> list[tuple[str, str, int, str, str]]:
         """Every change made to a day: (time, language, story id, field, value)."""

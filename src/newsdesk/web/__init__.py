@@ -94,6 +94,7 @@ def create_app(desk: Desk) -> Starlette:
             Route("/day/{day}/preview", views.preview, methods=["GET"]),
             Route("/day/{day}/approve", views.approve, methods=["POST"]),
             Route("/day/{day}/restore", views.restore_item, methods=["POST"]),
+            Route("/day/{day}/regroup", views.regroup, methods=["POST"]),
             Route("/week/{week}", views.week_page, methods=["GET"]),
             Route("/week/{week}/approve", views.week_approve, methods=["POST"]),
             Mount("/static", StaticFiles(directory=static), name="static"),

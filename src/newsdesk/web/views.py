@@ -244,13 +244,60 @@ def _review(desk: Desk, store: Store, day: dt.date, lang: str) -> dict[str, Any]
             "dropped": changes.get("dropped") == "true",
             "category": changes.get("category", story.category),
             "pick": pick == str(story.id),
+            "near": None,  # (place, id, title) of a shown story that may tell the event
         }
         for name in edits.TEXT_FIELDS:
             row[name] = changes.get(name, getattr(analysis, name, "") if analysis else "")
         rows.append(row)
     rows.sort(key=lambda r: bool(r["dropped"]))
     categories = [(c.key, c.zh if lang == "zh" else c.en) for c in desk.settings.categories]
-    return {"day": day, "lang": lang, "rows": rows, "categories": categories}
+    shown = [r["story"] for r in rows if not r["dropped"]][: desk.settings.rank.top]
+    place = {story.id: n for n, story in enumerate(shown, start=1)}
+    by_id = {r["story"].id: r for r in rows}
+    for later, first in _repeats(desk, shown).items():
+        by_id[later]["near"] = (place[first], first, by_id[first]["story"].lead.title)
+    return {
+        "day": day,
+        "lang": lang,
+        "rows": rows,
+        "categories": categories,
+        "others": [(place[s.id], s.id, s.lead.title) for s in shown],
+        "regrouped": _regrouped(store, day, stories),
+    }
+
+
+def _repeats(desk: Desk, shown: list[Story]) -> dict[int, int]:
+    """For a shown story, the better-placed shown story that may tell the same event (the
+    merger's borderline pairs, `dedupe.near_pairs`, from `triage.pair_floor` ×
+    `dedupe.threshold`): offered to the editor as a join. One per story, the closest."""
+    from newsdesk.dedupe import near_pairs
+
+    settings = desk.settings
+    pairs = near_pairs(
+        shown,
+        floor=settings.triage.pair_floor * settings.dedupe.threshold,
+        window_hours=settings.dedupe.window_hours,
+        limit=len(shown),
+    )
+    place = {story.id: n for n, story in enumerate(shown)}
+    near: dict[int, int] = {}
+    for _, a, b in pairs:  # the closest first
+        first, later = sorted((a, b), key=place.__getitem__)
+        near.setdefault(later, first)
+    return near
+
+
+def _regrouped(store: Store, day: dt.date, stories: list[Story]) -> dict[str, Any]:
+    """The editor's joins and items taken out, with the titles of the items they name."""
+    changes = store.story_changes(day)
+    titles = {item.id: item.title for story in stories for item in story.items}
+    return {
+        "joined": [
+            (a, b, titles.get(a, f"item {a}"), titles.get(b, f"item {b}"))
+            for a, b in changes.joined
+        ],
+        "apart": [(i, titles.get(i, f"item {i}")) for i in sorted(changes.apart)],
+    }
 
 
 async def _change(request: Request) -> tuple[Desk, dt.date, str, dict[str, str]] | Response:
@@ -394,6 +441,66 @@ async def restore_item(request: Request) -> Response:
             restored = sorted(run.store.restored_items(day) | {ident})
             run.store.set_edit(day, "", Edit(DAY, RESTORED, json.dumps(restored)), desk.clock())
             prepare_day(settings, run.store, day, triage=triage_for(run, lang))
+    except NewsdeskError as exc:
+        return refuse(409, str(exc))
+    finally:
+        desk.writing.release()
+    return _refresh()
+
+
+async def regroup(request: Request) -> Response:
+    """The editor's word on what is one story: join two stories (`join`, the stories'
+    ids), undo a join (`unjoin`, the two item ids), take an item out of its story
+    (`apart`, the item's id) or put it back (`rejoin`). Stored for every language, and the
+    day prepared again with it: edits and analysis follow the story's items."""
+    from starlette.responses import Response as Answer
+
+    from newsdesk.errors import NewsdeskError
+    from newsdesk.pipeline import prepare_day, triage_for
+    from newsdesk.run import Run
+
+    change_ = await _change(request)
+    if isinstance(change_, Answer):
+        return change_
+    desk, day, lang, form = change_
+    settings = desk.settings
+    action = form.get("action", "")
+    try:
+        a = int(form.get("a", ""))
+        b = int(form.get("b", "0") or "0")
+    except ValueError:
+        return refuse(400, "a and b are ids")
+    if action not in ("join", "unjoin", "apart", "rejoin"):
+        return refuse(400, "action is join, unjoin, apart or rejoin")
+    if not desk.writing.acquire(blocking=False):
+        return _busy()
+    try:
+        with Run(settings, "regroup", clock=desk.clock, transport=desk.transport) as run:
+            store = run.store
+            stories = store.stories_between(day, day)
+            items = {item.id: story for story in stories for item in story.items}
+            changes = before = store.story_changes(day)
+            if action == "join":
+                ids = {story.id for story in stories}
+                if a not in ids or b not in ids or a == b:
+                    return refuse(400, "Join two different stories of the day.")
+                changes = changes.join(a, b)
+            elif action == "unjoin":
+                if (min(a, b), max(a, b)) not in changes.joined:
+                    return refuse(400, "No such join on the day.")
+                changes = changes.unjoin(a, b)
+            elif action == "apart":
+                if a not in items or len(items[a].items) < 2:
+                    return refuse(400, "Only an item of a story of several items can be taken out.")
+                changes = changes.set_apart(a)
+            else:
+                if a not in changes.apart:
+                    return refuse(400, "No such item taken out on the day.")
+                changes = changes.rejoin(a)
+            for change, was in zip(changes.edits(), before.edits(), strict=True):
+                if change != was:
+                    store.set_edit(day, "", change, desk.clock())
+            prepare_day(settings, store, day, triage=triage_for(run, lang))
     except NewsdeskError as exc:
         return refuse(409, str(exc))
     finally:
