@@ -8,7 +8,8 @@ own feed parser) is stored in a fresh SQLite file; then `newsdesk daily --offlin
 --no-collect --date D` writes every UTC day of the split, as a user's cron job would.
 The labels in tests/data/editorial/ are checked against what the digests showed and
 what the store holds (set-aside items, stories, categories, ranks), and the figures are
-printed with the time `daily` took per day. The pinned gates in tests/test_editorial.py
+printed with the time `daily` took per day, and the joins the review desk would offer
+(`review.join_hint`) against the labelled repeats. The pinned gates in tests/test_editorial.py
 check the same figures without the CLI.
 """
 
@@ -88,7 +89,12 @@ def replay(split: str, folder: Path, lang: str) -> tuple[editorial.Scores, list[
     per_day = max(
         len([i for i in editorial.corpus_items(split) if i.published.date() == d]) for d in days
     )
-    return editorial.score(split, outcome), timings, per_day
+    scores = editorial.score(split, outcome)
+    # The review desk's offers to join two shown stories (review.join_hint).
+    floor = settings.review.join_hint * settings.dedupe.threshold
+    hints = editorial.join_hints(split, outcome, floor, settings.dedupe.window_hours)
+    scores.counts.update(hints)
+    return scores, timings, per_day
 
 
 def main_() -> None:

@@ -11,6 +11,7 @@ Used by the pinned gates in tests/test_editorial.py and by bench/bench_editorial
 from __future__ import annotations
 
 import datetime as dt
+import itertools
 import json
 import tomllib
 from collections import Counter
@@ -216,6 +217,45 @@ def _shown_before(
         for url in urls
         for shown in shown_on.get(url, [])
     )
+
+
+def join_hints(split: str, outcome: Outcome, floor: float, window_hours: float) -> dict[str, int]:
+    """What the review desk would offer as joins ("Maybe the same event as #N": for each
+    shown story, its closest better-placed shown story from `floor`), against the labelled
+    pairs: how many offers, how many tell one event, and how many of the labelled repeats
+    among a day's shown entries were offered. (Every two shown entries of a day that tell
+    one event are labelled, so an offer on no labelled pair is two events.)"""
+    from newsdesk.dedupe import near_pairs
+
+    same: dict[frozenset[Key], bool] = {}
+    for row in read_jsonl("pairs.jsonl"):
+        if row["split"] == split:
+            same[frozenset((outcome.find(row["a"]), outcome.find(row["b"])))] = row["same"]
+    offered = right = repeats = hinted = 0
+    for stories in outcome.days.values():
+        shown = stories[: outcome.top]
+        place = {story.id: n for n, story in enumerate(shown)}
+        keys = {story.id: [(i.source, i.url) for i in story.items] for story in shown}
+        near: dict[int, int] = {}
+        for _, a, b in near_pairs(shown, floor=floor, window_hours=window_hours, limit=len(shown)):
+            first, later = sorted((a, b), key=place.__getitem__)
+            near.setdefault(later, first)
+
+        def one_event(a: int, b: int, keys: dict[int, list[Key]] = keys) -> bool:
+            return any(same.get(frozenset((x, y))) for x in keys[a] for y in keys[b])
+
+        offered += len(near)
+        right += sum(one_event(later, first) for later, first in near.items())
+        for a, b in itertools.combinations(shown, 2):
+            if one_event(a.id, b.id):
+                repeats += 1
+                hinted += near.get(a.id) == b.id or near.get(b.id) == a.id
+    return {
+        "join hints offered": offered,
+        "join hints, one event": right,
+        "repeats among shown entries": repeats,
+        "repeats offered as a join": hinted,
+    }
 
 
 @dataclass

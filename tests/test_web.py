@@ -412,14 +412,34 @@ def test_an_editor_restores_an_item_edits_and_approves_a_draft_in_a_real_browser
     assert headline in message and lede in message
 
 
+ENGLISH, CHINESE = "China's rules on labelling AI-generated content", "人工智能生成内容标识办法"
+
+
+def test_the_desk_offers_a_join_only_for_a_close_pair(server: Server) -> None:
+    # The demo day tells China's labelling rules in Chinese and in English: a pair at
+    # 0.5 × dedupe.threshold, below the default review.join_hint (0.7).
+    with httpx.Client() as client:
+        client.get(server.url(f"/login?token={TOKEN}"))
+        page = client.get(server.url(f"/day/{DAY}?lang=zh")).text
+    assert ENGLISH.replace("'", "&#39;") in page and CHINESE in page
+    assert 'class="near"' not in page
+    assert page.count('class="join"') == page.count('class="story')  # every shown story
+
+
 def test_an_editor_joins_two_stories_and_takes_an_item_out_in_a_real_browser(
-    site: Path, server: Server
+    tmp_path: Path,
 ) -> None:
     from selenium.webdriver.common.by import By
     from selenium.webdriver.support import expected_conditions as ready
     from selenium.webdriver.support.ui import WebDriverWait
 
-    english, chinese = "China's rules on labelling AI-generated content", "人工智能生成内容标识办法"
+    english, chinese = ENGLISH, CHINESE
+    site = demo_site(tmp_path, "\n[review]\njoin_hint = 0.5\n")
+    code, _, stderr = invoke(
+        "--config", site / "newsdesk.toml", "daily", "--date", DAY, "--lang", "zh"
+    )
+    assert code == 0, stderr
+    server = Server(site).start()
     browser = _driver()
     wait = WebDriverWait(browser, 10)
 
@@ -486,6 +506,7 @@ def test_an_editor_joins_two_stories_and_takes_an_item_out_in_a_real_browser(
         assert "Joined:" not in browser.find_element(By.CSS_SELECTOR, ".regrouped").text
     finally:
         browser.quit()
+        server.stop()
     with sqlite3.connect(site / "news.db") as db:
         state = dict(
             db.execute("SELECT field, value FROM edits WHERE lang = '' AND story_id = 0").fetchall()

@@ -197,6 +197,9 @@ class ReviewSettings(_Section):
     required: bool = False
     # Publish a draft nobody reviewed this long after it was written ("6h"); "" never.
     auto_publish_after: str = ""
+    # The desk offers a join ("Maybe the same event as #N") for two shown stories whose
+    # closest items score this × dedupe.threshold or more (review.md).
+    join_hint: float = Field(0.7, gt=0, le=1)
 
     @field_validator("auto_publish_after")
     @classmethod

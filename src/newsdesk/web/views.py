@@ -268,14 +268,14 @@ def _review(desk: Desk, store: Store, day: dt.date, lang: str) -> dict[str, Any]
 
 def _repeats(desk: Desk, shown: list[Story]) -> dict[int, int]:
     """For a shown story, the better-placed shown story that may tell the same event (the
-    merger's borderline pairs, `dedupe.near_pairs`, from `triage.pair_floor` ×
+    merger's borderline pairs, `dedupe.near_pairs`, from `review.join_hint` ×
     `dedupe.threshold`): offered to the editor as a join. One per story, the closest."""
     from newsdesk.dedupe import near_pairs
 
     settings = desk.settings
     pairs = near_pairs(
         shown,
-        floor=settings.triage.pair_floor * settings.dedupe.threshold,
+        floor=settings.review.join_hint * settings.dedupe.threshold,
         window_hours=settings.dedupe.window_hours,
         limit=len(shown),
     )
