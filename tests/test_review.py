@@ -632,3 +632,32 @@ def test_a_real_build_leaves_the_draft_out_until_it_is_approved(
     ok(site, "approve", "--date", DAY, "--no-deliver")
     shown = build(tool, generator, site / "site")
     assert flat(title) in shown
+
+
+def test_stories_joined_with_edit_after_the_draft_are_published_joined(
+    tmp_path: Path, receiver: Receiver
+) -> None:
+    site = make_site(tmp_path)
+    ok(site, "daily", "--date", DAY, "--lang", "en")
+    stdout, _ = ok(site, "report", "--date", DAY, "--json")
+    told = json.loads(stdout)["stories"]
+    # The demo day tells China's labelling rules in English and in Chinese: two stories.
+    pair = [
+        s["story"]
+        for s in told
+        if any("labelling" in i["title"] or "标识办法" in i["title"] for i in s["items"])
+    ]
+    assert len(pair) == 2
+    ok(site, "edit", "--date", DAY, "joined", json.dumps([pair]), now=NOW + HOURS)
+    _, stderr = ok(site, "approve", "--date", DAY, now=NOW + 2 * HOURS)
+    assert "with the desk's edits" in stderr
+    with sqlite3.connect(site / "news.db") as db:
+        owners = db.execute(
+            "SELECT DISTINCT story_id FROM story_items WHERE item_id IN (?, ?)", pair
+        ).fetchall()
+        (digest,) = db.execute(
+            "SELECT digest FROM posts WHERE key = ? AND lang = 'en'", (DAY,)
+        ).fetchone()
+    assert owners == [(min(pair),)]
+    entries = [e["id"] for section in json.loads(digest)["sections"] for e in section["entries"]]
+    assert min(pair) in entries and max(pair) not in entries

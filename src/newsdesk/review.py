@@ -35,6 +35,7 @@ from newsdesk.errors import NewsdeskError, NothingToDo, PublishError
 from newsdesk.publish.post import Draft, StoredPost
 
 if TYPE_CHECKING:
+    from newsdesk.models import Item
     from newsdesk.run import Run
     from newsdesk.store import Store
 
@@ -206,8 +207,10 @@ def _promote(run: Run, draft: Draft, text: str, *, by_hand: bool) -> tuple[Path,
 
 def _render_again(run: Run, draft: Draft) -> Path:
     """The day rendered again from the store with the desk's edits, and published (the
-    sources that failed in the draft's run still noted). Items the editor restored
-    since the day was prepared bring it to be prepared again."""
+    sources that failed in the draft's run still noted). Items the editor restored, or
+    stories joined or taken apart (`newsdesk edit`), since the day was prepared bring it
+    to be prepared again."""
+    from newsdesk.dedupe import regroup
     from newsdesk.pipeline import DailyRequest, prepare_day, triage_for, write_day
 
     store, post = run.store, draft.post
@@ -216,10 +219,17 @@ def _render_again(run: Run, draft: Draft) -> Path:
     request = DailyRequest(post.day, post.style, post.lang, draft.fmt, out)
     stories = store.stories_between(post.day, post.day)
     shown = {item.id for story in stories for item in story.items}
-    if store.restored_items(post.day) - shown:
+    changes = store.story_changes(post.day)
+    groups = [list(story.items) for story in stories]
+    regrouped = regroup(groups, joined=changes.joined, apart=changes.apart)
+    if store.restored_items(post.day) - shown or _ids(regrouped) != _ids(groups):
         triage = triage_for(run, post.lang)
         stories = prepare_day(run.settings, store, post.day, triage=triage)
     return write_day(run, request, outcomes=outcomes, stories=stories, fetch=False, approved=True)
+
+
+def _ids(groups: list[list[Item]]) -> set[frozenset[int | None]]:
+    return {frozenset(item.id for item in group) for group in groups}
 
 
 def overdue(store: Store, now: dt.datetime, minutes: int | None) -> list[Draft]:
