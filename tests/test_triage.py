@@ -250,14 +250,19 @@ def test_set_aside_and_importance_change_the_digest_as_documented(
     assert "AI companions" in offline
 
 
-def test_a_borderline_pair_judged_the_same_event_is_merged(
-    tmp_path: Path, model_server: ModelServer
-) -> None:
+def judged_one_event(tmp_path: Path, model_server: ModelServer) -> Path:
+    """The desk's day with every borderline pair judged one event by the model."""
     site = desk(tmp_path, model_server)
     model_server.responder = scripted(same=True)
     daily(site, "--lang", "en")
-    asked = [p for c in model_server.calls if c.task == "triage" for p in c.pairs]
-    assert asked
+    assert [p for c in model_server.calls if c.task == "triage" for p in c.pairs]
+    return site
+
+
+def test_a_borderline_pair_judged_the_same_event_is_merged(
+    tmp_path: Path, model_server: ModelServer
+) -> None:
+    site = judged_one_event(tmp_path, model_server)
     merged = [titles for _, _, titles in stories(site) if len(titles) > 1]
     assert any(WIRE[0][0] in t and WIRE[3][0] in t for t in merged), merged
 
@@ -265,9 +270,7 @@ def test_a_borderline_pair_judged_the_same_event_is_merged(
 def test_the_model_does_not_merge_back_an_item_the_editor_took_out(
     tmp_path: Path, model_server: ModelServer
 ) -> None:
-    site = desk(tmp_path, model_server)
-    model_server.responder = scripted(same=True)
-    daily(site, "--lang", "en")
+    site = judged_one_event(tmp_path, model_server)
     assert story_id(site, WIRE[0][0]) == story_id(site, WIRE[3][0])
     with sqlite3.connect(site / "news.db") as db:
         (item,) = db.execute("SELECT id FROM items WHERE title = ?", (WIRE[3][0],)).fetchone()
