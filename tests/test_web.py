@@ -557,6 +557,8 @@ def test_restore_and_week_approve_need_a_session_and_the_csrf_token(server: Serv
         (f"/week/{WEEK}/approve?lang=zh", {"style": "no-such-style"}),
         (f"/day/{DAY}/regroup?lang=zh", {"action": "join", "a": "999998", "b": "999999"}),
         (f"/day/{DAY}/regroup?lang=zh", {"action": "apart", "a": "999999"}),
+        # a change for every language goes through its own action, not a language's edit
+        (f"/day/{DAY}/edit?lang=zh", {"story": "0", "field": "joined", "value": "[[1, 2]]"}),
     ]
     with httpx.Client() as stranger:
         for route, form in routes:

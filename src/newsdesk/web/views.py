@@ -313,13 +313,15 @@ async def _change(request: Request) -> tuple[Desk, dt.date, str, dict[str, str]]
 async def edit(request: Request) -> Response:
     from starlette.responses import Response as Answer
 
-    from newsdesk.edits import Edit, EditError, check
+    from newsdesk.edits import SHARED_FIELDS, Edit, EditError, check
 
     change_ = await _change(request)
     if isinstance(change_, Answer):
         return change_
     desk, day, lang, form = change_
     names = {c.key: c.en for c in desk.settings.categories}
+    if form.get("field", "") in SHARED_FIELDS:  # for every language: their own actions
+        return refuse(400, "Restore, Join and Take out change the day for every language.")
     try:
         story_id = int(form.get("story", "0"))
         change = check(Edit(story_id, form.get("field", ""), form.get("value", "")), names)
