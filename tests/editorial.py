@@ -225,7 +225,7 @@ def join_hints(split: str, outcome: Outcome, floor: float, window_hours: float) 
     pairs: how many offers, how many tell one event, and how many of the labelled repeats
     among a day's shown entries were offered. (Every two shown entries of a day that tell
     one event are labelled, so an offer on no labelled pair is two events.)"""
-    from newsdesk.dedupe import near_pairs
+    from newsdesk.dedupe import join_offers
 
     same: dict[frozenset[Key], bool] = {}
     for row in read_jsonl("pairs.jsonl"):
@@ -234,12 +234,8 @@ def join_hints(split: str, outcome: Outcome, floor: float, window_hours: float) 
     offered = right = repeats = hinted = 0
     for stories in outcome.days.values():
         shown = stories[: outcome.top]
-        place = {story.id: n for n, story in enumerate(shown)}
         keys = {story.id: [(i.source, i.url) for i in story.items] for story in shown}
-        near: dict[int, int] = {}
-        for _, a, b in near_pairs(shown, floor=floor, window_hours=window_hours, limit=len(shown)):
-            first, later = sorted((a, b), key=place.__getitem__)
-            near.setdefault(later, first)
+        near = join_offers(shown, floor=floor, window_hours=window_hours)
 
         def one_event(a: int, b: int, keys: dict[int, list[Key]] = keys) -> bool:
             return any(same.get(frozenset((x, y))) for x in keys[a] for y in keys[b])

@@ -213,3 +213,25 @@ def test_report_lists_a_days_stories_and_their_items(site: Path) -> None:
     assert code == 0
     assert "stories on 2026-11-11" in stderr and "joined" in stderr
     assert "Nimbus AI raises $1.5 billion" in stderr
+
+
+def test_report_offers_the_joins_the_desk_offers_and_its_command_joins_them(
+    tmp_path: Path,
+) -> None:
+    site = demo_site(tmp_path, "\n[review]\njoin_hint = 0.5\n")
+    assert run(site, "daily", "--date", DAY, "--lang", "en")[0] == 0
+    _, stdout, _ = run(site, "report", "--date", DAY, "--json")
+    offered = {s["story"]: s["maybe_same_as"] for s in json.loads(stdout)["stories"]}
+    titles = {
+        s["story"]: " ".join(i["title"] for i in s["items"]) for s in json.loads(stdout)["stories"]
+    }
+    [(later, better)] = [(s, o) for s, o in offered.items() if o is not None]
+    assert {"labelling" in titles[later], "labelling" in titles[better]} == {True, False}
+    code, _, stderr = run(site, "report", "--date", DAY)
+    said = re.search(r'`(newsdesk edit --date \S+ joined "\[\[\d+, \d+\]\]")` joins them', stderr)
+    assert code == 0 and said, stderr
+    command = said.group(1).split(" ", 1)[1]
+    args = re.findall(r'"[^"]*"|\S+', command)
+    assert run(site, *(a.strip('"') for a in args))[0] == 0
+    write(site)
+    assert story_of(site, later) == story_of(site, better) == min(later, better)

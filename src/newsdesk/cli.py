@@ -1242,6 +1242,14 @@ def report(obj: Context, run_id: int | None, as_json: bool, day: dt.date | None)
             aside = store.set_aside(day)
             changes = store.edit_log(day)
             stories = store.stories_between(day, day)
+        from newsdesk.dedupe import join_offers
+
+        # The shown stories that may tell one event, as the review desk offers them.
+        offers = join_offers(
+            stories[: settings.rank.top],
+            floor=settings.review.join_hint * settings.dedupe.threshold,
+            window_hours=settings.dedupe.window_hours,
+        )
         if as_json:
             rows = [
                 {
@@ -1266,6 +1274,7 @@ def report(obj: Context, run_id: int | None, as_json: bool, day: dt.date | None)
                         {"item": i.id, "source": i.source, "title": i.title, "url": i.url}
                         for i in s.items
                     ],
+                    "maybe_same_as": offers.get(s.id),
                 }
                 for n, s in enumerate(stories, start=1)
             ]
@@ -1291,15 +1300,21 @@ def report(obj: Context, run_id: int | None, as_json: bool, day: dt.date | None)
             listed = Table("#", "story", "item", "source", "title")
             for n, story in enumerate(stories[:top], start=1):
                 for k, i in enumerate(story.items):
-                    first = not k
                     listed.add_row(
-                        str(n) if first else "",
-                        str(story.id) if first else "",
+                        "" if k else str(n),
+                        "" if k else str(story.id),
                         str(i.id),
                         escape(i.source),
                         escape(i.title),
                     )
             err().print(listed)
+            place = {story.id: n for n, story in enumerate(stories, start=1)}
+            for later, better in offers.items():
+                say(
+                    f"maybe one event: #{place[better]} (story {better}) and #{place[later]} "
+                    f'(story {later}); `newsdesk edit --date {day} joined "[[{better}, '
+                    f'{later}]]"` joins them'
+                )
         if not aside:
             say(f"nothing was set aside on {day} (or the day was not prepared yet)")
             return

@@ -610,6 +610,27 @@ def near_pairs(
     return ranked[:limit]
 
 
+def join_offers(
+    shown: Sequence[Story],
+    *,
+    floor: float,
+    window_hours: float,
+    vocabulary: Vocabulary | None = None,
+) -> dict[int, int]:
+    """For a story of a digest, the better-placed story (`shown` is in digest order) that
+    may tell the same event: the closest of the merger's borderline pairs from `floor`
+    (`near_pairs`), one per story, offered to the editor as a join (story id → story id)."""
+    place = {story.id: n for n, story in enumerate(shown)}
+    pairs = near_pairs(
+        shown, floor=floor, window_hours=window_hours, limit=len(shown), vocabulary=vocabulary
+    )
+    offers: dict[int, int] = {}
+    for _, a, b in pairs:  # the closest first
+        first, later = sorted((a, b), key=place.__getitem__)
+        offers.setdefault(later, first)
+    return offers
+
+
 def joined_ids(ids: Sequence[int], pairs: Sequence[tuple[int, int]]) -> Callable[[int], int]:
     """Union-find over `ids` joined by `pairs` (pairs naming an unknown id are passed
     over): each id → the lowest id of its group."""

@@ -267,24 +267,16 @@ def _review(desk: Desk, store: Store, day: dt.date, lang: str) -> dict[str, Any]
 
 
 def _repeats(desk: Desk, shown: list[Story]) -> dict[int, int]:
-    """For a shown story, the better-placed shown story that may tell the same event (the
-    merger's borderline pairs, `dedupe.near_pairs`, from `review.join_hint` ×
-    `dedupe.threshold`): offered to the editor as a join. One per story, the closest."""
-    from newsdesk.dedupe import near_pairs
+    """For a shown story, the better-placed shown story that may tell the same event
+    (`dedupe.join_offers` from `review.join_hint` × `dedupe.threshold`)."""
+    from newsdesk.dedupe import join_offers
 
     settings = desk.settings
-    pairs = near_pairs(
+    return join_offers(
         shown,
         floor=settings.review.join_hint * settings.dedupe.threshold,
         window_hours=settings.dedupe.window_hours,
-        limit=len(shown),
     )
-    place = {story.id: n for n, story in enumerate(shown)}
-    near: dict[int, int] = {}
-    for _, a, b in pairs:  # the closest first
-        first, later = sorted((a, b), key=place.__getitem__)
-        near.setdefault(later, first)
-    return near
 
 
 def _regrouped(store: Store, day: dt.date, stories: list[Story]) -> dict[str, Any]:
