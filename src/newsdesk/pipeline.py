@@ -235,8 +235,9 @@ def _follow_regrouping(
 ) -> None:
     """After the editor joined stories or took items out of one, each story's edits and
     analysis follow its items: to the story that now holds most of them (the items set
-    apart not counted; on a tie, the one with its lead), when that story's id is another
-    (a story's id is its smallest item id, so the id can stay with an item taken out)."""
+    apart not counted; on a tie, the story that kept its id, then the one with its lead),
+    when that story's id is another (a story's id is its smallest item id, so the id can
+    stay with an item taken out)."""
     home = {item.id: story.id for story in after for item in story.items}
     for old in before:
         mine = [i.id for i in old.items if i.id in home]
