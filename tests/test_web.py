@@ -462,6 +462,13 @@ def test_an_editor_joins_two_stories_and_takes_an_item_out_in_a_real_browser(
         browser.get(server.url(f"/login?token={TOKEN}"))
         browser.get(server.url(f"/day/{DAY}?lang=zh"))
         before = len(cards())
+        # "Join" before choosing the other story: the desk refuses, and says why.
+        problem = browser.find_element(By.ID, "problem")
+        assert not problem.is_displayed()
+        cards()[0].find_element(By.CSS_SELECTOR, ".join-form button.join").click()
+        wait.until(ready.visibility_of(problem))
+        assert problem.text == "Join two different stories of the day."
+        assert len(cards()) == before
         # The desk offers the Chinese and the English telling of one event as a join.
         # (on the one placed lower, naming the other).
         tellings = [c for c in cards() if english in lead(c) or chinese in lead(c)]
