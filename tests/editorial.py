@@ -231,19 +231,23 @@ def join_hints(split: str, outcome: Outcome, floor: float, window_hours: float) 
     for row in read_jsonl("pairs.jsonl"):
         if row["split"] == split:
             same[frozenset((outcome.find(row["a"]), outcome.find(row["b"])))] = row["same"]
+
+    def one_event(a: Story, b: Story) -> bool:
+        return any(
+            same.get(frozenset(((x.source, x.url), (y.source, y.url))))
+            for x in a.items
+            for y in b.items
+        )
+
     offered = right = repeats = hinted = 0
     for stories in outcome.days.values():
         shown = stories[: outcome.top]
-        keys = {story.id: [(i.source, i.url) for i in story.items] for story in shown}
+        by_id = {story.id: story for story in shown}
         near = join_offers(shown, floor=floor, window_hours=window_hours)
-
-        def one_event(a: int, b: int, keys: dict[int, list[Key]] = keys) -> bool:
-            return any(same.get(frozenset((x, y))) for x in keys[a] for y in keys[b])
-
         offered += len(near)
-        right += sum(one_event(later, first) for later, first in near.items())
+        right += sum(one_event(by_id[later], by_id[first]) for later, first in near.items())
         for a, b in itertools.combinations(shown, 2):
-            if one_event(a.id, b.id):
+            if one_event(a, b):
                 repeats += 1
                 hinted += near.get(a.id) == b.id or near.get(b.id) == a.id
     return {
