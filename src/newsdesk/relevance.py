@@ -46,7 +46,7 @@ from importlib import resources
 from urllib.parse import urlsplit
 
 from newsdesk.models import Item
-from newsdesk.normalize import is_thread
+from newsdesk.normalize import is_thread, shown_title
 from newsdesk.patterns import literals, needs_digit
 from newsdesk.terms import DIGIT, summary_text
 
@@ -272,6 +272,7 @@ class _Rules:
     official_orgs: frozenset[str]
     papers: frozenset[str]
     news: Terms
+    things: Terms
     lift_points: int
 
 
@@ -307,6 +308,7 @@ def _rules() -> _Rules:
         official_orgs=frozenset(data["news"]["official_orgs"]),
         papers=frozenset(data["news"].get("papers", [])),
         news=Terms(data["news"]["title"]),
+        things=Terms(data["news"]["things"]),
         lift_points=int(data["news"]["lift_points"]),
     )
 
@@ -416,6 +418,10 @@ def _under(name: str, domains: frozenset[str]) -> str:
     return next((d for n in range(len(parts)) if (d := ".".join(parts[n:])) in domains), "")
 
 
+# The flair r/MachineLearning and its kin put before a post's title when the post is news or
+# a paper ("[N] …", "[R] …"): the subreddit's own sign of news. "[D]" (a discussion) says
+# nothing either way, and "[P]" (a project) is a maker's launch (`forms.show`).
+_NEWS_FLAIR = re.compile(r"^\s*[\[(](?:N|R|News|Research|Paper|Release|Releases)[\])]", re.I)
 _NEWS_PATH = re.compile(r"/(?:news|article|articles|story|stories)/", re.I)
 
 
@@ -461,15 +467,26 @@ def judge(item: Item, *, aggregator: bool = False) -> Verdict:
             return Verdict(reason, f"a link to a picture or a clip ({site})")
     # A Reddit thread is a post on a discussion site wherever its feed comes from: it
     # needs a sign of news like any aggregator's item.
-    aggregator = aggregator or is_thread(item.url)
+    thread = is_thread(item.url)
+    aggregator = aggregator or thread
+    flair = _NEWS_FLAIR.match(title) is not None
+    asks = title.rstrip().endswith(("?", "？")) if flair else "?" in title or "？" in title
+    if thread and asks and points < rules.lift_points:
+        # A text post whose title asks is its poster asking: a help request, a poll, "is
+        # it just me". (A paper's title may ask; a flair says when the post is one. A
+        # thread that Hacker News readers lifted is a story they discuss.)
+        return Verdict("question", "a question posted on a discussion site")
     path = Text(_path(item.url))
     level = standing(item.url)  # 0 official, 1 press, 2 other
+    # A subreddit's flair is not part of what the title says ("[D] I built …" is the
+    # poster's own story).
+    bare = head if title[:1] not in "[(" else Text(shown_title(title))
     # A press headline or a paper's title reports its subject (see _REPORTED).
     reports = level == 1 or bool(_under(host(item.url), rules.papers))
     for reason, where, terms in rules.forms:
         if reports and where == "title" and reason in _REPORTED:
             continue
-        found = terms.find(head if where == "title" else path if where == "url" else whole)
+        found = terms.find(bare if where == "title" else path if where == "url" else whole)
         if found and not (where == "url" and _announces(found, level, points, rules)):
             return Verdict(reason, found.strip())
     if aggregator and host(item.url).startswith("status.") and points < rules.lift_points:
@@ -489,12 +506,14 @@ def judge(item: Item, *, aggregator: bool = False) -> Verdict:
         aggregator
         and points < rules.lift_points
         and level == 2
+        and not flair
         and not _NEWS_PATH.search(urlsplit(item.url).path)
-        and not rules.news.find(
-            Text(_EPONYMOUS_LAW.sub(" ", title)) if "'" in title or "’" in title else head
-        )
     ):
-        return Verdict("not_news", f"no event in the title of a post on {host(item.url)}")
+        said = Text(_EPONYMOUS_LAW.sub(" ", title)) if "'" in title or "’" in title else head
+        # A discussion post needs an event word: a model's name or size is in every
+        # question its posters ask.
+        if not rules.news.find(said) and (thread or not rules.things.find(said)):
+            return Verdict("not_news", f"no event in the title of a post on {host(item.url)}")
     return KEPT
 
 
