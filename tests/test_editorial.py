@@ -886,6 +886,13 @@ REDDIT = "https://www.reddit.com/r/LocalLLaMA/comments/1abc/x/"
         ("Claude Code vs Codex CLI for a Rails monolith, which one do you prefer?", False),
         ("Gemma 4 27B or Qwen3.5 35B-A3B for invoice extraction on one 4090", False),
         ("Opus 4.6 in Claude Code burns the Max 5x allowance in two hours", False),
+        # Asking without a question mark: a question's opening, a call for help.
+        ("Are there free credits for testing the Realtime API", False),
+        ("How do you keep Claude Code from rewriting tests", False),
+        ("Trouble loading Qwen3.5 VL in llama.cpp, unknown architecture", False),
+        ('"Failed to load organization" error in the Codex CLI', False),
+        ("[D] Should I learn CUDA or Triton first as an ML engineer", False),
+        ("[R] How sparse attention learns to route in long contexts", True),
         # A flair that says news or paper is the subreddit's sign of news; a paper's
         # title may ask, a post that ends asking still asks.
         ("[N] The EU AI Office's first code of practice for model providers", True),

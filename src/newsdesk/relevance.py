@@ -422,6 +422,33 @@ def _under(name: str, domains: frozenset[str]) -> str:
 # a paper ("[N] …", "[R] …"): the subreddit's own sign of news. "[D]" (a discussion) says
 # nothing either way, and "[P]" (a project) is a maker's launch (`forms.show`).
 _NEWS_FLAIR = re.compile(r"^\s*[\[(](?:N|R|News|Research|Paper|Release|Releases)[\])]", re.I)
+# How a forum post's title asks without a question mark: it opens as a question ("Are
+# there free credits for API testing", "How do you manage tasks in Claude Code") or asks
+# for help ("Trouble running …", "… error", "Help choosing a GPU").
+_OPENS_ASKING = re.compile(
+    r"^(?:are|is|does|do|did|can|could|should|would|will|has|have|what|which|how|why|where|"
+    r"when|who|anyone|any)\b",
+    re.I,
+)
+_ASKS_HELP = re.compile(
+    r"\b(?:errors?|not working|doesn['’]?t work|won['’]?t (?:load|work|start)|help|trouble|"
+    r"troubleshoot\w*|problem with|issue with|can['’]?t|cannot|unable to)\b",
+    re.I,
+)
+
+
+def _asks(title: str, flair: bool) -> bool:
+    """Whether a discussion post's title asks. Under a flair that says news or a paper
+    ("[R] How transformers learn in context?" may be a paper's title) only a title that
+    ends asking does."""
+    if flair:
+        return title.rstrip().endswith(("?", "？"))
+    if "?" in title or "？" in title:
+        return True
+    said = shown_title(title) if title[:1] in "[(" else title
+    return bool(_OPENS_ASKING.match(said.lstrip()) or _ASKS_HELP.search(said))
+
+
 _NEWS_PATH = re.compile(r"/(?:news|article|articles|story|stories)/", re.I)
 
 
@@ -470,11 +497,9 @@ def judge(item: Item, *, aggregator: bool = False) -> Verdict:
     thread = is_thread(item.url)
     aggregator = aggregator or thread
     flair = _NEWS_FLAIR.match(title) is not None
-    asks = title.rstrip().endswith(("?", "？")) if flair else "?" in title or "？" in title
-    if thread and asks and points < rules.lift_points:
+    if thread and points < rules.lift_points and _asks(title, flair):
         # A text post whose title asks is its poster asking: a help request, a poll, "is
-        # it just me". (A paper's title may ask; a flair says when the post is one. A
-        # thread that Hacker News readers lifted is a story they discuss.)
+        # it just me". (A thread that Hacker News readers lifted is a story they discuss.)
         return Verdict("question", "a question posted on a discussion site")
     path = Text(_path(item.url))
     level = standing(item.url)  # 0 official, 1 press, 2 other
