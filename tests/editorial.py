@@ -24,6 +24,7 @@ from typing import Any
 from newsdesk.config import Settings, SourceSettings, load_settings
 from newsdesk.models import Item, Story
 from newsdesk.normalize import canonical_url
+from newsdesk.rank import shown as digest_stories
 
 HERE = Path(__file__).resolve().parent
 LABELS = HERE / "data" / "editorial"
@@ -46,6 +47,7 @@ CURATED = frozenset(
 )
 
 Key = tuple[str, str]  # (source folder, canonical link)
+HELD = 10**6  # the rank of an item whose story a digest never shows
 
 
 def available() -> bool:
@@ -193,7 +195,8 @@ def outcome(store: Any, prepared: dict[dt.date, list[Story]], top: int) -> Outco
             for item in story.items:
                 k = (item.source, item.url)
                 story_of[k] = origin[story.id]
-                rank_of[k] = position
+                # A held story (a forum's chatter past `rank.max_discussions`) is never shown.
+                rank_of[k] = position if story.score >= 0 else HELD
                 category_of[k] = story.category
                 item_of[k] = item
                 by_url.setdefault(item.url, k)
@@ -241,7 +244,7 @@ def join_hints(split: str, outcome: Outcome, floor: float, window_hours: float) 
 
     offered = right = repeats = hinted = 0
     for stories in outcome.days.values():
-        shown = stories[: outcome.top]
+        shown = digest_stories(stories, outcome.top)
         by_id = {story.id: story for story in shown}
         near = join_offers(shown, floor=floor, window_hours=window_hours)
         offered += len(near)
@@ -363,7 +366,7 @@ def score(split: str, outcome: Outcome) -> Scores:
     # post that Hacker News carried later) is shown on its own day, once.
     shown_on: dict[str, list[dt.date]] = {}
     for shown_day, day_stories in outcome.days.items():
-        for story in day_stories[: outcome.top]:
+        for story in digest_stories(day_stories, outcome.top):
             for item in story.items:
                 shown_on.setdefault(item.url, []).append(shown_day)
     for row in days:

@@ -20,7 +20,7 @@ import pytest
 
 from newsdesk.config import RankSettings
 from newsdesk.models import Item, Story
-from newsdesk.rank import _buzz, rank
+from newsdesk.rank import _buzz, rank, shown
 from newsdesk.relevance import engagement, judge, sift, standing
 from newsdesk.terms import summary_text
 from tests import editorial
@@ -620,6 +620,40 @@ def test_one_community_cannot_fill_the_whole_digest() -> None:
     # Two of four places for Hacker News, then the lab's note; the rest is filled from
     # what was held back, since nothing else is left.
     assert [s.lead.source for s in ranked[:4]] == ["hn", "hn", "lab", "hn"]
+
+
+def test_a_digest_shows_few_stories_only_a_forum_told_even_on_a_thin_day() -> None:
+    settings = RankSettings(top=10, max_discussions=2)
+    end = T0 + dt.timedelta(hours=12)
+
+    def thread(n: int, title: str, summary: str = "", source: str = "r/LocalLLaMA") -> Item:
+        url = f"https://www.reddit.com/r/LocalLLaMA/comments/1t{n}/post_{n}/"
+        return item(title, summary, url=url, source=source)
+
+    talk = [story(n, thread(n, f"Kimi K{n} weights are out")) for n in range(1, 6)]
+    lifted = story(6, thread(6, "Model 9 is out", HN.format(400, 120), source="hn"))
+    told = story(
+        7, thread(7, "Model 8 is out"), item("Model 8 is out", url="https://lab.example/8")
+    )
+    curated = story(8, thread(8, "Model 7 is out", source="r/ourlab"))
+    ranked = rank(
+        [*talk, lifted, told, curated],
+        weights={},
+        settings=settings,
+        day_end=end,
+        curated={"r/ourlab"},
+    )
+    # Eight stories for ten places: the thin day still shows only two of the five a
+    # forum's posts alone told; a thread readers lifted, a story the lab also told and a
+    # curated source's post are not chatter.
+    shown_ids = {s.id for s in shown(ranked, settings.top)}
+    assert len(shown_ids & {1, 2, 3, 4, 5}) == 2 and {6, 7, 8} <= shown_ids
+    held = [s for s in ranked if s.id not in shown_ids]
+    assert len(held) == 3 and all(s.score < 0 for s in held) and ranked[-3:] == held
+    # None at all, when the user says so.
+    none = RankSettings(top=10, max_discussions=0)
+    again = rank(talk, weights={}, settings=none, day_end=end)
+    assert shown(again, none.top) == []
 
 
 def test_a_labs_own_posts_are_never_cut_on_a_busy_day() -> None:

@@ -3,6 +3,7 @@ is written again, never touching links or sources' titles, listed by `report --d
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import re
 import sqlite3
@@ -10,6 +11,9 @@ from pathlib import Path
 
 import pytest
 
+from newsdesk.edits import DAY as DAY_ID
+from newsdesk.edits import Edit, shortlist
+from newsdesk.models import Story
 from tests.conftest import demo_site
 from tests.helpers import invoke
 
@@ -103,6 +107,43 @@ def test_order_pick_and_category(site: Path) -> None:
     }
     names = {"models": "Models", "safety": "Safety & Governance"}
     assert placed[last] == names[other]
+
+
+def test_a_held_story_is_shown_only_where_the_editor_moved_it() -> None:
+    day = dt.date(2026, 11, 11)
+    ranked = [Story(id=n, day=day, items=[], score=10.0 - n) for n in (1, 2, 3)]
+    held = [Story(id=n, day=day, items=[], score=-n * 1e-6) for n in (8, 9)]
+    day_stories = ranked + held
+
+    def order(*ids: int) -> list[Edit]:
+        return [Edit(DAY_ID, "order", json.dumps(list(ids)))]
+
+    def ids(chosen: list[Story]) -> list[int]:
+        return [s.id for s in chosen]
+
+    # A thin day (five stories for ten places): the held two stay out, with no order
+    # or with an order that leaves them last (the desk stores the whole day's order).
+    assert ids(shortlist(day_stories, 10, [])) == [1, 2, 3]
+    assert ids(shortlist(day_stories, 10, order(2, 1, 3, 8, 9))) == [2, 1, 3]
+    # Moved above a story that is not held, it is in; so is what it passed.
+    assert ids(shortlist(day_stories, 10, order(1, 9, 2, 3, 8))) == [1, 9, 2, 3]
+    assert ids(shortlist(day_stories, 2, order(9, 1, 2, 3, 8))) == [9, 1]
+
+
+def test_a_story_moved_up_from_below_the_top_is_in_the_digest(tmp_path: Path) -> None:
+    # Three stories shown: the fifth, pinned to the top, is in the digest (it used to be
+    # the ranking's first three, whatever the editor's order).
+    found = demo_site(tmp_path, "\n[rank]\ntop = 3\n")
+    assert run(found, "daily", "--date", DAY, "--lang", "en")[0] == 0
+    ranked = stories(found)
+    assert len(ranked) >= 5
+    fifth, _, fifth_url = ranked[4]
+    assert fifth_url not in write(found)
+    order = [fifth] + [ident for ident, _, _ in ranked if ident != fifth]
+    assert edit(found, "order", json.dumps(order))[0] == 0
+    text = write(found)
+    assert fifth_url in text
+    assert ranked[2][2] not in text  # the third is now the fourth: below the top
 
 
 @pytest.mark.parametrize(

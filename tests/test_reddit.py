@@ -145,6 +145,14 @@ def test_pictures_clips_questions_and_chatter_are_set_aside_news_is_kept(
     for flair in ("[R]", "[N]", "\\[R\\]", "\\[N\\]", "&#91;R&#93;"):
         assert flair not in text
     assert "Scaling laws for sparse" in text.split("\n# ", 1)[-1]
+    # Three text posts are news no other source told: a digest shows two of them
+    # (`rank.max_discussions`), whatever room the day has left.
+    talk = (
+        "Mistral Small 4 just dropped under Apache 2.0",
+        "Kimi K3 is out: open weights, 1T parameters, modified MIT license",
+        "The EU AI Office's first code of practice for model providers",
+    )
+    assert sum(title in text for title in talk) == 2
     code, stdout, _ = invoke(
         "--config", folder / "newsdesk.toml", "report", "--date", DAY, "--json", now=NOW
     )

@@ -1243,10 +1243,11 @@ def report(obj: Context, run_id: int | None, as_json: bool, day: dt.date | None)
             changes = store.edit_log(day)
             stories = store.stories_between(day, day)
         from newsdesk.dedupe import join_offers
+        from newsdesk.rank import shown
 
         # The shown stories that may tell one event, as the review desk offers them.
         offers = join_offers(
-            stories[: settings.rank.top],
+            shown(stories, settings.rank.top),
             floor=settings.review.join_hint * settings.dedupe.threshold,
             window_hours=settings.dedupe.window_hours,
         )
@@ -1291,9 +1292,9 @@ def report(obj: Context, run_id: int | None, as_json: bool, day: dt.date | None)
                 f"edit at {when} ({lang}): story {sid or '(the day)'} {field} = {escape(value[:80])}"
             )
         if stories:
-            top = settings.rank.top
+            top = len(shown(stories, settings.rank.top))
             say(
-                f"{len(stories)} stories on {day}, the first {min(top, len(stories))} shown "
+                f"{len(stories)} stories on {day}, the first {top} shown "
                 f'(`newsdesk edit --date {day} joined "[[ITEM, ITEM], …]"` makes two '
                 f'stories one, `apart "[ITEM, …]"` takes items out of theirs; --json lists all):'
             )

@@ -86,6 +86,7 @@ class RankSettings(_Section):
     launch_bonus: float = Field(0.8, ge=0)
     mention_weight: float = Field(0.5, ge=0)
     max_source_share: float = Field(0.7, gt=0, le=1)
+    max_discussions: int = Field(2, ge=0, le=500)
 
 
 _ENV = r"^[A-Za-z_][A-Za-z0-9_]*$"

@@ -24,7 +24,7 @@ import json
 from collections.abc import Mapping
 from dataclasses import dataclass, replace
 
-from newsdesk.models import Concept, Digest, StoryAnalysis
+from newsdesk.models import Concept, Digest, Story, StoryAnalysis
 
 # Fields an editor may set on a story, and on the day (story id 0).
 STORY_FIELDS = ("dropped", "category", "headline", "lead", "what", "why", "impact", "advice")
@@ -131,6 +131,28 @@ class StoryChanges:
         return Edit(DAY, JOINED, json.dumps(pairs)), Edit(
             DAY, APART, json.dumps(sorted(self.apart))
         )
+
+
+def shortlist(stories: list[Story], top: int, edits: list[Edit]) -> list[Story]:
+    """The stories a day's digest is made of: the first `top` of the ranked stories in
+    the editor's order (the day's `order` edit), so a story the editor moved up from
+    below the top is in it. A story the ranking held (a negative score: a forum's
+    chatter past `rank.max_discussions`) is in it only where the editor placed it above
+    a story that was not held; left where it was, it stays out on a thin day too."""
+    order: list[int] = next(
+        (json.loads(e.value) for e in reversed(edits) if e.story_id == DAY and e.field == "order"),
+        [],
+    )
+    if not order:
+        return [story for story in stories if story.score >= 0][:top]
+    place = {ident: n for n, ident in enumerate(order)}
+    ordered = sorted(stories, key=lambda s: place.get(s.id, len(place)))  # stable
+    chosen: list[Story] = []
+    for index, story in enumerate(ordered):
+        if story.score < 0 and not any(s.score >= 0 for s in ordered[index + 1 :]):
+            break  # only held stories from here on: where the ranking put them
+        chosen.append(story)
+    return chosen[:top]
 
 
 def apply(digest: Digest, edits: list[Edit]) -> tuple[Digest, list[Edit]]:

@@ -346,7 +346,8 @@ def analyse_day(
             f"no items are stored for {request.day} ({settings.timezone}); run `newsdesk collect` "
             "or pick another --date"
         )
-    shortlist = stories[: settings.rank.top]
+    # The first `top` in the editor's order: a story moved up from below the top is in.
+    shortlist = edits.shortlist(stories, settings.rank.top, store.edits(request.day, request.lang))
     texts = fulltext.fill(
         shortlist, store=store, settings=settings, lang=request.lang, now=now, client=client
     )

@@ -25,6 +25,11 @@ such as Hacker News cannot crowd out everything else); the stories over its shar
 just below the top, their score lowered to just below the top's last.
 A story a `curated` source told (a lab's own post) is never cut: below the top, it takes
 the place of the top's lowest story no curated source told, up to half the top.
+A digest shows at most `max_discussions` stories told only by discussion posts (a
+Reddit text post: a thread, no article) that readers did not lift (`lift_points`), the
+best placed; the others are held: below every other story, with a negative score, and
+not shown even on a day of fewer than `top` stories (`shown`). Nothing but a forum's
+chatter tells such a story; the news it carries, the press or a lab also tells.
 """
 
 from __future__ import annotations
@@ -37,7 +42,8 @@ from collections.abc import Collection, Sequence
 
 from newsdesk.config import RankSettings
 from newsdesk.models import Item, Story
-from newsdesk.relevance import engagement, host, standing
+from newsdesk.normalize import is_thread
+from newsdesk.relevance import engagement, host, lift_points, standing
 from newsdesk.terms import name_tokens, naming_token
 
 _LAUNCH = re.compile(
@@ -166,7 +172,45 @@ def rank(
             s.id,
         ),
     )
-    return _keep_curated(_share(ordered, settings), settings, curated)
+    return _hold_discussions(
+        _keep_curated(_share(ordered, settings), settings, curated), settings, curated
+    )
+
+
+def shown(stories: Sequence[Story], top: int) -> list[Story]:
+    """The stories a digest shows of a day's ranked stories: the first `top` that are not
+    held (a held story's score is negative)."""
+    return [story for story in stories if story.score >= 0][:top]
+
+
+def _hold_discussions(
+    ordered: list[Story], settings: RankSettings, curated: Collection[str]
+) -> list[Story]:
+    """Keep the first `max_discussions` stories told only by discussion posts that
+    readers did not lift where they are; hold the others (see the module's text)."""
+    kept: list[Story] = []
+    held: list[Story] = []
+    found = 0
+    for story in ordered:
+        if _discussion(story, curated):
+            found += 1
+            if found > settings.max_discussions:
+                held.append(story)
+                continue
+        kept.append(story)
+    for step, story in enumerate(held, start=1):
+        story.score = -round(step * 1e-6, 6)
+    return kept + held
+
+
+def _discussion(story: Story, curated: Collection[str]) -> bool:
+    """Told only by discussion posts (forum threads) of sources that are not curated, and
+    not lifted by readers."""
+    return (
+        all(is_thread(item.url) for item in story.items)
+        and not _is_curated(story, curated)
+        and max(engagement(item)[0] for item in story.items) < lift_points()
+    )
 
 
 def _lead_order(

@@ -251,7 +251,10 @@ def _review(desk: Desk, store: Store, day: dt.date, lang: str) -> dict[str, Any]
         rows.append(row)
     rows.sort(key=lambda r: bool(r["dropped"]))
     categories = [(c.key, c.zh if lang == "zh" else c.en) for c in desk.settings.categories]
-    shown = [r["story"] for r in rows if not r["dropped"]][: desk.settings.rank.top]
+    # A held story (a forum's chatter past `rank.max_discussions`) is not shown.
+    shown = [r["story"] for r in rows if not r["dropped"] and r["story"].score >= 0][
+        : desk.settings.rank.top
+    ]
     place = {story.id: n for n, story in enumerate(shown, start=1)}
     by_id = {r["story"].id: r for r in rows}
     for later, first in _repeats(desk, shown).items():
@@ -359,7 +362,9 @@ def _digest(desk: Desk, store: Store, day: dt.date, lang: str, style: str) -> Di
     from newsdesk.analyze import offline_headline
     from newsdesk.models import DayAnalysis, Digest
 
-    stories: list[Story] = store.stories_between(day, day)[: desk.settings.rank.top]
+    stories: list[Story] = edits.shortlist(
+        store.stories_between(day, day), desk.settings.rank.top, store.edits(day, lang)
+    )
     notes = store.day_notes(day, day, lang).get(day)
     analysis = DayAnalysis(
         headline=notes.headline if notes and notes.headline else offline_headline(stories, lang),
