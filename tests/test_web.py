@@ -588,6 +588,70 @@ def test_restore_and_week_approve_need_a_session_and_the_csrf_token(server: Serv
         assert client.post(server.url(routes[0][0]), data=field).status_code == 400
 
 
+SUBREDDIT = """<?xml version="1.0" encoding="UTF-8"?>
+<feed xmlns="http://www.w3.org/2005/Atom"><title>r/LocalLLaMA</title>
+<id>/r/LocalLLaMA/.rss</id><updated>2026-11-11T12:00:00+00:00</updated>
+{entries}</feed>
+"""
+SUBREDDIT_ENTRY = """<entry><title>{title}</title><id>t3_{n}</id>
+<link href="https://www.reddit.com/r/LocalLLaMA/comments/{n}/post/"/>
+<published>2026-11-11T0{hour}:00:00+00:00</published><updated>2026-11-11T0{hour}:00:00+00:00</updated>
+<content type="html">submitted by /u/someone &lt;a href="https://www.reddit.com/r/LocalLLaMA/comments/{n}/post/"&gt;[link]&lt;/a&gt;</content>
+</entry>
+"""
+SUBREDDIT_TITLES = (
+    "Qwen4 released with open weights",
+    "DeepSeek V4 launches with a 1M context window",
+    "Mistral Small 5 is out under Apache 2.0",
+)
+
+
+def test_the_desk_marks_a_forums_held_story_and_the_editor_brings_one_in(
+    tmp_path: Path,
+) -> None:
+    # Three stories only a subreddit's text posts tell, one place for them: two are held
+    # (not in the digest though the day has room), marked on the desk; the editor moves
+    # one up and it is in the next digest.
+    entries = "".join(
+        SUBREDDIT_ENTRY.format(title=t, n=f"1x{n}", hour=n + 1) for n, t in enumerate(SUBREDDIT_TITLES)
+    )
+    found = demo_site(
+        tmp_path,
+        '\n[[sources]]\nname = "r/LocalLLaMA"\nurl = "forum.xml"\n\n[rank]\nmax_discussions = 1\n[fulltext]\nenabled = false\n',
+    )
+    (found / "forum.xml").write_text(SUBREDDIT.format(entries=entries), encoding="utf-8")
+    config = found / "newsdesk.toml"
+    code, stdout, stderr = invoke("--config", config, "daily", "--date", DAY, "--lang", "en")
+    assert code == 0, stderr
+    post = Path(stdout.strip())
+    assert sum(title in post.read_text("utf-8") for title in SUBREDDIT_TITLES) == 1
+    server = Server(found).start()
+    try:
+        with httpx.Client() as client:
+            client.get(server.url(f"/login?token={TOKEN}"))
+            page = client.get(server.url(f"/day/{DAY}?lang=en")).text
+            held = re.findall(
+                r'id="story-(\d+)"[^>]*>\s*<div class="meta">[^<]*<span class="held"', page
+            )
+            assert len(held) == 2
+            csrf = re.search(r'"X-CSRF-Token": "([^"]+)"', page)
+            assert csrf
+            moved = client.post(
+                server.url(f"/day/{DAY}/move?lang=en"),
+                data={"story": held[0], "direction": "top"},
+                headers={"X-CSRF-Token": csrf.group(1)},
+            )
+            assert moved.status_code == 200
+            assert moved.text.count('class="held"') == 1  # the moved one is no longer held
+    finally:
+        server.stop()
+    code, stdout, stderr = invoke(
+        "--config", config, "daily", "--date", DAY, "--lang", "en", "--no-collect"
+    )
+    assert code == 0, stderr
+    assert sum(title in post.read_text("utf-8") for title in SUBREDDIT_TITLES) == 2
+
+
 def test_the_desk_shows_the_next_and_the_last_scheduled_runs(tmp_path: Path) -> None:
     from lxml import html
 

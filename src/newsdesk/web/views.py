@@ -249,10 +249,15 @@ def _review(desk: Desk, store: Store, day: dt.date, lang: str) -> dict[str, Any]
         for name in edits.TEXT_FIELDS:
             row[name] = changes.get(name, getattr(analysis, name, "") if analysis else "")
         rows.append(row)
+    # A story the ranking held (a forum's chatter past `rank.max_discussions`) is not
+    # shown unless the editor moved it above one that was not (edits.shortlist).
+    after = False
+    for row in reversed(rows):
+        row["held"] = row["story"].score < 0 and not after
+        after = after or row["story"].score >= 0
     rows.sort(key=lambda r: bool(r["dropped"]))
     categories = [(c.key, c.zh if lang == "zh" else c.en) for c in desk.settings.categories]
-    # A held story (a forum's chatter past `rank.max_discussions`) is not shown.
-    shown = [r["story"] for r in rows if not r["dropped"] and r["story"].score >= 0][
+    shown = [r["story"] for r in rows if not r["dropped"] and not r["held"]][
         : desk.settings.rank.top
     ]
     place = {story.id: n for n, story in enumerate(shown, start=1)}
