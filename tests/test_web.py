@@ -613,7 +613,8 @@ def test_the_desk_marks_a_forums_held_story_and_the_editor_brings_one_in(
     # (not in the digest though the day has room), marked on the desk; the editor moves
     # one up and it is in the next digest.
     entries = "".join(
-        SUBREDDIT_ENTRY.format(title=t, n=f"1x{n}", hour=n + 1) for n, t in enumerate(SUBREDDIT_TITLES)
+        SUBREDDIT_ENTRY.format(title=t, n=f"1x{n}", hour=n + 1)
+        for n, t in enumerate(SUBREDDIT_TITLES)
     )
     found = demo_site(
         tmp_path,

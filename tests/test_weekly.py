@@ -4,6 +4,7 @@ continuing story counted once."""
 
 from __future__ import annotations
 
+import datetime as dt
 import html
 import json
 import re
@@ -14,8 +15,9 @@ from pathlib import Path
 import pytest
 
 from newsdesk.errors import ConfigError
+from newsdesk.models import Continuation, Story
 from newsdesk.screen import in_language
-from newsdesk.week import parse_week, week_days
+from newsdesk.week import best, parse_week, threads, week_days
 from tests.helpers import invoke
 from tests.model_server import Call, ModelServer, Reply, good_answer
 
@@ -406,3 +408,18 @@ def test_the_weeks_headlines_are_asked_in_batches_each_cached(
     weekly(site, "--week", "2026-W45", "--style", "weekly-overview")
     again = [c.records() for c in model_server.calls[calls:] if c.task == "briefs"]
     assert again == asked[:1]
+
+
+def test_a_thread_only_a_forums_chatter_told_is_not_among_the_weeks_best() -> None:
+    monday = dt.date(2026, 11, 9)
+    told = Story(id=1, day=monday, items=[], score=2.0)
+    held = Story(id=2, day=monday, items=[], score=-1e-6)
+    again = Story(
+        id=3,
+        day=monday + dt.timedelta(days=1),
+        items=[],
+        score=-2e-6,
+        continues=Continuation(2, monday, "Kimi K3 weights are out"),
+    )
+    # Held on two days (a thread of days would otherwise rise): still not the week's.
+    assert [t.id for t in best(threads([told, held, again]), 5)] == [1]

@@ -75,14 +75,17 @@ def threads(stories: Sequence[Story]) -> list[Thread]:
 
 
 def best(all_threads: Sequence[Thread], count: int) -> list[Thread]:
-    """The week's leading threads: those covered on more days and by more sources rise."""
+    """The week's leading threads: those covered on more days and by more sources rise.
+    A thread no daily digest could show (every story of it held as a forum's chatter,
+    `rank.max_discussions`: a negative score) is not among them."""
 
     def weight(thread: Thread) -> tuple[float, int]:
         days = len({s.day for s in thread.stories})
         sources = len({name for i in thread.items for name in i.sources})
         return (thread.score + 0.5 * (days - 1) + 0.25 * (sources - 1), -thread.id)
 
-    return sorted(all_threads, key=weight, reverse=True)[:count]
+    shown = [thread for thread in all_threads if thread.score >= 0]
+    return sorted(shown, key=weight, reverse=True)[:count]
 
 
 @dataclass(frozen=True, slots=True)
