@@ -940,6 +940,8 @@ REDDIT = "https://www.reddit.com/r/LocalLLaMA/comments/1abc/x/"
         ("[N] The EU AI Office's first code of practice for model providers", True),
         ("[R] Do reasoning models know when they are wrong? Calibrated chain of thought", True),
         ("[R] Is the ICML rebuttal portal down for anyone else?", False),
+        ("[N] AMA with the Hugging Face science team this Thursday", False),
+        ("[D] Self-Promotion Thread", False),
         # Launch phrasing without a launch verb.
         ("New open-weight speech model from Kyutai under Apache 2.0", True),
         ("Ollama 0.9 is here with native MLX support", True),
