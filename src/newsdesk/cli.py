@@ -1276,6 +1276,8 @@ def report(obj: Context, run_id: int | None, as_json: bool, day: dt.date | None)
                         for i in s.items
                     ],
                     "maybe_same_as": offers.get(s.id),
+                    # held: only forum posts tell it, past `rank.max_discussions`
+                    "held": s.score < 0,
                 }
                 for n, s in enumerate(stories, start=1)
             ]
