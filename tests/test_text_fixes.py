@@ -257,6 +257,21 @@ def test_changelog_entries_on_one_page_stay_separate_items(tmp_path: Path) -> No
         ("Introducing GPT-5Read more", "Introducing GPT-5"),
         ("OpenAI 发布新模型 阅读全文", "OpenAI 发布新模型"),
         ("OpenAI 发布新模型 · 5 分钟阅读", "OpenAI 发布新模型"),
+        # A code host's or a model hub's page title, pasted as a subreddit post's title.
+        ("Lumen-7/Lumen-7-32B-Instruct · Hugging Face", "Lumen-7/Lumen-7-32B-Instruct"),
+        (
+            "Faster MoE offload on Apple silicon · ggml-org/llama.cpp · Discussion #17001",
+            "Faster MoE offload on Apple silicon · ggml-org/llama.cpp",
+        ),
+        (
+            "GitHub - someone/agent-box: Sandboxes for coding agents",
+            "someone/agent-box: Sandboxes for coding agents",
+        ),
+        (
+            "Crash when loading a GGUF · Issue #12 · owner/repo",
+            "Crash when loading a GGUF · owner/repo",
+        ),
+        ("openai/gpt-oss · GitHub", "openai/gpt-oss"),
     ],
 )
 def test_titles_lose_scraper_debris(raw: str, clean: str) -> None:
@@ -290,6 +305,10 @@ NORMAL_TITLES = [
     "2026-01-15 release notes",
     "OpenAI 发布新模型",
     ": The Fenced Frame element",
+    "GitHub Copilot is now free for students",
+    "Hugging Face Skills",
+    "Robotocore · a Digital Twin of AWS",
+    "GitHub - the good, the bad",
 ]
 
 

@@ -226,15 +226,24 @@ _TRAILING_DEBRIS = re.compile(
     r"|(?:\s+|[-–—|·•…]\s*)(?:阅读全文|阅读更多|查看全文|查看详情)\s*[»›→>]*\s*$"
 )
 
+# A code host's or a model hub's own page title, pasted as a post's title: "GitHub - owner/
+# repo: what it is", "Title · owner/repo · Discussion #16578", "org/Model · Hugging Face".
+_PAGE_TITLE = re.compile(
+    r"^GitHub\s+-\s+(?=[\w.-]+/[\w.-]+)"
+    r"|\s+·\s+(?:Issue|Pull Request|PR|Discussion|Merge Request)\s+#\d+(?=\s+·|\s*$)"
+    r"|\s+·\s+(?:GitHub|Hugging\s?Face|GitLab)\s*$",
+    re.I,
+)
 _MAYBE_DEBRIS = re.compile(r"(?i)(?:\d|read|more|reading|[»›→>]|全文|更多|详情|分钟|阅读)\s*$")
 
 
 def clean_title(title: str) -> str:
     """A plain-text title without the debris scrapers leave around it: a leading date and
     a section label glued to it ("Jan 15, 2026Economic ResearchAnthropic Economic Index
-    report: …"), a trailing date, a reading time ("· 5 min read"), "Read more". A title
-    that would be left empty, or nearly, is returned as it was."""
-    cleaned = title
+    report: …"), a trailing date, a reading time ("· 5 min read"), "Read more", a code
+    host's or a model hub's page title ("GitHub - ", "· Discussion #16578", "· Hugging
+    Face"). A title that would be left empty, or nearly, is returned as it was."""
+    cleaned = _PAGE_TITLE.sub("", title) if "·" in title or title.startswith("GitHub") else title
     lead = _LEADING_DATE.match(cleaned)
     if lead:
         cleaned = cleaned[lead.end() :]
