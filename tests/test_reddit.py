@@ -12,6 +12,8 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import subprocess
+import sys
 from dataclasses import replace
 from pathlib import Path
 
@@ -460,3 +462,44 @@ def test_a_storys_points_are_those_of_its_latest_reading_as_it_climbs(
         official = replace(item, url="https://code.claude.com/docs/en/remote-control")
         assert judge(official, aggregator=True).kept
         assert judge(replace(official, seen=(90, 5)), aggregator=True).reason == "not_news"
+
+
+def test_the_subreddit_bench_replays_labelled_posts(tmp_path: Path) -> None:
+    # bench/bench_subreddits.py, on posts in its format (ours): a picture, a question, a
+    # link to the press and a text post with news.
+    posts = [
+        ("Me when the new weights drop", "https://i.redd.it/abc123.png", True, "meme"),
+        (
+            "Best model for a 12GB card?",
+            "https://www.reddit.com/r/LocalLLaMA/comments/1a/b/",
+            True,
+            "question",
+        ),
+        (
+            "Lumen Labs raises $2B to train AI models",
+            "https://techcrunch.com/2026/03/10/lumen-labs-raises/",
+            False,
+            "",
+        ),
+        (
+            "Lumen-4 weights released on Hugging Face",
+            "https://www.reddit.com/r/LocalLLaMA/comments/1c/d/",
+            False,
+            "",
+        ),
+    ]
+    rows = [
+        {"subreddit": "LocalLLaMA", "date": "2026-03-10", "rank": n, "title": title,
+         "link": link, "junk": junk, "kind": kind}
+        for n, (title, link, junk, kind) in enumerate(posts, start=1)
+    ]  # fmt: skip
+    path = tmp_path / "posts.jsonl"
+    path.write_text("".join(json.dumps(r) + "\n" for r in rows), encoding="utf-8")
+    bench = Path(__file__).resolve().parents[1] / "bench" / "bench_subreddits.py"
+    done = subprocess.run(
+        [sys.executable, str(bench), str(path)], capture_output=True, text=True, check=False
+    )
+    assert done.returncode == 0, done.stderr
+    assert "junk set aside          1.000" in done.stdout
+    assert "news kept               1.000" in done.stdout
+    assert "junk among posts shown  0.000 (2 shown)" in done.stdout
