@@ -46,6 +46,7 @@ from newsdesk.normalize import canonical_url
 from newsdesk.pipeline import prepare_days
 from newsdesk.sources.feed import parse_feed
 from newsdesk.store import Store
+from tests import editorial
 
 NOW = dt.datetime(2026, 6, 1, tzinfo=dt.UTC)
 THREAD = re.compile(r"reddit\.com/r/[^/]+/comments/")
@@ -141,8 +142,6 @@ def replay(
             s: SourceSettings(name=f"r/{s}", url=f"https://www.reddit.com/r/{s}/.rss") for s in subs
         }
         if split:
-            from tests import editorial
-
             config = editorial.settings(folder)
             editorial.fill_store(split, config)
             config = config.model_copy(update={"sources": [*config.sources, *sources.values()]})
@@ -153,14 +152,9 @@ def replay(
             config = config.model_copy(
                 update={"rank": config.rank.model_copy(update={"max_discussions": max_discussions})}
             )
+        editorial.store_items(config, items(posts, sources))
         store = Store(config.path(config.database))
         try:
-            store.sync_sources(
-                [(s.name, s.url, s.kind, s.weight) for s in config.sources],
-                now=NOW,
-                curated={s.name for s in config.sources if s.curated},
-            )
-            store.add_items(items(posts, sources))
             days = sorted({dt.date.fromisoformat(p["date"]) for p in posts})
             prepared = prepare_days(config, store, days)
             aside = {i.url: reason for d in days for i, reason, _ in store.set_aside(d)}
@@ -171,8 +165,6 @@ def replay(
 
 def onto_split(posts: list[dict[str, Any]], split: str) -> list[dict[str, Any]]:
     """Posts dated outside the split moved onto its weekdays, a date each, in order."""
-    from tests import editorial
-
     weeks = editorial.SPLITS[split]
     weekdays = [dt.date.fromisocalendar(int(w[:4]), int(w[6:]), n) for w in weeks for n in (2, 4)]
     first, last = min(weekdays), max(weekdays) + dt.timedelta(days=3)
@@ -197,8 +189,6 @@ def main() -> int:
         if line.strip()
     ]
     if args.mix:
-        from tests import editorial
-
         if not editorial.available():
             print(f"the corpus is missing: {editorial.CORPUS}", file=sys.stderr)
             return 2

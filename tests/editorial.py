@@ -15,7 +15,7 @@ import itertools
 import json
 import tomllib
 from collections import Counter
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
@@ -142,9 +142,15 @@ class Outcome:
 
 def fill_store(split: str, config: Settings) -> list[dt.date]:
     """Store the split's items in the configured SQLite file; return their UTC days."""
+    items = corpus_items(split)
+    store_items(config, items)
+    return sorted({i.published.astimezone(dt.UTC).date() for i in items})
+
+
+def store_items(config: Settings, items: Sequence[Item]) -> None:
+    """Store items in the configured SQLite file, its sources registered first."""
     from newsdesk.store import Store
 
-    items = corpus_items(split)
     store = Store(config.path(config.database))
     try:
         store.sync_sources(
@@ -155,7 +161,6 @@ def fill_store(split: str, config: Settings) -> list[dt.date]:
         store.add_items(list(items))
     finally:
         store.close()
-    return sorted({i.published.astimezone(dt.UTC).date() for i in items})
 
 
 def run_split(split: str, folder: Path, **overrides: Any) -> Outcome:
