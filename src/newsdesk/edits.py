@@ -21,7 +21,7 @@ left unapplied and said so.
 from __future__ import annotations
 
 import json
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
 
 from newsdesk.models import Concept, Digest, Story, StoryAnalysis
@@ -143,16 +143,23 @@ def shortlist(stories: list[Story], top: int, edits: list[Edit]) -> list[Story]:
         (json.loads(e.value) for e in reversed(edits) if e.story_id == DAY and e.field == "order"),
         [],
     )
-    if not order:
-        return [story for story in stories if story.score >= 0][:top]
     place = {ident: n for n, ident in enumerate(order)}
     ordered = sorted(stories, key=lambda s: place.get(s.id, len(place)))  # stable
-    chosen: list[Story] = []
-    for index, story in enumerate(ordered):
-        if story.score < 0 and not any(s.score >= 0 for s in ordered[index + 1 :]):
-            break  # only held stories from here on: where the ranking put them
-        chosen.append(story)
-    return chosen[:top]
+    held = still_held(ordered)
+    return [story for story in ordered if story.id not in held][:top]
+
+
+def still_held(ordered: Sequence[Story]) -> set[int]:
+    """The ids of the held stories (a negative score) that the editor's order, or the
+    ranking's, leaves below every story that is not held."""
+    held: set[int] = set()
+    below = True
+    for story in reversed(ordered):
+        if story.score >= 0:
+            below = False
+        elif below:
+            held.add(story.id)
+    return held
 
 
 def apply(digest: Digest, edits: list[Edit]) -> tuple[Digest, list[Edit]]:

@@ -251,10 +251,9 @@ def _review(desk: Desk, store: Store, day: dt.date, lang: str) -> dict[str, Any]
         rows.append(row)
     # A story the ranking held (a forum's chatter past `rank.max_discussions`) is not
     # shown unless the editor moved it above one that was not (edits.shortlist).
-    after = False
-    for row in reversed(rows):
-        row["held"] = row["story"].score < 0 and not after
-        after = after or row["story"].score >= 0
+    held = edits.still_held([row["story"] for row in rows])
+    for row in rows:
+        row["held"] = row["story"].id in held
     rows.sort(key=lambda r: bool(r["dropped"]))
     categories = [(c.key, c.zh if lang == "zh" else c.en) for c in desk.settings.categories]
     shown = [r["story"] for r in rows if not r["dropped"] and not r["held"]][
