@@ -942,6 +942,8 @@ REDDIT = "https://www.reddit.com/r/LocalLLaMA/comments/1abc/x/"
         ("[R] Is the ICML rebuttal portal down for anyone else?", False),
         ("[N] AMA with the Hugging Face science team this Thursday", False),
         ("[D] Self-Promotion Thread", False),
+        ("[Guide] Hooks in Claude Code: three months of what worked", False),
+        ("Local voice agents are a bigger deal than people realize", False),
         # Launch phrasing without a launch verb.
         ("New open-weight speech model from Kyutai under Apache 2.0", True),
         ("Ollama 0.9 is here with native MLX support", True),
