@@ -628,6 +628,8 @@ def test_the_desk_marks_a_forums_held_story_and_the_editor_brings_one_in(
     assert sum(title in post.read_text("utf-8") for title in SUBREDDIT_TITLES) == 1
     code, stdout, _ = invoke("--config", config, "report", "--date", DAY, "--json")
     assert code == 0 and sum(s["held"] for s in json.loads(stdout)["stories"]) == 2
+    code, _, stderr = invoke("--config", config, "report", "--date", DAY)
+    assert code == 0 and "2 stories held below the digest" in stderr
     server = Server(found).start()
     try:
         with httpx.Client() as client:

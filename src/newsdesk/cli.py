@@ -1318,6 +1318,13 @@ def report(obj: Context, run_id: int | None, as_json: bool, day: dt.date | None)
                     f'(story {later}); `newsdesk edit --date {day} joined "[[{better}, '
                     f'{later}]]"` joins them'
                 )
+            held = [story.id for story in stories if story.score < 0]
+            if held:
+                say(
+                    f"{len(held)} stories held below the digest, only forum text posts tell "
+                    f"them (`rank.max_discussions`): {', '.join(map(str, held))}; the editor's "
+                    f"`order` (or the review desk) brings one in"
+                )
         if not aside:
             say(f"nothing was set aside on {day} (or the day was not prepared yet)")
             return
