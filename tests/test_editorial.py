@@ -434,6 +434,11 @@ def test_a_vetoed_maker_stays_vetoed_however_it_is_spelled() -> None:
         ("Remails: a European mail transfer agent", False),
         ("The Jets sign a free agent quarterback", False),
         ("Why your browser's user agent string is a mess", False),
+        # The field's own words for training, and OpenAI's o-series by name.
+        ("Reinforcement Pre-Training", True),
+        ("Post-training at scale without a reward model", True),
+        ("First review of O3 pro", True),
+        ("Ozone (O3) levels rise over the city", False),
     ],
 )
 def test_ai_makers_and_terms_beyond_the_labs(title: str, about: bool) -> None:
