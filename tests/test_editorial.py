@@ -935,6 +935,7 @@ REDDIT = "https://www.reddit.com/r/LocalLLaMA/comments/1abc/x/"
         ("Opus 4.6 in Claude Code burns the Max 5x allowance in two hours", False),
         # Asking without a question mark: a question's opening, a call for help.
         ("Are there free credits for testing the Realtime API", False),
+        ("Best inference provider for agentic coding by the hour", False),
         ("How do you keep Claude Code from rewriting tests", False),
         ("Trouble loading Qwen3.5 VL in llama.cpp, unknown architecture", False),
         ('"Failed to load organization" error in the Codex CLI', False),

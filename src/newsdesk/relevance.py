@@ -423,11 +423,12 @@ def _under(name: str, domains: frozenset[str]) -> str:
 # nothing either way, and "[P]" (a project) is a maker's launch (`forms.show`).
 _NEWS_FLAIR = re.compile(r"^\s*[\[(](?:N|R|News|Research|Paper|Release|Releases)[\])]", re.I)
 # How a forum post's title asks without a question mark: it opens as a question ("Are
-# there free credits for API testing", "How do you manage tasks in Claude Code") or asks
-# for help ("Trouble running …", "… error", "Help choosing a GPU").
+# there free credits for API testing", "How do you manage tasks in Claude Code"), asks
+# for a recommendation ("Best cloud GPU for agentic coding") or for help ("Trouble
+# running …", "… error", "Help choosing a GPU").
 _OPENS_ASKING = re.compile(
     r"^(?:are|is|does|do|did|can|could|should|would|will|has|have|what|which|how|why|where|"
-    r"when|who|anyone|any)\b",
+    r"when|who|anyone|any|best)\b",
     re.I,
 )
 _ASKS_HELP = re.compile(
