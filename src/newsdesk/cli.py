@@ -1245,9 +1245,10 @@ def report(obj: Context, run_id: int | None, as_json: bool, day: dt.date | None)
         from newsdesk.dedupe import join_offers
         from newsdesk.rank import shown
 
+        on_show = shown(stories, settings.rank.top)
         # The shown stories that may tell one event, as the review desk offers them.
         offers = join_offers(
-            shown(stories, settings.rank.top),
+            on_show,
             floor=settings.review.join_hint * settings.dedupe.threshold,
             window_hours=settings.dedupe.window_hours,
         )
@@ -1294,7 +1295,7 @@ def report(obj: Context, run_id: int | None, as_json: bool, day: dt.date | None)
                 f"edit at {when} ({lang}): story {sid or '(the day)'} {field} = {escape(value[:80])}"
             )
         if stories:
-            top = len(shown(stories, settings.rank.top))
+            top = len(on_show)
             say(
                 f"{len(stories)} stories on {day}, the first {top} shown "
                 f'(`newsdesk edit --date {day} joined "[[ITEM, ITEM], …]"` makes two '
