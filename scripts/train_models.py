@@ -2,11 +2,15 @@
 
     python scripts/train_models.py            # train on the January split, write the models
     python scripts/train_models.py --check    # train and compare with the shipped files
+    python scripts/train_models.py --splits tune validate --out /tmp/category.json
+                                              # a model for a measurement, not shipped
 
 Only the "tune" split (January) of tests/data/editorial/ is read for training; the penalty
 is chosen by 5-fold cross-validation inside it (the lowest log-loss). The "validate" split
 stays unseen: the gates in tests/test_editorial.py and bench/bench_editorial.py measure
-the models on it.
+the models on it. `--splits` trains on other splits for a measurement (March alone, or
+both months, against days the development set has never seen: docs/benchmarks.md,
+"Session 22"), `--out` writes that model elsewhere than the shipped file.
 Needs the corpus in ../shared/corpora/real-2026-01/.
 """
 
@@ -85,19 +89,29 @@ def cross_validate(
     return right / len(rows), loss / len(rows)
 
 
-def train_category() -> LinearModel:
+def train_category(splits: Sequence[str] = ("tune",)) -> LinearModel:
     """The penalty with the lowest cross-validated log-loss: the model's probability is
     used as its confidence (the triage lets the model's category stand against the
     classifier's only below `triage.SURE`), so it must be a calibrated one, and log-loss,
     unlike accuracy, rarely ties on a few hundred rows."""
-    rows, labels, days = category_rows("tune")
+    rows: list[dict[str, float]] = []
+    labels: list[str] = []
+    days: list[str] = []
+    for split in splits:
+        split_rows, split_labels, split_days = category_rows(split)
+        rows += split_rows
+        labels += split_labels
+        days += split_days
     with tempfile.TemporaryDirectory() as folder:
         classes = [c.key for c in editorial.settings(Path(folder)).categories]
     scored = {l2: cross_validate(rows, labels, days, classes, l2) for l2 in PENALTIES}
     for l2, (accuracy, loss) in scored.items():
-        print(f"category  l2={l2:<5g} 5-fold on tune: accuracy {accuracy:.3f}, log-loss {loss:.3f}")
+        print(f"category  l2={l2:<5g} 5-fold by day: accuracy {accuracy:.3f}, log-loss {loss:.3f}")
     l2 = min(PENALTIES, key=lambda p: (scored[p][1], p))
-    meta = {"trained_on": "tests/data/editorial tune split", "rows": len(rows), "l2": l2}
+    trained_on = (
+        f"tests/data/editorial {' and '.join(splits)} split{'s' if len(splits) > 1 else ''}"
+    )
+    meta = {"trained_on": trained_on, "rows": len(rows), "l2": l2}
     meta["cv_accuracy"] = round(scored[l2][0], 3)
     meta["cv_log_loss"] = round(scored[l2][1], 3)
     return fit(rows, labels, name="category", classes=classes, l2=l2, meta=meta)
@@ -106,19 +120,21 @@ def train_category() -> LinearModel:
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--check", action="store_true", help="compare, do not write")
+    parser.add_argument("--splits", nargs="+", default=["tune"], choices=("tune", "validate"))
+    parser.add_argument("--out", type=Path, default=None, help="write the model here instead")
     args = parser.parse_args()
     if not editorial.available():
         print(f"the corpus is missing: {editorial.CORPUS}", file=sys.stderr)
         return 2
-    model = train_category()
-    path = MODELS / "category.json"
+    model = train_category(args.splits)
+    path = args.out or MODELS / "category.json"
     if args.check:
         same = path.is_file() and path.read_text("utf-8") == model.to_json()
         print(f"{path.relative_to(ROOT)}: {'up to date' if same else 'differs'}")
         return 0 if same else 1
     MODELS.mkdir(parents=True, exist_ok=True)
     path.write_text(model.to_json(), encoding="utf-8")
-    print(f"wrote {path.relative_to(ROOT)}: {len(model.weights)} features, {model.meta}")
+    print(f"wrote {path}: {len(model.weights)} features, {model.meta}")
     return 0
 
 

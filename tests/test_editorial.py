@@ -11,7 +11,10 @@ prints them with the misses.
 from __future__ import annotations
 
 import datetime as dt
+import json
 import re
+import subprocess
+import sys
 from dataclasses import replace
 from functools import partial
 from pathlib import Path
@@ -996,3 +999,76 @@ def test_a_clip_on_a_site_of_clips_is_a_clip_alone(link: str) -> None:
     clip = item("Figure's humanoid folding towels at full speed", url=link)
     verdict = judge(clip, aggregator=True)
     assert verdict.reason == "meme" and "picture or a clip" in verdict.detail
+
+
+def test_the_hacker_news_days_bench_exports_blind_and_judges_labels(tmp_path: Path) -> None:
+    # bench/bench_hn_days.py on two days of stories in the archive's format (ours): a
+    # launch told by the press, a lab's own post, an Ask HN question and a story not
+    # about AI.
+    stories = {
+        "2026-06-08": [
+            ("Lumen Labs raises $2B to train AI models", "https://techcrunch.com/2026/06/08/lumen/", 300),
+            ("Ask HN: Which local LLM do you use for coding?", "No URL", 40),
+            ("The history of the paperclip", "https://paperclips.example/history", 250),
+        ],
+        "2026-06-09": [
+            ("Introducing Lumen-4", "https://openai.com/index/lumen-4/", 900),
+        ],
+    }  # fmt: skip
+    dumps = tmp_path / "dumps"
+    dumps.mkdir()
+    hn_id = 48_400_000
+    for day, rows in stories.items():
+        blocks = []
+        for title, url, points in rows:
+            hn_id += 50
+            blocks.append(
+                f"Title: {title}\nStory URL: {url}\n"
+                f"Hacker News Post URL: https://news.ycombinator.com/item?id={hn_id}\n"
+                f"Points: {points}\nComments: {points // 3}\n"
+            )
+        text = (
+            ("-" * 40 + "\n").join(blocks) + "-" * 40 + f"\nend\nTotal number of posts: {len(rows)}"
+        )
+        (dumps / f"{day}.md").write_text(text, encoding="utf-8")
+    bench = Path(__file__).resolve().parents[1] / "bench" / "bench_hn_days.py"
+    exported = tmp_path / "items.jsonl"
+    done = subprocess.run(
+        [sys.executable, str(bench), str(dumps), "--export", str(exported), "--aside", "5"],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert done.returncode == 0, done.stderr
+    rows = [json.loads(line) for line in exported.read_text(encoding="utf-8").splitlines()]
+    # Every story: the two shown and the two set aside (the sample takes all of them);
+    # nothing says which is which.
+    assert sorted(r["title"] for r in rows) == sorted(
+        t for day in stories.values() for t, _, _ in day
+    )
+    assert all(set(r) == {"id", "day", "title", "link", "hn", "points", "comments"} for r in rows)
+    verdicts = {
+        "Lumen Labs raises": (False, None, "industry"),
+        "Ask HN": (True, "question", None),
+        "The history": (True, "off_topic", None),
+        "Introducing Lumen-4": (False, None, "models"),
+    }
+    labels = tmp_path / "labels.jsonl"
+    with labels.open("w", encoding="utf-8") as out:
+        for r in rows:
+            junk, kind, category = next(v for k, v in verdicts.items() if r["title"].startswith(k))
+            line = {"id": r["id"], "junk": junk, "kind": kind, "category": category}
+            out.write(json.dumps(line) + "\n")
+    done = subprocess.run(
+        [sys.executable, str(bench), str(dumps), "--labels", str(labels), "--misses"],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert done.returncode == 0, done.stderr
+    assert "2 days, 2 digest entries, 2 labelled" in done.stdout
+    assert "junk shown (of labelled shown)   0.000 (0)" in done.stdout
+    # The offline classifier files a bare "Introducing <name>" under products.
+    assert "category accuracy (news shown)   0.500 (2)" in done.stdout
+    assert "category: products ≠ models: Introducing Lumen-4" in done.stdout
+    assert "news among sampled set-aside      0 of 2" in done.stdout
