@@ -290,6 +290,25 @@ def test_news_is_kept(title: str) -> None:
     assert judge(item(title, url="https://arxiv.org/abs/2512.24601")).kept
 
 
+@pytest.mark.parametrize(
+    "title",
+    [
+        # Real titles of June 2026 that said no other AI word, set aside as not about AI.
+        "Wrongful Arrest Exposes Failures in One of Oldest Police Face-Recognition Tools",
+        "Autonomous drones have killed human soldiers for the first time",
+        # Ours.
+        "City council pauses facial recognition cameras at the station",
+        "Treaty talks on autonomous weapons stall in Geneva",
+    ],
+)
+def test_machine_perception_and_weapons_that_choose_targets_are_about_ai(title: str) -> None:
+    url = "https://www.reuters.com/world/2026/06/10/story/"
+    assert judge(item(title, url=url), aggregator=True).kept
+    # A drone or a camera alone is not AI.
+    assert judge(item("Drones have killed soldiers", url=url)).reason == "off_topic"
+    assert judge(item("City council buys cameras", url=url)).reason == "off_topic"
+
+
 def test_a_link_to_an_ai_lab_is_about_ai_whatever_its_title() -> None:
     assert judge(item("Transformers v5 is out!", url="https://huggingface.co/blog/v5")).kept
     assert (
