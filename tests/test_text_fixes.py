@@ -123,6 +123,32 @@ def test_a_name_and_version_in_one_word_meet_them_written_apart(
     assert _compact(joined) in tokens(joined)
 
 
+@pytest.mark.parametrize(
+    ("one", "other", "shared"),
+    [
+        # June 2026: a model page and a post about it, one release.
+        ("Kimi-K2.7-Code", "Kimi K2.7-Code: open-source coding model", {"kimi", "k27"}),
+        ("Qwen3.5-Coder is out", "Qwen 3.5 Coder weights", {"@qwen", "#3.5", "coder"}),
+    ],
+)
+def test_a_hyphenated_name_with_a_version_meets_its_parts(
+    one: str, other: str, shared: set[str]
+) -> None:
+    assert shared <= tokens(one) & tokens(other)
+    assert "kimik27code" in tokens("Kimi-K2.7-Code")  # and stays one token too
+
+
+def test_an_s1_is_a_filing_to_go_public_and_adverbs_meet_their_adjective() -> None:
+    # June 2026: OpenAI's "Confidential submission of draft S-1 to the SEC" and CNBC's
+    # "OpenAI Confidentially Files for IPO" shared no token.
+    shared = tokens("Confidential submission of draft S-1 to the SEC") & tokens(
+        "OpenAI Confidentially Files for IPO"
+    )
+    assert shared == {"@ipo", "confidential"}
+    assert tokens("finally") == tokens("final") and tokens("really") == {"really"}
+    assert "@ipo" not in tokens("GPT-5.1 and Nimbus-1")
+
+
 def _compact(word: str) -> str:
     return re.sub(r"[.\-+]", "", word.casefold())
 

@@ -81,6 +81,11 @@ EVENTS = frozenset(
     """.split()
 )
 EVENT_BITS = {event: 1 << n for n, event in enumerate(sorted(EVENTS))}
+# Event types that never conflict: a company that "is joining" another is acquired ("Ona
+# Is Joining OpenAI", "OpenAI to acquire Ona"), an acqui-hire told both ways.
+_SAME_KIND: dict[str, str] = {"@hire": "@acquire"}
+for _event, _kind in _SAME_KIND.items():
+    EVENT_BITS[_event] = EVENT_BITS[_kind]
 
 
 @dataclass(frozen=True, slots=True)
@@ -266,7 +271,7 @@ class Corpus:
                 float(self.mass[index]),
                 float(self.neutral[index]),
                 bool(self.chinese[index]),
-                frozenset(t for t in weights if t in EVENTS),
+                frozenset(_SAME_KIND.get(t, t) for t in EVENTS.intersection(weights)),
                 frozenset(t for t in heads if figure(t) and not _bigram(t)),
                 int(self.title_terms[index]),
             )

@@ -46,6 +46,7 @@ _CONTRACTION = re.compile(
 _POSSESSIVE = re.compile(r"['’]s\b")
 HAN_RUN = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff]+")
 _SEPARATORS = re.compile(r"[.\-+]")
+_S1 = re.compile(r"(?<![\w\-])s-1(?![\w\-])")
 DIGIT = re.compile(r"\d")
 # A name and a version in one word: "deepseek-v4", "qwen3.5", "kimi-k2.5", "llama4".
 _NAMED_VERSION = re.compile(r"([a-z]{2,})-?([a-z]?\d+(?:\.\d+)?[a-z]?)")
@@ -245,6 +246,8 @@ def _stem(word: str) -> str:
     n = len(word)
     if n > 5 and word.endswith("ing"):
         return _undouble(word[:-3])
+    if n > 6 and word.endswith("ally"):  # "confidentially" → "confidential"
+        return word[:-2]
     if n > 4 and word.endswith("ied"):
         return word[:-3] + "y"
     if n > 4 and word.endswith("ed") and word[-3] != "e":  # not "speed", "proceed"
@@ -333,6 +336,8 @@ def tokens(text: str) -> frozenset[str]:
     if "'" in text or "’" in text:
         text = _POSSESSIVE.sub("", _CONTRACTION.sub(" ", text))
     text = _TAGS.sub("", text, count=1)
+    if "s-1" in text:  # the SEC's S-1 is a company's filing to go public
+        text = _S1.sub(" ipo ", text)
     words = _numbers(text, found) if DIGIT.search(text) else text
     sequence = _WORD.findall(words)
     covered = _phrase_tokens(sequence, found, "-" in words)
@@ -346,6 +351,12 @@ def tokens(text: str) -> frozenset[str]:
             continue  # a word of a phrase gives no concept of its own: "data center" is
             # `@datacenter`, not also `@dataset` ("data") and so not twice a data story
         found.add(concept or compact)
+        if digit and "-" in word:
+            # A hyphenated name with a version also gives its parts' tokens: "Kimi-K2.7-Code"
+            # and "Kimi K2.7-Code" meet on "kimi" and "k27", not only on two compact forms.
+            for part in word.split("-"):
+                if part and part not in _EN_STOP and part != word:
+                    found |= tokens(part)
         if digit:
             named = _NAMED_VERSION.fullmatch(word)
             if named and named.group(1) not in _EN_STOP:
@@ -378,7 +389,7 @@ def tokens(text: str) -> frozenset[str]:
     return frozenset(found)
 
 
-TOKENISER_VERSION = 15  # raise when `tokens` changes: stored terms are then computed again
+TOKENISER_VERSION = 16  # raise when `tokens` changes: stored terms are then computed again
 
 
 @cache
