@@ -19,6 +19,8 @@ The stories become the feed hnrss.org serves (the corpus's shape: "Points: N" an
 days' first ids), are stored in a fresh SQLite file with the packaged defaults (UTC
 days) and prepared day by day (`prepare_days`).
 
+    python bench/bench_hn_days.py DUMPS/ --export-days DAYS/ --export-entries ENTRIES.jsonl
+
 `--export` writes what an editor should label, one story a line: every item of the
 stories the digests show (the first `rank.top` stories not held) and a seeded sample
 of `--aside` set-aside items, in a seeded random order and without newsdesk's decisions
@@ -28,6 +30,17 @@ guide-junk.md and guide-categories-leads.md. Labels are lines of
 `category` for news). `--labels` prints the figures of the issue's targets that such a
 sample can measure: junk among the entries shown, category accuracy of the news shown,
 and news among the sampled set-aside items.
+
+`--export-days` writes every story of each day (`DAYS/<day>.jsonl`) for choosing the
+day's leads and must-show stories as guide-categories-leads.md says; a label line
+`{"day": "YYYY-MM-DD", "leads": [[id, ...], ...], "must": [[id, ...], ...]}` lists each
+story as the ids of the submissions that tell it, leads best first. `--export-entries`
+writes each day's digest entries (the items merged into each, the entries shuffled) for
+judging the merges a reader meets; a label line `{"day": "YYYY-MM-DD", "split": [id, ...],
+"repeats": [[id, id], ...]}` names the items that tell another event than the first item
+of their entry and the pairs of entries (an item of each) that tell one event. With such
+lines among `--labels`, the figures also count the days' leads in the top 3, the pick,
+the must-show stories shown, and merge precision and recall as a reader meets them.
 
 The days newsdesk was measured on (docs/benchmarks.md, "Session 22") are third parties'
 and are not in the repository: bring your own.
@@ -205,14 +218,57 @@ def export(args: argparse.Namespace) -> int:
     return 0
 
 
+def export_days(args: argparse.Namespace) -> int:
+    _, _, by_link, _ = replay(args.dumps)
+    args.export_days.mkdir(parents=True, exist_ok=True)
+    days: dict[str, list[dict[str, Any]]] = {}
+    for row in sorted(by_link.values(), key=lambda r: (r["day"], -r["points"])):
+        days.setdefault(row["day"].isoformat(), []).append(
+            {k: row[k] for k in ("id", "title", "points", "comments")}
+            | {"link": row["url"] or row["hn"]}
+        )
+    for day, rows in days.items():
+        text = "".join(json.dumps(r, ensure_ascii=False) + "\n" for r in rows)
+        (args.export_days / f"{day}.jsonl").write_text(text, encoding="utf-8")
+    print(f"{len(days)} days of stories in {args.export_days}")
+    return 0
+
+
+def export_entries(args: argparse.Namespace) -> int:
+    prepared, _, by_link, top = replay(args.dumps)
+    rng = random.Random(args.seed)
+    with args.export_entries.open("w", encoding="utf-8") as out:
+        for day, stories in sorted(prepared.items()):
+            entries = [
+                [
+                    {k: by_link[i.url][k] for k in ("id", "title", "points")} | {"link": i.url}
+                    for i in story.items
+                    if i.url in by_link
+                ]
+                for story in shown(stories, top)
+            ]
+            rng.shuffle(entries)
+            line = {"day": day.isoformat(), "entries": [e for e in entries if e]}
+            out.write(json.dumps(line, ensure_ascii=False) + "\n")
+    print(f"{len(prepared)} days of digest entries in {args.export_entries}")
+    return 0
+
+
 def judge(args: argparse.Namespace) -> int:
     prepared, aside, by_link, top = replay(args.dumps)
     labels: dict[int, dict[str, Any]] = {}
+    leads: dict[dt.date, dict[str, Any]] = {}
+    merges: dict[dt.date, dict[str, Any]] = {}
     for path in args.labels:
         for line in path.read_text(encoding="utf-8").splitlines():
             if line.strip():
                 row = json.loads(line)
-                labels[int(row["id"])] = row
+                if "id" in row:
+                    labels[int(row["id"])] = row
+                elif "leads" in row:
+                    leads[dt.date.fromisoformat(row["day"])] = row
+                elif "repeats" in row:
+                    merges[dt.date.fromisoformat(row["day"])] = row
     entries = told = junk_shown = right = judged = 0
     kinds: Counter[str] = Counter()
     confusion: Counter[tuple[str, str]] = Counter()
@@ -255,11 +311,104 @@ def judge(args: argparse.Namespace) -> int:
         + ", ".join(f"{a} ({b}) {n}" for (a, b), n in confusion.most_common(12))
     )
     print(f"news among sampled set-aside      {len(lost)} of {len(sampled)}")
+    if leads:
+        misses += judge_leads(prepared, by_link, top, leads)
+    if merges:
+        misses += judge_merges(prepared, by_link, top, merges)
     if args.misses:
         print("\n".join(misses))
         for row, reason in lost:
             print(f"  news set aside: {reason}: {row.get('title', row['id'])}")
     return 0
+
+
+def _placed(stories: list[Story], top: int, by_link: dict[str, dict[str, Any]]) -> dict[int, int]:
+    """Each shown item's id and its entry's place in the digest (0 = the pick)."""
+    return {
+        by_link[i.url]["id"]: n
+        for n, story in enumerate(shown(stories, top))
+        for i in story.items
+        if i.url in by_link
+    }
+
+
+def judge_leads(
+    prepared: dict[dt.date, list[Story]],
+    by_link: dict[str, dict[str, Any]],
+    top: int,
+    leads: dict[dt.date, dict[str, Any]],
+) -> list[str]:
+    """The days' leads in the top 3 and as the pick, and the must-show stories shown
+    that day, or that day or the week before (a story told again, or the same link
+    submitted again, is not shown twice)."""
+    in_top = picked = must_shown = must_recent = must_all = 0
+    misses = []
+    titles = {r["id"]: r["title"] for r in by_link.values()}
+    placed = {day: _placed(stories, top, by_link) for day, stories in prepared.items()}
+    for day, row in sorted(leads.items()):
+        place = placed.get(day, {})
+        best = [min((place[i] for i in story if i in place), default=top) for story in row["leads"]]
+        in_top += any(b < 3 for b in best)
+        picked += any(b == 0 for b in best)
+        pick = next((i for i, n in place.items() if n == 0), None)
+        if not any(b == 0 for b in best):
+            misses.append(f"  pick not a lead: {day}: {titles.get(pick, '-')}; leads at {best}")
+        if not any(b < 3 for b in best):
+            misses.append(f"  leads not in the top 3: {day}: places {best}")
+        week = [day - dt.timedelta(days=n) for n in range(8)]
+        for story in row["must"]:
+            must_all += 1
+            must_shown += any(i in place for i in story)
+            recent = any(i in placed.get(d, {}) for d in week for i in story)
+            must_recent += recent
+            if not recent:
+                misses.append(f"  must show, cut: {day}: {titles.get(story[0], story[0])}")
+    days = len(leads)
+    print(f"leads in top 3 (days)            {in_top / days:.3f} ({days} days)")
+    print(f"pick is a lead (days)            {picked / days:.3f}")
+    print(f"must-show shown                  {must_shown / max(1, must_all):.3f} ({must_all})")
+    print(f"must-show shown, or the week before  {must_recent / max(1, must_all):.3f}")
+    return misses
+
+
+def judge_merges(
+    prepared: dict[dt.date, list[Story]],
+    by_link: dict[str, dict[str, Any]],
+    top: int,
+    merges: dict[dt.date, dict[str, Any]],
+) -> list[str]:
+    merged = wrong = missed = 0
+    misses = []
+    titles = {r["id"]: r["title"] for r in by_link.values()}
+    for day, row in sorted(merges.items()):
+        split = set(row["split"])
+        for story in shown(prepared.get(day, []), top):
+            ids = [by_link[i.url]["id"] for i in story.items if i.url in by_link]
+            for other in ids[1:]:
+                merged += 1
+                if other in split:
+                    wrong += 1
+                    misses.append(
+                        f"  merged, different events: {titles[ids[0]]}  <>  {titles[other]}"
+                    )
+        entry = {
+            by_link[i.url]["id"]: n
+            for n, story in enumerate(shown(prepared.get(day, []), top))
+            for i in story.items
+            if i.url in by_link
+        }
+        for a, b in row["repeats"]:
+            if a in entry and b in entry and entry[a] != entry[b]:  # (one entry now: merged)
+                missed += 1
+                misses.append(
+                    f"  same event, two entries: {titles.get(a, a)}  <>  {titles.get(b, b)}"
+                )
+    right = merged - wrong
+    print(f"merge precision (as shown)       {right / max(1, merged):.3f} ({merged} merged)")
+    print(
+        f"merge recall (as shown)          {right / max(1, right + missed):.3f} ({missed} repeats)"
+    )
+    return misses
 
 
 def main() -> int:
@@ -268,11 +417,17 @@ def main() -> int:
     parser.add_argument("--export", type=Path)
     parser.add_argument("--aside", type=int, default=100)
     parser.add_argument("--seed", type=int, default=22)
+    parser.add_argument("--export-days", type=Path)
+    parser.add_argument("--export-entries", type=Path)
     parser.add_argument("--labels", type=Path, nargs="+")
     parser.add_argument("--misses", action="store_true")
     args = parser.parse_args()
     if args.export:
         return export(args)
+    if args.export_days:
+        return export_days(args)
+    if args.export_entries:
+        return export_entries(args)
     if args.labels:
         return judge(args)
     parser.error("give --export or --labels")

@@ -326,6 +326,10 @@ def about_ai(text: str | Text) -> str:
     if strong and _root(strong.casefold()) in rules.unless:  # "Nvidia" with "GeForce" is not AI
         found = rules.strong.every(prepared)
         strong = next((t for t in found if not _vetoed(t, prepared, rules)), "")
+    if not strong and _CAMEL.search(prepared.raw):
+        # A name built on a model family's: "DiffusionGemma", "CodeLlama", "MedGemma".
+        parts = " ".join(_PART.findall(" ".join(_CAMEL.findall(prepared.raw))))
+        strong = rules.strong.find(Text(parts))
     if strong:
         return strong
     weak = {w.casefold() for w in rules.weak.every(prepared) if not _vetoed(w, prepared, rules)}
@@ -335,6 +339,11 @@ def about_ai(text: str | Text) -> str:
     if len(kinds) >= 2:
         return " + ".join(sorted(kinds.values())[:2])
     return ""
+
+
+# A word in camel case (a lower-case letter, then a capital) and its parts.
+_CAMEL = re.compile(r"\b[A-Za-z]*[a-z][A-Z][A-Za-z]*\b")
+_PART = re.compile(r"[A-Z]+(?=[A-Z][a-z])|[A-Z]?[a-z]+|[A-Z]+")
 
 
 def _vetoed(term: str, text: Text, rules: _Rules) -> bool:
