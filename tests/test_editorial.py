@@ -649,6 +649,31 @@ def test_the_labs_own_launch_leads_a_minor_post_and_the_feeds_order_does_not_mat
     ]
 
 
+@pytest.mark.parametrize(
+    "title",
+    [
+        # Real titles of June 2026, must-show stories cut at the digest's end.
+        "Continue has been acquired by Cursor",
+        "StepFun IPO",
+        # Ours.
+        "Lumen Labs to acquire Nimbus for its agents",
+        "Orvo files for IPO in Hong Kong",
+    ],
+)
+def test_a_company_bought_or_going_public_ranks_like_a_launch(title: str) -> None:
+    settings = RankSettings()
+    end = T0 + dt.timedelta(hours=12)
+    deal = story(1, item(title, HN.format(5, 0), url="https://news.example/deal"))
+    # The same site, points and time, but no deal: a feature of an app.
+    other = story(2, item("Lumen adds folders to its notes app", HN.format(5, 0)))
+    ranked = rank([other, deal], weights={}, settings=settings, day_end=end)
+    assert ranked[0].id == 1
+    assert ranked[0].score - ranked[1].score >= settings.launch_bonus * 0.9
+    # A buyer with no name is no deal of note ("buys more time").
+    vague = story(3, item("Everyone buys more time", HN.format(5, 0)))
+    assert rank([vague], weights={}, settings=settings, day_end=end)[0].score < ranked[0].score
+
+
 def test_buzz_counts_the_days_other_items_that_name_a_story_and_not_kinds_or_letters() -> None:
     vault = story(1, item("Introducing Model Vault: a private platform for AI", source="lab"))
     cars = story(2, item("Carmaker retires Model S and Model X to build robots"))

@@ -12,7 +12,8 @@ engagement  engagement_weight × min(1, log10(1 + points + comments) / 3), from 
             feed where it gives them (Hacker News): 1,000 points and comments count fully
 launch      launch_bonus when a title announces a release with a name ("introducing",
             "releases", "launches", "发布", "开源" …) and names a versioned thing or a
-            named product, or names a sum of a billion or more ($20B, 20 亿美元)
+            named product, a named company bought or going public ("acquired by",
+            "IPO", 收购), or names a sum of a billion or more ($20B, 20 亿美元)
 buzz        mention_weight × log2(1 + other items of the day whose titles name the
             story's main name), counted even when they were not merged into it (a
             name: not a kind of news such as "Model", an amount or one letter)
@@ -58,6 +59,13 @@ _BIG_MONEY = re.compile(
     r"\d+(?:\.\d+)?\s?(?:亿|万亿)(?:美元|元|人民币)",
     re.I,
 )
+# A company bought or going public: "Continue has been acquired by Cursor", "StepFun IPO"
+# (whether a "SpaceX IPO" is AI news is the relevance stage's call).
+_DEAL = re.compile(
+    r"\b(?:acquir(?:es|ed|ing)|to acquire|acquisition of|buys|merg(?:es|ing) with|"
+    r"ipo|goes public)\b|收购|上市",
+    re.I,
+)
 _VERSIONED = re.compile(r"[A-Za-z][\w\-]*[- ]?v?\d+(?:\.\d+)*\b|\d+(?:\.\d+)?[BbMm]\b")
 
 
@@ -101,10 +109,12 @@ def _tier(item: Item, curated: Collection[str]) -> int:
 
 
 def _launch(title: str) -> bool:
-    """A named or versioned release, or a deal of a billion or more."""
+    """A named or versioned release, a named company bought or going public, or a deal of
+    a billion or more."""
     if _BIG_MONEY.search(title):
         return True
-    return bool(_LAUNCH.search(title)) and bool(_VERSIONED.search(title) or name_tokens(title))
+    said = _LAUNCH.search(title) or _DEAL.search(title)
+    return bool(said) and bool(_VERSIONED.search(title) or name_tokens(title))
 
 
 # A name in more than 1/BUZZ_SHARE of the day's items is too common to be a story's own.
