@@ -199,6 +199,12 @@ HN = "Article URL: https://x.example/a Comments URL: https://news.ycombinator.co
         ("Qwen3.5-Max is now available on Groq at record speed", "promotion"),
         ("Gemini 3.1 Flash is now available in our editor", "promotion"),
         ("How a philosopher predicted today's AI 30 years ago", "not_news"),
+        # Real press and blog titles of June 2026: a verdict on a trend, asked or said.
+        ("Is Vibe Coding Dead? Even Karpathy Is Moving On", "rant"),
+        ("The Data-Center Panic Is Overblown", "rant"),
+        ("Open source AI must win", "rant"),
+        ("Let us filter AI slop, you cowards", "rant"),
+        ("Is the agent hype over?", "rant"),
     ],
 )
 def test_junk_is_set_aside_with_its_reason(title: str, reason: str) -> None:
@@ -284,6 +290,9 @@ def test_the_press_is_the_world_s_news_desks_not_one_corpus_s() -> None:
         "LM Studio 0.4",
         "How AI helps break the cost barrier to COBOL modernization",
         "Regulators approve the AI chip deal after two years of talks",
+        # Not a verdict on a trend: an event, and a rule that says "must".
+        "Lumen's AI chip export ban is over, Commerce says",
+        "AI labs must now report training runs, EU rules",
     ],
 )
 def test_news_is_kept(title: str) -> None:
