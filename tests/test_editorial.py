@@ -205,6 +205,9 @@ HN = "Article URL: https://x.example/a Comments URL: https://news.ycombinator.co
         ("Open source AI must win", "rant"),
         ("Let us filter AI slop, you cowards", "rant"),
         ("Is the agent hype over?", "rant"),
+        ("Notes on DeepSeek", "not_news"),
+        ("FTX's former Anthropic stake would be worth about $75B at today's valuation", "not_news"),
+        ("Story of How Im Running an Unlimited $6/Month AI Provider on 4x RTX 3090s", "anecdote"),
     ],
 )
 def test_junk_is_set_aside_with_its_reason(title: str, reason: str) -> None:
@@ -324,6 +327,25 @@ def test_these_are_about_ai_whatever_else_the_title_says(title: str) -> None:
     for title in ("YouTube adds PowerShell support", "MIMO antennas", "A polite web crawl"):
         assert judge(item(title, url=url)).reason == "off_topic", title
     assert judge(item("City council buys cameras", url=url)).reason == "off_topic"
+
+
+def test_a_bug_report_and_a_packages_page_need_readers_lift() -> None:
+    # June 2026: a Firefox bug on bugzilla.mozilla.org (6 points; mozilla.org is an
+    # official site) and a PyPI package page (6 points) were shown as news.
+    bug = "https://bugzilla.mozilla.org/show_bug.cgi?id=2015109"
+    report = item(
+        "Firefox adds Play Integrity checks for its AI features", HN.format(6, 2), url=bug
+    )
+    assert judge(report, aggregator=True).reason == "not_news"
+    package = "https://pypi.org/project/lumen-guard/"
+    launch = item(
+        "Lumen Guard – a local firewall for AI coding agents", HN.format(6, 0), url=package
+    )
+    assert judge(launch, aggregator=True).reason == "promotion"
+    lifted = item(
+        "Lumen Guard – a local firewall for AI coding agents", HN.format(140, 60), url=package
+    )
+    assert judge(lifted, aggregator=True).kept
 
 
 def test_a_governments_own_site_is_official() -> None:

@@ -65,6 +65,11 @@ _COMMENTS = re.compile(r"#\s*Comments:\s*(\d+)")
 _DISCUSSION = re.compile(r"Comments URL:\s*(https://news\.ycombinator\.com/item\?id=\d+)")
 _TRACKER = re.compile(
     r"//(?:www\.)?(?:github|gitlab)\.com/[^/]+/[^/]+/(?:-/)?(?:issues|discussions|pull|merge_requests)/\d+"
+    r"|//(?:bugzilla|bugs)\.[^/]+/|//issuetracker\.google\.com/|//crbug\.com/"
+)
+# A package's page on a registry: its maker's launch, like a Show HN.
+_REGISTRY = re.compile(
+    r"//(?:pypi\.org/project|(?:www\.)?npmjs\.com/package|crates\.io/crates|pkg\.go\.dev)/"
 )
 # A product's badge ("No AI slop", "with no ads, no AI", "No GPU required"); "their
 # brains, not AI" is a story about AI.
@@ -532,6 +537,8 @@ def judge(item: Item, *, aggregator: bool = False) -> Verdict:
         return Verdict(
             "not_news", f"an issue tracker's thread under {2 * rules.lift_points} points"
         )
+    if aggregator and _REGISTRY.search(item.url) and points < rules.show_points:
+        return Verdict("promotion", f"a package's page under {rules.show_points} points")
     shown = rules.show.find(head)
     if shown:
         if points < rules.show_points:
