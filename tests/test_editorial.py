@@ -343,7 +343,7 @@ def test_a_bug_report_and_a_packages_page_need_readers_lift() -> None:
     )
     assert judge(launch, aggregator=True).reason == "promotion"
     lifted = item(
-        "Lumen Guard – a local firewall for AI coding agents", HN.format(140, 60), url=package
+        "Lumen Guard – a local firewall for AI coding agents", HN.format(400, 60), url=package
     )
     assert judge(lifted, aggregator=True).kept
 
