@@ -391,12 +391,7 @@ def judge_merges(
                     misses.append(
                         f"  merged, different events: {titles[ids[0]]}  <>  {titles[other]}"
                     )
-        entry = {
-            by_link[i.url]["id"]: n
-            for n, story in enumerate(shown(prepared.get(day, []), top))
-            for i in story.items
-            if i.url in by_link
-        }
+        entry = _placed(prepared.get(day, []), top, by_link)
         for a, b in row["repeats"]:
             if a in entry and b in entry and entry[a] != entry[b]:  # (one entry now: merged)
                 missed += 1
