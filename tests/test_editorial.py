@@ -334,6 +334,7 @@ def test_these_are_about_ai_whatever_else_the_title_says(title: str) -> None:
         "MIMO antennas",
         "A polite web crawl",
         "Amazon Q1 earnings beat estimates",
+        "Chrome freezes its UserAgent string",  # a word inside a name in camel case
         "Qualcomm to buy Modular for $4B in a model deal",  # a sum, not a size
     ):
         assert judge(item(title, url=url)).reason == "off_topic", title

@@ -333,8 +333,10 @@ def about_ai(text: str | Text) -> str:
         strong = next((t for t in found if not _vetoed(t, prepared, rules)), "")
     if not strong and _CAMEL.search(prepared.raw):
         # A name built on a model family's: "DiffusionGemma", "CodeLlama", "MedGemma".
-        parts = " ".join(_PART.findall(" ".join(_CAMEL.findall(prepared.raw))))
-        strong = rules.strong.find(Text(parts))
+        # Only a name counts so: a word inside one is no sign ("UserAgent", "SecretAgent").
+        parts = Text(" ".join(_PART.findall(" ".join(_CAMEL.findall(prepared.raw)))))
+        named = (t for t in rules.strong.every(parts) if t[:1].isupper() and not t.isupper())
+        strong = next(named, "")
     if strong:
         return strong
     weak = {w.casefold() for w in rules.weak.every(prepared) if not _vetoed(w, prepared, rules)}
