@@ -142,6 +142,17 @@ REAL = [
     ("Insiders launch a site to poison the data that trains AI models", "", "safety"),
     ("Debunking the AI delivery-driver hoax that fooled a forum", "", "safety"),
     ("Experts warn AI bot swarms threaten the next elections", "", "safety"),
+    # A government's hand on AI is governance, whatever product it names (real titles of
+    # June 2026; "… U.S. officials triggered crackdown …" went to industry, "… to meet
+    # with Trump administration …" and "… government-approved customers" to products).
+    ("NSA lost access to Mythos amid Anthropic dispute", "", "safety"),
+    (
+        "Amazon CEO's talks with U.S. officials triggered crackdown on Anthropic models",
+        "",
+        "safety",
+    ),
+    ("Anthropic to meet with Trump administration over Mythos dispute", "", "safety"),
+    ("Officials' talks triggered the crackdown on Nimbus models", "", "safety"),
     # Science done with AI is research: tumours found, a telescope's archive mined.
     ("AI is finding deadly tumors that doctors might miss", "", "research"),
 ]
