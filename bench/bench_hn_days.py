@@ -1,6 +1,8 @@
 """Hacker News days the development set has never seen, replayed and judged.
 
     python bench/bench_hn_days.py DUMPS/ --export ITEMS.jsonl [--aside N] [--seed S]
+    python bench/bench_hn_days.py DUMPS/ --export-days DAYS/
+    python bench/bench_hn_days.py DUMPS/ --export-entries ENTRIES.jsonl
     python bench/bench_hn_days.py DUMPS/ --labels LABELS.jsonl [...] [--misses]
 
 DUMPS/ holds one file per UTC day, `YYYY-MM-DD.md`, in the format of the archive the
@@ -18,8 +20,6 @@ The stories become the feed hnrss.org serves (the corpus's shape: "Points: N" an
 "# Comments: M" in the description, a time estimated from the story's id between the
 days' first ids), are stored in a fresh SQLite file with the packaged defaults (UTC
 days) and prepared day by day (`prepare_days`).
-
-    python bench/bench_hn_days.py DUMPS/ --export-days DAYS/ --export-entries ENTRIES.jsonl
 
 `--export` writes what an editor should label, one story a line: every item of the
 stories the digests show (the first `rank.top` stories not held) and a seeded sample
