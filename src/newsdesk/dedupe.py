@@ -80,12 +80,11 @@ EVENTS = frozenset(
     @regulation @law @layoff @ban @expand @fine @approve
     """.split()
 )
-EVENT_BITS = {event: 1 << n for n, event in enumerate(sorted(EVENTS))}
 # Event types that never conflict: a company that "is joining" another is acquired ("Ona
 # Is Joining OpenAI", "OpenAI to acquire Ona"), an acqui-hire told both ways.
 _SAME_KIND: dict[str, str] = {"@hire": "@acquire"}
-for _event, _kind in _SAME_KIND.items():
-    EVENT_BITS[_event] = EVENT_BITS[_kind]
+_BIT = {event: 1 << n for n, event in enumerate(sorted(EVENTS - _SAME_KIND.keys()))}
+EVENT_BITS = {event: _BIT[_SAME_KIND.get(event, event)] for event in EVENTS}
 
 
 @dataclass(frozen=True, slots=True)
