@@ -842,6 +842,85 @@ def test_report_lists_what_a_day_set_aside_with_reasons(tmp_path: Path) -> None:
         assert store.count_items() == 3  # set aside, not deleted
 
 
+def test_a_new_model_is_named_by_its_makers_titles() -> None:
+    from newsdesk.relevance import learned_names, name_evidence
+
+    lab = "https://www.anthropic.com/news/claude-lyric-6"
+    # A capitalised word after a maker's name, followed by a version or holding one; the
+    # maker's own post counts for two titles.
+    assert name_evidence([("Introducing Claude Lyric 6", lab)]) == {"Lyric": 2}
+    assert name_evidence([("Anthropic's Lyric-6 tops a coding leaderboard", "https://p.example")])
+    assert name_evidence([("Tencent Hx4: a 300B open MoE", "https://p.example")]) == {"Hx4": 1}
+    # One title elsewhere is not enough; two are.
+    one = name_evidence([("Claude Lyric 6 first impressions", "https://blog.example/a")])
+    assert learned_names([one]) == frozenset()
+    two = name_evidence([("Claude Lyric 6 system card, annotated", "https://blog.example/b")])
+    assert learned_names([one, two]) == {"Lyric"}
+    # Not a name: a tier, a date, a version, a word for a kind of thing, a known term, a
+    # word without a version, a word after something that is no AI maker.
+    for title in (
+        "Mistral Small 4 is out",
+        "OpenAI's June 2026 report on malicious uses",
+        "OpenAI Summer 2026 update",
+        "DeepSeek V4 is out",
+        "Claude Code 2.1 adds hooks",
+        "OpenAI Codex 2 ships",
+        "Claude Lyric arrives",
+        "Microsoft Windows 12 preview",
+        "Apple WWDC 2026",
+    ):
+        assert name_evidence([(title, lab)]) == {}, title
+
+
+def test_a_name_learned_this_week_makes_an_item_about_ai() -> None:
+    post = item("Lyric 6 rewrote our billing service overnight")
+    assert judge(post).reason == "off_topic"
+    assert judge(post, names={"Lyric"}).kept
+    # As written: the everyday word is not the name.
+    assert judge(item("Writing a lyric every day"), names={"Lyric"}).reason == "off_topic"
+
+
+def test_the_weeks_new_model_names_keep_its_stories_in_the_digest(tmp_path: Path) -> None:
+    from newsdesk.config import load_settings
+    from newsdesk.pipeline import prepare_days
+    from newsdesk.relevance import NAME_DAYS
+    from newsdesk.store import Store
+
+    config = tmp_path / "newsdesk.toml"
+    config.write_text(
+        'timezone = "UTC"\ndatabase = "n.db"\n[[sources]]\nname = "press"\n'
+        'url = "https://press.example/rss"\n',
+        encoding="utf-8",
+    )
+    settings = load_settings(config)
+    launch = T0 - dt.timedelta(days=3)
+    late = T0 + dt.timedelta(days=NAME_DAYS)
+    later = T0 + dt.timedelta(days=NAME_DAYS + 1)
+    follow = "Lyric 6 passes the bar exam on its first try"
+    with Store(settings.path(settings.database)) as store:
+        store.add_items(
+            [
+                news_item(
+                    "Introducing Claude Lyric 6",
+                    at=launch,
+                    source="press",
+                    url="https://www.anthropic.com/news/claude-lyric-6",
+                ),
+                news_item(follow, at=T0, source="press"),
+                news_item(f"{follow} again", at=late - dt.timedelta(days=3), source="press"),
+                news_item(f"{follow}, a month on", at=later, source="press"),
+            ]
+        )
+        days = [T0.date(), (late - dt.timedelta(days=3)).date(), later.date()]
+        prepared = prepare_days(settings, store, days)
+        titles = {day: [i.title for s in prepared[day] for i in s.items] for day in days}
+        assert titles[days[0]] == [follow]
+        assert titles[days[1]] == [f"{follow} again"]  # 28 days on: the name still counts
+        # More than NAME_DAYS after the launch, the name has to be named again.
+        assert titles[days[2]] == []
+        assert [why for _, why, _ in store.set_aside(days[2])] == ["off_topic"]
+
+
 def test_chinese_and_english_names_of_one_company_meet() -> None:
     from newsdesk.terms import tokens
 

@@ -101,6 +101,31 @@ def add_junk(store: Store, settings: Settings) -> None:
     )
 
 
+NEW_NAME = "Lyric 6 passes the bar exam on its first try"
+
+
+def add_new_name(store: Store, settings: Settings) -> None:
+    """A lab's launch of a model the word lists cannot know, on the first of the demo's
+    days, and a story that names only the model, on the last."""
+    days = sample_days(store, settings)
+    source = settings.sources[0].name
+    store.add_items(
+        [
+            news_item(
+                "Introducing Claude Lyric 6",
+                at=day_bounds(days[0], settings)[0] + dt.timedelta(hours=5),
+                source=source,
+                url="https://www.anthropic.com/news/claude-lyric-6",
+            ),
+            news_item(
+                NEW_NAME,
+                at=day_bounds(days[-1], settings)[0] + dt.timedelta(hours=5),
+                source=source,
+            ),
+        ]
+    )
+
+
 def aside_of(store: Store, days: list[dt.date]) -> dict[dt.date, list[tuple[object, ...]]]:
     return {day: [(i.id, why, detail) for i, why, detail in store.set_aside(day)] for day in days}
 
@@ -110,6 +135,7 @@ def test_relevance_judged_ahead_in_a_worker_equals_judging_here(
 ) -> None:
     store, settings = collected_demo(tmp_path / "a")
     add_junk(store, settings)
+    add_new_name(store, settings)
     # The demo's sources are labs' blogs, marked curated; judged here as any feed.
     settings = settings.model_copy(
         update={"sources": [s.model_copy(update={"curated": False}) for s in settings.sources]}
@@ -137,6 +163,8 @@ def test_relevance_judged_ahead_in_a_worker_equals_judging_here(
     assert {d: shape(s) for d, s in got.items()} == {d: shape(s) for d, s in expected.items()}
     assert aside_of(ahead_, days) == aside_of(here, days)
     assert any(aside_of(here, days).values())  # the demo has junk to set aside
+    # The worker learns the week's new model names as this process does.
+    assert NEW_NAME in [i.title for s in got[days[-1]] for i in s.items]
 
 
 @pytest.mark.parametrize("database", ["garbage", "empty"])

@@ -17,12 +17,12 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
-from collections.abc import Collection, Sequence
+from collections.abc import Callable, Collection, Sequence
 from concurrent.futures import Future, ProcessPoolExecutor
 from pathlib import Path
 
 from newsdesk.models import Item
-from newsdesk.relevance import Verdict, sift
+from newsdesk.relevance import NAME_DAYS, Verdict, learned_names, name_evidence, sift
 from newsdesk.store import Store
 
 logger = logging.getLogger(__name__)
@@ -73,12 +73,14 @@ class Sifter:
         self.close()
 
     def sift(
-        self, day: dt.date, items: Sequence[Item]
+        self, day: dt.date, items: Sequence[Item], names: Callable[[], Collection[str]] = tuple
     ) -> tuple[list[Item], list[tuple[Item, Verdict]]]:
+        """The day's verdicts: the worker's, or judged here with `names()` (the week's new
+        model names, asked only then)."""
         future = self.futures.pop(day, None)
         judged = _result(future) if future is not None else None
         if judged is None or judged[0] != len(items):  # failed, or read other items
-            return sift(items, self.curated)
+            return sift(items, self.curated, names())
         verdicts = {item_id: Verdict(reason, detail) for item_id, reason, detail in judged[1]}
         kept = [item for item in items if item.id not in verdicts]
         aside = [(item, verdicts[item.id]) for item in items if item.id in verdicts]
@@ -114,9 +116,33 @@ def _judge_stored(
     database: str, start: dt.datetime, end: dt.datetime, curated: frozenset[str]
 ) -> Judged:
     """In the worker: the verdicts of the items stored between `start` and `end`."""
-    items = _store(database).items_between(start, end)
-    _, aside = sift(items, curated)
+    store = _store(database)
+    items = store.items_between(start, end)
+    _, aside = sift(items, curated, week_names(store, end))
     return len(items), [(item.id, v.reason, v.detail) for item, v in aside if item.id is not None]
+
+
+def week_names(store: Store, end: dt.datetime) -> frozenset[str]:
+    """The new model names (`relevance.learned_names`) that the titles of the `NAME_DAYS`
+    days before `end`, and of the day it closes, give. Each 24 hours' evidence is read
+    once per process and store, and again only when the store holds other items then."""
+    evidence = []
+    for back in range(NAME_DAYS + 1):
+        high = end - dt.timedelta(days=back)
+        low = high - dt.timedelta(days=1)
+        key = (str(store.path), low, high, store.count_between(low, high))
+        found = _evidence.get(key)
+        if found is None:
+            if len(_evidence) >= _EVIDENCE_DAYS:
+                _evidence.clear()
+            found = _evidence[key] = name_evidence(store.links_between(low, high))
+        evidence.append(found)
+    return learned_names(evidence)
+
+
+# Each day's names (`week_names`), by store, bounds and the number of items then.
+_evidence: dict[tuple[str, dt.datetime, dt.datetime, int], dict[str, int]] = {}
+_EVIDENCE_DAYS = 1024
 
 
 _open: dict[str, Store] = {}

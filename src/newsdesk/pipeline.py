@@ -10,7 +10,7 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 
 from newsdesk import edits, fulltext, learned, publish
-from newsdesk.ahead import Sifter
+from newsdesk.ahead import Sifter, week_names
 from newsdesk.analyze import Analyst, OfflineAnalyst
 from newsdesk.classify import Classifier
 from newsdesk.collect import run_collect as run_collect  # its home was here
@@ -172,7 +172,7 @@ def _prepare(
     items = _with_terms(store, store.items_between(start, end))
     weights = {s.name: s.weight for s in settings.sources}
     curated = {s.name for s in settings.sources if s.curated}
-    kept, aside = sifter.sift(day, items)
+    kept, aside = sifter.sift(day, items, lambda: week_names(store, end))
     restored = store.restored_items(day)  # the editor's word over the relevance stage's
     if restored:
         kept += [item for item, _ in aside if item.id in restored]

@@ -11,8 +11,9 @@ The decision follows the labelling guide of the editorial development set
    model family, "LLM", "machine learning", "人工智能", "大模型", "agent" …; a few only
    without their `unless` words: "Nvidia" with "GeForce" or "gaming" is not AI, nor are
    "agents" next to "ICE") or two different *weak* ones ("model", "GPU", "robot",
-   "inference" …, each ambiguous alone: a "data model"). Otherwise `off_topic`. Terms are
-   in `data/relevance.toml`, in English and Chinese.
+   "inference" …, each ambiguous alone: a "data model"), or a new model's name that the
+   last weeks' titles gave after a maker's ("Claude Fable 5" → Fable: `learned_names`).
+   Otherwise `off_topic`. Terms are in `data/relevance.toml`, in English and Chinese.
 2. **Its form.** AI items are set aside when their form says they are not news, first
    match wins: `question` (Ask HN, help requests, "when will X ship"), `meme`,
    `anecdote` (a personal story: "I …", "Tell HN", "我用…"), `meme` also for a link to a
@@ -39,7 +40,7 @@ from __future__ import annotations
 import re
 import tomllib
 import unicodedata
-from collections.abc import Collection, Sequence
+from collections.abc import Collection, Iterable, Sequence
 from dataclasses import dataclass
 from functools import cache, lru_cache
 from importlib import resources
@@ -48,7 +49,7 @@ from urllib.parse import urlsplit
 from newsdesk.models import Item
 from newsdesk.normalize import is_thread, shown_title
 from newsdesk.patterns import literals, needs_digit
-from newsdesk.terms import DIGIT, summary_text
+from newsdesk.terms import DIGIT, specific, summary_text, tokens
 
 REASONS = ("off_topic", "question", "meme", "anecdote", "promotion", "rant", "not_news")
 # A source whose items of one day link to this many different sites is an aggregator.
@@ -279,6 +280,7 @@ class _Rules:
     news: Terms
     things: Terms
     lift_points: int
+    makers: frozenset[str]
 
 
 @cache
@@ -315,6 +317,7 @@ def _rules() -> _Rules:
         news=Terms(data["news"]["title"]),
         things=Terms(data["news"]["things"]),
         lift_points=int(data["news"]["lift_points"]),
+        makers=frozenset(data["ai"].get("makers", [])),
     )
 
 
@@ -475,9 +478,11 @@ _NEWS_PATH = re.compile(r"/(?:news|article|articles|story|stories)/", re.I)
 _REPORTED = frozenset({"meme", "promotion"})
 
 
-def judge(item: Item, *, aggregator: bool = False) -> Verdict:
+def judge(item: Item, *, aggregator: bool = False, names: Collection[str] = ()) -> Verdict:
     """Keep the item, or set it aside with a reason. An item from an `aggregator` also
-    needs a sign of news: a press or official link, an event in its title, or traction."""
+    needs a sign of news: a press or official link, an event in its title, or traction.
+    `names` are the week's new model names (`learned_names`): each says AI like a strong
+    term."""
     rules = _rules()
     title = unicodedata.normalize("NFKC", item.title).strip()
     body = summary_text(title, item.summary)[:TEXT_CHARS]
@@ -486,7 +491,11 @@ def judge(item: Item, *, aggregator: bool = False) -> Verdict:
     head = Text(title)
     whole = Text(f"{title} \n {body}")
     plain = _NO_AI.sub(" ", whole.raw)
-    if not about_ai(whole if plain == whole.raw else Text(plain)) and not _ai_site(item.url):
+    if (
+        not about_ai(whole if plain == whole.raw else Text(plain))
+        and not _ai_site(item.url)
+        and not _names_one(whole.raw, names)
+    ):
         return Verdict("off_topic", "no AI term")
     points, _ = engagement(item)
     old = _OLD_YEAR.search(title)
@@ -581,9 +590,10 @@ def aggregators(items: Sequence[Item]) -> set[str]:
 
 
 def sift(
-    items: Sequence[Item], curated: Collection[str]
+    items: Sequence[Item], curated: Collection[str], names: Collection[str] = ()
 ) -> tuple[list[Item], list[tuple[Item, Verdict]]]:
-    """The items kept (in order) and those set aside with their verdicts."""
+    """The items kept (in order) and those set aside with their verdicts; `names` are the
+    week's new model names (`learned_names`)."""
     kept: list[Item] = []
     aside: list[tuple[Item, Verdict]] = []
     mixed = aggregators(items)
@@ -593,9 +603,85 @@ def sift(
         else:
             # Judged as an aggregator's item only when every source that carried it is one
             # (the press's own feed vouches for its article whoever stored it first).
-            verdict = judge(item, aggregator=all(name in mixed for name in item.sources))
+            verdict = judge(
+                item, aggregator=all(name in mixed for name in item.sources), names=names
+            )
         if verdict.kept:
             kept.append(item)
         else:
             aside.append((item, verdict))
     return kept, aside
+
+
+# What a new model's name is followed by in "Claude Fable 5", "Mythos-5", "Kimi K3": a
+# version. A word with a version inside ("Hy3") is a name by itself.
+_NAME_WORD = re.compile(r"[A-Za-z0-9][\w.]*")
+_VERSION = re.compile(r"(?!(?:19|20)\d\d\b)(?:v?\d+(?:\.\d+)*[a-z]?|[A-Z]\d+(?:\.\d+)*)", re.I)
+# A tier of a model, not its name ("Mistral Small 4", "Gemini Flash 2"), and the words of
+# a date ("OpenAI June 2026 update": a year is no version).
+_NOT_NAMES = frozenset(
+    """pro max ultra flash lite nano turbo mini plus preview beta small medium large base
+    january february march april may june july august september october november december
+    jan feb mar apr jun jul aug sep sept oct nov dec monday tuesday wednesday thursday
+    friday saturday sunday spring summer autumn fall winter q1 q2 q3 q4 h1 h2""".split()
+)
+# Titles that must name a new model so for it to count (a link to an official site, the
+# maker's own post, counts for two), and the days back, before the day judged, whose
+# titles can: a model is news for weeks after its launch ("Fable 5 On Vending-Bench").
+NAME_TITLES = 2
+NAME_DAYS = 28
+
+
+def name_evidence(links: Iterable[tuple[str, str]]) -> dict[str, int]:
+    """The names of new models and products that (title, url) pairs give, with how many
+    titles give each: a capitalised word that follows an AI maker's name (`makers` in
+    relevance.toml) and is followed by a version ("Claude Fable 5", "Anthropic's Mythos-5")
+    or holds one ("Tencent Hy3"); not a tier ("Mistral Small 4"), an everyday word, a
+    version or a term the lists know already. A title on an official site counts twice."""
+    rules = _rules()
+    seen: dict[str, int] = {}
+    for title, url in links:
+        words = _NAME_WORD.findall(title.replace("'s ", " ").replace("’s ", " "))
+        if rules.makers.isdisjoint(words):
+            continue
+        found = set()
+        for maker, word, after in zip(words, words[1:], [*words[2:], ""], strict=False):
+            if maker not in rules.makers:
+                continue
+            name, _, version = word.partition("-")
+            version = version or after
+            shaped = DIGIT.search(name) is not None
+            if (shaped or _VERSION.fullmatch(version)) and _a_name(name, rules):
+                found.add(name)
+        weight = 2 if found and standing(url) == 0 else 1
+        for name in found:
+            seen[name] = seen.get(name, 0) + weight
+    return seen
+
+
+def learned_names(evidence: Iterable[dict[str, int]]) -> frozenset[str]:
+    """The names that `name_evidence` of several batches (days) gives `NAME_TITLES`
+    times or more."""
+    total: dict[str, int] = {}
+    for batch in evidence:
+        for name, count in batch.items():
+            total[name] = total.get(name, 0) + count
+    return frozenset(name for name, count in total.items() if count >= NAME_TITLES)
+
+
+def _a_name(word: str, rules: _Rules) -> bool:
+    letters = sum(c.isalpha() for c in word)
+    if not word[:1].isupper() or letters < 2 or word.isupper() or _VERSION.fullmatch(word):
+        return False
+    if (
+        word.casefold() in _NOT_NAMES
+        or rules.strong.find(Text(word))
+        or rules.weak.find(Text(word))
+    ):
+        return False
+    return all(specific(token) for token in tokens(word))
+
+
+def _names_one(text: str, names: Collection[str]) -> bool:
+    """Whether a text names one of `names` as written (a whole word, its capital too)."""
+    return bool(names) and not set(_NAME_WORD.findall(text)).isdisjoint(names)

@@ -392,6 +392,14 @@ class Store:
     def count_items(self) -> int:
         return int(self.db.execute("SELECT count(*) FROM items").fetchone()[0])
 
+    def links_between(self, start: dt.datetime, end: dt.datetime) -> list[tuple[str, str]]:
+        """The titles and links of the items published in [start, end)."""
+        rows = self.db.execute(
+            "SELECT title, url FROM items WHERE published >= ? AND published < ?",
+            (to_db_time(start), to_db_time(end)),
+        )
+        return [(row[0], row[1]) for row in rows]
+
     def count_between(self, start: dt.datetime, end: dt.datetime) -> int:
         """Items published in [start, end), as `items_between` would give them."""
         row = self.db.execute(
