@@ -719,6 +719,32 @@ def test_a_company_bought_or_going_public_ranks_like_a_launch(title: str) -> Non
     assert rank([vague], weights={}, settings=settings, day_end=end)[0].score < ranked[0].score
 
 
+def test_a_makers_post_that_says_introducing_in_its_address_ranks_like_a_launch() -> None:
+    settings = RankSettings()
+    end = T0 + dt.timedelta(hours=12)
+    title = "Lumen Image: pictures built for your world"
+    posts = {
+        "official": "https://about.fb.com/news/2026/07/introducing-lumen-image/",
+        "plain": "https://about.fb.com/news/2026/07/lumen-image/",
+        "elsewhere": "https://blog.example/introducing-lumen-image",
+    }
+    scores = {
+        kind: rank([story(1, item(title, url=url))], weights={}, settings=settings, day_end=end)[
+            0
+        ].score
+        for kind, url in posts.items()
+    }
+    assert scores["official"] - scores["plain"] >= settings.launch_bonus * 0.9
+    # Anyone can write "introducing" in an address: only the maker's own post says so.
+    no_standing = rank(
+        [story(1, item(title, url="https://blog.example/lumen-image"))],
+        weights={},
+        settings=settings,
+        day_end=end,
+    )[0].score
+    assert scores["elsewhere"] == no_standing
+
+
 def test_buzz_counts_the_days_other_items_that_name_a_story_and_not_kinds_or_letters() -> None:
     vault = story(1, item("Introducing Model Vault: a private platform for AI", source="lab"))
     cars = story(2, item("Carmaker retires Model S and Model X to build robots"))

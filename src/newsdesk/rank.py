@@ -40,6 +40,7 @@ import math
 import re
 from collections import Counter
 from collections.abc import Collection, Sequence
+from urllib.parse import urlsplit
 
 from newsdesk.config import RankSettings
 from newsdesk.models import Item, Story
@@ -88,7 +89,7 @@ def score(
     coverage = settings.source_bonus * math.log2(max(1, tellings))
     points = max((sum(engagement(item)) for item in story.items), default=0)
     heat = settings.engagement_weight * min(1.0, math.log10(1 + points) / 3)
-    launch = settings.launch_bonus if any(_launch(i.title) for i in story.items) else 0.0
+    launch = settings.launch_bonus if any(map(_launches, story.items)) else 0.0
     mentions = settings.mention_weight * math.log2(1 + buzz)
     text = " ".join(f"{item.title} {item.summary}" for item in story.items).casefold()
     boosts = sum((value for term, value in settings.boost.items() if term.casefold() in text), 0.0)
@@ -106,6 +107,19 @@ def _standing(items: Sequence[Item], curated: Collection[str], settings: RankSet
 def _tier(item: Item, curated: Collection[str]) -> int:
     """0 for a curated source's item or a link to an official site, 1 the press, 2 else."""
     return 0 if any(name in curated for name in item.sources) else standing(item.url)
+
+
+def _launches(item: Item) -> bool:
+    """A launch in the title, or in the link of a maker's own post: a lab titles its post
+    with the product's name alone ("Muse Image: Image Generation Built for Your World")
+    and says "introducing" in its address (".../introducing-muse-image")."""
+    return _launch(item.title) or (
+        _SLUG.search(urlsplit(item.url).path) is not None and standing(item.url) == 0
+    )
+
+
+# The last part of a post's address that opens announcing it.
+_SLUG = re.compile(r"/(?:introducing|announcing|launching|meet|unveiling)[-_][^/]+/?$", re.I)
 
 
 def _launch(title: str) -> bool:
