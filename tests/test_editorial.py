@@ -947,6 +947,25 @@ def test_the_weeks_new_model_names_keep_its_stories_in_the_digest(tmp_path: Path
         assert [why for _, why, _ in store.set_aside(days[2])] == ["off_topic"]
 
 
+def test_a_data_centre_in_british_spelling_is_a_data_center() -> None:
+    from newsdesk.relevance import about_ai
+    from newsdesk.terms import tokens
+
+    # Real, July 2026: a labelled must-show set aside as off-topic.
+    assert about_ai("Datacentres drive up big tech's carbon emissions to a third of France's")
+    assert about_ai("Ireland's data centres use a fifth of its power")
+    assert not about_ai("Data centre outage takes a bank offline")  # operations news
+    assert "@datacenter" in tokens("datacentres") & tokens("data centre") & tokens("data centers")
+
+
+def test_a_notice_that_access_is_extended_reports_an_event() -> None:
+    # Real, July 2026: a lab's notice on a mirror of its post, set aside for no event.
+    link = "https://xcancel.com/lab/status/1"
+    for title in ("Claude access extended until 19 July", "Lumen extends its free AI tier"):
+        assert judge(item(title, url=link), aggregator=True).kept, title
+    assert judge(item("Extended thinking in Claude, explained", url=link), aggregator=True).reason
+
+
 def test_chinese_and_english_names_of_one_company_meet() -> None:
     from newsdesk.terms import tokens
 
