@@ -974,6 +974,21 @@ def test_chinese_and_english_names_of_one_company_meet() -> None:
     assert "@zhipu" in tokens("Zhipu files for a Hong Kong IPO") & tokens("Z.ai Goes Public")
 
 
+def test_a_country_an_agency_or_a_paper_by_its_initials_is_the_same_name() -> None:
+    from newsdesk.terms import tokens
+
+    # Real, July 2026: one event in two entries, "NYT" in one and the paper's name in the other.
+    a = tokens("New York Times and Other Publishers Ask Court to Penalize OpenAI")
+    b = tokens("OpenAI faked inability to search training data, hid billions of logs, NYT says")
+    assert "@nyt" in a & b
+    assert "@us" in tokens("US Military leaders meet") & tokens("U.S. strikes") & tokens("USA")
+    assert "@us" in tokens("United States bans chips")
+    assert "@us" not in tokens("Let us know") and "@us" not in tokens("LET US KNOW")
+    assert "@uk" in tokens("UK police chief resigns") & tokens("British police used Copilot")
+    assert "@doj" in tokens("DOJ sues Nvidia") & tokens("Justice Department sues Nvidia")
+    assert "@ftc" in tokens("FTC probes chatbots") & tokens("Federal Trade Commission probe")
+
+
 def test_integrating_embedding_and_deploying_a_model_into_a_network_are_one_event() -> None:
     from newsdesk.terms import tokens
 

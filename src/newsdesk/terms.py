@@ -44,6 +44,8 @@ _CONTRACTION = re.compile(
     r"|(?:it|that|what|there|here|let|he|she|who|where|how|when|why)['’]s)(?![a-z0-9])"
 )
 _POSSESSIVE = re.compile(r"['’]s\b")
+# "US" in capitals, alone: the United States ("US Military leaders meet with Anthropic").
+_US = re.compile(r"(?<![\w.])US(?![\w.])")
 HAN_RUN = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff]+")
 _SEPARATORS = re.compile(r"[.\-+]")
 _S1 = re.compile(r"(?<![\w\-])s-1(?![\w\-])")
@@ -332,7 +334,12 @@ def tokens(text: str) -> frozenset[str]:
     """
     english, chinese, longest = _lexicon()
     found: set[str] = set()
-    text = unicodedata.normalize("NFKC", text).casefold()
+    text = unicodedata.normalize("NFKC", text)
+    if "US" in text and any(c.islower() for c in text):
+        # The country, as headlines write it (lower-cased, "us" is a pronoun; a text all in
+        # capitals writes the pronoun so too).
+        text = _US.sub("USA", text)
+    text = text.casefold()
     if "'" in text or "’" in text:
         text = _POSSESSIVE.sub("", _CONTRACTION.sub(" ", text))
     text = _TAGS.sub("", text, count=1)
@@ -389,7 +396,7 @@ def tokens(text: str) -> frozenset[str]:
     return frozenset(found)
 
 
-TOKENISER_VERSION = 16  # raise when `tokens` changes: stored terms are then computed again
+TOKENISER_VERSION = 17  # raise when `tokens` changes: stored terms are then computed again
 
 
 @cache
@@ -653,7 +660,7 @@ _CALENDAR = frozenset(
 # Names that end as verbs in -ing do.
 _NOT_VERBS = frozenset("beijing nanjing boeing peking viking kunming harbin".split())
 # The lexicon's concepts that are places: capitalised, they name one ("China", "EU").
-_PLACES = frozenset({"@china", "@europe", "@us"})
+_PLACES = frozenset({"@china", "@europe", "@us", "@uk"})
 
 
 @lru_cache(maxsize=1 << 12)
