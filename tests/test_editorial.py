@@ -958,6 +958,15 @@ def test_a_data_centre_in_british_spelling_is_a_data_center() -> None:
     assert "@datacenter" in tokens("datacentres") & tokens("data centre") & tokens("data centers")
 
 
+def test_a_memory_maker_and_the_memory_shortage_are_the_ai_build_out() -> None:
+    from newsdesk.relevance import about_ai
+
+    # Real, July 2026: a labelled must-show set aside as off-topic.
+    assert about_ai("SK Hynix CEO: worst memory shortage in 2027, will persist beyond 2030")
+    assert about_ai("RAM prices soar as Micron sells out")
+    assert not about_ai("The memory shortage hits phone makers")  # one sign alone
+
+
 def test_a_notice_that_access_is_extended_reports_an_event() -> None:
     # Real, July 2026: a lab's notice on a mirror of its post, set aside for no event.
     link = "https://xcancel.com/lab/status/1"
