@@ -975,6 +975,25 @@ def test_a_notice_that_access_is_extended_reports_an_event() -> None:
     assert judge(item("Extended thinking in Claude, explained", url=link), aggregator=True).reason
 
 
+@pytest.mark.parametrize(
+    "title",
+    [
+        # Real, late July 2026: labelled must-show stories that were set aside.
+        "Amazon Cuts Jobs in Artificial General Intelligence Unit",  # was off-topic
+        'Most Americans say "not in my backyard" to AI data centers',  # was an anecdote
+        "AI Chatbots Know How to Make Deadly Biological Weapons. Some Will Teach You",  # a how-to
+    ],
+)
+def test_a_quotation_a_known_how_and_agi_spelled_out_are_news(title: str) -> None:
+    assert judge(item(title, url="https://www.wsj.com/tech/ai/x"), aggregator=True).kept
+
+
+def test_first_person_outside_quotation_marks_is_still_an_anecdote() -> None:
+    assert judge(item('I asked Claude "what is my name"')).reason == "anecdote"
+    assert judge(item("How to fine-tune Llama on a laptop")).reason == "not_news"
+    assert judge(item("A how-to for Claude Code hooks")).reason == "not_news"
+
+
 def test_chinese_and_english_names_of_one_company_meet() -> None:
     from newsdesk.terms import tokens
 

@@ -476,6 +476,9 @@ _NEWS_PATH = re.compile(r"/(?:news|article|articles|story|stories)/", re.I)
 # article about a meme or a discount, a study "with ChatGPT", is news about them, not a
 # meme or an advertisement.
 _REPORTED = frozenset({"meme", "promotion"})
+# A quotation in a title: straight or curly double quotes, curly single ones.
+_QUOTED = re.compile(r'"[^"]{1,120}"|“[^”]{1,120}”|‘[^’]{1,120}’')
+_QUOTE_MARKS = re.compile(r'["“‘]')
 
 
 def judge(item: Item, *, aggregator: bool = False, names: Collection[str] = ()) -> Verdict:
@@ -532,12 +535,16 @@ def judge(item: Item, *, aggregator: bool = False, names: Collection[str] = ()) 
     # A subreddit's flair is not part of what the title says ("[D] I built …" is the
     # poster's own story).
     bare = head if title[:1] not in "[(" else Text(shown_title(title))
+    # Words in quotation marks are someone else's: "Most Americans say \"not in my
+    # backyard\" to AI data centers" is no one's own story.
+    unquoted = Text(_QUOTED.sub(" ", bare.raw)) if _QUOTE_MARKS.search(bare.raw) else bare
     # A press headline or a paper's title reports its subject (see _REPORTED).
     reports = level == 1 or bool(_under(host(item.url), rules.papers))
     for reason, where, terms in rules.forms:
         if reports and where == "title" and reason in _REPORTED:
             continue
-        found = terms.find(bare if where == "title" else path if where == "url" else whole)
+        said = unquoted if where == "title" and reason == "anecdote" else bare
+        found = terms.find(said if where == "title" else path if where == "url" else whole)
         if found and not (where == "url" and _announces(found, level, points, rules)):
             return Verdict(reason, found.strip())
     if aggregator and host(item.url).startswith("status.") and points < rules.lift_points:
