@@ -82,7 +82,7 @@ class RankSettings(_Section):
     top: int = Field(30, ge=1, le=500)
     official_bonus: float = Field(1.0, ge=0)
     press_bonus: float = Field(0.5, ge=0)
-    engagement_weight: float = Field(1.5, ge=0)
+    engagement_weight: float = Field(2.0, ge=0)
     launch_bonus: float = Field(0.8, ge=0)
     mention_weight: float = Field(0.5, ge=0)
     max_source_share: float = Field(0.7, gt=0, le=1)
