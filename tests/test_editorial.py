@@ -1283,6 +1283,26 @@ def test_a_clip_on_a_site_of_clips_is_a_clip_alone(link: str) -> None:
     assert verdict.reason == "meme" and "picture or a clip" in verdict.detail
 
 
+def write_dumps(folder: Path, stories: dict[str, list[tuple[str, str, int]]]) -> Path:
+    """Days of (title, link, points) in the Hacker News archive's format, one file a day."""
+    folder.mkdir()
+    hn_id = 48_400_000
+    for day, rows in stories.items():
+        blocks = []
+        for title, url, points in rows:
+            hn_id += 50
+            blocks.append(
+                f"Title: {title}\nStory URL: {url}\n"
+                f"Hacker News Post URL: https://news.ycombinator.com/item?id={hn_id}\n"
+                f"Points: {points}\nComments: {points // 3}\n"
+            )
+        text = (
+            ("-" * 40 + "\n").join(blocks) + "-" * 40 + f"\nend\nTotal number of posts: {len(rows)}"
+        )
+        (folder / f"{day}.md").write_text(text, encoding="utf-8")
+    return folder
+
+
 def test_the_hacker_news_days_bench_exports_blind_and_judges_labels(tmp_path: Path) -> None:
     # bench/bench_hn_days.py on two days of stories in the archive's format (ours): a
     # launch told by the press, a lab's own post, an Ask HN question and a story not
@@ -1299,22 +1319,7 @@ def test_the_hacker_news_days_bench_exports_blind_and_judges_labels(tmp_path: Pa
             ("OpenAI releases Lumen-4, its new reasoning model", "https://www.theverge.com/ai/lumen-4", 80),
         ],
     }  # fmt: skip
-    dumps = tmp_path / "dumps"
-    dumps.mkdir()
-    hn_id = 48_400_000
-    for day, rows in stories.items():
-        blocks = []
-        for title, url, points in rows:
-            hn_id += 50
-            blocks.append(
-                f"Title: {title}\nStory URL: {url}\n"
-                f"Hacker News Post URL: https://news.ycombinator.com/item?id={hn_id}\n"
-                f"Points: {points}\nComments: {points // 3}\n"
-            )
-        text = (
-            ("-" * 40 + "\n").join(blocks) + "-" * 40 + f"\nend\nTotal number of posts: {len(rows)}"
-        )
-        (dumps / f"{day}.md").write_text(text, encoding="utf-8")
+    dumps = write_dumps(tmp_path / "dumps", stories)
     bench = Path(__file__).resolve().parents[1] / "bench" / "bench_hn_days.py"
     exported = tmp_path / "items.jsonl"
     done = subprocess.run(
@@ -1376,3 +1381,42 @@ def test_the_hacker_news_days_bench_exports_blind_and_judges_labels(tmp_path: Pa
     assert "merge precision (as shown)       1.000 (1 merged)" in done.stdout
     assert "merge recall (as shown)          0.500 (1 repeats)" in done.stdout
     assert "same event, two entries: Lumen Labs raises" in done.stdout
+
+
+def test_the_rank_weights_bench_re_ranks_labelled_days_under_each_weight(tmp_path: Path) -> None:
+    # bench/bench_rank_weights.py: one day of ours whose labelled lead readers lifted far
+    # (1,200 points and comments) and a versioned launch the press told with few points;
+    # with no weight on points the launch is the pick, with much the lead is.
+    dumps = write_dumps(
+        tmp_path / "dumps",
+        {
+            "2026-06-08": [
+                ("Nimbus releases Atlas-2, an open AI image model", "https://www.theverge.com/ai/atlas-2", 5),
+                ("AI agents now write most of Lumen's code", "https://lumen.example/agents", 900),
+            ]
+        },
+    )  # fmt: skip
+    ids = [
+        int(line.split("id=")[1])
+        for line in (dumps / "2026-06-08.md").read_text().splitlines()
+        if "id=" in line
+    ]
+    labels = tmp_path / "days.jsonl"
+    labels.write_text(
+        json.dumps({"day": "2026-06-08", "leads": [[ids[1]]], "must": [[ids[0]]]}) + "\n"
+    )
+    bench = Path(__file__).resolve().parents[1] / "bench" / "bench_rank_weights.py"
+    grid = json.dumps({"engagement_weight": [0.0, 3.0]})
+    args = ["--grid", grid, "--split", "none", "--days", str(dumps), str(labels)]
+    done = subprocess.run(
+        [sys.executable, str(bench), *args], capture_output=True, text=True, check=False
+    )
+    assert done.returncode == 0, done.stderr
+    lines = done.stdout.splitlines()
+    assert lines[1] == '{"engagement_weight": 0.0} | 1.000, 0.000, 1.000'
+    assert lines[2] == '{"engagement_weight": 3.0} | 1.000, 1.000, 1.000'
+    wrong = subprocess.run(
+        [sys.executable, str(bench), "--grid", '{"engagement": [1]}', "--split", "none"],
+        capture_output=True, text=True, check=False,
+    )  # fmt: skip
+    assert wrong.returncode == 2 and "not keys of [rank]: engagement" in wrong.stderr
