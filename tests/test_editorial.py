@@ -1013,6 +1013,7 @@ def test_a_country_an_agency_or_a_paper_by_its_initials_is_the_same_name() -> No
     assert "@us" in tokens("US Military leaders meet") & tokens("U.S. strikes") & tokens("USA")
     assert "@us" in tokens("United States bans chips")
     assert "@us" not in tokens("Let us know") and "@us" not in tokens("LET US KNOW")
+    assert "@us" not in tokens("Startup raises US$5B")  # a sum in dollars
     assert "@uk" in tokens("UK police chief resigns") & tokens("British police used Copilot")
     assert "@doj" in tokens("DOJ sues Nvidia") & tokens("Justice Department sues Nvidia")
     assert "@ftc" in tokens("FTC probes chatbots") & tokens("Federal Trade Commission probe")

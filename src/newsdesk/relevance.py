@@ -643,8 +643,9 @@ def name_evidence(links: Iterable[tuple[str, str]]) -> dict[str, int]:
     """The names of new models and products that (title, url) pairs give, with how many
     titles give each: a capitalised word that follows an AI maker's name (`makers` in
     relevance.toml) and is followed by a version ("Claude Fable 5", "Anthropic's Mythos-5")
-    or holds one ("Tencent Hy3"); not a tier ("Mistral Small 4"), an everyday word, a
-    version or a term the lists know already. A title on an official site counts twice."""
+    or holds one ("Tencent Hy3"); not a tier ("Mistral Small 4"), a date, an everyday
+    word, an acronym ("OCR"), a version or a term the lists know already. A title on an
+    official site counts twice."""
     rules = _rules()
     seen: dict[str, int] = {}
     for title, url in links:
@@ -655,11 +656,10 @@ def name_evidence(links: Iterable[tuple[str, str]]) -> dict[str, int]:
         for maker, word, after in zip(words, words[1:], [*words[2:], ""], strict=False):
             if maker not in rules.makers:
                 continue
-            name, _, version = word.partition("-")
-            version = version or after
-            shaped = DIGIT.search(name) is not None
-            if (shaped or _VERSION.fullmatch(version)) and _a_name(name, rules):
-                found.add(name)
+            # (a hyphen splits words here: "Mythos-5" is "Mythos", then "5")
+            shaped = DIGIT.search(word) is not None
+            if (shaped or _VERSION.fullmatch(after)) and _a_name(word, rules):
+                found.add(word)
         weight = 2 if found and standing(url) == 0 else 1
         for name in found:
             seen[name] = seen.get(name, 0) + weight

@@ -45,7 +45,7 @@ _CONTRACTION = re.compile(
 )
 _POSSESSIVE = re.compile(r"['’]s\b")
 # "US" in capitals, alone: the United States ("US Military leaders meet with Anthropic").
-_US = re.compile(r"(?<![\w.])US(?![\w.])")
+_US = re.compile(r"(?<![\w.])US(?![\w.$])")  # (not "US$5B": a sum in dollars)
 HAN_RUN = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff]+")
 _SEPARATORS = re.compile(r"[.\-+]")
 _S1 = re.compile(r"(?<![\w\-])s-1(?![\w\-])")
@@ -396,7 +396,7 @@ def tokens(text: str) -> frozenset[str]:
     return frozenset(found)
 
 
-TOKENISER_VERSION = 17  # raise when `tokens` changes: stored terms are then computed again
+TOKENISER_VERSION = 18  # raise when `tokens` changes: stored terms are then computed again
 
 
 @cache
