@@ -989,6 +989,21 @@ def test_a_quotation_a_known_how_and_agi_spelled_out_are_news(title: str) -> Non
     assert judge(item(title, url="https://www.wsj.com/tech/ai/x"), aggregator=True).kept
 
 
+@pytest.mark.parametrize(
+    "title",
+    [
+        # Real, 27 July - 2 August 2026: labelled must-show stories set aside as off-topic
+        # or without an event (the field's figures, Google's music model, xAI's new name).
+        "Coursera Bets $100M That Andrew Ng Can Do What Coursera Can't",
+        "Google Flow Music launches Lyria 3.5 with advances in musicality, lyrics, vocals",
+        "SpaceXAI sues Minnesota AG over ban on nudifying apps",
+        "Lilian Weng (co-founder) leaving Thinking Machines",
+    ],
+)
+def test_the_fields_figures_and_models_are_ai_news(title: str) -> None:
+    assert judge(item(title, url="https://x.com/someone/status/1"), aggregator=True).kept
+
+
 def test_first_person_outside_quotation_marks_is_still_an_anecdote() -> None:
     assert judge(item('I asked Claude "what is my name"')).reason == "anecdote"
     assert judge(item("How to fine-tune Llama on a laptop")).reason == "not_news"
