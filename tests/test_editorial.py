@@ -1004,6 +1004,15 @@ def test_the_fields_figures_and_models_are_ai_news(title: str) -> None:
     assert judge(item(title, url="https://x.com/someone/status/1"), aggregator=True).kept
 
 
+def test_a_phones_jailbreak_is_not_a_models() -> None:
+    from newsdesk.relevance import about_ai
+
+    # Real, July 2026: shown in a digest as AI news.
+    assert not about_ai("Relaxin Jailbreak for iOS 17.0-17.3.1 Released")
+    assert about_ai("A universal jailbreak for LLMs")
+    assert about_ai("New jailbreak makes Lumen explain anything to anyone")
+
+
 def test_first_person_outside_quotation_marks_is_still_an_anecdote() -> None:
     assert judge(item('I asked Claude "what is my name"')).reason == "anecdote"
     assert judge(item("How to fine-tune Llama on a laptop")).reason == "not_news"
