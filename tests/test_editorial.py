@@ -746,6 +746,57 @@ def test_a_makers_post_that_says_introducing_in_its_address_ranks_like_a_launch(
     assert scores["elsewhere"] == no_standing
 
 
+def test_the_pick_is_the_makers_lifted_post_among_the_first_three() -> None:
+    # Real shape, 30 July 2026: a hedge fund's losses told by four outlets ranked above
+    # OpenAI's own post on its model's prices (541 points), which the labels lead with.
+    end = T0 + dt.timedelta(hours=12)
+    sites = ["ft.com", "bloomberg.com", "wsj.com", "reuters.com"]
+
+    def day(points: int = 541) -> list[Story]:
+        told = story(
+            1,
+            *(
+                item(
+                    f"AI fund seeks capital after rout ({n})",
+                    HN.format(12, 3),
+                    url=f"https://{s}/a",
+                )
+                for n, s in enumerate(sites)
+            ),
+        )
+        post = story(
+            2,
+            item(
+                "Advancing the price-performance frontier with Lumen-5",
+                HN.format(points, points // 2),
+                url="https://openai.com/index/lumen-5-prices/",
+            ),
+        )
+        other = [story(3 + n, item(f"AI chip note {n}", HN.format(40, 9))) for n in range(3)]
+        return [told, post, *other]
+
+    off = RankSettings(official_pick=False)
+    assert [s.id for s in rank(day(), weights={}, settings=off, day_end=end)][:2] == [1, 2]
+    ranked = rank(day(), weights={}, settings=RankSettings(), day_end=end)
+    assert [s.id for s in ranked][:2] == [2, 1]
+    assert ranked[0].score > ranked[1].score  # the stored order is the shown order
+    # Not a post readers left unlifted, nor one below the first three.
+    assert rank(day(points=40), weights={}, settings=RankSettings(), day_end=end)[0].id == 1
+    told = day()[0]
+    crowded = [
+        story(
+            10 + k,
+            *(replace(i, title=f"AI deal {k}: {i.title}", url=f"{i.url}{k}") for i in told.items),
+        )
+        for k in range(3)
+    ]
+    assert rank(day() + crowded, weights={}, settings=RankSettings(), day_end=end)[0].id != 2
+    # The model's triage has the last word: a post it judged less important stays.
+    judged = day()
+    judged[0].importance, judged[1].importance = 5, 3
+    assert rank(judged, weights={}, settings=RankSettings(), day_end=end)[0].id == 1
+
+
 def test_buzz_counts_the_days_other_items_that_name_a_story_and_not_kinds_or_letters() -> None:
     vault = story(1, item("Introducing Model Vault: a private platform for AI", source="lab"))
     cars = story(2, item("Carmaker retires Model S and Model X to build robots"))

@@ -87,6 +87,7 @@ class RankSettings(_Section):
     mention_weight: float = Field(0.5, ge=0)
     max_source_share: float = Field(0.7, gt=0, le=1)
     max_discussions: int = Field(2, ge=0, le=500)
+    official_pick: bool = True
 
 
 _ENV = r"^[A-Za-z_][A-Za-z0-9_]*$"

@@ -196,9 +196,40 @@ def rank(
             s.id,
         ),
     )
-    return _hold_discussions(
+    held = _hold_discussions(
         _keep_curated(_share(ordered, settings), settings, curated), settings, curated
     )
+    return _official_pick(held, curated) if settings.official_pick else held
+
+
+# The stories among which a maker's own post readers lifted becomes the pick.
+PICK_AMONG = 3
+
+
+def _official_pick(ordered: list[Story], curated: Collection[str]) -> list[Story]:
+    """The day's pick is a maker's own post (a curated source's or a link to an official
+    site) that readers lifted (`lift_points`) when one is among the first `PICK_AMONG`
+    and the first is not one: an editor leads with the lab's launch, not the story most
+    outlets retold ("Advancing the price-performance frontier with GPT-5.6", 541 points,
+    over a hedge fund's losses told by four sites). Its score becomes just above the
+    first's, so the stored order is the shown order. A story the model's triage judged
+    less important than the first stays where it is."""
+    first = ordered[0] if ordered else None
+    if first is None or first.score < 0 or _standing_tier(first, curated) == 0:
+        return ordered
+    for n, story in enumerate(ordered[1:PICK_AMONG], 1):
+        if story.score < 0:
+            break
+        lifted = max(sum(engagement(i)) for i in story.items) >= lift_points()
+        weaker = bool(story.importance) and story.importance < first.importance
+        if _standing_tier(story, curated) == 0 and lifted and not weaker:
+            story.score = round(first.score + 0.001, 6)
+            return [story, *ordered[:n], *ordered[n + 1 :]]
+    return ordered
+
+
+def _standing_tier(story: Story, curated: Collection[str]) -> int:
+    return min(_tier(item, curated) for item in story.items)
 
 
 def shown(stories: Sequence[Story], top: int) -> list[Story]:
