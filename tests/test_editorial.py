@@ -1055,6 +1055,21 @@ def test_the_fields_figures_and_models_are_ai_news(title: str) -> None:
     assert judge(item(title, url="https://x.com/someone/status/1"), aggregator=True).kept
 
 
+@pytest.mark.parametrize(
+    ("title", "reason"),
+    [
+        # Real, August 2026: shown in digests; labelled promotion.
+        ("Welcome to Agents Week", "promotion"),
+        ("Day 0 Kimi-K3 Inference Deployment with Atom on AMD Instinct MI355X GPUs", "promotion"),
+        # Ours: a welcome that opens no event week, a trial's third day.
+        ("Welcome to the age of AI agents", ""),
+        ("Day 3 of the OpenAI trial: Musk testifies", ""),
+    ],
+)
+def test_a_vendors_event_week_and_day_zero_support_are_promotion(title: str, reason: str) -> None:
+    assert judge(item(title, url="https://blog.example.com/x")).reason == reason
+
+
 def test_a_phones_jailbreak_is_not_a_models() -> None:
     from newsdesk.relevance import about_ai
 
