@@ -332,15 +332,15 @@ def _placed(stories: list[Story], top: int, by_link: dict[str, dict[str, Any]]) 
     }
 
 
-def judge_leads(
+def lead_figures(
     prepared: dict[dt.date, list[Story]],
     by_link: dict[str, dict[str, Any]],
     top: int,
     leads: dict[dt.date, dict[str, Any]],
-) -> list[str]:
+) -> tuple[dict[str, float], list[str]]:
     """The days' leads in the top 3 and as the pick, and the must-show stories shown
     that day, or that day or the week before (a story told again, or the same link
-    submitted again, is not shown twice)."""
+    submitted again, is not shown twice); with the misses."""
     in_top = picked = must_shown = must_recent = must_all = 0
     misses = []
     titles = {r["id"]: r["title"] for r in by_link.values()}
@@ -363,11 +363,30 @@ def judge_leads(
             must_recent += recent
             if not recent:
                 misses.append(f"  must show, cut: {day}: {titles.get(story[0], story[0])}")
-    days = len(leads)
-    print(f"leads in top 3 (days)            {in_top / days:.3f} ({days} days)")
-    print(f"pick is a lead (days)            {picked / days:.3f}")
-    print(f"must-show shown                  {must_shown / max(1, must_all):.3f} ({must_all})")
-    print(f"must-show shown, or the week before  {must_recent / max(1, must_all):.3f}")
+    days = max(1, len(leads))
+    figures = {
+        "days": len(leads),
+        "top3": in_top / days,
+        "pick": picked / days,
+        "must": must_shown / max(1, must_all),
+        "must_all": must_all,
+        "must_recent": must_recent / max(1, must_all),
+    }
+    return figures, misses
+
+
+def judge_leads(
+    prepared: dict[dt.date, list[Story]],
+    by_link: dict[str, dict[str, Any]],
+    top: int,
+    leads: dict[dt.date, dict[str, Any]],
+) -> list[str]:
+    """Print `lead_figures`; return its misses."""
+    f, misses = lead_figures(prepared, by_link, top, leads)
+    print(f"leads in top 3 (days)            {f['top3']:.3f} ({f['days']} days)")
+    print(f"pick is a lead (days)            {f['pick']:.3f}")
+    print(f"must-show shown                  {f['must']:.3f} ({f['must_all']})")
+    print(f"must-show shown, or the week before  {f['must_recent']:.3f}")
     return misses
 
 

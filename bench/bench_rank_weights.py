@@ -35,9 +35,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 import bench_hn_days
 
 from newsdesk.config import RankSettings, Settings, load_settings
-from newsdesk.models import Story
 from newsdesk.pipeline import day_bounds, prepare_days
-from newsdesk.rank import rank, shown
+from newsdesk.rank import rank
 from newsdesk.store import Store
 from tests import editorial
 
@@ -85,28 +84,17 @@ class HackerNewsDays:
                 self.leads[dt.date.fromisoformat(row["day"])] = row
 
     def figures(self, settings: RankSettings) -> Figures:
-        top3 = pick = must = musts = 0
-        for day, row in self.leads.items():
-            stories: list[Story] = self.prepared.get(day, [])
-            end = day_bounds(day, self.config)[1]
-            order = rank(stories, weights={}, settings=settings, day_end=end)
-            place = {
-                self.by_link[i.url]["id"]: n
-                for n, story in enumerate(shown(order, settings.top))
-                for i in story.items
-                if i.url in self.by_link
-            }
-            best = [
-                min((place[i] for i in lead if i in place), default=settings.top)
-                for lead in row["leads"]
-            ]
-            top3 += any(b < 3 for b in best)
-            pick += any(b == 0 for b in best)
-            for story in row["must"]:
-                musts += 1
-                must += any(i in place for i in story)
-        days = max(1, len(self.leads))
-        return top3 / days, pick / days, must / max(1, musts)
+        ranked = {
+            day: rank(
+                self.prepared.get(day, []),
+                weights={},
+                settings=settings,
+                day_end=day_bounds(day, self.config)[1],
+            )
+            for day in self.leads
+        }
+        found, _ = bench_hn_days.lead_figures(ranked, self.by_link, settings.top, self.leads)
+        return found["top3"], found["pick"], found["must"]
 
 
 def main() -> int:

@@ -84,7 +84,7 @@ def score(
     newest = max(item.published for item in story.items)
     age_hours = max(0.0, (day_end - newest).total_seconds() / 3600)
     recency: float = 0.5 ** (age_hours / settings.half_life_hours)
-    authority = weight + _standing(story.items, curated, settings)
+    authority = weight + _standing(story, curated, settings)
     tellings = len({*story.sources, *(host(i.url) for i in story.items)}) - 1
     coverage = settings.source_bonus * math.log2(max(1, tellings))
     points = max((sum(engagement(item)) for item in story.items), default=0)
@@ -99,8 +99,8 @@ def score(
     return base
 
 
-def _standing(items: Sequence[Item], curated: Collection[str], settings: RankSettings) -> float:
-    best = min(_tier(item, curated) for item in items)
+def _standing(story: Story, curated: Collection[str], settings: RankSettings) -> float:
+    best = _best_tier(story, curated)
     return settings.official_bonus if best == 0 else settings.press_bonus if best == 1 else 0.0
 
 
@@ -215,20 +215,21 @@ def _official_pick(ordered: list[Story], curated: Collection[str]) -> list[Story
     first's, so the stored order is the shown order. A story the model's triage judged
     less important than the first stays where it is."""
     first = ordered[0] if ordered else None
-    if first is None or first.score < 0 or _standing_tier(first, curated) == 0:
+    if first is None or first.score < 0 or _best_tier(first, curated) == 0:
         return ordered
     for n, story in enumerate(ordered[1:PICK_AMONG], 1):
         if story.score < 0:
             break
         lifted = max(sum(engagement(i)) for i in story.items) >= lift_points()
         weaker = bool(story.importance) and story.importance < first.importance
-        if _standing_tier(story, curated) == 0 and lifted and not weaker:
+        if _best_tier(story, curated) == 0 and lifted and not weaker:
             story.score = round(first.score + 0.001, 6)
             return [story, *ordered[:n], *ordered[n + 1 :]]
     return ordered
 
 
-def _standing_tier(story: Story, curated: Collection[str]) -> int:
+def _best_tier(story: Story, curated: Collection[str]) -> int:
+    """The story's best `_tier`: 0 when a curated source or an official site told it."""
     return min(_tier(item, curated) for item in story.items)
 
 
