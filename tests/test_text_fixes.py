@@ -89,6 +89,19 @@ def test_scaled_amounts_still_meet_exactly() -> None:
     assert "#1300000000" in tokens("$1.3B round")  # exact, not 1299999999.9999998
 
 
+def test_amounts_in_chinese_numerals_meet_their_figures() -> None:
+    # A Chinese report of "The $100B megadeal between OpenAI and Nvidia is on ice".
+    english = tokens("The $100B megadeal between OpenAI and Nvidia is on ice")
+    chinese = tokens("英伟达与 OpenAI 的千亿美元投资计划陷入停滞")
+    assert {"#100000000000", "@nvidia", "openai"} <= english & chinese
+    assert "#100000000000" in tokens("1000亿美元")
+    assert "#350000000000" in tokens("三千五百亿")
+    assert "#2000000000" in tokens("融资二十亿美元") & tokens("raises $2B")
+    assert "#2000000000000" in tokens("两万亿美元的市场")
+    # Not a vague amount: "some hundreds of billions" names no figure.
+    assert not {t for t in tokens("数千亿美元的投资") if t.startswith("#")}
+
+
 def test_a_measure_is_one_token_and_no_figure() -> None:
     assert "#8gb" in tokens("New AI hat adds 8GB of RAM") & tokens("8 GB of memory")
     assert "#8" not in tokens("New AI hat adds 8GB of RAM")

@@ -271,6 +271,28 @@ def _undouble(stem: str) -> str:
     return stem
 
 
+# An amount in Chinese numerals before 亿 or 万亿 ("千亿美元", "三千五百亿", "两万亿"), not
+# a vague one ("数千亿", "几百亿", "上千亿": some hundreds of billions).
+_ZH_AMOUNT = re.compile(r"(?<![数几上近超逾约])([一二两三四五六七八九十百千]+)(万亿|亿)")
+_ZH_DIGITS = dict(zip("一二两三四五六七八九", (1, 2, 2, 3, 4, 5, 6, 7, 8, 9), strict=True))
+_ZH_UNITS = {"十": 10, "百": 100, "千": 1000}
+
+
+def _chinese_amounts(text: str, found: set[str]) -> None:
+    """Add the figure of each amount written in Chinese numerals: "千亿美元" is $100B
+    (`#100000000000`) as "1000亿美元" and "$100 billion" are."""
+    for match in _ZH_AMOUNT.finditer(text):
+        total, digit = 0, None
+        for char in match.group(1):
+            if char in _ZH_DIGITS:
+                digit = _ZH_DIGITS[char]
+            else:
+                total += (1 if digit is None else digit) * _ZH_UNITS[char]
+                digit = None
+        total += digit or 0
+        found.add(f"#{total * _MULTIPLIERS[match.group(2)]}")
+
+
 def _numbers(text: str, found: set[str]) -> str:
     """Add one token per number, every digit kept and scaled exactly by its unit ($2B and
     20 亿 meet as `#2000000000`, $2.5B and 25 亿 as `#2500000000`); return the rest.
@@ -346,6 +368,8 @@ def tokens(text: str) -> frozenset[str]:
     if "s-1" in text:  # the SEC's S-1 is a company's filing to go public
         text = _S1.sub(" ipo ", text)
     words = _numbers(text, found) if DIGIT.search(text) else text
+    if "亿" in text:
+        _chinese_amounts(text, found)
     sequence = _WORD.findall(words)
     covered = _phrase_tokens(sequence, found, "-" in words)
     for index, word in enumerate(sequence):
@@ -396,7 +420,7 @@ def tokens(text: str) -> frozenset[str]:
     return frozenset(found)
 
 
-TOKENISER_VERSION = 18  # raise when `tokens` changes: stored terms are then computed again
+TOKENISER_VERSION = 19  # raise when `tokens` changes: stored terms are then computed again
 
 
 @cache
