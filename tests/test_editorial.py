@@ -215,6 +215,17 @@ def test_junk_is_set_aside_with_its_reason(title: str, reason: str) -> None:
     assert judge(item(title)).reason == reason
 
 
+def test_a_maker_s_own_launch_is_no_polemic_but_its_essay_can_be() -> None:
+    # Google's launch of Gemini's browsing in Chrome (January 2026), titled as a new era.
+    launch = "The new era of browsing: Putting Gemini to work in Chrome"
+    google = "https://blog.google/products-and-platforms/products/chrome/gemini-3-auto-browse/"
+    assert judge(item(launch, url=google)).kept
+    assert judge(item(launch, url="https://someone.example/chrome-gemini")).reason == "rant"
+    # A maker's essay that names no product is still one.
+    essay = "The third era of AI software development"
+    assert judge(item(essay, url="https://cursor.com/blog/third-era")).reason == "rant"
+
+
 def test_a_name_an_old_paper_and_a_named_law_are_not_ai_news() -> None:
     # "Ai" in mixed case is a name, and so is "Ai Weiwei" however written; another AI
     # term still counts.

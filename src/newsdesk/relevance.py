@@ -49,7 +49,7 @@ from urllib.parse import urlsplit
 from newsdesk.models import Item
 from newsdesk.normalize import is_thread, shown_title
 from newsdesk.patterns import literals, needs_digit
-from newsdesk.terms import DIGIT, specific, summary_text, tokens
+from newsdesk.terms import DIGIT, known_name, specific, summary_text, title_names, tokens
 
 REASONS = ("off_topic", "question", "meme", "anecdote", "promotion", "rant", "not_news")
 # A source whose items of one day link to this many different sites is an aggregator.
@@ -540,8 +540,14 @@ def judge(item: Item, *, aggregator: bool = False, names: Collection[str] = ()) 
     unquoted = Text(_QUOTED.sub(" ", bare.raw)) if _QUOTE_MARKS.search(bare.raw) else bare
     # A press headline or a paper's title reports its subject (see _REPORTED).
     reports = level == 1 or bool(_under(host(item.url), rules.papers))
+    named = level == 0 and any(known_name(name) for name in title_names(title))
     for reason, where, terms in rules.forms:
         if reports and where == "title" and reason in _REPORTED:
+            continue
+        if level == 0 and where == "title" and reason == "rant" and named:
+            # A maker's own post that names a product launches it ("The new era of
+            # browsing: Putting Gemini to work in Chrome"); without a name it is an essay
+            # ("The third era of AI software development").
             continue
         said = unquoted if where == "title" and reason == "anecdote" else bare
         found = terms.find(said if where == "title" else path if where == "url" else whole)
