@@ -226,6 +226,15 @@ def test_a_maker_s_own_launch_is_no_polemic_but_its_essay_can_be() -> None:
     assert judge(item(essay, url="https://cursor.com/blog/third-era")).reason == "rant"
 
 
+def test_a_court_s_opinion_is_no_opinion_column() -> None:
+    # 5 August 2026: the Ninth Circuit's opinion in Amazon v. Perplexity, filed under
+    # "/opinions/" on the court's site, was set aside as a rant.
+    court = "https://cdn.ca9.uscourts.gov/datastore/opinions/2026/08/04/26-1444.pdf"
+    assert judge(item("Amazon.com vs Perplexity AI [pdf]", url=court), aggregator=True).kept
+    column = "https://www.nytimes.com/2026/08/04/opinion/perplexity-amazon-ai.html"
+    assert judge(item("Amazon.com vs Perplexity AI", url=column)).reason == "rant"
+
+
 def test_a_name_an_old_paper_and_a_named_law_are_not_ai_news() -> None:
     # "Ai" in mixed case is a name, and so is "Ai Weiwei" however written; another AI
     # term still counts.
@@ -806,6 +815,13 @@ def test_the_pick_is_the_makers_lifted_post_among_the_first_three() -> None:
     judged = day()
     judged[0].importance, judged[1].importance = 5, 3
     assert rank(judged, weights={}, settings=RankSettings(), day_end=end)[0].id == 1
+    # A government's release is official but no maker's launch: it is not made the pick
+    # (4 August 2026: the Justice Department's settlement with OpenAI, 37 points).
+    release = day()
+    release[1].items[0] = replace(
+        release[1].items[0], url="https://www.justice.gov/opa/pr/settlement-with-lumen"
+    )
+    assert rank(release, weights={}, settings=RankSettings(), day_end=end)[0].id == 1
 
 
 def test_buzz_counts_the_days_other_items_that_name_a_story_and_not_kinds_or_letters() -> None:

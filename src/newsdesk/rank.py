@@ -45,7 +45,7 @@ from urllib.parse import urlsplit
 from newsdesk.config import RankSettings
 from newsdesk.models import Item, Story
 from newsdesk.normalize import is_thread
-from newsdesk.relevance import engagement, host, lift_points, standing
+from newsdesk.relevance import engagement, host, lift_points, maker_site, standing
 from newsdesk.terms import name_tokens, naming_token
 
 _LAUNCH = re.compile(
@@ -215,17 +215,26 @@ def _official_pick(ordered: list[Story], curated: Collection[str]) -> list[Story
     first's, so the stored order is the shown order. A story the model's triage judged
     less important than the first stays where it is."""
     first = ordered[0] if ordered else None
-    if first is None or first.score < 0 or _best_tier(first, curated) == 0:
+    if first is None or first.score < 0 or _made(first, curated):
         return ordered
     for n, story in enumerate(ordered[1:PICK_AMONG], 1):
         if story.score < 0:
             break
         lifted = max(sum(engagement(i)) for i in story.items) >= lift_points()
         weaker = bool(story.importance) and story.importance < first.importance
-        if _best_tier(story, curated) == 0 and lifted and not weaker:
+        if _made(story, curated) and lifted and not weaker:
             story.score = round(first.score + 0.001, 6)
             return [story, *ordered[:n], *ordered[n + 1 :]]
     return ordered
+
+
+def _made(story: Story, curated: Collection[str]) -> bool:
+    """Whether a maker told the story itself: a curated source's item or a link to an AI
+    maker's own page (a government's press release is official, but no launch)."""
+    return any(
+        any(name in curated for name in item.sources) or maker_site(item.url)
+        for item in story.items
+    )
 
 
 def _best_tier(story: Story, curated: Collection[str]) -> int:

@@ -407,6 +407,12 @@ def _ai_site(url: str) -> bool:
     return bool(_under(name, rules.sites))
 
 
+def maker_site(url: str) -> bool:
+    """Whether a link is an AI maker's own page (a lab's site or repository), not a
+    government's, a journal's or a forum's."""
+    return standing(url) == 0 and _ai_site(url)
+
+
 def _site(url: str, sites: frozenset[str]) -> str:
     """The entry of `sites` a link is on: a host (or a host it is under), or a host with
     its first folder ("reddit.com/gallery")."""
@@ -544,6 +550,8 @@ def judge(item: Item, *, aggregator: bool = False, names: Collection[str] = ()) 
     for reason, where, terms in rules.forms:
         if reports and where == "title" and reason in _REPORTED:
             continue
+        if level == 0 and where == "url" and reason == "rant":
+            continue  # a government's "/opinions/" are a court's: "Amazon.com vs Perplexity AI"
         if level == 0 and where == "title" and reason == "rant" and named:
             # A maker's own post that names a product launches it ("The new era of
             # browsing: Putting Gemini to work in Chrome"); without a name it is an essay
