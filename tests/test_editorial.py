@@ -235,6 +235,26 @@ def test_a_court_s_opinion_is_no_opinion_column() -> None:
     assert judge(item("Amazon.com vs Perplexity AI", url=column)).reason == "rant"
 
 
+def test_a_makers_word_on_x_and_an_address_that_introduces_are_news() -> None:
+    # Real shapes, August 2026: Anthropic's developers' account announcing a new default
+    # (19 points), Warp's post at ".../introducing-the-warp-agent-cli-coding-agent" (97).
+    default = "Claude Code: Starting August 14, auto mode will be the default permission mode"
+    lab = item(default, HN.format(19, 18), url="https://twitter.com/ClaudeDevs/status/2085794")
+    assert standing(lab.url) == 0 and standing("https://x.com/OpenAI/status/1") == 0
+    assert judge(lab, aggregator=True).kept
+    fan = replace(lab, url="https://twitter.com/someone/status/2085794")
+    assert standing(fan.url) == 2 and judge(fan, aggregator=True).reason == "not_news"
+    warp = "https://www.warp.dev/blog/introducing-the-warp-agent-cli-coding-agent"
+    cli = item("The Warp Agent CLI", HN.format(97, 60), url=warp)
+    assert judge(cli, aggregator=True).kept
+    plain = replace(cli, url="https://www.warp.dev/blog/the-warp-agent-cli")
+    assert judge(plain, aggregator=True).reason == "not_news"
+    # What an agent attempted is an event.
+    attempt = "Mythos Attempted to Social Engineer Open Source Maintainer to Merge Malware"
+    blog = "https://socket.dev/blog/ai-agent-open-source-malware"
+    assert judge(item(attempt, HN.format(54, 35), url=blog), aggregator=True, names={"Mythos"}).kept
+
+
 def test_a_name_an_old_paper_and_a_named_law_are_not_ai_news() -> None:
     # "Ai" in mixed case is a name, and so is "Ai Weiwei" however written; another AI
     # term still counts.

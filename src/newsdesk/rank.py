@@ -40,12 +40,18 @@ import math
 import re
 from collections import Counter
 from collections.abc import Collection, Sequence
-from urllib.parse import urlsplit
 
 from newsdesk.config import RankSettings
 from newsdesk.models import Item, Story
 from newsdesk.normalize import is_thread
-from newsdesk.relevance import engagement, host, lift_points, maker_site, standing
+from newsdesk.relevance import (
+    announcing,
+    engagement,
+    host,
+    lift_points,
+    maker_site,
+    standing,
+)
 from newsdesk.terms import name_tokens, naming_token
 
 _LAUNCH = re.compile(
@@ -113,13 +119,7 @@ def _launches(item: Item) -> bool:
     """A launch in the title, or in the link of a maker's own post: a lab titles its post
     with the product's name alone ("Muse Image: Image Generation Built for Your World")
     and says "introducing" in its address (".../introducing-muse-image")."""
-    return _launch(item.title) or (
-        _SLUG.search(urlsplit(item.url).path) is not None and standing(item.url) == 0
-    )
-
-
-# The last part of a post's address that opens announcing it.
-_SLUG = re.compile(r"/(?:introducing|announcing|launching|meet|unveiling)[-_][^/]+/?$", re.I)
+    return _launch(item.title) or (announcing(item.url) and standing(item.url) == 0)
 
 
 def _launch(title: str) -> bool:

@@ -276,6 +276,7 @@ class _Rules:
     press: frozenset[str]
     official: frozenset[str]
     official_orgs: frozenset[str]
+    official_accounts: frozenset[str]
     papers: frozenset[str]
     news: Terms
     things: Terms
@@ -313,6 +314,7 @@ def _rules() -> _Rules:
         press=frozenset(data["news"]["press"]),
         official=frozenset(data["news"]["official"]),
         official_orgs=frozenset(data["news"]["official_orgs"]),
+        official_accounts=frozenset(a.casefold() for a in data["news"]["official_accounts"]),
         papers=frozenset(data["news"].get("papers", [])),
         news=Terms(data["news"]["title"]),
         things=Terms(data["news"]["things"]),
@@ -365,6 +367,9 @@ def _root(word: str) -> str:
     return word[:-1] if word.endswith("s") and len(word) > 3 else word
 
 
+_X_HOSTS = frozenset({"twitter.com", "x.com", "mobile.twitter.com", "mobile.x.com"})
+
+
 @lru_cache(maxsize=1 << 16)
 def standing(url: str) -> int:
     """What kind of site a link is on: 0 an official one (a lab, a company, a government,
@@ -377,6 +382,8 @@ def standing(url: str) -> int:
         parts = urlsplit(url).path.strip("/").split("/")
         release = len(parts) <= 2 or parts[2] == "releases"
         return 0 if parts[0].casefold() in rules.official_orgs and release else 2
+    if name in _X_HOSTS:
+        return 0 if _folder(url) in rules.official_accounts else 2
     if _under(name, rules.official):
         # What users publish on a lab's site is theirs, not the lab's: a shared chat
         # ("claude.ai/share/…", "chatgpt.com/share/…"), a public artifact, a custom GPT, a
@@ -397,6 +404,8 @@ def _ai_site(url: str) -> bool:
     name = host(url)
     if name == "github.com":
         return _folder(url) in rules.official_orgs
+    if name in _X_HOSTS:
+        return _folder(url) in rules.official_accounts
     if name == "reddit.com" or name.endswith(".reddit.com"):
         parts = urlsplit(url).path.strip("/").split("/")
         return (
@@ -405,6 +414,15 @@ def _ai_site(url: str) -> bool:
             and f"reddit.com/r/{parts[1]}".casefold() in rules.sites
         )
     return bool(_under(name, rules.sites))
+
+
+# The last part of a post's address that opens announcing it.
+_ANNOUNCING = re.compile(r"/(?:introducing|announcing|launching|meet|unveiling)[-_][^/]+/?$", re.I)
+
+
+def announcing(url: str) -> bool:
+    """Whether a page's address says it announces something ("…/introducing-muse-image")."""
+    return _ANNOUNCING.search(urlsplit(url).path) is not None
 
 
 def maker_site(url: str) -> bool:
@@ -586,7 +604,13 @@ def judge(item: Item, *, aggregator: bool = False, names: Collection[str] = ()) 
         said = Text(_EPONYMOUS_LAW.sub(" ", title)) if "'" in title or "’" in title else head
         # A discussion post needs an event word: a model's name or size is in every
         # question its posters ask.
-        if not rules.news.find(said) and (thread or not rules.things.find(said)):
+        # A maker's post whose address says it introduces something announces it, as a
+        # title "Introducing …" does ("The Warp Agent CLI" at "…/introducing-the-warp-…").
+        if (
+            not rules.news.find(said)
+            and (thread or not rules.things.find(said))
+            and (thread or not announcing(item.url))
+        ):
             return Verdict("not_news", f"no event in the title of a post on {host(item.url)}")
     return KEPT
 
