@@ -258,9 +258,21 @@ def _stem(word: str) -> str:
         return word[:-3] + "y"
     if n > 4 and word.endswith("es") and word[-3] in "sxz":
         return word[:-2]
-    if n > 3 and word.endswith("s") and not word.endswith("ss"):
+    if n > 3 and word.endswith("s") and not word.endswith(("ss", "is")) and word not in _SINGULAR:
         return word[:-1]
     return word
+
+
+# Words in -s that are one thing ("virus", "status"): their plurals in -es meet them
+# ("viruses" → "virus"), and they keep their s (so "virus" is not "viru"). Words in -is
+# keep theirs too ("analysis", "crisis").
+_SINGULAR = frozenset(
+    """
+    virus status bonus campus census consensus corpus focus genus nexus radius stimulus
+    syllabus prospectus opus apparatus walrus chorus circus octopus fungus hiatus impetus
+    surplus minus plus versus cactus exodus
+    """.split()
+)
 
 
 def _undouble(stem: str) -> str:
@@ -367,6 +379,8 @@ def tokens(text: str) -> frozenset[str]:
     text = _TAGS.sub("", text, count=1)
     if "s-1" in text:  # the SEC's S-1 is a company's filing to go public
         text = _S1.sub(" ipo ", text)
+    if "artificial intelligence" in text:  # one subject, however it is written: "AI"
+        text = text.replace("artificial intelligence", "ai")
     words = _numbers(text, found) if DIGIT.search(text) else text
     if "亿" in text:
         _chinese_amounts(text, found)
@@ -420,7 +434,7 @@ def tokens(text: str) -> frozenset[str]:
     return frozenset(found)
 
 
-TOKENISER_VERSION = 19  # raise when `tokens` changes: stored terms are then computed again
+TOKENISER_VERSION = 20  # raise when `tokens` changes: stored terms are then computed again
 
 
 @cache
