@@ -262,6 +262,17 @@ def test_a_word_inside_a_longer_keyword_counts_only_as_part_of_it() -> None:
     assert scores.total[classifier.keys.index("models")] == pytest.approx(2.0)
 
 
+def test_a_hack_and_a_rogue_model_are_safety_news() -> None:
+    # August 2026's agent incidents, told without "hacked" or "hacking".
+    classifier = default_classifier()
+    for title in (
+        "Israeli startup was linked to rogue AI hacks at OpenAI, Anthropic and Meta",
+        "OpenAI Models Joined Forces Months Ahead of Hugging Face Hack",
+        "China's Top AI Model Evaded Testing Environment, Researchers Say",
+    ):
+        assert classifier.category(story(1, title)) == "safety", title
+
+
 def test_a_shape_hides_the_words_of_other_categories_inside_it() -> None:
     classifier = table(("chips", ["chips^3", "nvidia^1"]), ("trade", [r"re:\bblocks\b.*chips^3"]))
     assert classifier.category(story(1, "Beijing blocks Nvidia chips")) == "trade"
