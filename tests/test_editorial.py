@@ -255,6 +255,20 @@ def test_a_makers_word_on_x_and_an_address_that_introduces_are_news() -> None:
     assert judge(item(attempt, HN.format(54, 35), url=blog), aggregator=True, names={"Mythos"}).kept
 
 
+def test_a_product_killed_a_project_stopped_and_a_practice_started_are_news() -> None:
+    # August 2026, set aside as a rant, off-topic and not news.
+    assert judge(item("Google is killing Google Assistant next month")).kept
+    assert judge(item("AI is killing the web")).reason == "rant"
+    blog = "https://blog.example/a"
+    grok = item("Grokipedia stopped updating three months ago", url=blog)
+    assert judge(grok, aggregator=True).kept
+    ads = item("Time has started serving ads to AI agents", url=blog)
+    assert judge(ads, aggregator=True).kept
+    # Amazon's Kiro: its site and its GitHub organisation are an AI maker's.
+    crew = item("Kiro Crew", url="https://github.com/kirodotdev/KiroCrew")
+    assert standing(crew.url) == 0 and judge(crew, aggregator=True).kept
+
+
 def test_a_name_an_old_paper_and_a_named_law_are_not_ai_news() -> None:
     # "Ai" in mixed case is a name, and so is "Ai Weiwei" however written; another AI
     # term still counts.
