@@ -435,6 +435,13 @@ def test_a_forum_label_and_a_phrase_s_words_are_no_tokens() -> None:
         "@datacenter"
     }
     assert tokens("英伟达投资数据中心") & {"@datacenter", "@dataset"} == {"@datacenter"}
+    # Nor a token of their own: two stories about data centers share one thing, not
+    # "@datacenter" and "center" (3 August 2026: "Data centers have a politics problem"
+    # had joined "US plans to ban Chinese parts from AI data centers").
+    assert tokens("Data centers have a politics problem") & tokens("Texas blocks data centers") == {
+        "@datacenter"
+    }
+    assert tokens("large language models") == {"@model"} <= tokens("大语言模型")
     assert "@dataset" in tokens("A new data set") | tokens("数据集")
     # March's real merges on "data center" alone stay apart.
     told = [

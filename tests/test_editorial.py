@@ -758,9 +758,13 @@ def test_the_labs_own_launch_leads_a_minor_post_and_the_feeds_order_does_not_mat
         # Ours.
         "Lumen Labs to acquire Nimbus for its agents",
         "Orvo files for IPO in Hong Kong",
+        # A title that presents a new model (January 2026, 212 points).
+        "IQuest-Coder: A new open-source code model beats Claude Sonnet 4.5 and GPT 5.1",
     ],
 )
-def test_a_company_bought_or_going_public_ranks_like_a_launch(title: str) -> None:
+def test_a_company_bought_or_going_public_or_a_new_model_ranks_like_a_launch(
+    title: str,
+) -> None:
     settings = RankSettings()
     end = T0 + dt.timedelta(hours=12)
     deal = story(1, item(title, HN.format(5, 0), url="https://news.example/deal"))

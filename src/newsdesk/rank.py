@@ -57,7 +57,9 @@ from newsdesk.terms import name_tokens, naming_token
 _LAUNCH = re.compile(
     r"\b(?:introduc(?:es|ing|ed)|launch(?:es|ed)?|releas(?:es|ed)|unveil(?:s|ed)?|"
     r"announc(?:es|ed|ing)|debuts?|ships|open[- ]sourc(?:es|ed)|rolls? out|is out|"
-    r"now available|available now|meet)\b|发布|推出|开源|上线|亮相|首发",
+    r"now available|available now|meet)\b|发布|推出|开源|上线|亮相|首发|"
+    # a title that presents a new model: "IQuest-Coder: A new open-source code model …"
+    r"(?:^|:\s*)(?:an?\s+)?new\s+(?:[\w-]+\s+){0,3}(?:model|models|LLM|LLMs)\b",
     re.I,
 )
 # A sum of a billion or more ($20B, $1.5 billion, 20 亿美元): an editor's kind of news.

@@ -392,9 +392,10 @@ def tokens(text: str) -> frozenset[str]:
         digit = DIGIT.search(word) is not None
         compact = _SEPARATORS.sub("", word) if digit else _stem(word)
         concept = english.get(compact)
-        if concept and index in covered:
-            continue  # a word of a phrase gives no concept of its own: "data center" is
-            # `@datacenter`, not also `@dataset` ("data") and so not twice a data story
+        if index in covered:
+            continue  # a word of a phrase gives no token of its own: "data center" is
+            # `@datacenter`, not also `@dataset` ("data") nor "center", and so not two or
+            # three things two stories share for one
         found.add(concept or compact)
         if digit and "-" in word:
             # A hyphenated name with a version also gives its parts' tokens: "Kimi-K2.7-Code"
@@ -434,7 +435,7 @@ def tokens(text: str) -> frozenset[str]:
     return frozenset(found)
 
 
-TOKENISER_VERSION = 20  # raise when `tokens` changes: stored terms are then computed again
+TOKENISER_VERSION = 21  # raise when `tokens` changes: stored terms are then computed again
 
 
 @cache
