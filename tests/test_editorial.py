@@ -264,6 +264,15 @@ def test_a_product_killed_a_project_stopped_and_a_practice_started_are_news() ->
     assert judge(grok, aggregator=True).kept
     ads = item("Time has started serving ads to AI agents", url=blog)
     assert judge(ads, aggregator=True).kept
+    # Makers' names and sites an editor knows (10-14 August 2026, set aside off-topic).
+    assert judge(item("CodeRabbit raises a $143M Series C at a $1.5B valuation")).kept
+    mai = "https://microsoft.ai/news/mai-code-1-1-flash/"
+    assert judge(item("MAI-Code-1.1-Flash: Better, faster, at a quarter of the cost", url=mai)).kept
+    note = item(
+        "Manus will return to operating as an independent company", url="https://manus.im/blog/a"
+    )
+    assert standing(note.url) == 0 and judge(note, aggregator=True).kept
+    assert judge(item("The manus of a bird's wing")).reason == "off_topic"
     # Amazon's Kiro: its site and its GitHub organisation are an AI maker's.
     crew = item("Kiro Crew", url="https://github.com/kirodotdev/KiroCrew")
     assert standing(crew.url) == 0 and judge(crew, aggregator=True).kept

@@ -117,6 +117,13 @@ def test_a_word_in_s_and_artificial_intelligence_meet_their_other_forms() -> Non
     assert left & right == {"ai"}
 
 
+def test_a_maker_written_with_ai_as_one_word_is_the_maker() -> None:
+    # Hacker News, 29 December 2025: "ManusAI Joins Meta"; the next day's reports say
+    # "Manus AI" and "Manus".
+    assert "manu" in tokens("ManusAI Joins Meta") & tokens("Meta acquires Manus AI")
+    assert "open" not in tokens("OpenAI launches a model")  # an everyday word stays apart
+
+
 def test_a_measure_is_one_token_and_no_figure() -> None:
     assert "#8gb" in tokens("New AI hat adds 8GB of RAM") & tokens("8 GB of memory")
     assert "#8" not in tokens("New AI hat adds 8GB of RAM")
