@@ -273,6 +273,11 @@ def test_a_product_killed_a_project_stopped_and_a_practice_started_are_news() ->
     )
     assert standing(note.url) == 0 and judge(note, aggregator=True).kept
     assert judge(item("The manus of a bird's wing")).reason == "off_topic"
+    # A lab's study is no guide, whatever its title's words (16 August 2026, a lead).
+    study = "https://www.anthropic.com/research/multiagent-systems"
+    assert judge(item("Patterns and problems in emerging multiagent systems", url=study)).kept
+    guide = "https://claude.com/blog/common-workflow-patterns-for-ai-agents"
+    assert judge(item("Common workflow patterns for AI agents", url=guide)).reason == "not_news"
     # Amazon's Kiro: its site and its GitHub organisation are an AI maker's.
     crew = item("Kiro Crew", url="https://github.com/kirodotdev/KiroCrew")
     assert standing(crew.url) == 0 and judge(crew, aggregator=True).kept

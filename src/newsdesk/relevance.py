@@ -565,9 +565,12 @@ def judge(item: Item, *, aggregator: bool = False, names: Collection[str] = ()) 
     # A press headline or a paper's title reports its subject (see _REPORTED).
     reports = level == 1 or bool(_under(host(item.url), rules.papers))
     named = level == 0 and any(known_name(name) for name in title_names(title))
+    research = level == 0 and "/research/" in urlsplit(item.url).path.casefold()
     for reason, where, terms in rules.forms:
         if reports and where == "title" and reason in _REPORTED:
             continue
+        if research and where == "title" and reason == "not_news":
+            continue  # a lab's study names its subject: "Patterns and problems in …"
         if level == 0 and where == "url" and reason == "rant":
             continue  # a government's "/opinions/" are a court's: "Amazon.com vs Perplexity AI"
         if level == 0 and where == "title" and reason == "rant" and named:
