@@ -54,13 +54,16 @@ GATES = {
         "news kept": 0.95,
         "junk shown (of labelled shown)": -0.085,  # at most 8.5 % (negative: an upper bound)
         "merge precision": 0.905,
-        "merge recall": 0.785,
+        # 0.801 -> 0.786 in session 24: "Recursive Language Models" no longer joins
+        # "Scaling Latent Reasoning via Looped Language Models" on "language" and "model"
+        # (a phrase is one token), and the day's average linkage joins and parts others.
+        "merge recall": 0.78,
         "category accuracy": 0.95,
         "category accuracy, Chinese": 0.95,
         "leads in top 3 (days)": 0.95,
         "pick is a lead (days)": 0.85,
-        "must-show shown": 0.84,
-        "must-show shown, that day or the week before": 0.885,
+        "must-show shown": 0.845,
+        "must-show shown, that day or the week before": 0.89,
         "lab news shown": 1.0,
     },
     "validate": {
@@ -74,8 +77,10 @@ GATES = {
         # the Composer 2 launch and carries the report on its Kimi base into it (average
         # linkage; the labels call the launch and the report two events). 0.879 -> 0.883 in
         # session 23, when countries and agencies met by their initials ("US", "U.S.").
-        "merge precision": 0.875,
-        "merge recall": 0.695,
+        # 0.883 / 0.697 -> 0.889 / 0.708 in session 24: a phrase is one token ("data
+        # center" is no longer also "center"), "artificial intelligence" is "AI".
+        "merge precision": 0.885,
+        "merge recall": 0.70,
         "category accuracy": 0.66,
         "category accuracy, Chinese": 0.9,
         "leads in top 3 (days)": 0.95,
