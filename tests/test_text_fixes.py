@@ -110,6 +110,7 @@ def test_a_word_in_s_and_artificial_intelligence_meet_their_other_forms() -> Non
     assert "status" in tokens("status page") & tokens("statuses")
     assert "@gpu" in tokens("GPUs") and "tpu" in tokens("TPUs")  # plurals still lose their s
     assert "crisis" in tokens("the memory crisis")
+    assert "@api" in tokens("APIs") & tokens("API") and "robotaxi" in tokens("Waymo robotaxis")
     # "India's IT sector is surviving artificial intelligence" met "Artificial Intelligence
     # used to design new viruses" on two rare words: they are "AI", which every story says.
     left = tokens("India's IT sector is surviving artificial intelligence")

@@ -258,14 +258,14 @@ def _stem(word: str) -> str:
         return word[:-3] + "y"
     if n > 4 and word.endswith("es") and word[-3] in "sxz":
         return word[:-2]
-    if n > 3 and word.endswith("s") and not word.endswith(("ss", "is")) and word not in _SINGULAR:
+    if n > 3 and word.endswith("s") and not word.endswith(("ss", "sis")) and word not in _SINGULAR:
         return word[:-1]
     return word
 
 
 # Words in -s that are one thing ("virus", "status"): their plurals in -es meet them
-# ("viruses" → "virus"), and they keep their s (so "virus" is not "viru"). Words in -is
-# keep theirs too ("analysis", "crisis").
+# ("viruses" → "virus"), and they keep their s (so "virus" is not "viru"). Words in -sis
+# keep theirs too ("analysis", "crisis"), while "APIs" and "robotaxis" lose it.
 _SINGULAR = frozenset(
     """
     virus status bonus campus census consensus corpus focus genus nexus radius stimulus
@@ -290,6 +290,7 @@ _ZH_DIGITS = dict(zip("一二两三四五六七八九", (1, 2, 2, 3, 4, 5, 6, 7,
 _ZH_UNITS = {"十": 10, "百": 100, "千": 1000}
 
 
+# A maker's name written with "AI" as one word ("ManusAI"), for `tokens`.
 _NAME_AI = re.compile(r"\b([A-Z][a-z]{2,})AI\b")
 
 
@@ -445,7 +446,7 @@ def tokens(text: str) -> frozenset[str]:
     return frozenset(found)
 
 
-TOKENISER_VERSION = 22  # raise when `tokens` changes: stored terms are then computed again
+TOKENISER_VERSION = 23  # raise when `tokens` changes: stored terms are then computed again
 
 
 @cache
