@@ -283,6 +283,11 @@ def test_a_product_killed_a_project_stopped_and_a_practice_started_are_news() ->
     assert judge(item("Patterns and problems in emerging multiagent systems", url=study)).kept
     guide = "https://claude.com/blog/common-workflow-patterns-for-ai-agents"
     assert judge(item("Common workflow patterns for AI agents", url=guide)).reason == "not_news"
+    # Models named by how they are shared: open, closed, frontier.
+    assert judge(item("Watermarking: The Enshittification of Closed Models Has Begun")).kept
+    doe = "U.S. Department of Energy Launches the Genesis Open Models Initiative"
+    assert judge(item(doe)).kept
+    assert judge(item("An open model of city governance")).reason == "off_topic"
     # Amazon's Kiro: its site and its GitHub organisation are an AI maker's.
     crew = item("Kiro Crew", url="https://github.com/kirodotdev/KiroCrew")
     assert standing(crew.url) == 0 and judge(crew, aggregator=True).kept
