@@ -233,10 +233,7 @@ def _official_pick(ordered: list[Story], curated: Collection[str]) -> list[Story
 def _made(story: Story, curated: Collection[str]) -> bool:
     """Whether a maker told the story itself: a curated source's item or a link to an AI
     maker's own page (a government's press release is official, but no launch)."""
-    return any(
-        any(name in curated for name in item.sources) or maker_site(item.url)
-        for item in story.items
-    )
+    return _is_curated(story, curated) or any(maker_site(item.url) for item in story.items)
 
 
 def _best_tier(story: Story, curated: Collection[str]) -> int:

@@ -609,10 +609,8 @@ def judge(item: Item, *, aggregator: bool = False, names: Collection[str] = ()) 
         # question its posters ask.
         # A maker's post whose address says it introduces something announces it, as a
         # title "Introducing …" does ("The Warp Agent CLI" at "…/introducing-the-warp-…").
-        if (
-            not rules.news.find(said)
-            and (thread or not rules.things.find(said))
-            and (thread or not announcing(item.url))
+        if not rules.news.find(said) and (
+            thread or not (rules.things.find(said) or announcing(item.url))
         ):
             return Verdict("not_news", f"no event in the title of a post on {host(item.url)}")
     return KEPT
