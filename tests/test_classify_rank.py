@@ -155,6 +155,16 @@ REAL = [
     ("Officials' talks triggered the crackdown on Nimbus models", "", "safety"),
     # Science done with AI is research: tumours found, a telescope's archive mined.
     ("AI is finding deadly tumors that doctors might miss", "", "research"),
+    # Kinds of news August 2026 taught, in our own words: an executive leaving, a count of
+    # users and a price for developers' API are business and tools, a weapon's chip is
+    # governance, a festival's staging culture.
+    ("Nimbus COO resigns after two years", "", "industry"),
+    ("Orbit's assistant app hits 1B users", "", "industry"),
+    ("Aurora chatbot passes 800 million weekly active users", "", "industry"),
+    ("Tidewater plans a significant price increase for its API", "", "devtools"),
+    ("Sandboxing local agents with microVMs", "", "devtools"),
+    ("Investigators find a Western AI chip in a cruise missile", "", "safety"),
+    ("AI-generated staging draws boos at an opera festival", "", "other"),
 ]
 
 
