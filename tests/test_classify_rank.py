@@ -165,6 +165,9 @@ REAL = [
     ("Sandboxing local agents with microVMs", "", "devtools"),
     ("Investigators find a Western AI chip in a cruise missile", "", "safety"),
     ("AI-generated staging draws boos at an opera festival", "", "other"),
+    ("Orbit's robotaxi service opens to everyone in Austin", "", "products"),
+    ("Nimbus and Quanta to invest $12B in a chip factory in Arizona", "", "infra"),
+    ("Rights group files a criminal complaint over smart glasses", "", "safety"),
 ]
 
 
