@@ -23,6 +23,7 @@ from newsdesk.dedupe import (
 )
 from newsdesk.models import Item, Story
 from newsdesk.normalize import content_hash, detect_language
+from newsdesk.terms import amount
 from tests.conftest import DATA
 
 T0 = dt.datetime(2026, 11, 10, 2, 0, tzinfo=dt.UTC)
@@ -526,3 +527,31 @@ def test_the_editors_joins_and_items_taken_out_stand_over_the_merger() -> None:
     # An item taken out and joined to another story leaves its own and joins that one.
     moved = regroup([[items[0], items[1]], [items[3]]], joined=[(1, 4)], apart={1})
     assert [[i.id for i in g] for g in moved] == [[2], [1, 4]]
+
+
+def test_one_amount_and_one_name_make_one_event() -> None:
+    # A sale of employees' shares told as a "tender offer" and as a "share sale" shares
+    # only the company and the sum; both agreeing is the event (every labelled pair that
+    # shares a name and a sum of a million or more tells one event).
+    told = (
+        "Kestrel reportedly completed a $7B employee tender offer",
+        "Kestrel wraps $7B share sale ahead of potential IPO",
+    )
+    # The same sum without a shared name, and the same name with a small number, are not.
+    apart = [
+        ("Orbit closes a $7B employee tender offer", "Quanta wraps $7B share sale ahead of IPO"),
+        ("Kestrel completed 7 employee tender offers", "Kestrel wraps 7 share sales ahead of IPO"),
+    ]
+    group_of = _groups_with(told)
+    assert group_of[told[0]] == group_of[told[1]]
+    for a, b in apart:
+        group_of = _groups_with((a, b))
+        assert group_of[a] != group_of[b], (a, b)
+    corpus = Corpus([make(1, told[0]), make(2, told[1])])
+    assert similarity(corpus.vector(0), corpus.vector(1)) >= 0.28
+    assert amount("#7000000000") and amount("#800000000") and amount("#1000000")
+    assert not amount("#999999") and not amount("#5.4") and not amount("gpt-5")
+    # The matrix path finds the pairs the boost lifts over the threshold, as the pairwise one.
+    check_pairs(corpus, 0.28, window_hours=None)
+    items, _ = labelled()
+    check_pairs(Corpus([*items, make(900, told[0]), make(901, told[1])]), 0.28, window_hours=None)

@@ -29,7 +29,7 @@ import numpy as np
 from scipy import sparse
 
 from newsdesk.models import Continuation, Item, Story
-from newsdesk.terms import HAN_RUN, figure, generic, specific
+from newsdesk.terms import HAN_RUN, amount, figure, generic, specific
 
 # The tokeniser lived here before terms.py; its names are still importable from here.
 from newsdesk.terms import SUMMARY_CHARS as SUMMARY_CHARS
@@ -58,6 +58,11 @@ EVENT_CONFLICT = 0.6
 # Factor applied when both titles carry numbers or versioned names (an amount, "Lumen-3")
 # and share none of them: $198M and $248M rounds are two stories.
 NUMBER_CONFLICT = 0.5
+# Factor applied when both titles name the same sum or count of a million or more and the
+# items share a name besides: "OpenAI reportedly completed a $7B employee tender offer"
+# and "OpenAI wraps $7B share sale ahead of potential IPO". Every labelled pair that
+# shares both (31 in tests/data/editorial/pairs.jsonl) tells one event.
+AMOUNT_AGREES = 1.5
 # Factor applied when two items share one token only and both titles say more than it:
 # "Goodbye to Sora" and "PwC will say goodbye to staff …", "Claude for Government" and
 # "Claude says it's DeepSeek …" share a word, not an event.
@@ -117,6 +122,7 @@ class Vocabulary:
         self._bigrams: list[bool] = []
         self._events: list[int] = []
         self._figures: list[bool] = []
+        self._amounts: list[bool] = []
         self._specific: list[bool] = []
         self._generic: list[bool] = []
         self._arrays: dict[str, np.ndarray] = {}
@@ -148,6 +154,7 @@ class Vocabulary:
             self._bigrams.append(bigram)
             self._events.append(EVENT_BITS.get(token, 0))
             self._figures.append(not bigram and figure(token))
+            self._amounts.append(amount(token))
             self._specific.append(specific(token))
             self._generic.append(generic(token))
         return column
@@ -161,6 +168,10 @@ class Vocabulary:
     def figure_mask(self) -> np.ndarray:
         """Columns that can be a title's figure: numbers and versioned names."""
         return self._array("figures", self._figures, bool)
+
+    def amount_mask(self) -> np.ndarray:
+        """Columns that are a sum or a count of a million or more (`terms.amount`)."""
+        return self._array("amounts", self._amounts, bool)
 
     def specific_mask(self) -> np.ndarray:
         """Columns that can name a story's subject (`terms.specific`)."""
@@ -215,6 +226,8 @@ class Corpus:
         self.events = self._row_sums(vocabulary.event_bits()[indices]).astype(np.int64)
         figures = vocabulary.figure_mask()[indices] & self.in_title
         self.figure_count = self._row_sums(figures.astype(float))
+        amounts = vocabulary.amount_mask()[indices] & self.in_title
+        self.amount_count = self._row_sums(amounts.astype(float))
         self._weigh()
 
     def drop_common(self, max_posting: int, window_hours: float | None) -> None:
@@ -297,18 +310,21 @@ def similarity(a: Vector, b: Vector) -> float:
         or any(map(specific, common))
         or sum(not generic(t) for t in common) >= NAMELESS_SHARE
     )
-    return _score(a, b, shared, len(common), named)
+    agrees = any(amount(t) for t in a.figures & b.figures) and any(
+        specific(t) and not figure(t) for t in common
+    )
+    return _score(a, b, shared, len(common), named, agrees)
 
 
-def _score(a: Vector, b: Vector, shared: float, count: int, named: bool) -> float:
+def _score(a: Vector, b: Vector, shared: float, count: int, named: bool, agrees: bool) -> float:
     if not shared:
         return 0.0
     score = shared / _denominator(a, b)
-    return min(score * _conflict(a, b, count, named), 1.0)
+    return min(score * _conflict(a, b, count, named, agrees), 1.0)
 
 
-def _conflict(a: Vector, b: Vector, count: int, named: bool) -> float:
-    factor = 1.0
+def _conflict(a: Vector, b: Vector, count: int, named: bool, agrees: bool = False) -> float:
+    factor = AMOUNT_AGREES if agrees else 1.0
     if count == 1 and a.title_terms > 1 and b.title_terms > 1:
         factor *= SINGLE_SHARE
     if not named:
@@ -374,13 +390,19 @@ def scored_pairs(
         )
     )
     bound = (value + np.minimum(heavy[left], heavy[right])) / denominator
-    hopeful = bound >= threshold
+    # A pair whose titles both name an amount may still reach the threshold by agreeing
+    # on it (AMOUNT_AGREES).
+    amounts = corpus.amount_count
+    floor = np.where(
+        (amounts[left] > 0) & (amounts[right] > 0), threshold / AMOUNT_AGREES, threshold
+    )
+    hopeful = bound >= floor
     left, right, value = left[hopeful], right[hopeful], value[hopeful]
-    denominator = denominator[hopeful]
+    denominator, floor = denominator[hopeful], floor[hopeful]
     if frequent.any() and len(left):
         value = value + _common_shared(corpus, frequent, left, right)
     score = value / denominator
-    reached = score >= threshold
+    reached = score >= floor
     left, right, score = left[reached], right[reached], score[reached]
     score = np.minimum(score * _conflicts(corpus, left, right), 1.0)
     reached = score >= threshold
@@ -411,7 +433,7 @@ def _common_shared(
 
 def _conflicts(corpus: Corpus, left: np.ndarray, right: np.ndarray) -> np.ndarray:
     """The factor `_conflict` gives each pair: one shared token, no shared name,
-    different events, different figures."""
+    different events, different figures, one amount and a name shared."""
     factor = np.ones(len(left))
     if not len(left):
         return factor
@@ -439,6 +461,19 @@ def _conflicts(corpus: Corpus, left: np.ndarray, right: np.ndarray) -> np.ndarra
         figures = corpus.matrix(corpus.vocabulary.figure_mask().astype(float), title_only=True)
         shared = _row_dots(figures, figures, left[both], right[both])
         factor[np.flatnonzero(both)[shared == 0]] *= NUMBER_CONFLICT
+    has = corpus.amount_count
+    both = (has[left] > 0) & (has[right] > 0)
+    if both.any():
+        vocabulary = corpus.vocabulary
+        sums = corpus.matrix(vocabulary.amount_mask().astype(float), title_only=True)
+        pairs = np.flatnonzero(both)
+        agreed = pairs[_row_dots(sums, sums, left[pairs], right[pairs]) > 0]
+        if len(agreed):
+            # ... and a name besides: a token that can name a thing and is no number
+            naming = vocabulary.specific_mask() & ~vocabulary.figure_mask() & (corpus.idf > 0)
+            names = corpus.matrix(naming.astype(float))
+            named = _row_dots(names, names.sign(), left[agreed], right[agreed]) > 0
+            factor[agreed[named]] *= AMOUNT_AGREES
     return factor
 
 

@@ -344,6 +344,15 @@ def figure(token: str) -> bool:
     return DIGIT.search(token) is not None and not token.endswith(MEASURES)
 
 
+_MILLIONS = re.compile(r"#\d{7,}")
+
+
+def amount(token: str) -> bool:
+    """Whether a token is a sum or a count of a million or more ("$7B", "800M users",
+    千亿美元): two titles that name one and a name besides tell one event."""
+    return _MILLIONS.fullmatch(token) is not None
+
+
 def _plain(digits: str) -> str:
     """A number as written, without leading zeros or a fraction's trailing zeros."""
     whole, _, fraction = digits.partition(".")
