@@ -340,7 +340,12 @@ def about_ai(text: str | Text) -> str:
         # A name built on a model family's: "DiffusionGemma", "CodeLlama", "MedGemma".
         # Only a name counts so: a word inside one is no sign ("UserAgent", "SecretAgent").
         parts = Text(" ".join(_PART.findall(" ".join(_CAMEL.findall(prepared.raw)))))
-        named = (t for t in rules.strong.every(parts) if t[:1].isupper() and not t.isupper())
+        # (A capital run counts when it is a strong term's whole: "NanoGPT", not "API".)
+        named = (
+            t
+            for t in rules.strong.every(parts)
+            if t[:1].isupper() and (not t.isupper() or len(t) >= 3)
+        )
         strong = next(named, "")
     if strong:
         return strong
@@ -414,6 +419,16 @@ def _ai_site(url: str) -> bool:
             and f"reddit.com/r/{parts[1]}".casefold() in rules.sites
         )
     return bool(_under(name, rules.sites))
+
+
+# A site's section for AI news: "arstechnica.com/ai/2026/…", "theregister.com/ai-and-ml/…",
+# "theverge.com/ai-artificial-intelligence/…".
+_AI_SECTION = re.compile(r"(?:^| )(?:ai|artificial intelligence|machine learning)(?: |$)")
+
+
+def _ai_section(url: str) -> bool:
+    """Whether a link's folders (not the page's own name) file it under AI."""
+    return _AI_SECTION.search(_path(url)) is not None
 
 
 # The last part of a post's address that opens announcing it.
@@ -521,6 +536,7 @@ def judge(item: Item, *, aggregator: bool = False, names: Collection[str] = ()) 
     if (
         not about_ai(whole if plain == whole.raw else Text(plain))
         and not _ai_site(item.url)
+        and not _ai_section(item.url)
         and not _names_one(whole.raw, names)
     ):
         return Verdict("off_topic", "no AI term")
