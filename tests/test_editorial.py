@@ -214,6 +214,12 @@ HN = "Article URL: https://x.example/a Comments URL: https://news.ycombinator.co
         ("Notes on DeepSeek", "not_news"),
         ("FTX's former Anthropic stake would be worth about $75B at today's valuation", "not_news"),
         ("Story of How Im Running an Unlimited $6/Month AI Provider on 4x RTX 3090s", "anecdote"),
+        # Kinds of essays August 2026 showed, in our own words: a question that muses,
+        # thoughts on a subject, an importance, a promise not kept.
+        ("Could chatbots ever be conscious?", "not_news"),
+        ("Thoughts on scaling laws", "not_news"),
+        ("The importance of teaching what LLMs can't do", "not_news"),
+        ("AI agents were supposed to take over by now. They haven't", "rant"),
     ],
 )
 def test_junk_is_set_aside_with_its_reason(title: str, reason: str) -> None:
