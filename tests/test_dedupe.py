@@ -555,3 +555,28 @@ def test_one_amount_and_one_name_make_one_event() -> None:
     check_pairs(corpus, 0.28, window_hours=None)
     items, _ = labelled()
     check_pairs(Corpus([*items, make(900, told[0]), make(901, told[1])]), 0.28, window_hours=None)
+
+
+def test_a_crackdown_is_no_outage_and_a_price_no_release() -> None:
+    # Real titles of 17-20 August 2026 that one entry held: "cracks down" read as a site
+    # being down, a model's price cut merged with a review of its release.
+    assert "@outage" not in tokens("LinkedIn cracks down on automated content")
+    assert "@crackdown" in tokens("Will California crack down on 'robobosses'?")
+    assert "@outage" in tokens("GitHub is down for the second time this week")
+    apart = [
+        (
+            "AI fired a store clerk. Will the state crack down on 'robobosses'?",
+            "A social network cracks down on automated content with an AI detection button",
+        ),
+        (
+            "Lumen-5 Sol is the best vision model Nimbus ever released",
+            "Lumen-5 Sol pricing cut by 50%",
+        ),
+    ]
+    for a, b in apart:
+        group_of = _groups_with((a, b))
+        assert group_of[a] != group_of[b], (a, b)
+    # Prices told twice are one event.
+    told = ("Lumen-5 Sol pricing cut by 50%", "Nimbus cuts Lumen-5 Sol prices in half")
+    group_of = _groups_with(told)
+    assert group_of[told[0]] == group_of[told[1]]

@@ -78,11 +78,14 @@ NAMELESS_SHARE = 3
 _NAMES = 1 << 12
 _WORDS = 1 << 24
 # The event types that conflict. A cut (`@cut`) is none: it names a price cut, job cuts
-# and cutting off access alike ("Amazon to cut 16,000 positions" is a layoff).
+# and cutting off access alike ("Amazon to cut 16,000 positions" is a layoff). A change
+# of price (`@price`) is one: a model's new prices are another event than its release or
+# a review of it ("GPT-5.6 Sol Pricing Cut by 50%" and "… the best 'vision' model OpenAI
+# ever released").
 EVENTS = frozenset(
     """
     @release @acquire @funding @outage @security @lawsuit @hire @partnership @ipo
-    @regulation @law @layoff @ban @expand @fine @approve
+    @regulation @law @layoff @ban @expand @fine @approve @price
     """.split()
 )
 # Event types that never conflict: a company that "is joining" another is acquired ("Ona
