@@ -414,6 +414,8 @@ def test_news_is_kept(title: str) -> None:
         "Your open-source model could hide a backdoor",
         "Apple lays off staff working on Siri",
         "Supermicro staff fired over GPUs smuggled abroad",
+        "Gen-2 in-context learning",
+        "Micron and SK Hynix commit billions to RAM capacity",
     ],
 )
 def test_these_are_about_ai_whatever_else_the_title_says(title: str) -> None:
