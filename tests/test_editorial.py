@@ -891,6 +891,14 @@ def test_the_pick_is_the_makers_lifted_post_among_the_first_three() -> None:
     assert ranked[0].score > ranked[1].score  # the stored order is the shown order
     # Not a post readers left unlifted, nor one below the first three.
     assert rank(day(points=40), weights={}, settings=RankSettings(), day_end=end)[0].id == 1
+    # Nor one readers lifted less than the first story (17 August 2026: a code host's
+    # launch, 188 points, above an investigation four sites told, 423).
+    lifted = day()
+    lifted[0] = replace(
+        lifted[0],
+        items=[replace(i, summary=HN.format(700, 300)) for i in lifted[0].items],
+    )
+    assert rank(lifted, weights={}, settings=RankSettings(), day_end=end)[0].id == 1
     told = day()[0]
     crowded = [
         story(

@@ -210,8 +210,8 @@ PICK_AMONG = 3
 
 def _official_pick(ordered: list[Story], curated: Collection[str]) -> list[Story]:
     """The day's pick is a maker's own post (a curated source's or a link to an official
-    site) that readers lifted (`lift_points`) when one is among the first `PICK_AMONG`
-    and the first is not one: an editor leads with the lab's launch, not the story most
+    site) that readers lifted (`lift_points`), and lifted more than the first story, when
+    one is among the first `PICK_AMONG` and the first is not one: an editor leads with the lab's launch, not the story most
     outlets retold ("Advancing the price-performance frontier with GPT-5.6", 541 points,
     over a hedge fund's losses told by four sites). Its score becomes just above the
     first's, so the stored order is the shown order. A story the model's triage judged
@@ -219,10 +219,12 @@ def _official_pick(ordered: list[Story], curated: Collection[str]) -> list[Story
     first = ordered[0] if ordered else None
     if first is None or first.score < 0 or _made(first, curated):
         return ordered
+    above = max(sum(engagement(i)) for i in first.items)
     for n, story in enumerate(ordered[1:PICK_AMONG], 1):
         if story.score < 0:
             break
-        lifted = max(sum(engagement(i)) for i in story.items) >= lift_points()
+        points = max(sum(engagement(i)) for i in story.items)
+        lifted = points >= lift_points() and points > above
         weaker = bool(story.importance) and story.importance < first.importance
         if _made(story, curated) and lifted and not weaker:
             story.score = round(first.score + 0.001, 6)
