@@ -416,6 +416,7 @@ def test_news_is_kept(title: str) -> None:
         "Supermicro staff fired over GPUs smuggled abroad",
         "Gen-2 in-context learning",
         "Micron and SK Hynix commit billions to RAM capacity",
+        "A social network ran ads for an app promising to nudify politicians",
     ],
 )
 def test_these_are_about_ai_whatever_else_the_title_says(title: str) -> None:
