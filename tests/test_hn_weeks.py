@@ -1,0 +1,87 @@
+"""Pinned gates on three real weeks of Hacker News (August 2026), replayed day by day.
+
+The weeks and their labels are in tests/data/hn-weeks/ (its README says how they were
+labelled). Each gate is the figure measured when it was pinned, less about one labelled
+entry, so a change that sets one more must-show story aside or shows one more piece of
+junk on any week fails here, wherever the corpus of tests/data/editorial is missing.
+The figures are in docs/benchmarks.md ("Session 25"); the issue's targets are far above
+some of them (junk shown 3%, categories 0.85): these gates keep what was won.
+"""
+
+from __future__ import annotations
+
+from functools import cache
+
+import pytest
+
+from tests.hn_days import WEEKS, Figures, figures, read_labels, replay
+
+# week → the least each figure may be (junk shown: the most)
+GATES: dict[str, dict[str, float]] = {
+    "2026-08-03": {
+        "junk": 0.14,
+        "news_aside": 6,
+        "category": 0.70,
+        "top3": 0.85,
+        "pick": 0.57,
+        "must": 0.80,
+        "precision": 0.90,
+        "recall": 0.76,
+    },
+    "2026-08-10": {
+        "junk": 0.14,
+        "news_aside": 4,
+        "category": 0.70,
+        "top3": 1.0,
+        "pick": 0.57,
+        "must": 0.84,
+        "precision": 0.82,
+        "recall": 0.80,
+    },
+    "2026-08-17": {
+        "junk": 0.185,
+        "news_aside": 7,
+        "category": 0.66,
+        "top3": 1.0,
+        "pick": 0.71,
+        "must": 0.63,
+        "precision": 0.88,
+        "recall": 0.66,
+    },
+}
+
+
+@cache
+def week(name: str) -> Figures:
+    folder = WEEKS / name
+    return figures(replay(folder / "days"), read_labels([folder / "labels.jsonl"]))
+
+
+@pytest.mark.parametrize("name", sorted(GATES))
+def test_a_real_week_keeps_its_figures(name: str) -> None:
+    gate, found = GATES[name], week(name)
+    assert found.days == 7 and found.lead_days == 7
+    # Nearly every entry the digests show is labelled, so the figures are the digests'.
+    assert found.labelled >= 0.95 * found.entries
+    misses = "\n".join(found.misses)
+    assert found.junk_share <= gate["junk"], misses
+    assert found.news_aside <= gate["news_aside"], misses
+    assert found.category >= gate["category"], misses
+    assert found.top3 >= gate["top3"], misses
+    assert found.pick >= gate["pick"] - 1e-9, misses
+    assert found.must >= gate["must"], misses
+    assert found.merge_precision >= gate["precision"], misses
+    assert found.merge_recall >= gate["recall"], misses
+
+
+def test_the_weeks_are_labelled_as_their_readme_says() -> None:
+    for name in GATES:
+        labels = read_labels([WEEKS / name / "labels.jsonl"])
+        kinds = {"off_topic", "meme", "question", "anecdote", "promotion", "rant", "not_news"}
+        categories = {"models", "products", "devtools", "research", "industry", "infra"}
+        categories |= {"safety", "other"}
+        for row in labels.items.values():
+            assert (row["kind"] in kinds) if row["junk"] else (row["category"] in categories)
+        assert len(labels.leads) == 7 and len(labels.merges) == 7
+        for row in labels.leads.values():
+            assert 1 <= len(row["leads"]) <= 3
