@@ -21,7 +21,6 @@ Session 23 chose `engagement_weight = 2.0` so (docs/benchmarks.md).
 from __future__ import annotations
 
 import argparse
-import datetime as dt
 import itertools
 import json
 import sys
@@ -30,15 +29,12 @@ from pathlib import Path
 from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
-sys.path.insert(0, str(Path(__file__).resolve().parent))
-
-import bench_hn_days
 
 from newsdesk.config import RankSettings, Settings, load_settings
 from newsdesk.pipeline import day_bounds, prepare_days
 from newsdesk.rank import rank
 from newsdesk.store import Store
-from tests import editorial
+from tests import editorial, hn_days
 
 Figures = tuple[float, float, float]
 
@@ -75,26 +71,24 @@ class HackerNewsDays:
     """Days of Hacker News dumps, replayed as bench_hn_days.py does, with their leads."""
 
     def __init__(self, dumps: Path, labels: Path) -> None:
-        self.prepared, _, self.by_link, _ = bench_hn_days.replay(dumps)
+        self.run = hn_days.replay(dumps)
         self.config: Settings = load_settings(None, timezone="UTC")
-        self.leads = {}
-        for line in labels.read_text(encoding="utf-8").splitlines():
-            row = json.loads(line)
-            if "leads" in row:
-                self.leads[dt.date.fromisoformat(row["day"])] = row
+        self.leads = hn_days.read_labels([labels]).leads
 
     def figures(self, settings: RankSettings) -> Figures:
         ranked = {
             day: rank(
-                self.prepared.get(day, []),
+                self.run.days.get(day, []),
                 weights={},
                 settings=settings,
                 day_end=day_bounds(day, self.config)[1],
             )
             for day in self.leads
         }
-        found, _ = bench_hn_days.lead_figures(ranked, self.by_link, settings.top, self.leads)
-        return found["top3"], found["pick"], found["must"]
+        found = hn_days.Figures()
+        again = hn_days.Replay(ranked, {}, self.run.by_link, settings.top)
+        hn_days.judge_leads(again, self.leads, found)
+        return found.top3, found.pick, found.must
 
 
 def main() -> int:

@@ -271,7 +271,7 @@ def figures(run: Replay, labels: Labels) -> Figures:
             out.news_aside += 1
             out.misses.append(f"  news set aside: {reason}: {row['title']}")
     if labels.leads:
-        _leads(run, labels.leads, out)
+        judge_leads(run, labels.leads, out)
     if labels.merges:
         _merges(run, labels.merges, out)
     return out
@@ -287,7 +287,7 @@ def _placed(stories: list[Story], top: int, by_link: dict[str, dict[str, Any]]) 
     }
 
 
-def _leads(run: Replay, leads: dict[dt.date, dict[str, Any]], out: Figures) -> None:
+def judge_leads(run: Replay, leads: dict[dt.date, dict[str, Any]], out: Figures) -> None:
     """The days' leads in the top 3 and as the pick, and the must-show stories shown
     that day, or that day or the week before (a story told again, or the same link
     submitted again, is not shown twice)."""
