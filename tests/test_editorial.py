@@ -220,6 +220,8 @@ HN = "Article URL: https://x.example/a Comments URL: https://news.ycombinator.co
         ("Thoughts on scaling laws", "not_news"),
         ("The importance of teaching what LLMs can't do", "not_news"),
         ("AI agents were supposed to take over by now. They haven't", "rant"),
+        ("Please stop sending us AI-written patches", "rant"),
+        ("Fine-tuning is simpler than you think", "not_news"),
     ],
 )
 def test_junk_is_set_aside_with_its_reason(title: str, reason: str) -> None:
@@ -417,6 +419,8 @@ def test_news_is_kept(title: str) -> None:
         "Gen-2 in-context learning",
         "Micron and SK Hynix commit billions to RAM capacity",
         "A social network ran ads for an app promising to nudify politicians",
+        "Meta's MTIA 500 trains and serves",
+        "Amazon raises device prices by 60%, blaming a memory shortage",
     ],
 )
 def test_these_are_about_ai_whatever_else_the_title_says(title: str) -> None:
@@ -498,6 +502,11 @@ def test_a_post_on_an_unknown_site_needs_an_event_or_traction_to_count_as_news()
     assert judge(lifted, aggregator=True).kept
     reported = item("Anthropic acquires Bun", HN.format(9, 1), url="https://someone.example/b")
     assert judge(reported, aggregator=True).kept
+    # A project that "has published" its vote's results reports an event (August 2026).
+    vote = "Debian has published the results of its vote on LLM use"
+    assert judge(
+        item(vote, HN.format(40, 9), url="https://vote.example/r.txt"), aggregator=True
+    ).kept
     # A link into a site's news section is a news article, whether or not the press
     # list knows the site.
     section = "https://regional.example/news/2026-01-llm-robots"
