@@ -168,6 +168,11 @@ REAL = [
     ("Orbit's robotaxi service opens to everyone in Austin", "", "products"),
     ("Nimbus and Quanta to invest $12B in a chip factory in Arizona", "", "infra"),
     ("Rights group files a criminal complaint over smart glasses", "", "safety"),
+    ("Disrupting a covert influence campaign run with chatbots", "", "safety"),
+    ("Chip maker starts a super PAC to shape AI rules", "", "safety"),
+    ("Orbit's coding agent can be tricked into leaking keys", "", "safety"),
+    ("Nimbus announces a 50% price cut for its API", "", "devtools"),
+    ("Quanta's inference accelerator is now in full production", "", "infra"),
 ]
 
 
