@@ -1,4 +1,4 @@
-"""Pinned gates on three real weeks of Hacker News (August 2026), replayed day by day.
+"""Pinned gates on four real weeks of Hacker News (August 2026), replayed day by day.
 
 The weeks and their labels are in tests/data/hn-weeks/ (its README says how they were
 labelled). Each gate is the figure measured when it was pinned, less about one labelled
@@ -47,6 +47,16 @@ GATES: dict[str, dict[str, float]] = {
         "must": 0.63,
         "precision": 0.88,
         "recall": 0.66,
+    },
+    "2026-08-24": {
+        "junk": 0.11,
+        "news_aside": 4,
+        "category": 0.69,
+        "top3": 1.0,
+        "pick": 0.71,
+        "must": 0.84,
+        "precision": 0.82,
+        "recall": 0.64,
     },
 }
 
