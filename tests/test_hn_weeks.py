@@ -41,7 +41,7 @@ GATES: dict[str, dict[str, float]] = {
     "2026-08-17": {
         "junk": 0.185,
         "news_aside": 7,
-        "category": 0.66,
+        "category": 0.65,
         "top3": 1.0,
         "pick": 0.71,
         "must": 0.63,
@@ -51,7 +51,7 @@ GATES: dict[str, dict[str, float]] = {
     "2026-08-24": {
         "junk": 0.11,
         "news_aside": 4,
-        "category": 0.69,
+        "category": 0.68,
         "top3": 1.0,
         "pick": 0.71,
         "must": 0.84,

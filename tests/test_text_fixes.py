@@ -118,6 +118,18 @@ def test_a_word_in_s_and_artificial_intelligence_meet_their_other_forms() -> Non
     assert left & right == {"ai"}
 
 
+def test_a_dotted_ai_a_person_named_bill_and_suing_are_what_they_say() -> None:
+    # 26-29 August 2026: "Bill Gates warns A.I. is more dangerous …" read "a.i" and a
+    # bill (a law) in "Bill"; "Sony Music and Warner Chappell Are Suing Anthropic" named
+    # no lawsuit, as "Music publishers sue Anthropic" did.
+    told = tokens("Bill Gates warns A.I. is more dangerous than Big Tech admits")
+    assert "ai" in told and "a.i" not in told
+    assert "@law" not in told and "@bill_gates" in told
+    assert "@law" in tokens("Senate passes the AI bill")
+    assert "@lawsuit" in tokens("Publishers Are Suing Anthropic") & tokens("Publishers sue")
+    assert "@bill_gates" in tokens("比尔·盖茨警告人工智能")
+
+
 def test_a_maker_written_with_ai_as_one_word_is_the_maker() -> None:
     # Hacker News, 29 December 2025: "ManusAI Joins Meta"; the next day's reports say
     # "Manus AI" and "Manus".

@@ -373,6 +373,9 @@ def _scaled(digits: str, multiplier: int) -> str:
     return _plain(format(value, "f"))
 
 
+_DOTTED_AI = re.compile(r"\ba\.i\.")
+
+
 @lru_cache(maxsize=1 << 14)
 def tokens(text: str) -> frozenset[str]:
     """The token set of a text: words, numbers, compact names, Chinese bigrams and concepts.
@@ -401,6 +404,8 @@ def tokens(text: str) -> frozenset[str]:
         text = _S1.sub(" ipo ", text)
     if "artificial intelligence" in text:  # one subject, however it is written: "AI"
         text = text.replace("artificial intelligence", "ai")
+    if "a.i." in text:  # the New York Times's "A.I."
+        text = _DOTTED_AI.sub("ai", text)
     words = _numbers(text, found) if DIGIT.search(text) else text
     if "亿" in text:
         _chinese_amounts(text, found)
@@ -455,7 +460,7 @@ def tokens(text: str) -> frozenset[str]:
     return frozenset(found)
 
 
-TOKENISER_VERSION = 23  # raise when `tokens` changes: stored terms are then computed again
+TOKENISER_VERSION = 24  # raise when `tokens` changes: stored terms are then computed again
 
 
 @cache
