@@ -6,20 +6,8 @@
     python bench/bench_hn_days.py DUMPS/ --labels LABELS.jsonl [...] [--misses]
 
 DUMPS/ holds one file per UTC day, `YYYY-MM-DD.md`, in the format of the archive the
-corpus's Hacker News part was built from (Turi-Labs/Newsletter-Editor-Agents,
-`knowledgebase/<day>/hn_posts.md`: every story of the day with 5 points or more):
-
-    Title: ...
-    Story URL: https://... (or "No URL")
-    Hacker News Post URL: https://news.ycombinator.com/item?id=N
-    Points: N
-    Comments: N
-    ----------------------------------------
-
-The stories become the feed hnrss.org serves (the corpus's shape: "Points: N" and
-"# Comments: M" in the description, a time estimated from the story's id between the
-days' first ids), are stored in a fresh SQLite file with the packaged defaults (UTC
-days) and prepared day by day (`prepare_days`).
+corpus's Hacker News part was built from; tests/hn_days.py says how the days become a
+feed and are prepared, as `newsdesk daily` prepares a day.
 
 `--export` writes what an editor should label, one story a line: every item of the
 stories the digests show (the first `rank.top` stories not held) and a seeded sample
