@@ -211,9 +211,9 @@ PICK_AMONG = 3
 def _official_pick(ordered: list[Story], curated: Collection[str]) -> list[Story]:
     """The day's pick is a maker's own post (a curated source's or a link to an official
     site) that readers lifted (`lift_points`), and lifted more than the first story, when
-    one is among the first `PICK_AMONG` and the first is not one: an editor leads with the lab's launch, not the story most
-    outlets retold ("Advancing the price-performance frontier with GPT-5.6", 541 points,
-    over a hedge fund's losses told by four sites). Its score becomes just above the
+    one is among the first `PICK_AMONG` and the first is not one: an editor leads with
+    the lab's launch, not the story most outlets retold ("Advancing the price-performance
+    frontier with GPT-5.6", 541 points, over a hedge fund's losses told by four sites). Its score becomes just above the
     first's, so the stored order is the shown order. A story the model's triage judged
     less important than the first stays where it is."""
     first = ordered[0] if ordered else None
