@@ -95,8 +95,7 @@ def score(
     authority = weight + _standing(story, curated, settings)
     tellings = len({*story.sources, *(host(i.url) for i in story.items)}) - 1
     coverage = settings.source_bonus * math.log2(max(1, tellings))
-    points = max((sum(engagement(item)) for item in story.items), default=0)
-    heat = settings.engagement_weight * min(1.0, math.log10(1 + points) / 3)
+    heat = settings.engagement_weight * min(1.0, math.log10(1 + _points(story)) / 3)
     launch = settings.launch_bonus if any(map(_launches, story.items)) else 0.0
     mentions = settings.mention_weight * math.log2(1 + buzz)
     text = " ".join(f"{item.title} {item.summary}" for item in story.items).casefold()
@@ -193,7 +192,7 @@ def rank(
         key=lambda s: (
             -s.score,
             -len(s.sources),
-            -max(sum(engagement(i)) for i in s.items),
+            -_points(s),
             s.lead.title.casefold(),
             s.id,
         ),
@@ -213,23 +212,28 @@ def _official_pick(ordered: list[Story], curated: Collection[str]) -> list[Story
     site) that readers lifted (`lift_points`), and lifted more than the first story, when
     one is among the first `PICK_AMONG` and the first is not one: an editor leads with
     the lab's launch, not the story most outlets retold ("Advancing the price-performance
-    frontier with GPT-5.6", 541 points, over a hedge fund's losses told by four sites). Its score becomes just above the
-    first's, so the stored order is the shown order. A story the model's triage judged
+    frontier with GPT-5.6", 541 points, over a hedge fund's losses told by four sites).
+    Its score becomes just above the first's, so the stored order is the shown order. A story the model's triage judged
     less important than the first stays where it is."""
     first = ordered[0] if ordered else None
     if first is None or first.score < 0 or _made(first, curated):
         return ordered
-    above = max(sum(engagement(i)) for i in first.items)
+    above = _points(first)
     for n, story in enumerate(ordered[1:PICK_AMONG], 1):
         if story.score < 0:
             break
-        points = max(sum(engagement(i)) for i in story.items)
+        points = _points(story)
         lifted = points >= lift_points() and points > above
         weaker = bool(story.importance) and story.importance < first.importance
         if _made(story, curated) and lifted and not weaker:
             story.score = round(first.score + 0.001, 6)
             return [story, *ordered[:n], *ordered[n + 1 :]]
     return ordered
+
+
+def _points(story: Story) -> int:
+    """The most points and comments the feeds gave one of the story's items."""
+    return max((sum(engagement(item)) for item in story.items), default=0)
 
 
 def _made(story: Story, curated: Collection[str]) -> bool:

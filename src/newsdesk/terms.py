@@ -415,12 +415,12 @@ def tokens(text: str) -> frozenset[str]:
         if word in _EN_STOP:
             continue
         digit = DIGIT.search(word) is not None
-        compact = _SEPARATORS.sub("", word) if digit else _stem(word)
-        concept = english.get(compact)
         if index in covered:
             continue  # a word of a phrase gives no token of its own: "data center" is
             # `@datacenter`, not also `@dataset` ("data") nor "center", and so not two or
             # three things two stories share for one
+        compact = _SEPARATORS.sub("", word) if digit else _stem(word)
+        concept = english.get(compact)
         found.add(concept or compact)
         if digit and "-" in word:
             # A hyphenated name with a version also gives its parts' tokens: "Kimi-K2.7-Code"
