@@ -1399,6 +1399,21 @@ def test_two_companies_are_one_kind_and_the_reason_names_what_counted() -> None:
     assert about_ai("Google and Microsoft sign a cloud deal") == ""
 
 
+def test_an_ai_domain_is_one_weak_sign() -> None:
+    # Real Hacker News titles of August 2026: a start-up's post on its ".ai" site needs
+    # one weak term more to be about AI, and one alone is not enough.
+    from newsdesk.relevance import about_ai, judge
+
+    assert about_ai("What happens when a GPU reads memory", site="blog.doubleword.ai")
+    assert not about_ai("What happens when a GPU reads memory", site="blog.doubleword.io")
+    assert not about_ai("fork() Considered Harmful in macOS", site="formal.ai")
+    assert not about_ai("Inference", site="example.com")
+    video = "Getting video models to learn better, faster"
+    assert judge(item(video, url="https://linum.ai/blog/faster")).reason != "off_topic"
+    assert judge(item(video, url="https://linum.io/blog/faster")).reason == "off_topic"
+    assert judge(item("CDs vs. NIMBY", url="https://betonit.ai/p/cds")).reason == "off_topic"
+
+
 def test_law_enforcements_agents_are_not_software() -> None:
     # "Meta blocks posts sharing database of ICE agents" is not about AI: an agent's
     # `unless` words veto it.

@@ -328,8 +328,11 @@ def lift_points() -> int:
     return _rules().lift_points
 
 
-def about_ai(text: str | Text) -> str:
-    """The term that makes a text about AI ("" when none does)."""
+def about_ai(text: str | Text, *, site: str = "") -> str:
+    """The term that makes a text about AI ("" when none does). A `site` on an AI domain
+    (".ai") counts as one weak sign, so that one more makes the text about AI: "What
+    happens when a GPU reads memory" on blog.doubleword.ai is, "fork() Considered Harmful
+    in macOS" on formal.ai is not."""
     rules = _rules()
     prepared = text if isinstance(text, Text) else Text(text)
     strong = rules.strong.find(prepared)
@@ -351,12 +354,17 @@ def about_ai(text: str | Text) -> str:
         return strong
     weak = {w.casefold() for w in rules.weak.every(prepared) if not _vetoed(w, prepared, rules)}
     kinds: dict[str, str] = {}  # kind → one of its terms, companies being one kind
+    if site.endswith(_AI_DOMAIN):
+        kinds[_AI_DOMAIN] = _AI_DOMAIN
     for word in sorted(weak):
         kinds.setdefault("a company" if _root(word) in rules.companies else _root(word), word)
     if len(kinds) >= 2:
         return " + ".join(sorted(kinds.values())[:2])
     return ""
 
+
+# The top-level domain AI start-ups take: a weak sign, like a weak term.
+_AI_DOMAIN = ".ai"
 
 # A word in camel case (a lower-case letter, then a capital) and its parts.
 _CAMEL = re.compile(r"\b[A-Za-z]*[a-z][A-Z][A-Za-z]*\b")
@@ -534,7 +542,7 @@ def judge(item: Item, *, aggregator: bool = False, names: Collection[str] = ()) 
     whole = Text(f"{title} \n {body}")
     plain = _NO_AI.sub(" ", whole.raw)
     if (
-        not about_ai(whole if plain == whole.raw else Text(plain))
+        not about_ai(whole if plain == whole.raw else Text(plain), site=host(item.url))
         and not _ai_site(item.url)
         and not _ai_section(item.url)
         and not _names_one(whole.raw, names)
