@@ -248,6 +248,20 @@ def test_a_court_s_opinion_is_no_opinion_column() -> None:
     assert judge(item("Amazon.com vs Perplexity AI", url=column)).reason == "rant"
 
 
+def test_a_press_sites_essay_sections_are_opinion() -> None:
+    # Real links of August 2026 that digests showed: a columnist, the Atlantic's "Ideas",
+    # the Economist's guest essays. The same site's news desk stays news.
+    essays = [
+        "https://www.theregister.com/columnists/2026/08/17/be-a-hater-all-you-want-ais-here-to-stay/5288",
+        "https://www.theatlantic.com/ideas/2026/08/ai-use-college-cheat/688451/",
+        "https://economist.com/by-invitation/2026/08/20/humanity-has-the-debate-about-ai-consciousness-b",
+    ]
+    for url in essays:
+        assert judge(item("An AI lab's models and the rest of us", url=url)).reason == "rant"
+    news = "https://www.theregister.com/ai-and-ml/2026/08/17/anthropic-ships-claude-agent"
+    assert judge(item("Anthropic ships a Claude agent", url=news)).kept
+
+
 def test_a_makers_word_on_x_and_an_address_that_introduces_are_news() -> None:
     # Real shapes, August 2026: Anthropic's developers' account announcing a new default
     # (19 points), Warp's post at ".../introducing-the-warp-agent-cli-coding-agent" (97).
