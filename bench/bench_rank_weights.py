@@ -109,7 +109,10 @@ def main() -> int:
             (Path(name) / split).mkdir()
             sets[split] = DevSet(split, Path(name) / split)
         for dumps, labels in args.days:
-            sets[Path(dumps).name] = HackerNewsDays(Path(dumps), Path(labels))
+            # tests/data/hn-weeks/<week>/days: the week names the set
+            folder = Path(dumps).resolve()
+            key = folder.parent.name if folder.name == "days" else folder.name
+            sets[key] = HackerNewsDays(Path(dumps), Path(labels))
         print("weights | " + " | ".join(f"{n}: top 3, pick, must-show" for n in sets))
         try:
             for values in itertools.product(*grid.values()):

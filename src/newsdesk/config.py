@@ -83,6 +83,8 @@ class RankSettings(_Section):
     official_bonus: float = Field(1.0, ge=0)
     press_bonus: float = Field(0.5, ge=0)
     engagement_weight: float = Field(2.0, ge=0)
+    day_engagement_weight: float = Field(0.5, ge=0)
+    day_engagement_power: float = Field(0.5, gt=0, le=4)
     launch_bonus: float = Field(0.8, ge=0)
     mention_weight: float = Field(0.5, ge=0)
     max_source_share: float = Field(0.7, gt=0, le=1)

@@ -9,7 +9,11 @@ authority   the highest `weight` among the story's sources (default 1.0), plus
 coverage    source_bonus × log2(independent tellings): distinct sources, and distinct
             sites an aggregator linked to
 engagement  engagement_weight × min(1, log10(1 + points + comments) / 3), from the
-            feed where it gives them (Hacker News): 1,000 points and comments count fully
+            feed where it gives them (Hacker News): 1,000 points and comments count fully;
+            plus day_engagement_weight × (its points and comments / the day's most among
+            its stories) ** day_engagement_power: the story readers lifted most that day
+            stands out even past 1,000 (a $13B acquisition with 2,818 over a lab's post
+            with 183), which the logarithm alone flattens
 launch      launch_bonus when a title announces a release with a name ("introducing",
             "releases", "launches", "发布", "开源" …) and names a versioned thing or a
             named product, a named company bought or going public ("acquired by",
@@ -87,7 +91,10 @@ def score(
     curated: Collection[str] = (),
     buzz: int = 0,
     importance_weight: float = 0.0,
+    most_points: int = 0,
 ) -> float:
+    """A story's score (the module's docstring); `most_points` is the most points and
+    comments a story of the day has."""
     weight = max((weights.get(name, 1.0) for name in story.sources), default=1.0)
     newest = max(item.published for item in story.items)
     age_hours = max(0.0, (day_end - newest).total_seconds() / 3600)
@@ -95,7 +102,11 @@ def score(
     authority = weight + _standing(story, curated, settings)
     tellings = len({*story.sources, *(host(i.url) for i in story.items)}) - 1
     coverage = settings.source_bonus * math.log2(max(1, tellings))
-    heat = settings.engagement_weight * min(1.0, math.log10(1 + _points(story)) / 3)
+    points = _points(story)
+    heat = settings.engagement_weight * min(1.0, math.log10(1 + points) / 3)
+    if most_points > 0:  # the day's feeds give engagement
+        share = (points / most_points) ** settings.day_engagement_power
+        heat += settings.day_engagement_weight * share
     launch = settings.launch_bonus if any(map(_launches, story.items)) else 0.0
     mentions = settings.mention_weight * math.log2(1 + buzz)
     text = " ".join(f"{item.title} {item.summary}" for item in story.items).casefold()
@@ -173,6 +184,7 @@ def rank(
 ) -> list[Story]:
     """Set each story's score and return them best first; a story the model's triage
     judged has its score multiplied by 1 + `importance_weight` × (importance − 3) / 2."""
+    most_points = max((_points(s) for s in stories), default=0)
     for story, buzz in zip(stories, _buzz(stories), strict=True):
         story.items.sort(key=lambda i: _lead_order(i, weights, curated))
         story.score = round(
@@ -184,6 +196,7 @@ def rank(
                 curated=curated,
                 buzz=buzz,
                 importance_weight=importance_weight,
+                most_points=most_points,
             ),
             6,
         )
