@@ -130,6 +130,15 @@ def test_a_dotted_ai_a_person_named_bill_and_suing_are_what_they_say() -> None:
     assert "@bill_gates" in tokens("比尔·盖茨警告人工智能")
 
 
+def test_a_judges_ruling_is_the_court_cases_event() -> None:
+    # 27 August 2026: two reports of one ruling stayed two entries, the judge "rules" (a
+    # regulation) in one and "blocks" (a ban) in the other: conflicting events.
+    rules = tokens("Judge rules Trump administration's blacklisting of Anthropic was illegal")
+    blocks = tokens("Judge blocks Pentagon blacklist of Anthropic as supply chain risk")
+    assert "@lawsuit" in rules & blocks
+    assert "@lawsuit" not in tokens("EU rules on AI models take effect")
+
+
 def test_a_maker_written_with_ai_as_one_word_is_the_maker() -> None:
     # Hacker News, 29 December 2025: "ManusAI Joins Meta"; the next day's reports say
     # "Manus AI" and "Manus".

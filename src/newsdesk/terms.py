@@ -457,10 +457,15 @@ def tokens(text: str) -> frozenset[str]:
             )
         run = run.translate(_ZH_STOP_TABLE)
         found.update([run[i : i + 2] for i in range(len(run) - 1)])
+    if "@judge" in found:
+        # A judge who rules, blocks or bans decides a court case: "Judge rules Anthropic's
+        # blacklisting was illegal" and "Judge blocks Pentagon blacklist of Anthropic" are
+        # one ruling, not a regulation and a ban.
+        found.add("@lawsuit")
     return frozenset(found)
 
 
-TOKENISER_VERSION = 24  # raise when `tokens` changes: stored terms are then computed again
+TOKENISER_VERSION = 25  # raise when `tokens` changes: stored terms are then computed again
 
 
 @cache
