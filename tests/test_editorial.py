@@ -46,9 +46,10 @@ T0 = dt.datetime(2026, 1, 14, 12, tzinfo=dt.UTC)
 # precision and recall now count what a reader meets, 0.910 / 0.790 in January and
 # 0.887 / 0.700 in March (on the hand-found pairs alone: 0.946 / 0.828, 0.932 / 0.758).
 GATES = {
-    # January is the tuning split and the learned category model's training data: its
-    # category figure guards against a broken model file, not a measure of accuracy
-    # (5-fold cross-validation inside January gives 0.81; see docs/benchmarks.md).
+    # January is the tuning split and the learned category model's training data (with
+    # the labelled weeks of tests/data/hn-weeks): its category figure guards against a
+    # broken model file, not a measure of accuracy (5-fold cross-validation over January
+    # and the weeks gives 0.77; see docs/benchmarks.md).
     "tune": {
         "junk set aside (recall)": 0.845,
         "news kept": 0.95,
@@ -81,7 +82,9 @@ GATES = {
         # center" is no longer also "center"), "artificial intelligence" is "AI".
         "merge precision": 0.885,
         "merge recall": 0.70,
-        "category accuracy": 0.66,
+        # 0.666 -> 0.688 in session 26: the model learns from the labelled August weeks
+        # too (scripts/train_models.py).
+        "category accuracy": 0.68,
         "category accuracy, Chinese": 0.9,
         "leads in top 3 (days)": 0.95,
         "pick is a lead (days)": 0.90,

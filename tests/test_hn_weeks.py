@@ -6,6 +6,10 @@ entry, so a change that sets one more must-show story aside or shows one more pi
 junk on any week fails here, wherever the corpus of tests/data/editorial is missing.
 The figures are in docs/benchmarks.md ("Session 25"); the issue's targets are far above
 some of them (junk shown 3%, categories 0.85): these gates keep what was won.
+
+Since session 26 the learned category model is trained on these weeks' labels too
+(scripts/train_models.py), so their category figures are in-sample: the gate catches a
+model file that no longer fits its features, not a loss of accuracy on new weeks.
 """
 
 from __future__ import annotations
@@ -21,7 +25,7 @@ GATES: dict[str, dict[str, float]] = {
     "2026-08-03": {
         "junk": 0.14,
         "news_aside": 6,
-        "category": 0.70,
+        "category": 0.95,
         "top3": 0.85,
         "pick": 0.57,
         "must": 0.80,
@@ -31,7 +35,7 @@ GATES: dict[str, dict[str, float]] = {
     "2026-08-10": {
         "junk": 0.14,
         "news_aside": 4,
-        "category": 0.70,
+        "category": 0.95,
         "top3": 1.0,
         "pick": 0.57,
         "must": 0.84,
@@ -41,7 +45,7 @@ GATES: dict[str, dict[str, float]] = {
     "2026-08-17": {
         "junk": 0.185,
         "news_aside": 7,
-        "category": 0.65,
+        "category": 0.95,
         "top3": 1.0,
         "pick": 0.71,
         "must": 0.63,
@@ -51,7 +55,7 @@ GATES: dict[str, dict[str, float]] = {
     "2026-08-24": {
         "junk": 0.11,
         "news_aside": 4,
-        "category": 0.68,
+        "category": 0.95,
         "top3": 1.0,
         "pick": 0.71,
         "must": 0.84,

@@ -46,7 +46,8 @@ def test_the_packaged_category_model_is_for_the_packaged_table() -> None:
     model = learned.load("category")
     assert model is not None
     assert list(model.classes) == [c.key for c in settings.categories]
-    assert model.meta["trained_on"].endswith("tune split")
+    assert model.meta["trained_on"].startswith("tests/data/editorial tune split;")
+    assert "tests/data/hn-weeks 2026-08-03" in model.meta["trained_on"]
     assert learned.load("no-such-model") is None
 
 
@@ -85,7 +86,7 @@ def test_the_shipped_category_model_is_what_its_training_script_gives() -> None:
     assert spec is not None and spec.loader is not None
     script = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(script)
-    rows, labels, _ = script.category_rows("tune")
+    rows, labels, _ = script.training_rows(["tune"], script.labelled_weeks())
     shipped = learned.load("category")
     assert shipped is not None
     fresh = fit(rows, labels, name="category", classes=shipped.classes, l2=shipped.meta["l2"])

@@ -7,9 +7,10 @@ are the scores' softmax. Nothing heavier runs at prediction time: a model is a f
 dictionary look-ups, and an unknown feature counts for nothing.
 
 Models are trained by `scripts/train_models.py` on the January ("tune") split of
-`tests/data/editorial/` only (multinomial logistic regression with an L2 penalty, fitted
-with scipy's L-BFGS), and written to `data/models/<name>.json`. The other split measures
-them; the figures are in docs/benchmarks.md.
+`tests/data/editorial/` and the labelled weeks of `tests/data/hn-weeks/` (multinomial
+logistic regression with an L2 penalty, fitted with scipy's L-BFGS), and written to
+`data/models/<name>.json`. The March split measures them; the figures are in
+docs/benchmarks.md.
 """
 
 from __future__ import annotations
