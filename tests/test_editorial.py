@@ -265,6 +265,26 @@ def test_a_press_sites_essay_sections_are_opinion() -> None:
     assert judge(item("Anthropic ships a Claude agent", url=news)).kept
 
 
+def test_reported_orders_shares_and_forecasts_are_news() -> None:
+    # Must-show stories of 31 August - 5 September 2026 that were set aside: a judge's
+    # order to stop using something is no "stop using" rant; imposing, a share in words
+    # and a chief's forecast are events; Tesla's robotaxi and Google's coding tool are AI.
+    order = "Judge Tells RFK Jr. To Stop Using Fake AI Studies on Teen Pregnancy"
+    assert judge(item(order, url="https://newrepublic.com/post/215001/judge")).kept
+    assert judge(item("Stop using AI for your code reviews")).reason == "rant"
+    hn = partial(judge, aggregator=True)
+    site = "https://www.techpolicy.example/ban"
+    assert hn(item("America's two largest school districts impose AI moratoriums", url=site)).kept
+    audit = "A third of Perplexity's citations don't contain the number they're cited for"
+    assert hn(item(audit, url="https://hausresearch.example/audit")).kept
+    chips = "SK Hynix CEO sees memory chip shortage lasting until 2030"
+    assert hn(item(chips, url="https://www.fans.example/2026/08/29/sk-hynix")).kept
+    cab = "Tesla's Cybercab Is Being Investigated by Federal Regulators"
+    assert judge(item(cab, url="https://www.nytimes.com/2026/09/04/business/cybercab")).kept
+    tos = "Google Antigravity TOS: 3rd party usage can get Google account suspended"
+    assert judge(item(tos)).reason != "off_topic"
+
+
 def test_a_makers_word_on_x_and_an_address_that_introduces_are_news() -> None:
     # Real shapes, August 2026: Anthropic's developers' account announcing a new default
     # (19 points), Warp's post at ".../introducing-the-warp-agent-cli-coding-agent" (97).

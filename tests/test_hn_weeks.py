@@ -1,4 +1,4 @@
-"""Pinned gates on four real weeks of Hacker News (August 2026), replayed day by day.
+"""Pinned gates on five real weeks of Hacker News (August 2026), replayed day by day.
 
 The weeks and their labels are in tests/data/hn-weeks/ (its README says how they were
 labelled). Each gate is the figure measured when it was pinned, less about one labelled
@@ -61,6 +61,16 @@ GATES: dict[str, dict[str, float]] = {
         "must": 0.84,
         "precision": 0.82,
         "recall": 0.64,
+    },
+    "2026-08-31": {
+        "junk": 0.16,
+        "news_aside": 6,
+        "category": 0.95,
+        "top3": 1.0,
+        "pick": 0.85,
+        "must": 0.75,
+        "precision": 0.93,
+        "recall": 0.76,
     },
 }
 
