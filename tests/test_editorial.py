@@ -252,12 +252,14 @@ def test_a_court_s_opinion_is_no_opinion_column() -> None:
 
 
 def test_a_press_sites_essay_sections_are_opinion() -> None:
-    # Real links of August 2026 that digests showed: a columnist, the Atlantic's "Ideas",
-    # the Economist's guest essays. The same site's news desk stays news.
+    # Real links of August and September 2026 that digests showed: a columnist, the
+    # Atlantic's "Ideas", the Economist's guest essays and leaders. The same site's news
+    # desk stays news.
     essays = [
         "https://www.theregister.com/columnists/2026/08/17/be-a-hater-all-you-want-ais-here-to-stay/5288",
         "https://www.theatlantic.com/ideas/2026/08/ai-use-college-cheat/688451/",
         "https://economist.com/by-invitation/2026/08/20/humanity-has-the-debate-about-ai-consciousness-b",
+        "https://www.economist.com/leaders/2026/09/03/the-moral-panic-over-data-centres-is-foolish",
     ]
     for url in essays:
         assert judge(item("An AI lab's models and the rest of us", url=url)).reason == "rant"
