@@ -139,6 +139,15 @@ def test_a_judges_ruling_is_the_court_cases_event() -> None:
     assert "@lawsuit" not in tokens("EU rules on AI models take effect")
 
 
+def test_a_pause_however_it_is_said() -> None:
+    # 10 September 2026: "OpenAI puts Pro subscriptions on hold due to Astra demand" and
+    # "OpenAI pausing new $200 plan subscriptions" are one decision.
+    held = tokens("OpenAI puts Pro subscriptions on hold due to Astra demand")
+    paused = tokens("OpenAI pausing new $200 plan subscriptions")
+    assert {"@pause", "@subscription", "openai"} <= held & paused
+    assert "@pause" in tokens("监管部门叫停新模型上线")
+
+
 def test_a_maker_written_with_ai_as_one_word_is_the_maker() -> None:
     # Hacker News, 29 December 2025: "ManusAI Joins Meta"; the next day's reports say
     # "Manus AI" and "Manus".
