@@ -1,4 +1,4 @@
-"""Pinned gates on seven real weeks of Hacker News (August and September 2026), replayed
+"""Pinned gates on nine real weeks of Hacker News (3 August - 4 October 2026), replayed
 day by day.
 
 The weeks and their labels are in tests/data/hn-weeks/ (its README says how they were
@@ -92,6 +92,26 @@ GATES: dict[str, dict[str, float]] = {
         "must": 0.77,
         "precision": 0.70,
         "recall": 0.66,
+    },
+    "2026-09-21": {
+        "junk": 0.095,
+        "news_aside": 13,
+        "category": 0.95,
+        "top3": 1.0,
+        "pick": 0.85,
+        "must": 0.75,
+        "precision": 0.76,
+        "recall": 0.76,
+    },
+    "2026-09-28": {
+        "junk": 0.16,
+        "news_aside": 11,
+        "category": 0.95,
+        "top3": 1.0,
+        "pick": 0.57,
+        "must": 0.74,
+        "precision": 0.89,
+        "recall": 0.81,
     },
 }
 
