@@ -267,34 +267,42 @@ def test_a_press_sites_essay_sections_are_opinion() -> None:
     assert judge(item("Anthropic ships a Claude agent", url=news)).kept
 
 
-def test_reported_orders_shares_and_forecasts_are_news() -> None:
-    # Must-show stories of 31 August - 5 September 2026 that were set aside: a judge's
-    # order to stop using something is no "stop using" rant; imposing, a share in words
-    # and a chief's forecast are events; Tesla's robotaxi and Google's coding tool are AI.
-    order = "Judge Tells RFK Jr. To Stop Using Fake AI Studies on Teen Pregnancy"
-    assert judge(item(order, url="https://newrepublic.com/post/215001/judge")).kept
+# Must-show stories of 31 August - 5 October 2026 that were set aside (title, link, whether
+# an aggregator linked to it): a judge's order to stop using something is no "stop using"
+# rant; imposing, a share in words and a chief's forecast are events; Tesla's robotaxi,
+# Google's coding tool and facial scans are AI, memory supply a sign of it, Ai2's site an
+# AI maker's.
+SET_ASIDE_NEWS = [
+    ("Judge Tells RFK Jr. To Stop Using Fake AI Studies on Teen Pregnancy",
+     "https://newrepublic.com/post/215001/judge", False),
+    ("America's two largest school districts impose AI moratoriums",
+     "https://www.techpolicy.example/ban", True),
+    ("A third of Perplexity's citations don't contain the number they're cited for",
+     "https://hausresearch.example/audit", True),
+    ("SK Hynix CEO sees memory chip shortage lasting until 2030",
+     "https://www.fans.example/2026/08/29/sk-hynix", True),
+    ("Tesla's Cybercab Is Being Investigated by Federal Regulators",
+     "https://www.nytimes.com/2026/09/04/business/cybercab", False),
+    ("Google Antigravity TOS: 3rd party usage can get Google account suspended",
+     "https://x.example/status/1", False),
+    ("500k facial scans at UK stations yield no arrests, 1 false positive",
+     "https://www.theguardian.com/technology/2026/sep/29/x", False),
+    ("Micron CEO Says Memory Supply Will Be Much Tighter in 2027 and 2028",
+     "https://www.techpowerup.com/353296/micron", False),
+    ("Open-sourcing AstaBrief, the fast report-generation model in Asta",
+     "https://allenai.org/blog/astabrief", False),
+]  # fmt: skip
+
+
+@pytest.mark.parametrize(("title", "url", "aggregator"), SET_ASIDE_NEWS)
+def test_must_show_stories_the_weeks_set_aside_are_kept(
+    title: str, url: str, aggregator: bool
+) -> None:
+    assert judge(item(title, url=url), aggregator=aggregator).kept
+
+
+def test_the_forms_those_stories_taught_keep_their_limits() -> None:
     assert judge(item("Stop using AI for your code reviews")).reason == "rant"
-    hn = partial(judge, aggregator=True)
-    site = "https://www.techpolicy.example/ban"
-    assert hn(item("America's two largest school districts impose AI moratoriums", url=site)).kept
-    audit = "A third of Perplexity's citations don't contain the number they're cited for"
-    assert hn(item(audit, url="https://hausresearch.example/audit")).kept
-    chips = "SK Hynix CEO sees memory chip shortage lasting until 2030"
-    assert hn(item(chips, url="https://www.fans.example/2026/08/29/sk-hynix")).kept
-    cab = "Tesla's Cybercab Is Being Investigated by Federal Regulators"
-    assert judge(item(cab, url="https://www.nytimes.com/2026/09/04/business/cybercab")).kept
-    tos = "Google Antigravity TOS: 3rd party usage can get Google account suspended"
-    assert judge(item(tos)).reason != "off_topic"
-
-
-def test_face_scans_memory_supply_and_ai2s_site_are_about_ai() -> None:
-    # Must-show stories of 28 September - 1 October 2026 set aside as not about AI.
-    scans = "500k facial scans at UK stations yield no arrests, 1 false positive"
-    assert judge(item(scans, url="https://www.theguardian.com/technology/2026/sep/29/x")).kept
-    micron = "Micron CEO Says Memory Supply Will Be Much Tighter in 2027 and 2028"
-    assert judge(item(micron, url="https://www.techpowerup.com/353296/micron")).kept
-    ai2 = "Open-sourcing AstaBrief, the fast report-generation model in Asta"
-    assert judge(item(ai2, url="https://allenai.org/blog/astabrief")).kept
     assert judge(item("Memory supply tightens for phone makers")).reason == "off_topic"
 
 
