@@ -91,10 +91,12 @@ def score(
     curated: Collection[str] = (),
     buzz: int = 0,
     importance_weight: float = 0.0,
-    most_points: int = 0,
+    points: int,
+    most_points: int,
 ) -> float:
-    """A story's score (the module's docstring); `most_points` is the most points and
-    comments a story of the day has."""
+    """A story's score (the module's docstring): `points` are the most points and
+    comments one of its items has (`_points`), `most_points` the most of any story that
+    day."""
     weight = max((weights.get(name, 1.0) for name in story.sources), default=1.0)
     newest = max(item.published for item in story.items)
     age_hours = max(0.0, (day_end - newest).total_seconds() / 3600)
@@ -102,7 +104,6 @@ def score(
     authority = weight + _standing(story, curated, settings)
     tellings = len({*story.sources, *(host(i.url) for i in story.items)}) - 1
     coverage = settings.source_bonus * math.log2(max(1, tellings))
-    points = _points(story)
     heat = settings.engagement_weight * min(1.0, math.log10(1 + points) / 3)
     if most_points > 0:  # the day's feeds give engagement
         share = (points / most_points) ** settings.day_engagement_power
@@ -184,7 +185,8 @@ def rank(
 ) -> list[Story]:
     """Set each story's score and return them best first; a story the model's triage
     judged has its score multiplied by 1 + `importance_weight` × (importance − 3) / 2."""
-    most_points = max((_points(s) for s in stories), default=0)
+    points = {id(story): _points(story) for story in stories}  # each parsed once
+    most_points = max(points.values(), default=0)
     for story, buzz in zip(stories, _buzz(stories), strict=True):
         story.items.sort(key=lambda i: _lead_order(i, weights, curated))
         story.score = round(
@@ -196,6 +198,7 @@ def rank(
                 curated=curated,
                 buzz=buzz,
                 importance_weight=importance_weight,
+                points=points[id(story)],
                 most_points=most_points,
             ),
             6,
@@ -205,7 +208,7 @@ def rank(
         key=lambda s: (
             -s.score,
             -len(s.sources),
-            -_points(s),
+            -points[id(s)],
             s.lead.title.casefold(),
             s.id,
         ),
@@ -226,8 +229,8 @@ def _official_pick(ordered: list[Story], curated: Collection[str]) -> list[Story
     one is among the first `PICK_AMONG` and the first is not one: an editor leads with
     the lab's launch, not the story most outlets retold ("Advancing the price-performance
     frontier with GPT-5.6", 541 points, over a hedge fund's losses told by four sites).
-    Its score becomes just above the first's, so the stored order is the shown order. A story the model's triage judged
-    less important than the first stays where it is."""
+    Its score becomes just above the first's, so the stored order is the shown order. A
+    story the model's triage judged less important than the first stays where it is."""
     first = ordered[0] if ordered else None
     if first is None or first.score < 0 or _made(first, curated):
         return ordered
