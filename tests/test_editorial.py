@@ -720,6 +720,28 @@ def test_issue_threads_and_status_pages_need_readers_lift() -> None:
     incident = item("Elevated error rates on the LLM API", HN.format(30, 5))
     incident = replace(incident, url="https://status.lab.example/incidents/1")
     assert judge(incident, aggregator=True).reason == "not_news"
+    # ... unless the status page says the whole service is down.
+    down = replace(incident, title="Issues with Codex – Identified – Full Outage")
+    assert judge(down, aggregator=True).kept
+    assert judge(replace(down, title="Major outage of the LLM API"), aggregator=True).kept
+
+
+def test_a_makers_documentation_page_that_launches_a_feature_is_news() -> None:
+    # An official site's docs page is news when lifted, or when its title launches something.
+    page = "https://antigravity.google/docs/boost/"
+    launch = item("Google Antigravity introduces Boost deep reasoning (/boost)", HN.format(80, 57))
+    assert judge(replace(launch, url=page), aggregator=True).kept
+    guide = item("Boost deep reasoning settings", HN.format(80, 57))
+    assert judge(replace(guide, url=page), aggregator=True).reason == "not_news"
+    # Another site's manual stays a manual whatever it says.
+    manual = replace(launch, url="https://tool.example/docs/boost/")
+    assert judge(manual, aggregator=True).reason == "not_news"
+
+
+def test_two_organisations_partnering_is_an_event() -> None:
+    post = "https://www.docker.com/blog/docker-sandbox-kit-spec-cncf/"
+    title = "Docker and CNCF partner on an open spec for agent permissions"
+    assert judge(item(title, HN.format(6, 0), url=post), aggregator=True).kept
 
 
 def test_a_pages_folders_say_what_it_is_and_its_slug_does_not() -> None:

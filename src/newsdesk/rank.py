@@ -49,6 +49,7 @@ from newsdesk.config import RankSettings
 from newsdesk.models import Item, Story
 from newsdesk.normalize import is_thread
 from newsdesk.relevance import (
+    LAUNCH,
     announcing,
     engagement,
     host,
@@ -58,14 +59,6 @@ from newsdesk.relevance import (
 )
 from newsdesk.terms import name_tokens, naming_token
 
-_LAUNCH = re.compile(
-    r"\b(?:introduc(?:es|ing|ed)|launch(?:es|ed)?|releas(?:es|ed)|unveil(?:s|ed)?|"
-    r"announc(?:es|ed|ing)|debuts?|ships|open[- ]sourc(?:es|ed)|rolls? out|is out|"
-    r"now available|available now|meet)\b|发布|推出|开源|上线|亮相|首发|"
-    # a title that presents a new model: "IQuest-Coder: A new open-source code model …"
-    r"(?:^|:\s*)(?:an?\s+)?new\s+(?:[\w-]+\s+){0,3}(?:model|models|LLM|LLMs)\b",
-    re.I,
-)
 # A sum of a billion or more ($20B, $1.5 billion, 20 亿美元): an editor's kind of news.
 _BIG_MONEY = re.compile(
     r"[$€£]\s?\d+(?:\.\d+)?\s?(?:B|bn|billion|T|trillion)\b|\d+(?:\.\d+)?\s?(?:billion|trillion)\b|"
@@ -140,7 +133,7 @@ def _launch(title: str) -> bool:
     a billion or more."""
     if _BIG_MONEY.search(title):
         return True
-    said = _LAUNCH.search(title) or _DEAL.search(title)
+    said = LAUNCH.search(title) or _DEAL.search(title)
     return bool(said) and bool(_VERSIONED.search(title) or name_tokens(title))
 
 

@@ -439,6 +439,20 @@ def _ai_section(url: str) -> bool:
     return _AI_SECTION.search(_path(url)) is not None
 
 
+# Launch language in a title: rank's launch bonus, and a maker's documentation page that
+# announces a feature ("Google Antigravity introduces Boost deep reasoning" at ".../docs/").
+LAUNCH = re.compile(
+    r"\b(?:introduc(?:es|ing|ed)|launch(?:es|ed)?|releas(?:es|ed)|unveil(?:s|ed)?|"
+    r"announc(?:es|ed|ing)|debuts?|ships|open[- ]sourc(?:es|ed)|rolls? out|is out|"
+    r"now available|available now|meet)\b|发布|推出|开源|上线|亮相|首发|"
+    # a title that presents a new model: "IQuest-Coder: A new open-source code model …"
+    r"(?:^|:\s*)(?:an?\s+)?new\s+(?:[\w-]+\s+){0,3}(?:model|models|LLM|LLMs)\b",
+    re.I,
+)
+
+# A status page's word for an incident that took a whole service down.
+_FULL_OUTAGE = re.compile(r"\b(?:full|major|complete|total)\s+outage\b", re.I)
+
 # The last part of a post's address that opens announcing it.
 _ANNOUNCING = re.compile(r"/(?:introducing|announcing|launching|meet|unveiling)[-_][^/]+/?$", re.I)
 
@@ -604,9 +618,16 @@ def judge(item: Item, *, aggregator: bool = False, names: Collection[str] = ()) 
             continue
         said = unquoted if where == "title" and reason == "anecdote" else bare
         found = terms.find(said if where == "title" else path if where == "url" else whole)
-        if found and not (where == "url" and _announces(found, level, points, rules)):
+        if found and not (where == "url" and _announces(found, level, points, title, rules)):
             return Verdict(reason, found.strip())
-    if aggregator and host(item.url).startswith("status.") and points < rules.lift_points:
+    if (
+        aggregator
+        and host(item.url).startswith("status.")
+        and points < rules.lift_points
+        and not _FULL_OUTAGE.search(title)
+    ):
+        # A status page names an incident's impact: a full or major outage of a service
+        # is news for everyone who uses it, a degraded one is not.
         return Verdict("not_news", "a status page's incident")
     if aggregator and _TRACKER.search(item.url) and points < 2 * rules.lift_points:
         # A user's bug report or request on an issue tracker, unless readers lifted it
@@ -645,10 +666,14 @@ def judge(item: Item, *, aggregator: bool = False, names: Collection[str] = ()) 
 _ANNOUNCING_FOLDERS = frozenset({"docs"})
 
 
-def _announces(folder: str, level: int, points: int, rules: _Rules) -> bool:
+def _announces(folder: str, level: int, points: int, title: str, rules: _Rules) -> bool:
     """Whether a page in a folder of guides is news after all: a documentation page of an
-    official site that readers lifted (`lift_points`)."""
-    return folder.casefold() in _ANNOUNCING_FOLDERS and level == 0 and points >= rules.lift_points
+    official site that readers lifted (`lift_points`) or whose title launches something."""
+    return (
+        folder.casefold() in _ANNOUNCING_FOLDERS
+        and level == 0
+        and (points >= rules.lift_points or LAUNCH.search(title) is not None)
+    )
 
 
 def aggregators(items: Sequence[Item]) -> set[str]:
