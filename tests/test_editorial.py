@@ -738,6 +738,53 @@ def test_a_makers_documentation_page_that_launches_a_feature_is_news() -> None:
     assert judge(manual, aggregator=True).reason == "not_news"
 
 
+@pytest.mark.parametrize(
+    ("title", "url", "points", "kept"),
+    [
+        (
+            "Pgbot: A 5.9 MB read-only Postgres tool for humans and agents",
+            "https://pgbot.dev/",
+            56,
+            False,
+        ),
+        (
+            "Pigeon, a signed Pass for what a sub-agent may do",
+            "https://github.com/pigeonlabsHQ/pigeon",
+            14,
+            False,
+        ),
+        # Readers lifted it past `show_points`, or the title tells an event.
+        (
+            "Pgbot: A 5.9 MB read-only Postgres tool for humans and agents",
+            "https://pgbot.dev/",
+            140,
+            True,
+        ),
+        (
+            "Deno team releases Dactyl, an AI app builder that runs on your ChatGPT plan",
+            "https://dactyl.dev/",
+            16,
+            True,
+        ),
+        ("Phind.com Is Shutting Down", "https://www.phind.com/", 30, True),
+        # A page inside the project's site or repository is not its front page.
+        (
+            "Pigeon, a signed Pass for what a sub-agent may do",
+            "https://github.com/pigeonlabsHQ/pigeon/blob/main/SPEC.md",
+            14,
+            True,
+        ),
+    ],
+)
+def test_a_link_to_a_projects_own_page_is_its_makers_launch(
+    title: str, url: str, points: int, kept: bool
+) -> None:
+    verdict = judge(item(title, HN.format(points, 3), url=url), aggregator=True)
+    assert verdict.kept is kept
+    if not kept:
+        assert verdict.reason == "promotion"
+
+
 def test_two_organisations_partnering_is_an_event() -> None:
     post = "https://www.docker.com/blog/docker-sandbox-kit-spec-cncf/"
     title = "Docker and CNCF partner on an open spec for agent permissions"

@@ -18,8 +18,8 @@ The decision follows the labelling guide of the editorial development set
    match wins: `question` (Ask HN, help requests, "when will X ship"), `meme`,
    `anecdote` (a personal story: "I …", "Tell HN", "我用…"), `meme` also for a link to a
    picture or a clip alone (Reddit's image and video posts), `promotion` (ads, discounts,
-   courses, events, hiring, customer stories, a maker's Show HN with fewer than
-   `show_points` points), `rant` (polemic and hot takes), `not_news` (tutorials, guides,
+   courses, events, hiring, customer stories, a maker's Show HN, package page or
+   project front page with fewer than `show_points` points), `rant` (polemic and hot takes), `not_news` (tutorials, guides,
    explainers, year-in-review lists, podcasts, resurfaced "(2023)" items, changelog
    entries that carry no headline feature). The patterns are in `data/relevance.toml`.
 3. **Traction** lifts a borderline maker launch: a Show HN with at least `show_points`
@@ -71,6 +71,19 @@ _TRACKER = re.compile(
 # A package's page on a registry: its maker's launch, like a Show HN.
 _REGISTRY = re.compile(
     r"//(?:pypi\.org/project|(?:www\.)?npmjs\.com/package|crates\.io/crates|pkg\.go\.dev)/"
+)
+# A project's own page: a repository's front page on a code host, or a site's home page.
+_PROJECT_PAGE = re.compile(
+    r"^https?://(?:(?:www\.)?(?:github\.com|gitlab\.com|codeberg\.org)/[^/?#]+/[^/?#]+|[^/?#]+)"
+    r"/?(?:[?#].*)?$",
+    re.I,
+)
+# What a project's front page announces besides a launch (`LAUNCH`): its end, its sale,
+# its money.
+_PROJECT_NEWS = re.compile(
+    r"\b(?:shut(?:s|ting)? down|shutting|sunset(?:s|ting)?|discontinu\w+|end of life|"
+    r"(?:is|was|has been|have been|been) acquired|acquires|is joining|joins|rais(?:es|ed))\b",
+    re.I,
 )
 # A product's badge ("No AI slop", "with no ads, no AI", "No GPU required"); "their
 # brains, not AI" is a story about AI.
@@ -637,6 +650,19 @@ def judge(item: Item, *, aggregator: bool = False, names: Collection[str] = ()) 
         )
     if aggregator and _REGISTRY.search(item.url) and points < rules.show_points:
         return Verdict("promotion", f"a package's page under {rules.show_points} points")
+    if (
+        aggregator
+        and level == 2
+        and points < rules.show_points
+        and _PROJECT_PAGE.match(item.url)
+        and not LAUNCH.search(title)
+        and not _PROJECT_NEWS.search(title)
+    ):
+        # A link to a project's own repository or home page is its maker's pitch, a Show
+        # HN by another name ("Pgbot: A 5.9 MB read-only Postgres tool for humans and
+        # agents" at pgbot.dev), unless its title tells what became of the project:
+        # "Deno team releases Dactyl, an AI app builder", "Phind.com Is Shutting Down".
+        return Verdict("promotion", f"a project's own page under {rules.show_points} points")
     shown = rules.show.find(head)
     if shown:
         if points < rules.show_points:
