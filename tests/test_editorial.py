@@ -785,6 +785,26 @@ def test_a_link_to_a_projects_own_page_is_its_makers_launch(
         assert verdict.reason == "promotion"
 
 
+def test_a_pages_slug_can_say_what_the_shared_title_leaves_out() -> None:
+    # Hacker News, 15 October 2025: Apple's M5 shared as "Apple M5 chip"; its address
+    # names the headline, which says AI.
+    newsroom = "https://www.apple.com/newsroom/2025/10/apple-unleashes-m5-the-next-big-leap-in-ai-performance/"
+    assert judge(item("Apple M5 chip", HN.format(1006, 1090), url=newsroom)).kept
+    grid = "https://www.theregister.com/2025/10/16/us_datacenters_ai_power/"
+    title = "US hyperscalers to guzzle 22% more grid juice"
+    assert judge(item(title, url=grid)).kept
+    # A slug with no AI in it, or a page named by an id, says nothing.
+    jobs = "https://www.theregister.com/2025/10/16/uk_tech_grad_jobs/"
+    assert judge(item("Tech grad hiring crashes 46%", url=jobs)).reason == "off_topic"
+    assert judge(item("Apple M5 chip", url="https://news.example/a/8812")).reason == "off_topic"
+
+
+def test_an_attack_that_hijacks_is_an_event() -> None:
+    post = "https://promptarmor.substack.com/p/hijacking-claude-code-via-injected"
+    title = "Hijacking Claude Code via Injected Marketplace Plugins"
+    assert judge(item(title, HN.format(9, 1), url=post), aggregator=True).kept
+
+
 def test_two_organisations_partnering_is_an_event() -> None:
     post = "https://www.docker.com/blog/docker-sandbox-kit-spec-cncf/"
     title = "Docker and CNCF partner on an open spec for agent permissions"

@@ -148,6 +148,15 @@ def test_a_pause_however_it_is_said() -> None:
     assert "@pause" in tokens("监管部门叫停新模型上线")
 
 
+def test_misuse_however_it_is_said() -> None:
+    # 11 September 2026: one report of Anthropic's on how its model was put to bad use, told
+    # as "misused" by one outlet and "weaponizing" by another.
+    misused = tokens("Anthropic details how Claude was misused for surveillance and weapons")
+    weaponized = tokens("Bad actors in China and Russia are weaponizing Anthropic's AI")
+    assert {"@misuse", "anthropic"} <= misused & weaponized
+    assert "@misuse" in tokens("报告称黑客滥用大模型")
+
+
 def test_a_maker_written_with_ai_as_one_word_is_the_maker() -> None:
     # Hacker News, 29 December 2025: "ManusAI Joins Meta"; the next day's reports say
     # "Manus AI" and "Manus".

@@ -499,6 +499,16 @@ def _path(url: str) -> str:
     return " ".join(_ATOM.findall(" ".join(parts)))
 
 
+def _slug(url: str) -> str:
+    """The words of a page's own name when it is a headline's slug: a site often names a
+    page after a longer headline than the one shared ("Apple M5 chip" at
+    "…/apple-unleashes-m5-the-next-big-leap-in-ai-performance")."""
+    parts = [p for p in urlsplit(url).path.casefold().split("/") if p]
+    if not parts or not ("-" in parts[-1] or "_" in parts[-1]):
+        return ""
+    return " ".join(_ATOM.findall(parts[-1].rsplit(".", 1)[0].replace("_", " ")))
+
+
 @lru_cache(maxsize=1 << 14)
 def host(url: str) -> str:
     name = urlsplit(url).hostname or ""
@@ -573,6 +583,7 @@ def judge(item: Item, *, aggregator: bool = False, names: Collection[str] = ()) 
         and not _ai_site(item.url)
         and not _ai_section(item.url)
         and not _names_one(whole.raw, names)
+        and not about_ai(_slug(item.url))
     ):
         return Verdict("off_topic", "no AI term")
     points, _ = engagement(item)
