@@ -157,6 +157,18 @@ def test_misuse_however_it_is_said() -> None:
     assert "@misuse" in tokens("报告称黑客滥用大模型")
 
 
+def test_a_sentence_for_fraud_however_it_is_told() -> None:
+    # 7 October 2026: one sentencing, told by Ars Technica and by the Justice Department.
+    jailed = tokens("Fraudster jailed for using 10K bots and AI songs to outstream Taylor Swift")
+    sentenced = tokens("Man Sentenced to 18 Months in Prison for AI Music Streaming Fraud")
+    assert {"@prison", "@fraud"} <= jailed & sentenced
+    # 6 October 2026: OpenAI's mathematical manuscripts, told as "math" and "Mathematical".
+    assert "@math" in tokens("OpenAI releases 722 math manuscripts") & tokens(
+        "Mathematical manuscripts and supporting proof artifacts produced by OpenAI"
+    )
+    assert "@fraud" in tokens("男子利用AI实施诈骗被判刑") & tokens("AI voice scam")
+
+
 def test_a_maker_written_with_ai_as_one_word_is_the_maker() -> None:
     # Hacker News, 29 December 2025: "ManusAI Joins Meta"; the next day's reports say
     # "Manus AI" and "Manus".
