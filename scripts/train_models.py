@@ -6,7 +6,8 @@
                                               # a model for a measurement, not shipped
 
 The model learns from the "tune" split (January) of tests/data/editorial/ and from every
-labelled week of Hacker News in tests/data/hn-weeks/ (`--weeks` names others, or none);
+labelled week of Hacker News in tests/data/hn-weeks/ but those its held-out.txt lists
+(`--weeks` names others, or none);
 the penalty is chosen by 5-fold cross-validation over their days (the lowest log-loss).
 The "validate" split (March) stays unseen: the gates in tests/test_editorial.py and
 bench/bench_editorial.py measure the models on it. Trained on January alone, the model
@@ -115,8 +116,11 @@ def training_rows(
 
 
 def labelled_weeks() -> list[Path]:
-    """Every week of tests/data/hn-weeks with its labels."""
-    return sorted(path.parent for path in WEEKS.glob("*/labels.jsonl"))
+    """Every week of tests/data/hn-weeks with its labels, but those held out
+    (tests/data/hn-weeks/held-out.txt)."""
+    held = hn_days.held_out_weeks()
+    weeks = (path.parent for path in WEEKS.glob("*/labels.jsonl"))
+    return sorted(week for week in weeks if week.name not in held)
 
 
 def cross_validate(

@@ -48,6 +48,16 @@ from newsdesk.store import Store
 from tests import editorial
 
 WEEKS = Path(__file__).resolve().parent / "data" / "hn-weeks"
+# Weeks the learned category model never learns from (scripts/train_models.py), so that
+# their category figures stay out of sample: one name a line, "#" starts a comment.
+HELD_OUT = WEEKS / "held-out.txt"
+
+
+def held_out_weeks() -> frozenset[str]:
+    """The names of the weeks listed in `HELD_OUT`."""
+    lines = HELD_OUT.read_text(encoding="utf-8").splitlines() if HELD_OUT.exists() else []
+    return frozenset(n for n in (line.split("#", 1)[0].strip() for line in lines) if n)
+
 
 NOW = dt.datetime(2027, 1, 1, tzinfo=dt.UTC)
 SEPARATOR = "-" * 40

@@ -802,6 +802,22 @@ def test_a_pages_slug_can_say_what_the_shared_title_leaves_out() -> None:
     assert judge(item("Apple M5 chip", url="https://news.example/a/8812")).reason == "off_topic"
 
 
+def test_a_visa_is_no_model_size() -> None:
+    # Hacker News, 20 September 2025: the H-1B fee's memos led an AI digest as "1B" (a
+    # model's size) with "Amazon" (a weak sign).
+    memos = "Read the memos sent to Amazon and Microsoft staff about Trump's H-1B changes"
+    assert judge(item(memos, url="https://www.businessinsider.com/read-memos")).reason == (
+        "off_topic"
+    )
+    assert judge(item("Amazon ships a 7B model", url="https://news.example/a")).kept
+
+
+def test_a_services_terms_update_is_an_event() -> None:
+    page = "https://www.linkedin.com/help/linkedin/answer/a8059228"
+    title = "LinkedIn Terms Update: Your Data to Be Used for AI Training by Default"
+    assert judge(item(title, HN.format(40, 12), url=page), aggregator=True).kept
+
+
 def test_an_attack_that_hijacks_is_an_event() -> None:
     post = "https://promptarmor.substack.com/p/hijacking-claude-code-via-injected"
     title = "Hijacking Claude Code via Injected Marketplace Plugins"

@@ -1,5 +1,5 @@
-"""Pinned gates on eleven real weeks of Hacker News (3 August - 9 October 2026, and 13-19
-October 2025), replayed day by day.
+"""Pinned gates on thirteen real weeks of Hacker News (3 August - 9 October 2026, and three
+weeks of September to November 2025), replayed day by day.
 
 The weeks and their labels are in tests/data/hn-weeks/ (its README says how they were
 labelled). Each gate is the figure measured when it was pinned, less about one labelled
@@ -8,9 +8,11 @@ junk on any week fails here, wherever the corpus of tests/data/editorial is miss
 The figures are in docs/benchmarks.md ("Session 26", "Session 27"); the issue's targets are far above
 some of them (junk shown 3%, categories 0.85): these gates keep what was won.
 
-Since session 26 the learned category model is trained on these weeks' labels too
+Since session 26 the learned category model is trained on the 2026 weeks' labels too
 (scripts/train_models.py), so their category figures are in-sample: the gate catches a
-model file that no longer fits its features, not a loss of accuracy on new weeks.
+model file that no longer fits its features, not a loss of accuracy on new weeks. The
+2025 weeks are held out of its training (hn-weeks/held-out.txt): their category gates
+are out of sample.
 """
 
 from __future__ import annotations
@@ -124,16 +126,37 @@ GATES: dict[str, dict[str, float]] = {
         "precision": 0.86,
         "recall": 0.58,
     },
-    # A week a year earlier: other models, other names (October 2025).
+    # Three weeks a year earlier: other models, other names. The category model never
+    # learns from them (hn-weeks/held-out.txt), so their category gates are out of sample.
     "2025-10-13": {
         "junk": 0.18,
         "news_aside": 3,
-        "category": 0.95,
+        "category": 0.70,
         "top3": 1.0,
         "pick": 0.85,
         "must": 0.83,
         "precision": 0.8,
         "recall": 0.62,
+    },
+    "2025-11-03": {
+        "junk": 0.20,
+        "news_aside": 7,
+        "category": 0.67,
+        "top3": 0.85,
+        "pick": 0.57,
+        "must": 0.73,
+        "precision": 0.83,
+        "recall": 0.61,
+    },
+    "2025-09-15": {
+        "junk": 0.165,
+        "news_aside": 4,
+        "category": 0.67,
+        "top3": 0.85,
+        "pick": 0.85,
+        "must": 0.80,
+        "precision": 0.90,
+        "recall": 0.74,
     },
 }
 

@@ -13,6 +13,7 @@ from newsdesk.classify import Classifier
 from newsdesk.config import CategorySettings, load_settings
 from newsdesk.learned import LinearModel, fit
 from tests import editorial
+from tests.hn_days import WEEKS, held_out_weeks
 from tests.test_classify_rank import REAL, story
 
 SCRIPTS = Path(__file__).resolve().parents[1] / "scripts"
@@ -47,10 +48,13 @@ def test_the_packaged_category_model_is_for_the_packaged_table() -> None:
     assert model is not None
     assert list(model.classes) == [c.key for c in settings.categories]
     assert model.meta["trained_on"].startswith("tests/data/editorial tune split;")
-    weeks = sorted(
-        p.name for p in (Path(__file__).parent / "data" / "hn-weeks").iterdir() if p.is_dir()
-    )
-    assert f"tests/data/hn-weeks {', '.join(weeks)}" in model.meta["trained_on"]  # every week
+    # Every labelled week but those held out, and none of those.
+    held = held_out_weeks()
+    assert held, "tests/data/hn-weeks/held-out.txt lists the weeks the model never sees"
+    weeks = sorted(p.parent.name for p in WEEKS.glob("*/labels.jsonl"))
+    learned_from = [week for week in weeks if week not in held]
+    assert f"tests/data/hn-weeks {', '.join(learned_from)}" in model.meta["trained_on"]
+    assert not any(week in model.meta["trained_on"] for week in held)
     assert learned.load("no-such-model") is None
 
 
