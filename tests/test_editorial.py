@@ -812,22 +812,36 @@ def test_a_visa_is_no_model_size() -> None:
     assert judge(item("Amazon ships a 7B model", url="https://news.example/a")).kept
 
 
-def test_a_services_terms_update_is_an_event() -> None:
-    page = "https://www.linkedin.com/help/linkedin/answer/a8059228"
-    title = "LinkedIn Terms Update: Your Data to Be Used for AI Training by Default"
-    assert judge(item(title, HN.format(40, 12), url=page), aggregator=True).kept
-
-
-def test_an_attack_that_hijacks_is_an_event() -> None:
-    post = "https://promptarmor.substack.com/p/hijacking-claude-code-via-injected"
-    title = "Hijacking Claude Code via Injected Marketplace Plugins"
-    assert judge(item(title, HN.format(9, 1), url=post), aggregator=True).kept
-
-
-def test_two_organisations_partnering_is_an_event() -> None:
-    post = "https://www.docker.com/blog/docker-sandbox-kit-spec-cncf/"
-    title = "Docker and CNCF partner on an open spec for agent permissions"
-    assert judge(item(title, HN.format(6, 0), url=post), aggregator=True).kept
+@pytest.mark.parametrize(
+    ("title", "url", "points"),
+    [
+        # a service's changed terms, announced as such
+        (
+            "LinkedIn Terms Update: Your Data to Be Used for AI Training by Default",
+            "https://www.linkedin.com/help/linkedin/answer/a8059228",
+            40,
+        ),
+        # an attack that hijacks
+        (
+            "Hijacking Claude Code via Injected Marketplace Plugins",
+            "https://promptarmor.substack.com/p/hijacking-claude-code-via-injected",
+            9,
+        ),
+        # two organisations partnering
+        (
+            "Docker and CNCF partner on an open spec for agent permissions",
+            "https://www.docker.com/blog/docker-sandbox-kit-spec-cncf/",
+            6,
+        ),
+    ],
+)
+def test_these_titles_tell_an_event(title: str, url: str, points: int) -> None:
+    # Real Hacker News posts on sites that are neither press nor official, under
+    # `lift_points`: the event in the title is their sign of news.
+    assert judge(item(title, HN.format(points, 1), url=url), aggregator=True).kept
+    # The same site's page whose title tells none is no news.
+    plain = item("The Claude Code plugin marketplace", HN.format(points, 1), url=url)
+    assert judge(plain, aggregator=True).reason == "not_news"
 
 
 def test_a_pages_folders_say_what_it_is_and_its_slug_does_not() -> None:
