@@ -509,6 +509,16 @@ def _slug(url: str) -> str:
     return " ".join(_ATOM.findall(parts[-1].rsplit(".", 1)[0].replace("_", " ")))
 
 
+def _slug_says_ai(url: str, text: str) -> bool:
+    """Whether a page's slug (`_slug`) says AI with words its title and text do not have
+    (a slug that only repeats its title says nothing new)."""
+    slug = _slug(url)
+    if not slug:
+        return False
+    said = set(_ATOM.findall(text.casefold()))
+    return not said.issuperset(slug.split()) and bool(about_ai(slug))
+
+
 @lru_cache(maxsize=1 << 14)
 def host(url: str) -> str:
     name = urlsplit(url).hostname or ""
@@ -583,7 +593,7 @@ def judge(item: Item, *, aggregator: bool = False, names: Collection[str] = ()) 
         and not _ai_site(item.url)
         and not _ai_section(item.url)
         and not _names_one(whole.raw, names)
-        and not about_ai(_slug(item.url))
+        and not _slug_says_ai(item.url, whole.raw)
     ):
         return Verdict("off_topic", "no AI term")
     points, _ = engagement(item)
