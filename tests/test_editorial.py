@@ -695,6 +695,8 @@ def test_a_vetoed_maker_stays_vetoed_however_it_is_spelled() -> None:
         ("Vivaldi 8.1: no AI slop, just features", False),
         ("Making Zig plot 33 million satellites in 3 seconds. No GPU required", False),
         ("Bishop tells clergy to write sermons with their heads, not AI", True),
+        # ... and quoted, "no AI" is someone's stance on AI.
+        ("LibreOffice says 'no AI' is now a software feature", True),
         ("MI5 pays damages over an informant agent's abuse", False),
         ("Beetroot juice as a staining agent in electron microscopy", False),
         ("Remails: a European mail transfer agent", False),

@@ -87,8 +87,11 @@ _PROJECT_NEWS = re.compile(
 )
 # A product's badge ("No AI slop", "with no ads, no AI", "No GPU required"); "their
 # brains, not AI" is a story about AI.
+# Quoted, it is someone's stance on AI, no badge: "LibreOffice says 'no AI' is now a
+# software feature".
 _NO_AI = re.compile(
-    r"\b(?:no|without)\s+(?:AI(?:\s+slop)?\b|(?:a\s+)?GPUs?\s+(?:required|needed)\b)", re.I
+    r"(?<!['‘\"“])\b(?:no|without)\s+(?:AI(?:\s+slop)?\b|(?:a\s+)?GPUs?\s+(?:required|needed)\b)",
+    re.I,
 )
 # "(2023)", "[2023]" or "(March 2025)" at the end of a title, or "… in 2025": a
 # resurfaced story or a look back, when the year is before the item's own.
