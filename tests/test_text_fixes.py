@@ -169,6 +169,27 @@ def test_a_sentence_for_fraud_however_it_is_told() -> None:
     assert "@fraud" in tokens("男子利用AI实施诈骗被判刑") & tokens("AI voice scam")
 
 
+def test_a_country_and_its_adjective_are_one_token() -> None:
+    # Hacker News, 15 October 2025: one request of Japan's government, told two ways.
+    asked = tokens("Japanese Government Calls on OpenAI to Refrain from Copyright Infringement")
+    warned = tokens('"Stop ripping off manga and anime," Japan\'s government warns OpenAI')
+    assert {"@japan", "@government", "openai"} <= asked & warned
+    assert "@korea" in tokens("South Korean regulators fine a chatbot maker") & tokens("韩国监管")
+
+
+def test_these_are_one_concept_however_a_title_says_them() -> None:
+    # Hacker News, October and November 2025: adult content, a state's backing, a medal.
+    assert "@adult" in tokens("Sexbots Are Coming to ChatGPT") & tokens(
+        "ChatGPT will soon allow erotica for verified adults"
+    )
+    assert "@bailout" in tokens("OpenAI asks U.S. for loan guarantees") & tokens(
+        "OpenAI Seeks Government Backing to Boost AI Investments"
+    )
+    assert "@gold_medal" in tokens("Gemini achieves gold-medal level at the ICPC") & tokens(
+        "DeepMind and OpenAI win gold at ICPC"
+    )
+
+
 def test_a_maker_written_with_ai_as_one_word_is_the_maker() -> None:
     # Hacker News, 29 December 2025: "ManusAI Joins Meta"; the next day's reports say
     # "Manus AI" and "Manus".
