@@ -166,6 +166,10 @@ REAL = [
     ("Investigators find a Western AI chip in a cruise missile", "", "safety"),
     ("AI-generated staging draws boos at an opera festival", "", "other"),
     ("Orbit's robotaxi service opens to everyone in Austin", "", "products"),
+    # Editors file a robotaxi's launch in a city as a product and its crash as governance
+    # (2025 and 2026: 13 launches `products`, 16 probes and crashes `safety`).
+    ("Orbit's driverless robotaxis are coming to Lisbon", "", "products"),
+    ("Regulators open a probe into Orbit's self-driving cars after a crash", "", "safety"),
     ("Nimbus and Quanta to invest $12B in a chip factory in Arizona", "", "infra"),
     ("Rights group files a criminal complaint over smart glasses", "", "safety"),
     ("Disrupting a covert influence campaign run with chatbots", "", "safety"),
