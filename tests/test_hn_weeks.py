@@ -131,7 +131,7 @@ GATES: dict[str, dict[str, float]] = {
     "2025-10-13": {
         "junk": 0.18,
         "news_aside": 3,
-        "category": 0.70,
+        "category": 0.72,
         "top3": 1.0,
         "pick": 0.85,
         "must": 0.83,
@@ -141,7 +141,7 @@ GATES: dict[str, dict[str, float]] = {
     "2025-11-03": {
         "junk": 0.20,
         "news_aside": 7,
-        "category": 0.67,
+        "category": 0.675,
         "top3": 0.85,
         "pick": 0.57,
         "must": 0.73,
@@ -151,7 +151,7 @@ GATES: dict[str, dict[str, float]] = {
     "2025-09-15": {
         "junk": 0.165,
         "news_aside": 4,
-        "category": 0.67,
+        "category": 0.69,
         "top3": 0.85,
         "pick": 0.85,
         "must": 0.80,
