@@ -217,6 +217,9 @@ HN = "Article URL: https://x.example/a Comments URL: https://news.ycombinator.co
         ("Open source AI must win", "rant"),
         ("Let us filter AI slop, you cowards", "rant"),
         ("Is the agent hype over?", "rant"),
+        # ... and an argument made, October and November 2025, as "the case against" was.
+        ("The case for the return of fine-tuning", "rant"),
+        ("The Case That A.I. Is Thinking", "rant"),
         ("Notes on DeepSeek", "not_news"),
         ("FTX's former Anthropic stake would be worth about $75B at today's valuation", "not_news"),
         ("Story of How Im Running an Unlimited $6/Month AI Provider on 4x RTX 3090s", "anecdote"),
