@@ -19,9 +19,9 @@ The decision follows the labelling guide of the editorial development set
    `anecdote` (a personal story: "I …", "Tell HN", "我用…"), `meme` also for a link to a
    picture or a clip alone (Reddit's image and video posts), `promotion` (ads, discounts,
    courses, events, hiring, customer stories, a maker's Show HN, package page or
-   project front page with fewer than `show_points` points), `rant` (polemic and hot takes), `not_news` (tutorials, guides,
-   explainers, year-in-review lists, podcasts, resurfaced "(2023)" items, changelog
-   entries that carry no headline feature). The patterns are in `data/relevance.toml`.
+   project front page with fewer than `show_points` points), `rant` (polemic and hot
+   takes), `not_news` (tutorials, guides, explainers, year-in-review lists, podcasts,
+   resurfaced "(2023)" items, changelog entries that carry no headline feature). The patterns are in `data/relevance.toml`.
 3. **Traction** lifts a borderline maker launch: a Show HN with at least `show_points`
    points is kept. It never turns a question, a personal story or a tutorial into news.
 4. **A sign of news from an aggregator** (Hacker News, Reddit; a Reddit text post's
@@ -86,9 +86,8 @@ _PROJECT_NEWS = re.compile(
     re.I,
 )
 # A product's badge ("No AI slop", "with no ads, no AI", "No GPU required"); "their
-# brains, not AI" is a story about AI.
-# Quoted, it is someone's stance on AI, no badge: "LibreOffice says 'no AI' is now a
-# software feature".
+# brains, not AI" is a story about AI, and so is a quoted "no AI", someone's stance on it
+# ("LibreOffice says 'no AI' is now a software feature").
 _NO_AI = re.compile(
     r"(?<!['‘\"“])\b(?:no|without)\s+(?:AI(?:\s+slop)?\b|(?:a\s+)?GPUs?\s+(?:required|needed)\b)",
     re.I,
@@ -509,7 +508,11 @@ def _slug(url: str) -> str:
     parts = [p for p in urlsplit(url).path.casefold().split("/") if p]
     if not parts or not ("-" in parts[-1] or "_" in parts[-1]):
         return ""
-    return " ".join(_ATOM.findall(parts[-1].rsplit(".", 1)[0].replace("_", " ")))
+    return " ".join(_ATOM.findall(_PAGE_SUFFIX.sub("", parts[-1]).replace("_", " ")))
+
+
+# A page's file type at the end of its name (not a version's dot: "gpt-5.1-is-here").
+_PAGE_SUFFIX = re.compile(r"\.(?:s?html?|php|aspx?|jsp|cms)$")
 
 
 def _slug_says_ai(url: str, text: str) -> bool:
