@@ -1,5 +1,5 @@
-"""Pinned gates on thirteen real weeks of Hacker News (3 August - 9 October 2026, and three
-weeks of September to November 2025), replayed day by day.
+"""Pinned gates on fourteen real weeks of Hacker News (3 August - 9 October 2026, and four
+weeks of September to December 2025), replayed day by day.
 
 The weeks and their labels are in tests/data/hn-weeks/ (its README says how they were
 labelled). Each gate is the figure measured when it was pinned, less about one labelled
@@ -157,6 +157,16 @@ GATES: dict[str, dict[str, float]] = {
         "must": 0.80,
         "precision": 0.90,
         "recall": 0.77,
+    },
+    "2025-12-01": {
+        "junk": 0.22,
+        "news_aside": 4,
+        "category": 0.645,
+        "top3": 1.0,
+        "pick": 0.57,
+        "must": 0.71,
+        "precision": 0.84,
+        "recall": 0.85,
     },
 }
 
