@@ -419,6 +419,24 @@ def test_one_shared_word_is_not_an_event(monkeypatch: pytest.MonkeyPatch) -> Non
     check_pairs(corpus, 0.01, window_hours=None)
 
 
+def test_a_small_number_alone_names_nothing(monkeypatch: pytest.MonkeyPatch) -> None:
+    # Hacker News, 2 December 2025: two launches of one keynote day shared "3" and the
+    # launch, not a name. A version with its name still names it.
+    apart = [("Mistral 3 family of models released", "Amazon launches Trainium3")]
+    group_of = _groups_with(*apart)
+    assert group_of[apart[0][0]] != group_of[apart[0][1]]
+    together = [("Mistral 3 family of models released", "Mistral releases Mistral 3")]
+    group_of = _groups_with(*together)
+    assert group_of[together[0][0]] == group_of[together[0][1]]
+    # Both paths lower the pair by the same factor, and only for lack of a name.
+    corpus = Corpus([make(1, apart[0][0]), make(2, apart[0][1])])
+    lowered = similarity(corpus.vector(0), corpus.vector(1))
+    monkeypatch.setattr(dedupe, "NO_NAME", 1.0)
+    assert lowered == pytest.approx(0.5 * similarity(corpus.vector(0), corpus.vector(1)))
+    monkeypatch.undo()
+    check_pairs(corpus, 0.01, window_hours=None)
+
+
 def test_a_forum_label_and_a_phrase_s_words_are_no_tokens() -> None:
     # March's real merge: two Show HN launches that shared "Show HN" and "open".
     assert tokens("Show HN: Emdash – Open-source agentic development environment") == {

@@ -21,6 +21,7 @@ from __future__ import annotations
 import datetime as dt
 import itertools
 import math
+import re
 from collections.abc import Callable, Collection, Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -95,6 +96,17 @@ _BIT = {event: 1 << n for n, event in enumerate(sorted(EVENTS - _SAME_KIND.keys(
 EVENT_BITS = {event: _BIT[_SAME_KIND.get(event, event)] for event in EVENTS}
 
 
+# A small number alone ("#3", "#4.5"): a version names something only with its name, so
+# "Mistral 3 family of models released" and "Amazon launches Trainium3" share no name.
+_BARE_NUMBER = re.compile(r"#\d{1,2}(?:\.\d+)?")
+
+
+def _naming(token: str) -> bool:
+    """Whether a shared token can name what two items are about (`terms.specific`, but not
+    a small number alone)."""
+    return specific(token) and _BARE_NUMBER.fullmatch(token) is None
+
+
 @dataclass(frozen=True, slots=True)
 class Vector:
     """Token weights (already scaled by IDF) and the masses similarity divides by."""
@@ -158,7 +170,7 @@ class Vocabulary:
             self._events.append(EVENT_BITS.get(token, 0))
             self._figures.append(not bigram and figure(token))
             self._amounts.append(amount(token))
-            self._specific.append(specific(token))
+            self._specific.append(_naming(token))
             self._generic.append(generic(token))
         return column
 
@@ -310,7 +322,7 @@ def similarity(a: Vector, b: Vector) -> float:
     shared = sum(min(a.weights[t], other[t]) for t in common)
     named = (
         a.chinese != b.chinese
-        or any(map(specific, common))
+        or any(map(_naming, common))
         or sum(not generic(t) for t in common) >= NAMELESS_SHARE
     )
     agrees = any(amount(t) for t in a.figures & b.figures) and any(
