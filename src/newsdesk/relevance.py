@@ -491,24 +491,28 @@ def _site(url: str, sites: frozenset[str]) -> str:
     return _under(name, sites) or (f"{name}/{folder}" if f"{name}/{folder}" in sites else "")
 
 
+def _folders_and_slug(url: str) -> tuple[list[str], str]:
+    """A link's folders and its page's own name when that is an article's slug (words
+    joined by "-" or "_"; "" when the page has no such name)."""
+    parts = [p for p in urlsplit(url).path.casefold().split("/") if p]
+    if parts and ("-" in parts[-1] or "_" in parts[-1]):
+        return parts[:-1], parts[-1]
+    return parts, ""
+
+
 def _path(url: str) -> str:
     """The folders of a link's path, their words separated ("/podcast/ki-prognosen" →
     "podcast"): where a site files a page says what it is, while the page's own name, an
     article's slug, only repeats its title ("…-uploaded-government-docs-to-chatgpt")."""
-    parts = [p for p in urlsplit(url).path.casefold().split("/") if p]
-    if parts and ("-" in parts[-1] or "_" in parts[-1]):
-        parts = parts[:-1]
-    return " ".join(_ATOM.findall(" ".join(parts)))
+    return " ".join(_ATOM.findall(" ".join(_folders_and_slug(url)[0])))
 
 
 def _slug(url: str) -> str:
     """The words of a page's own name when it is a headline's slug: a site often names a
     page after a longer headline than the one shared ("Apple M5 chip" at
     "…/apple-unleashes-m5-the-next-big-leap-in-ai-performance")."""
-    parts = [p for p in urlsplit(url).path.casefold().split("/") if p]
-    if not parts or not ("-" in parts[-1] or "_" in parts[-1]):
-        return ""
-    return " ".join(_ATOM.findall(_PAGE_SUFFIX.sub("", parts[-1]).replace("_", " ")))
+    slug = _folders_and_slug(url)[1]
+    return " ".join(_ATOM.findall(_PAGE_SUFFIX.sub("", slug).replace("_", " ")))
 
 
 # A page's file type at the end of its name (not a version's dot: "gpt-5.1-is-here").
