@@ -1079,8 +1079,9 @@ def test_the_pick_is_the_makers_lifted_post_among_the_first_three() -> None:
         other = [story(3 + n, item(f"AI chip note {n}", HN.format(40, 9))) for n in range(3)]
         return [told, post, *other]
 
-    # The rule alone: the day's share of engagement would lift the post by itself.
-    on = RankSettings(day_engagement_weight=0.0)
+    # The rule alone: the day's share of engagement would lift the post by itself, and
+    # readers lifted it far more than the first story (the readers' pick, tested below).
+    on = RankSettings(day_engagement_weight=0.0, readers_pick=0.0)
     off = on.model_copy(update={"official_pick": False})
     assert [s.id for s in rank(day(), weights={}, settings=off, day_end=end)][:2] == [1, 2]
     ranked = rank(day(), weights={}, settings=on, day_end=end)
@@ -1148,15 +1149,79 @@ def test_the_story_readers_lifted_most_that_day_stands_out_past_the_cap() -> Non
             *(story(3 + n, item(f"AI note {n}", HN.format(9, 1))) for n in range(3)),
         ]
 
-    off = RankSettings(day_engagement_weight=0.0)
+    # (The share alone: the readers' pick, tested below, would also make the deal the pick.)
+    on = RankSettings(readers_pick=0.0)
+    off = on.model_copy(update={"day_engagement_weight": 0.0})
     assert rank(day(), weights={}, settings=off, day_end=end)[0].id == 2
-    assert rank(day(), weights={}, settings=RankSettings(), day_end=end)[0].id == 1
+    assert rank(day(), weights={}, settings=on, day_end=end)[0].id == 1
     # A feed without engagement gives no share: the order is the other signals'.
     quiet = [replace(s, items=[replace(i, summary="") for i in s.items]) for s in day()]
     same = rank(quiet, weights={}, settings=off, day_end=end)
-    assert [s.id for s in rank(quiet, weights={}, settings=RankSettings(), day_end=end)] == [
-        s.id for s in same
-    ]
+    assert [s.id for s in rank(quiet, weights={}, settings=on, day_end=end)] == [s.id for s in same]
+
+
+def test_the_pick_is_the_second_story_when_readers_lifted_it_four_times_the_first() -> None:
+    # Real shape, 27 August 2026: a maker's standards preview told twice (183 points)
+    # ranked above a $13B acquisition one outlet told (2,818), which the labels lead with.
+    end = T0 + dt.timedelta(hours=12)
+    settings = RankSettings(day_engagement_weight=0.0)
+
+    def day(points: int = 2818, source: str = "Hacker News") -> list[Story]:
+        post = story(
+            1,
+            item(
+                "Previewing the Lumen hardware standard",
+                HN.format(150, 33),
+                url="https://www.anthropic.com/news/lumen-hardware-standard",
+                source=source,
+            ),
+            item("Lumen hardware standard", HN.format(20, 4), url="https://github.com/x/y"),
+        )
+        deal = story(
+            2,
+            item(
+                "Chipmaker agrees to acquire model hub Lumen for $13B",
+                HN.format(points * 2 // 3, points // 3),
+                url="https://businessinsider.com/lumen-deal",
+            ),
+        )
+        return [
+            post,
+            deal,
+            *(story(3 + n, item(f"AI note {n}", HN.format(9, 1))) for n in range(3)),
+        ]
+
+    off = settings.model_copy(update={"readers_pick": 0.0})
+    assert [s.id for s in rank(day(), weights={}, settings=off, day_end=end)][:2] == [1, 2]
+    ranked = rank(day(), weights={}, settings=settings, day_end=end)
+    assert [s.id for s in ranked][:2] == [2, 1]
+    assert ranked[0].score > ranked[1].score  # the stored order is the shown order
+    # Not a story lifted less than four times the first (183 × 4 = 732), nor one under
+    # `lift_points` whatever the first's points.
+    assert rank(day(points=700), weights={}, settings=settings, day_end=end)[0].id == 1
+    small = day()
+    small[0] = replace(
+        small[0], items=[replace(i, summary=HN.format(3, 0)) for i in small[0].items]
+    )
+    small[1].items[0] = replace(small[1].items[0], summary=HN.format(100, 40))
+    assert rank(small, weights={}, settings=settings, day_end=end)[0].id == 1
+    # A lab's own post from a curated source keeps the first place.
+    curated = rank(day(source="lab"), weights={}, settings=settings, day_end=end, curated={"lab"})
+    assert curated[0].id == 1
+
+    # A first story whose feeds give no points is not compared: the scores decide.
+    def quiet() -> list[Story]:
+        stories = day(points=150)
+        stories[0] = replace(stories[0], items=[replace(i, summary="") for i in stories[0].items])
+        stories[1].items[0] = replace(stories[1].items[0], url="https://blog.example/deal")
+        return stories
+
+    assert [s.id for s in rank(quiet(), weights={}, settings=off, day_end=end)][:2] == [1, 2]
+    assert rank(quiet(), weights={}, settings=settings, day_end=end)[0].id == 1
+    # The model's triage has the last word: a story it judged less important stays second.
+    judged = day()
+    judged[0].importance, judged[1].importance = 5, 3
+    assert rank(judged, weights={}, settings=settings, day_end=end)[0].id == 1
 
 
 def test_buzz_counts_the_days_other_items_that_name_a_story_and_not_kinds_or_letters() -> None:
@@ -1861,7 +1926,8 @@ def test_the_hacker_news_days_bench_exports_blind_and_judges_labels(tmp_path: Pa
 def test_the_rank_weights_bench_re_ranks_labelled_days_under_each_weight(tmp_path: Path) -> None:
     # bench/bench_rank_weights.py: one day of ours whose labelled lead readers lifted far
     # (1,200 points and comments) and a versioned launch the press told with few points;
-    # with no weight on points the launch is the pick, with much the lead is.
+    # with no weight on points the launch is the pick, with much the lead is (the readers'
+    # pick, which would make the lead the pick under both, is off).
     dumps = write_dumps(
         tmp_path / "dumps",
         {
@@ -1881,15 +1947,15 @@ def test_the_rank_weights_bench_re_ranks_labelled_days_under_each_weight(tmp_pat
         json.dumps({"day": "2026-06-08", "leads": [[ids[1]]], "must": [[ids[0]]]}) + "\n"
     )
     bench = Path(__file__).resolve().parents[1] / "bench" / "bench_rank_weights.py"
-    grid = json.dumps({"engagement_weight": [0.0, 3.0]})
+    grid = json.dumps({"engagement_weight": [0.0, 3.0], "readers_pick": [0.0]})
     args = ["--grid", grid, "--split", "none", "--days", str(dumps), str(labels)]
     done = subprocess.run(
         [sys.executable, str(bench), *args], capture_output=True, text=True, check=False
     )
     assert done.returncode == 0, done.stderr
     lines = done.stdout.splitlines()
-    assert lines[1] == '{"engagement_weight": 0.0} | 1.000, 0.000, 1.000'
-    assert lines[2] == '{"engagement_weight": 3.0} | 1.000, 1.000, 1.000'
+    assert lines[1] == '{"engagement_weight": 0.0, "readers_pick": 0.0} | 1.000, 0.000, 1.000'
+    assert lines[2] == '{"engagement_weight": 3.0, "readers_pick": 0.0} | 1.000, 1.000, 1.000'
     wrong = subprocess.run(
         [sys.executable, str(bench), "--grid", '{"engagement": [1]}', "--split", "none"],
         capture_output=True, text=True, check=False,

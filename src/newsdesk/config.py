@@ -90,6 +90,7 @@ class RankSettings(_Section):
     max_source_share: float = Field(0.7, gt=0, le=1)
     max_discussions: int = Field(2, ge=0, le=500)
     official_pick: bool = True
+    readers_pick: float = Field(4.0, ge=0)
 
 
 _ENV = r"^[A-Za-z_][A-Za-z0-9_]*$"
