@@ -1491,6 +1491,13 @@ def test_the_fields_figures_and_models_are_ai_news(title: str) -> None:
         # Ours: a welcome that opens no event week, a trial's third day.
         ("Welcome to the age of AI agents", ""),
         ("Day 3 of the OpenAI trial: Musk testifies", ""),
+        # Real, September 2026: someone's copy of a lab's model with its safeguards
+        # stripped, shown in digests; labelled promotion. Ours: the tool that strips them
+        # is news (a real title of November 2025).
+        ("GLM-5.3 Uncensored", "promotion"),
+        ("Qwen3.8-27B-Uncensored-MLX", "promotion"),
+        ("Llama-4 8B abliterated weights", "promotion"),
+        ("Heretic removes restrictions from language models", ""),
     ],
 )
 def test_a_vendors_event_week_and_day_zero_support_are_promotion(title: str, reason: str) -> None:
