@@ -297,6 +297,17 @@ SET_ASIDE_NEWS = [
      "https://www.techpowerup.com/353296/micron", False),
     ("Open-sourcing AstaBrief, the fast report-generation model in Asta",
      "https://allenai.org/blog/astabrief", False),
+    # Real, 2025 and 2026: a maker's own blogs (Google Cloud's, Microsoft's Windows blog,
+    # two labs') and an independent benchmarker's page on a new model, set aside as posts
+    # with no event in the title.
+    ("Google: Attackers are using prompt injection against coding agents",
+     "https://cloud.google.com/blog/topics/threat-intelligence/prompt-injection", True),
+    ("Making Every Windows 11 PC an AI PC",
+     "https://blogs.windows.com/windowsexperience/2025/10/16/ai-pc/", True),
+    ("RTFM: A Real-Time Frame Model", "https://www.worldlabs.ai/blog/rtfm", True),
+    ("NanoGPT Speedrun Frontier", "https://www.primeintellect.ai/research/nanogpt-speedrun", True),
+    ("Gemini 4 Argon (High): Intelligence, Performance and Price Analysis",
+     "https://artificialanalysis.ai/models/gemini-4-argon", True),
 ]  # fmt: skip
 
 
