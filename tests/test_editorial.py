@@ -144,6 +144,9 @@ HN = "Article URL: https://x.example/a Comments URL: https://news.ycombinator.co
             "off_topic",
         ),
         ("Tesla discontinues the Model S and Model X", "off_topic"),
+        # Real, June 2026: a person named Claude (shown as AI news, and once the pick).
+        ("Ubisoft co-founder Claude Guillemot has died in a plane crash", "off_topic"),
+        ("Claude Shannon's 1948 paper, annotated", "off_topic"),
         (
             "Nvidia Reportedly Ends GeForce RTX 5070 Ti Production, RTX 5060 Ti 16 GB Next",
             "off_topic",
