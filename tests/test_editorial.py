@@ -311,7 +311,27 @@ SET_ASIDE_NEWS = [
     ("NanoGPT Speedrun Frontier", "https://www.primeintellect.ai/research/nanogpt-speedrun", True),
     ("Gemini 4 Argon (High): Intelligence, Performance and Price Analysis",
      "https://artificialanalysis.ai/models/gemini-4-argon", True),
+    # Real, 2025 and 2026: what was found out and harm done are events; a lab researcher's
+    # own account of quitting is news, not a personal story.
+    ("Multiple JetBrains IDE plugins caught stealing AI keys",
+     "https://www.aikido.dev/blog/jetbrains-plugins-ai-keys", True),
+    ("A Drone Guided by A.I. Killed Three Ukrainians", "https://www.gadgetreview.com/drone", True),
+    ("Tesla allegedly in autopilot mode crashes into Texas house, woman killed",
+     "https://abcnews.com/US/tesla-autopilot-texas", True),
+    ("I quit OpenAI because its culture is broken",
+     "https://www.theatlantic.com/technology/2026/10/openai-safety/", True),
 ]  # fmt: skip
+
+
+def test_a_researchers_departure_from_a_lab_is_no_personal_story() -> None:
+    # Real, July 2026: "Why I Left Google DeepMind" (310 points) was set aside as an
+    # anecdote; a first-person departure from a lab is news when readers lift it.
+    for title in ("Why I Left Google DeepMind", "I resigned from Anthropic today"):
+        assert judge(item(title, HN.format(310, 90)), aggregator=True).kept, title
+    # Leaving a tool, or one's laptop, is still the poster's own story.
+    for title in ("Why I left Cursor for Zed", "I left my laptop on and Claude wiped it"):
+        assert judge(item(title, HN.format(310, 90)), aggregator=True).reason == "anecdote"
+    assert judge(item("Why LLMs hallucinate", HN.format(310, 90))).reason == "not_news"
 
 
 @pytest.mark.parametrize(("title", "url", "aggregator"), SET_ASIDE_NEWS)
