@@ -1,5 +1,6 @@
-"""Pinned gates on fourteen real weeks of Hacker News (3 August - 9 October 2026, and four
-weeks of September to December 2025), replayed day by day.
+"""Pinned gates on sixteen real weeks of Hacker News (3 August - 9 October 2026, a week of
+June and one of July 2026, and four weeks of September to December 2025), replayed day by
+day.
 
 The weeks and their labels are in tests/data/hn-weeks/ (its README says how they were
 labelled). Each gate is the figure measured when it was pinned, less about one labelled
@@ -26,13 +27,34 @@ from tests.hn_days import WEEKS, Figures, figures, read_labels, replay
 
 # week → the least each figure may be (junk shown: the most)
 GATES: dict[str, dict[str, float]] = {
+    # Labelled in session 28 and measured held out (hn-weeks/README.md), then tuned on.
+    "2026-06-15": {
+        "junk": 0.16,
+        "news_aside": 5,
+        "category": 0.95,
+        "top3": 0.85,
+        "pick": 0.57,
+        "must": 0.66,
+        "precision": 0.81,
+        "recall": 0.55,
+    },
+    "2026-07-13": {
+        "junk": 0.17,
+        "news_aside": 5,
+        "category": 0.95,
+        "top3": 0.85,
+        "pick": 0.71,
+        "must": 0.71,
+        "precision": 0.86,
+        "recall": 0.66,
+    },
     "2026-08-03": {
         "junk": 0.145,  # two promotions first shown in session 26, labelled then
         "news_aside": 6,
         "category": 0.95,
         "top3": 0.85,
-        "pick": 0.57,
-        "must": 0.80,
+        "pick": 0.85,  # session 28: the readers' pick
+        "must": 0.83,
         "precision": 0.90,
         "recall": 0.76,
     },
@@ -61,7 +83,7 @@ GATES: dict[str, dict[str, float]] = {
         "news_aside": 4,
         "category": 0.95,
         "top3": 1.0,
-        "pick": 0.71,
+        "pick": 1.0,
         "must": 0.84,
         "precision": 0.82,
         "recall": 0.75,
@@ -81,8 +103,8 @@ GATES: dict[str, dict[str, float]] = {
         "news_aside": 10,
         "category": 0.95,
         "top3": 1.0,
-        "pick": 0.71,
-        "must": 0.70,
+        "pick": 1.0,
+        "must": 0.75,
         "precision": 0.85,
         "recall": 0.49,
     },
@@ -92,7 +114,7 @@ GATES: dict[str, dict[str, float]] = {
         "category": 0.95,
         "top3": 0.71,
         "pick": 0.57,
-        "must": 0.75,  # session 27: stories kept by their slug push two to 31st place
+        "must": 0.77,
         "precision": 0.70,
         "recall": 0.66,
     },
@@ -101,7 +123,7 @@ GATES: dict[str, dict[str, float]] = {
         "news_aside": 13,
         "category": 0.95,
         "top3": 1.0,
-        "pick": 0.85,
+        "pick": 1.0,
         "must": 0.75,
         "precision": 0.76,
         "recall": 0.76,
@@ -145,17 +167,17 @@ GATES: dict[str, dict[str, float]] = {
         "category": 0.675,
         "top3": 0.85,
         "pick": 0.57,
-        "must": 0.73,
+        "must": 0.76,
         "precision": 0.83,
         "recall": 0.66,
     },
     "2025-09-15": {
         "junk": 0.165,
         "news_aside": 4,
-        "category": 0.69,
+        "category": 0.66,  # session 28: the model also learns from June and July (3 stories of 114 moved)
         "top3": 0.85,
         "pick": 0.85,
-        "must": 0.80,
+        "must": 0.83,
         "precision": 0.90,
         "recall": 0.77,
     },
@@ -164,8 +186,8 @@ GATES: dict[str, dict[str, float]] = {
         "news_aside": 4,
         "category": 0.645,
         "top3": 1.0,
-        "pick": 0.57,
-        "must": 0.71,
+        "pick": 0.85,
+        "must": 0.73,
         "precision": 0.88,
         "recall": 0.85,
     },
