@@ -15,6 +15,7 @@ import json
 import re
 import subprocess
 import sys
+from collections.abc import Callable
 from dataclasses import replace
 from functools import partial
 from pathlib import Path
@@ -1084,6 +1085,17 @@ def test_a_makers_post_that_says_introducing_in_its_address_ranks_like_a_launch(
     assert scores["elsewhere"] == no_standing
 
 
+def assert_the_rule_makes_the_second_the_pick(
+    day: Callable[[], list[Story]], *, on: RankSettings, off: RankSettings, end: dt.datetime
+) -> None:
+    """Without the rule stories 1 and 2 lead in that order; with it 2 is the pick, its
+    score just above 1's, so the stored order is the shown order."""
+    assert [s.id for s in rank(day(), weights={}, settings=off, day_end=end)][:2] == [1, 2]
+    ranked = rank(day(), weights={}, settings=on, day_end=end)
+    assert [s.id for s in ranked][:2] == [2, 1]
+    assert ranked[0].score > ranked[1].score
+
+
 def test_the_pick_is_the_makers_lifted_post_among_the_first_three() -> None:
     # Real shape, 30 July 2026: a hedge fund's losses told by four outlets ranked above
     # OpenAI's own post on its model's prices (541 points), which the labels lead with.
@@ -1117,10 +1129,7 @@ def test_the_pick_is_the_makers_lifted_post_among_the_first_three() -> None:
     # readers lifted it far more than the first story (the readers' pick, tested below).
     on = RankSettings(day_engagement_weight=0.0, readers_pick=0.0)
     off = on.model_copy(update={"official_pick": False})
-    assert [s.id for s in rank(day(), weights={}, settings=off, day_end=end)][:2] == [1, 2]
-    ranked = rank(day(), weights={}, settings=on, day_end=end)
-    assert [s.id for s in ranked][:2] == [2, 1]
-    assert ranked[0].score > ranked[1].score  # the stored order is the shown order
+    assert_the_rule_makes_the_second_the_pick(day, on=on, off=off, end=end)
     # Not a post readers left unlifted, nor one below the first three.
     assert rank(day(points=40), weights={}, settings=on, day_end=end)[0].id == 1
     # Nor one readers lifted less than the first story (17 August 2026: a code host's
@@ -1226,10 +1235,7 @@ def test_the_pick_is_the_second_story_when_readers_lifted_it_four_times_the_firs
         ]
 
     off = settings.model_copy(update={"readers_pick": 0.0})
-    assert [s.id for s in rank(day(), weights={}, settings=off, day_end=end)][:2] == [1, 2]
-    ranked = rank(day(), weights={}, settings=settings, day_end=end)
-    assert [s.id for s in ranked][:2] == [2, 1]
-    assert ranked[0].score > ranked[1].score  # the stored order is the shown order
+    assert_the_rule_makes_the_second_the_pick(day, on=settings, off=off, end=end)
     # Not a story lifted less than four times the first (183 × 4 = 732), nor one under
     # `lift_points` whatever the first's points.
     assert rank(day(points=700), weights={}, settings=settings, day_end=end)[0].id == 1
