@@ -33,7 +33,7 @@ WIRE = [
         "Aurora Labs released Lumen-4 under an open licence, with weights for download.",
     ),
     (
-        "Nimbus raises $2 billion to build inference chips",
+        "AI start-up Nimbus raises $2 billion in Series C funding",
         "The chip start-up Nimbus raised $2 billion in a round led by Northwind Capital.",
     ),
     (
@@ -223,7 +223,7 @@ def test_set_aside_and_importance_change_the_digest_as_documented(
             "Notes on the Lumen tokenizer": {"keep": False, "reason": "not_news"},
             "Quanta ships an AI accelerator for phones": {"importance": 5},
             "Aurora Labs releases Lumen-4, an open-weight reasoning model": {"importance": 1},
-            "Nimbus raises $2 billion to build inference chips": {"category": "models"},
+            "AI start-up Nimbus raises $2 billion in Series C funding": {"category": "models"},
             "Harbor Robotics unveils a humanoid robot for warehouses": {"category": "infra"},
         }
     )
