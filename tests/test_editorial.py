@@ -148,6 +148,8 @@ HN = "Article URL: https://x.example/a Comments URL: https://news.ycombinator.co
         # Real, June 2026: a person named Claude (shown as AI news, and once the pick).
         ("Ubisoft co-founder Claude Guillemot has died in a plane crash", "off_topic"),
         ("Claude Shannon's 1948 paper, annotated", "off_topic"),
+        # Real, July 2026: LoRa the radio is not LoRA the fine-tuning method.
+        ("LoRa radio communication devices for Raspberry Pi", "off_topic"),
         (
             "Nvidia Reportedly Ends GeForce RTX 5070 Ti Production, RTX 5060 Ti 16 GB Next",
             "off_topic",
