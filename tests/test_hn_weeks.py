@@ -1,6 +1,6 @@
-"""Pinned gates on sixteen real weeks of Hacker News (3 August - 9 October 2026, a week of
-June and one of July 2026, and four weeks of September to December 2025), replayed day by
-day.
+"""Pinned gates on eighteen real weeks of Hacker News (3 August - 9 October 2026, two weeks
+of May, one of June and one of July 2026, and four weeks of September to December 2025),
+replayed day by day.
 
 The weeks and their labels are in tests/data/hn-weeks/ (its README says how they were
 labelled). Each gate is the figure measured when it was pinned, less about one labelled
@@ -28,6 +28,26 @@ from tests.hn_days import WEEKS, Figures, figures, read_labels, replay
 # week → the least each figure may be (junk shown: the most)
 GATES: dict[str, dict[str, float]] = {
     # Labelled in session 28 and measured held out (hn-weeks/README.md), then tuned on.
+    "2026-05-11": {
+        "junk": 0.17,
+        "news_aside": 11,
+        "category": 0.95,
+        "top3": 0.85,
+        "pick": 0.42,
+        "must": 0.69,
+        "precision": 0.77,
+        "recall": 0.43,
+    },
+    "2026-05-25": {
+        "junk": 0.22,
+        "news_aside": 6,
+        "category": 0.95,
+        "top3": 0.85,
+        "pick": 0.28,
+        "must": 0.64,
+        "precision": 0.78,
+        "recall": 0.52,
+    },
     "2026-06-15": {
         "junk": 0.16,
         "news_aside": 5,
@@ -39,7 +59,7 @@ GATES: dict[str, dict[str, float]] = {
         "recall": 0.55,
     },
     "2026-07-13": {
-        "junk": 0.17,
+        "junk": 0.16,
         "news_aside": 5,
         "category": 0.95,
         "top3": 0.85,
@@ -154,7 +174,7 @@ GATES: dict[str, dict[str, float]] = {
     "2025-10-13": {
         "junk": 0.175,
         "news_aside": 3,
-        "category": 0.72,
+        "category": 0.71,  # session 28: the model learns 4 more weeks (3 of 104 moved; 3 weeks rose)
         "top3": 1.0,
         "pick": 0.85,
         "must": 0.83,
@@ -164,7 +184,7 @@ GATES: dict[str, dict[str, float]] = {
     "2025-11-03": {
         "junk": 0.195,
         "news_aside": 7,
-        "category": 0.69,
+        "category": 0.71,
         "top3": 0.85,
         "pick": 0.57,
         "must": 0.76,
@@ -174,7 +194,7 @@ GATES: dict[str, dict[str, float]] = {
     "2025-09-15": {
         "junk": 0.165,
         "news_aside": 4,
-        "category": 0.68,  # session 28: the model reads the sites by name
+        "category": 0.695,  # session 28: the model reads sites by name and learns from four more weeks
         "top3": 0.85,
         "pick": 0.85,
         "must": 0.83,
@@ -184,7 +204,7 @@ GATES: dict[str, dict[str, float]] = {
     "2025-12-01": {
         "junk": 0.22,
         "news_aside": 4,
-        "category": 0.665,
+        "category": 0.675,
         "top3": 1.0,
         "pick": 0.85,
         "must": 0.73,
