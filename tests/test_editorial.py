@@ -351,6 +351,7 @@ def test_the_forms_those_stories_taught_keep_their_limits() -> None:
     # "guide" the verb is no guide (real, 2026).
     schools = "Schools are experimenting with AI with little evidence or policy to guide them"
     assert judge(item(schools)).kept
+    assert judge(item("AI will guide the drones, the army says")).kept
     assert judge(item("Stop using AI for your code reviews")).reason == "rant"
     assert judge(item("Memory supply tightens for phone makers")).reason == "off_topic"
 

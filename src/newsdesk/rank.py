@@ -217,27 +217,6 @@ def rank(
 PICK_AMONG = 3
 
 
-def _readers_pick(ordered: list[Story], curated: Collection[str], times: float) -> list[Story]:
-    """The second story is the pick when readers lifted it past `lift_points` and `times`
-    as much as the first, a story whose items give points: what everyone came to read
-    that day beats a story the score placed first by its sources ("Nvidia agrees to
-    acquire Hugging Face for $13B", 2,818 points, over a maker's standards preview, 183).
-    A curated source's story (a lab's own post) keeps the first place; so does a first
-    story the model's triage judged more important."""
-    if times <= 0 or len(ordered) < 2:
-        return ordered
-    first, second = ordered[0], ordered[1]
-    above = _points(first)
-    if first.score < 0 or second.score < 0 or above <= 0 or _is_curated(first, curated):
-        return ordered
-    points = _points(second)
-    weaker = bool(second.importance) and second.importance < first.importance
-    if points >= max(lift_points(), times * above) and not weaker:
-        second.score = round(first.score + 0.001, 6)
-        return [second, first, *ordered[2:]]
-    return ordered
-
-
 def _official_pick(ordered: list[Story], curated: Collection[str]) -> list[Story]:
     """The day's pick is a maker's own post (a curated source's or a link to an official
     site) that readers lifted (`lift_points`), and lifted more than the first story, when
@@ -259,6 +238,27 @@ def _official_pick(ordered: list[Story], curated: Collection[str]) -> list[Story
         if _made(story, curated) and lifted and not weaker:
             story.score = round(first.score + 0.001, 6)
             return [story, *ordered[:n], *ordered[n + 1 :]]
+    return ordered
+
+
+def _readers_pick(ordered: list[Story], curated: Collection[str], times: float) -> list[Story]:
+    """The second story is the pick when readers lifted it past `lift_points` and `times`
+    as much as the first, a story whose items give points: what everyone came to read
+    that day beats a story the score placed first by its sources ("Nvidia agrees to
+    acquire Hugging Face for $13B", 2,818 points, over a maker's standards preview, 183).
+    A curated source's story (a lab's own post) keeps the first place; so does a first
+    story the model's triage judged more important."""
+    if times <= 0 or len(ordered) < 2:
+        return ordered
+    first, second = ordered[0], ordered[1]
+    above = _points(first)
+    if first.score < 0 or second.score < 0 or above <= 0 or _is_curated(first, curated):
+        return ordered
+    points = _points(second)
+    weaker = bool(second.importance) and second.importance < first.importance
+    if points >= max(lift_points(), times * above) and not weaker:
+        second.score = round(first.score + 0.001, 6)
+        return [second, first, *ordered[2:]]
     return ordered
 
 

@@ -85,6 +85,15 @@ _PROJECT_NEWS = re.compile(
     r"(?:is|was|has been|have been|been) acquired|acquires|is joining|joins|rais(?:es|ed))\b",
     re.I,
 )
+# A researcher's own account of leaving a lab is news, not a personal story, a rant or an
+# essay: "Why I Left Google DeepMind", "I quit OpenAI because its culture is broken", "I
+# resigned from Anthropic today" (leaving a tool is still one's own story).
+_DEPARTURE = re.compile(
+    r"^(?:why |how )?i(?:'m|’m| am| have| just)? (?:left|quit|resigned from|(?:am )?leaving) "
+    r"(?:google |meta )?(?:openai|anthropic|google|deepmind|meta|xai|microsoft|apple|nvidia|"
+    r"mistral|deepseek|tesla|amazon)\b",
+    re.I,
+)
 # A product's badge ("No AI slop", "with no ads, no AI", "No GPU required"); "their
 # brains, not AI" is a story about AI, and so is a quoted "no AI", someone's stance on it
 # ("LibreOffice says 'no AI' is now a software feature").
@@ -648,11 +657,14 @@ def judge(item: Item, *, aggregator: bool = False, names: Collection[str] = ()) 
     reports = level == 1 or bool(_under(host(item.url), rules.papers))
     named = level == 0 and any(known_name(name) for name in title_names(title))
     research = level == 0 and "/research/" in urlsplit(item.url).path.casefold()
+    departure = _DEPARTURE.match(bare.raw) is not None
     for reason, where, terms in rules.forms:
         if reports and where == "title" and reason in _REPORTED:
             continue
         if research and where == "title" and reason == "not_news":
             continue  # a lab's study names its subject: "Patterns and problems in …"
+        if departure and where == "title" and reason in ("anecdote", "rant", "not_news"):
+            continue  # "Why I Left Google DeepMind": a departure, told by the one who left
         if level == 0 and where == "url" and reason == "rant":
             continue  # a government's "/opinions/" are a court's: "Amazon.com vs Perplexity AI"
         if level == 0 and where == "title" and reason == "rant" and named:
