@@ -87,9 +87,10 @@ _PROJECT_NEWS = re.compile(
 )
 # A researcher's own account of leaving a lab is news, not a personal story, a rant or an
 # essay: "Why I Left Google DeepMind", "I quit OpenAI because its culture is broken", "I
-# resigned from Anthropic today" (leaving a tool is still one's own story).
+# resigned from Anthropic today" (leaving a tool is still one's own story, and "I'm leaving
+# OpenAI to build …" a plan).
 _DEPARTURE = re.compile(
-    r"^(?:why |how )?i(?:'m|’m| am| have| just)? (?:left|quit|resigned from|(?:am )?leaving) "
+    r"^(?:why |how )?i(?: have| just)? (?:left|quit|resigned from) "
     r"(?:google |meta )?(?:openai|anthropic|google|deepmind|meta|xai|microsoft|apple|nvidia|"
     r"mistral|deepseek|tesla|amazon)\b",
     re.I,
