@@ -334,8 +334,13 @@ def test_a_researchers_departure_from_a_lab_is_no_personal_story() -> None:
     # anecdote; a first-person departure from a lab is news when readers lift it.
     for title in ("Why I Left Google DeepMind", "I resigned from Anthropic today"):
         assert judge(item(title, HN.format(310, 90)), aggregator=True).kept, title
-    # Leaving a tool, or one's laptop, is still the poster's own story.
-    for title in ("Why I left Cursor for Zed", "I left my laptop on and Claude wiped it"):
+    # Leaving a tool, or one's laptop, is still the poster's own story, and a plan to leave
+    # (real, August 2026) one's plan.
+    for title in (
+        "Why I left Cursor for Zed",
+        "I left my laptop on and Claude wiped it",
+        "I'm leaving OpenAI to build telepathy",
+    ):
         assert judge(item(title, HN.format(310, 90)), aggregator=True).reason == "anecdote"
     assert judge(item("Why LLMs hallucinate", HN.format(310, 90))).reason == "not_news"
 
