@@ -237,6 +237,13 @@ HN = "Article URL: https://x.example/a Comments URL: https://news.ycombinator.co
         ("AI agents were supposed to take over by now. They haven't", "rant"),
         ("Please stop sending us AI-written patches", "rant"),
         ("Fine-tuning is simpler than you think", "not_news"),
+        # Real, September 2026: someone's copy of a lab's model with its safeguards
+        # stripped, shown in digests; labelled promotion. The tool that strips them is news
+        # (a real title of November 2025).
+        ("GLM-5.3 Uncensored", "promotion"),
+        ("Qwen3.8-27B-Uncensored-MLX", "promotion"),
+        ("Llama-4 8B abliterated weights", "promotion"),
+        ("Heretic removes restrictions from language models", ""),
         # Real, 2026: a guide by any qualifier (one shown in a July digest).
         ("Setting up your spare Mac for Claude Code to control, a step-by-step guide", "not_news"),
         ("A Visual Guide to Attention Variants in Modern LLMs", "not_news"),
@@ -1545,13 +1552,6 @@ def test_the_fields_figures_and_models_are_ai_news(title: str) -> None:
         # Ours: a welcome that opens no event week, a trial's third day.
         ("Welcome to the age of AI agents", ""),
         ("Day 3 of the OpenAI trial: Musk testifies", ""),
-        # Real, September 2026: someone's copy of a lab's model with its safeguards
-        # stripped, shown in digests; labelled promotion. Ours: the tool that strips them
-        # is news (a real title of November 2025).
-        ("GLM-5.3 Uncensored", "promotion"),
-        ("Qwen3.8-27B-Uncensored-MLX", "promotion"),
-        ("Llama-4 8B abliterated weights", "promotion"),
-        ("Heretic removes restrictions from language models", ""),
     ],
 )
 def test_a_vendors_event_week_and_day_zero_support_are_promotion(title: str, reason: str) -> None:

@@ -21,7 +21,8 @@ The decision follows the labelling guide of the editorial development set
    courses, events, hiring, customer stories, a maker's Show HN, package page or
    project front page with fewer than `show_points` points), `rant` (polemic and hot
    takes), `not_news` (tutorials, guides, explainers, year-in-review lists, podcasts,
-   resurfaced "(2023)" items, changelog entries that carry no headline feature). The patterns are in `data/relevance.toml`.
+   resurfaced "(2023)" items, changelog entries that carry no headline feature). The
+   patterns are in `data/relevance.toml`.
 3. **Traction** lifts a borderline maker launch: a Show HN with at least `show_points`
    points is kept. It never turns a question, a personal story or a tutorial into news.
 4. **A sign of news from an aggregator** (Hacker News, Reddit; a Reddit text post's
@@ -510,6 +511,10 @@ def _folders_and_slug(url: str) -> tuple[list[str], str]:
     return parts, ""
 
 
+# A page's file type at the end of its name (not a version's dot: "gpt-5.1-is-here").
+_PAGE_SUFFIX = re.compile(r"\.(?:s?html?|php|aspx?|jsp|cms)$")
+
+
 def _path(url: str) -> str:
     """The folders of a link's path, their words separated ("/podcast/ki-prognosen" →
     "podcast"): where a site files a page says what it is, while the page's own name, an
@@ -523,10 +528,6 @@ def _slug(url: str) -> str:
     "…/apple-unleashes-m5-the-next-big-leap-in-ai-performance")."""
     slug = _folders_and_slug(url)[1]
     return " ".join(_ATOM.findall(_PAGE_SUFFIX.sub("", slug).replace("_", " ")))
-
-
-# A page's file type at the end of its name (not a version's dot: "gpt-5.1-is-here").
-_PAGE_SUFFIX = re.compile(r"\.(?:s?html?|php|aspx?|jsp|cms)$")
 
 
 def _slug_says_ai(url: str, text: str) -> bool:
