@@ -333,6 +333,28 @@ SET_ASIDE_NEWS = [
      "https://abcnews.com/US/tesla-autopilot-texas", True),
     ("I quit OpenAI because its culture is broken",
      "https://www.theatlantic.com/technology/2026/10/openai-safety/", True),
+    # Real, May-July 2026: suing, deploying, prohibiting, a crash with something, topping a
+    # chart, solving and general availability are events; "dark patterns" is no guide's
+    # patterns; Xiaomi's MiMo platform, Meta's research site and Aleph Alpha's are makers'.
+    ("Authors Sue Meta's AI Scientists Directly in Llama Copyright Case",
+     "https://www.law.com/corpcounsel/2026/05/26/authors-sue", True),
+    ("London Police Deploy Facial Recognition at Protest for First Time",
+     "https://reclaimthenet.org/london-police-deploy-facial-recognition", True),
+    ("Flathub prohibits AI-generated code",
+     "https://github.com/flathub-infra/documentation/commit/992f57b", True),
+    ("Self-Driving bus in Sweden crashes with tram on first day of passenger service",
+     "https://www.firstpost.com/auto/self-driving-bus", True),
+    ("An AI-Generated Country Song Is Topping a Billboard Chart",
+     "https://www.whiskeyriff.com/2025/11/08/an-ai-generated-country-song", True),
+    ("OpenAI's Unreleased Model Astra Solves Ten Major Open Mathematics Problems",
+     "https://thezvi.substack.com/p/openais-unreleased-model-astra", True),
+    ("New Study Reveals the Manipulative 'Dark Patterns' of AI Chatbots",
+     "https://www.404media.co/new-study-reveals-dark-patterns/", True),
+    ("Xiaomi MiMo Token Plan is Now Globally Available",
+     "https://platform.xiaomimimo.com/docs/en-US/welcome", True),
+    ("Kolibri – Tech Report [pdf]", "https://aleph-alpha.com/downloads/tech-report.pdf", True),
+    ("Solving Open Research Problems Together",
+     "https://research.meta.ai/blog/solving-open-research-problems", True),
 ]  # fmt: skip
 
 
@@ -1770,6 +1792,17 @@ def test_an_ai_domain_is_one_weak_sign() -> None:
     assert judge(item(video, url="https://linum.ai/blog/faster")).reason != "off_topic"
     assert judge(item(video, url="https://linum.io/blog/faster")).reason == "off_topic"
     assert judge(item("CDs vs. NIMBY", url="https://betonit.ai/p/cds")).reason == "off_topic"
+    # Real, 2026: on a ".ai" site, a launch or a versioned name is the second sign (a
+    # maker's model named on its own blog), on another domain neither is.
+    for title, url in [
+        ("Mercury 2.5", "https://www.inceptionlabs.example.ai/blog/introducing-mercury-2-5"),
+        ("Ember-1", "https://fireworks.example.ai/blog/ember-1"),
+        ("SubQ 1.1 Small", "https://subq.ai/subq-1-1-small-technical-report"),
+        ("Fireworks – Announcing our Series D", "https://fireworks.example.ai/blog/series-d"),
+    ]:
+        assert about_ai(title, site=url.split("/")[2]) == ".ai + launch", title
+        assert not about_ai(title, site=url.split("/")[2].replace(".ai", ".io")), title
+    assert not about_ai("Will I run Boston?", site="getfast.ai")
 
 
 def test_law_enforcements_agents_are_not_software() -> None:

@@ -358,7 +358,8 @@ def about_ai(text: str | Text, *, site: str = "") -> str:
     """The term that makes a text about AI ("" when none does). A `site` on an AI domain
     (".ai") counts as one weak sign, so that one more makes the text about AI: "What
     happens when a GPU reads memory" on blog.doubleword.ai is, "fork() Considered Harmful
-    in macOS" on formal.ai is not."""
+    in macOS" on formal.ai is not. On such a site a launch or a versioned name is the
+    second sign: "Mercury 2.5" on the maker's own blog is a model."""
     rules = _rules()
     prepared = text if isinstance(text, Text) else Text(text)
     strong = rules.strong.find(prepared)
@@ -382,6 +383,10 @@ def about_ai(text: str | Text, *, site: str = "") -> str:
     kinds: dict[str, str] = {}  # kind → one of its terms, companies being one kind
     if site.endswith(_AI_DOMAIN):
         kinds[_AI_DOMAIN] = _AI_DOMAIN
+        # On an AI domain, a launch or a versioned name is the second sign: "Introducing
+        # Mercury 2.5", "Ember-1" on the maker's own blog.
+        if LAUNCH.search(prepared.raw) or _VERSIONED.search(prepared.raw):
+            return f"{_AI_DOMAIN} + launch"
     for word in sorted(weak):
         kinds.setdefault("a company" if _root(word) in rules.companies else _root(word), word)
     if len(kinds) >= 2:
@@ -391,6 +396,8 @@ def about_ai(text: str | Text, *, site: str = "") -> str:
 
 # The top-level domain AI start-ups take: a weak sign, like a weak term.
 _AI_DOMAIN = ".ai"
+# A versioned name: "Mercury 2.5", "Ember-1", "Hy4", "SubQ 1.1".
+_VERSIONED = re.compile(r"\b[A-Z][A-Za-z]*(?:[- ]v?\d+(?:\.\d+)*|\d+(?:\.\d+)*)\b")
 
 # A word in camel case (a lower-case letter, then a capital) and its parts.
 _CAMEL = re.compile(r"\b[A-Za-z]*[a-z][A-Z][A-Za-z]*\b")
@@ -470,7 +477,7 @@ def _ai_section(url: str) -> bool:
 LAUNCH = re.compile(
     r"\b(?:introduc(?:es|ing|ed)|launch(?:es|ed)?|releas(?:es|ed)|unveil(?:s|ed)?|"
     r"announc(?:es|ed|ing)|debuts?|ships|open[- ]sourc(?:es|ed)|rolls? out|is out|"
-    r"now available|available now|meet)\b|发布|推出|开源|上线|亮相|首发|"
+    r"now (?:globally |generally )?available|available now|meet)\b|发布|推出|开源|上线|亮相|首发|"
     # a title that presents a new model: "IQuest-Coder: A new open-source code model …"
     r"(?:^|:\s*)(?:an?\s+)?new\s+(?:[\w-]+\s+){0,3}(?:model|models|LLM|LLMs)\b",
     re.I,
