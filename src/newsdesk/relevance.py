@@ -179,10 +179,13 @@ class Terms:
     words at every character that is not a letter or digit, so "OpenAI" matches
     "OpenAI's" and "self-driving" matches "self driving". A term that starts with "re:"
     is a regular expression (case-insensitive); a term with other characters ("% off",
-    Chinese terms, emoji) matches anywhere in the lower-cased text.
+    Chinese terms, emoji) matches anywhere in the lower-cased text. With `versions`, a
+    one-word term of three letters or more also matches with a version glued on: "Qwen"
+    matches "Qwen3.8" and "Llama4", as "GPT" matches "GPT-5".
     """
 
-    def __init__(self, terms: Sequence[str]) -> None:
+    def __init__(self, terms: Sequence[str], *, versions: bool = False) -> None:
+        self.versions = versions
         self.words: dict[str, str] = {}
         self.phrases: dict[str, list[tuple[tuple[str, ...], str]]] = {}
         self.anywhere: list[str] = []
@@ -228,6 +231,14 @@ class Terms:
         """The terms found in the text (with `first`, stop at the first)."""
         found: list[str] = []
         atoms = text.atoms
+        if self.versions and text.digit:
+            for atom in atoms:
+                glued = _GLUED_VERSION.match(atom)
+                term = self.words.get(glued.group(1)) if glued else None
+                if term is not None and atom not in self.words:
+                    found.append(term)
+                    if first:
+                        return found
         if not self.starts.isdisjoint(text.atom_set):
             for index, atom in enumerate(atoms):
                 term = self.words.get(atom)
@@ -282,6 +293,8 @@ class Text:
 
 
 _ATOM = re.compile(r"[^\W_]+")
+# A word of three letters or more with a version glued on ("qwen3", "llama4", "hbm4e").
+_GLUED_VERSION = re.compile(r"([a-z]{3,})\d")
 _PLAIN_TERM = re.compile(r"[\w .\-'+]+")
 
 
@@ -325,7 +338,7 @@ def _rules() -> _Rules:
             if terms:
                 forms.append((reason, where, Terms(terms)))
     return _Rules(
-        strong=Terms(data["ai"]["strong"]),
+        strong=Terms(data["ai"]["strong"], versions=True),
         unless={
             _root(term.casefold()): Terms(words)
             for term, words in data["ai"].get("unless", {}).items()
