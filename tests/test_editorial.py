@@ -1439,6 +1439,13 @@ def test_a_new_model_is_named_by_its_makers_titles() -> None:
     assert name_evidence([("Introducing Claude Lyric 6", lab)]) == {"Lyric": 2}
     assert name_evidence([("Anthropic's Lyric-6 tops a coding leaderboard", "https://p.example")])
     assert name_evidence([("Tencent Hx4: a 300B open MoE", "https://p.example")]) == {"Hx4": 1}
+    # A maker's own post that opens by introducing something names it (real, August 2026:
+    # Meta's Muse, whose maker's name a title seldom carries); elsewhere it does not, nor
+    # does a word that names nothing.
+    meta = "https://research.meta.ai/blog/introducing-muse-spark-1-3"
+    assert name_evidence([("Introducing Muse Spark 1.3", meta)]) == {"Muse": 2}
+    assert name_evidence([("Introducing Muse Spark 1.3", "https://blog.example/m")]) == {}
+    assert name_evidence([("Introducing Our New Office in Tokyo", lab)]) == {}
     # One title elsewhere is not enough; two are.
     one = name_evidence([("Claude Lyric 6 first impressions", "https://blog.example/a")])
     assert learned_names([one]) == frozenset()

@@ -802,6 +802,8 @@ def sift(
 # What a new model's name is followed by in "Claude Fable 5", "Mythos-5", "Kimi K3": a
 # version. A word with a version inside ("Hy3") is a name by itself.
 _NAME_WORD = re.compile(r"[A-Za-z0-9][\w.]*")
+# A title that opens by presenting something, and the name it presents.
+_LAUNCHED = re.compile(r"(?:Introducing|Announcing|Meet)\s+([A-Z][\w.]*)")
 _VERSION = re.compile(r"(?!(?:19|20)\d\d\b)(?:v?\d+(?:\.\d+)*[a-z]?|[A-Z]\d+(?:\.\d+)*)", re.I)
 # A tier of a model, not its name ("Mistral Small 4", "Gemini Flash 2"), and the words of
 # a date ("OpenAI June 2026 update": a year is no version).
@@ -822,13 +824,20 @@ def name_evidence(links: Iterable[tuple[str, str]]) -> dict[str, int]:
     """The names of new models and products that (title, url) pairs give, with how many
     titles give each: a capitalised word that follows an AI maker's name (`makers` in
     relevance.toml) and is followed by a version ("Claude Fable 5", "Anthropic's Mythos-5")
-    or holds one ("Tencent Hy3"); not a tier ("Mistral Small 4"), a date, an everyday
-    word, an acronym ("OCR"), a version or a term the lists know already. A title on an
-    official site counts twice."""
+    or holds one ("Tencent Hy3"), and the name a maker's own post opens by introducing
+    ("Introducing Muse Spark 1.3" on research.meta.ai); not a tier ("Mistral Small 4"), a
+    date, an everyday word, an acronym ("OCR"), a version or a term the lists know
+    already. A title on an official site counts twice."""
     rules = _rules()
     seen: dict[str, int] = {}
     for title, url in links:
         words = _NAME_WORD.findall(title.replace("'s ", " ").replace("’s ", " "))
+        opening = _LAUNCHED.match(title)
+        if opening and _a_name(opening.group(1), rules) and maker_site(url):
+            # A maker's own post that introduces something names it: "Introducing Muse
+            # Spark 1.3" on Meta's research site.
+            seen[opening.group(1)] = seen.get(opening.group(1), 0) + 2
+            continue
         if rules.makers.isdisjoint(words):
             continue
         found = set()
@@ -865,7 +874,8 @@ def _a_name(word: str, rules: _Rules) -> bool:
         or rules.weak.find(Text(word))
     ):
         return False
-    return all(specific(token) for token in tokens(word))
+    found = tokens(word)  # (a stop word has none: "Introducing Our New Office")
+    return bool(found) and all(specific(token) for token in found)
 
 
 def _names_one(text: str, names: Collection[str]) -> bool:
