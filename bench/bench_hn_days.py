@@ -30,7 +30,7 @@ of their entry and the pairs of entries (an item of each) that tell one event. W
 lines among `--labels`, the figures also count the days' leads in the top 3, the pick,
 the must-show stories shown, and merge precision and recall as a reader meets them.
 
-Eighteen labelled weeks (3 August – 9 October 2026, two of May, one of June and one of July
+Nineteen labelled weeks (3 August – 9 October 2026, two of May, two of June and one of July
 2026, and four of September to December 2025) are in tests/data/hn-weeks/ (their README
 says how they were labelled; tests/test_hn_weeks.py pins their figures):
 
