@@ -1022,6 +1022,13 @@ def test_a_look_back_at_the_year_in_december_is_not_news() -> None:
     january = replace(december, title="OpenAI plans an AI device in 2026")
     january = replace(january, published=dt.datetime(2026, 1, 5, tzinfo=dt.UTC))
     assert judge(january).kept
+    # Real, July 2026: last year's figure, reported, is no look back; a story of last year
+    # resurfaced still is.
+    july = dt.datetime(2026, 7, 3, tzinfo=dt.UTC)
+    report = item("Google's AI buildout drove 37% increase in electricity use in 2025")
+    assert judge(replace(report, published=july)).kept
+    again = item("How the AI boom reshaped the chip market in 2025")
+    assert judge(replace(again, published=july)).reason == "not_news"
 
 
 def test_show_hn_below_the_traction_bar_is_promotion() -> None:

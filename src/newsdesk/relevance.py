@@ -110,6 +110,8 @@ _OLD_YEAR = re.compile(
     r"((?:19|20)\d\d)[)\]]\s*$|\b(?:in|of) ((?:19|20)\d\d)(?:\s*$|:)",
     re.I,
 )
+# A share or a change in per cent: what a report of a year's figures gives.
+_SHARE = re.compile(r"\d(?:[\d.,]*\d)?\s*(?:%|percent\b|per cent\b)", re.I)
 
 # An arXiv identifier says when the paper appeared ("2502.09956": February 2025). One that
 # an aggregator carries this many months later is an older paper resurfaced.
@@ -639,6 +641,9 @@ def judge(item: Item, *, aggregator: bool = False, names: Collection[str] = ()) 
         return Verdict("off_topic", "no AI term")
     points, _ = engagement(item)
     old = _OLD_YEAR.search(title)
+    if old and old.group(2) and _SHARE.search(title):
+        # Last year's figure, reported: "… drove 37% increase in electricity use in 2025".
+        old = None
     if old and int(old.group(1) or old.group(2)) < item.published.year:
         return Verdict("not_news", f"an older story resurfaced ({old.group().strip()})")
     if (
