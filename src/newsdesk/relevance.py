@@ -235,9 +235,11 @@ class Terms:
         atoms = text.atoms
         if self.versions and text.digit:
             for atom in atoms:
+                if atom.isalpha() or atom.isdigit():  # (most words: no version glued on)
+                    continue
                 glued = _GLUED_VERSION.match(atom)
                 term = self.words.get(glued.group(1)) if glued else None
-                if term is not None and atom not in self.words:
+                if term is not None:
                     found.append(term)
                     if first:
                         return found
@@ -842,7 +844,6 @@ def name_evidence(links: Iterable[tuple[str, str]]) -> dict[str, int]:
             # A maker's own post that introduces something names it: "Introducing Muse
             # Spark 1.3" on Meta's research site.
             seen[opening.group(1)] = seen.get(opening.group(1), 0) + 2
-            continue
         if rules.makers.isdisjoint(words):
             continue
         found = set()
