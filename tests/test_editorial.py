@@ -355,6 +355,11 @@ SET_ASIDE_NEWS = [
     ("Kolibri – Tech Report [pdf]", "https://aleph-alpha.com/downloads/tech-report.pdf", True),
     ("Solving Open Research Problems Together",
      "https://research.meta.ai/blog/solving-open-research-problems", True),
+    # Real, June-September 2026: what was done quietly, found out, and a plan fast-tracked.
+    ("Claude Code Is Quietly Fingerprinting China-Linked API Routers",
+     "https://www.vincentschmalbach.com/claude-code-china-router-fingerprint", True),
+    ("OpenAI is fast-tracking its own AI Agent Phone for 2027 to challenge iPhone",
+     "https://www.example.com/openai-agent-phone", True),
 ]  # fmt: skip
 
 

@@ -60,12 +60,12 @@ GATES: dict[str, dict[str, float]] = {
     },
     # Labelled in session 29 and measured held out (hn-weeks/README.md), then learnt from.
     "2026-06-29": {
-        "junk": 0.15,
-        "news_aside": 13,
+        "junk": 0.14,
+        "news_aside": 11,
         "category": 0.97,
         "top3": 0.85,
         "pick": 0.85,
-        "must": 0.69,
+        "must": 0.70,
         "precision": 0.89,
         "recall": 0.8,
     },
