@@ -1801,13 +1801,14 @@ def test_two_companies_are_one_kind_and_the_reason_names_what_counted() -> None:
 def test_a_model_family_with_its_version_glued_on_is_ai() -> None:
     # Real, August and September 2026: "Qwen3.8 Weights Released" led a day and was set
     # aside as no AI term, since "Qwen3" is one word and "Qwen" another. A word that only
-    # shares its first letters with a version ("web3", "mp3") is no family's.
+    # starts like a family's name ("Geminids", the meteor shower) or no family's at all
+    # ("web3", "mp3") is none.
     from newsdesk.relevance import about_ai
 
     assert about_ai("Qwen3.8 Weights Released") == "Qwen"
     assert about_ai("Running Gemma4 on Apple's Neural Engine") == "Gemma"
     assert about_ai("Samsung to double output of its HBM4 and HBM4E DRAM") == "HBM"
-    for title in ("web3 is dead", "An mp3 player from 1998", "Covid19 cases rise"):
+    for title in ("web3 is dead", "An mp3 player from 1998", "Geminids2026 peak tonight"):
         assert not about_ai(title), title
     assert judge(item("Qwen3.8 Weights Released", url="https://modelscope.cn/models/Qwen")).kept
 

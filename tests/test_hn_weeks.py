@@ -19,6 +19,7 @@ are out of sample.
 
 from __future__ import annotations
 
+import json
 from functools import cache
 
 import pytest
@@ -273,8 +274,6 @@ def test_a_second_reading_agrees_with_the_labels() -> None:
     # again, blind, by the same guides (hn-weeks/README.md, "A second reading"). The
     # issue's targets are what a careful reader reaches: two readings agree on junk or not
     # for 340 of the 350 and on the category of 245 of the 254 both call news.
-    import json
-
     second = [
         json.loads(line)
         for line in (WEEKS / "second-reading.jsonl").read_text(encoding="utf-8").splitlines()

@@ -111,7 +111,7 @@ _OLD_YEAR = re.compile(
     re.I,
 )
 # A share or a change in per cent: what a report of a year's figures gives.
-_SHARE = re.compile(r"\d(?:[\d.,]*\d)?\s*(?:%|percent\b|per cent\b)", re.I)
+_SHARE = re.compile(r"\d\s*(?:%|percent\b|per cent\b)", re.I)
 
 # An arXiv identifier says when the paper appeared ("2502.09956": February 2025). One that
 # an aggregator carries this many months later is an older paper resurfaced.
