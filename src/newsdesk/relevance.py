@@ -685,6 +685,9 @@ def judge(item: Item, *, aggregator: bool = False, names: Collection[str] = ()) 
     # A press headline or a paper's title reports its subject (see _REPORTED).
     reports = level == 1 or bool(_under(host(item.url), rules.papers))
     named = level == 0 and any(known_name(name) for name in title_names(title))
+    versioned = level == 0 and any(
+        known_name(name) and any(c.isdigit() for c in name) for name in title_names(title)
+    )
     research = level == 0 and "/research/" in urlsplit(item.url).path.casefold()
     departure = _DEPARTURE.match(bare.raw) is not None
     for reason, where, terms in rules.forms:
@@ -704,6 +707,10 @@ def judge(item: Item, *, aggregator: bool = False, names: Collection[str] = ()) 
         said = unquoted if where == "title" and reason == "anecdote" else bare
         found = terms.find(said if where == "title" else path if where == "url" else whole)
         if found and not (where == "url" and _announces(found, level, points, title, rules)):
+            if reason == "not_news" and found.strip().casefold() in _OPENERS and versioned:
+                # A maker's own post that opens like an essay but names a versioned model
+                # launches it: "Building more with GPT-5.1-Codex-Max" at openai.com.
+                continue
             return Verdict(reason, found.strip())
     if (
         aggregator
@@ -759,19 +766,32 @@ def judge(item: Item, *, aggregator: bool = False, names: Collection[str] = ()) 
     return KEPT
 
 
+# The words an essay's title opens with (the `not_news` form "re:^(?:beyond|…)"): on a
+# maker's own site, before a versioned model's name, they introduce it.
+_OPENERS = frozenset(
+    "beyond predicting demystifying understanding evaluating building supercharging "
+    "equipping".split()
+)
+
 # Folders where a maker's own site announces as well as explains: a lab ships a feature
-# or a policy as a page of its documentation ("code.claude.com/docs/en/remote-control").
-_ANNOUNCING_FOLDERS = frozenset({"docs"})
+# or a policy as a page of its documentation ("code.claude.com/docs/en/remote-control"),
+# a model as its page ("developers.openai.com/api/docs/models/gpt-6-sol", titled "GPT-6
+# Sol"; "api-docs.deepseek.com/guides/vision/", titled "DeepSeek-v4-flash-vision-exp").
+_ANNOUNCING_FOLDERS = frozenset({"docs", "guides"})
 
 
 def _announces(folder: str, level: int, points: int, title: str, rules: _Rules) -> bool:
     """Whether a page in a folder of guides is news after all: a documentation page of an
-    official site that readers lifted (`lift_points`) or whose title launches something."""
-    return (
-        folder.casefold() in _ANNOUNCING_FOLDERS
-        and level == 0
-        and (points >= rules.lift_points or LAUNCH.search(title) is not None)
-    )
+    official site that readers lifted (`lift_points`), whose title launches something or
+    tells an event ("Kimi K3 Is Live", "… Price Reduction", "… will be shut down"), or
+    whose title opens with a versioned name, the maker's name before it or not ("GPT-6
+    Sol", "Claude Fable 5.1"): a guide's title opens with what to do ("Migrating to …")."""
+    if folder.casefold() not in _ANNOUNCING_FOLDERS or level != 0:
+        return False
+    if points >= rules.lift_points or LAUNCH.search(title) or rules.news.find(Text(title)):
+        return True
+    first, _, rest = title.partition(" ")
+    return bool(_VERSIONED.match(title) or (first in rules.makers and _VERSIONED.match(rest)))
 
 
 def aggregators(items: Sequence[Item]) -> set[str]:

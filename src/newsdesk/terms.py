@@ -419,6 +419,13 @@ def tokens(text: str) -> frozenset[str]:
             continue  # a word of a phrase gives no token of its own: "data center" is
             # `@datacenter`, not also `@dataset` ("data") nor "center", and so not two or
             # three things two stories share for one
+        if not digit and "-" in word:
+            head, _, tail = word.rpartition("-")
+            if tail in _COMPOUND_TAILS and head:
+                # "reasoning-based", "Altman-backed": the compound names its first part
+                # ("… for reasoning-based autonomous vehicles" meets "… 'reasoning' AI").
+                found |= tokens(head)
+                continue
         compact = _SEPARATORS.sub("", word) if digit else _stem(word)
         concept = english.get(compact)
         found.add(concept or compact)
@@ -465,7 +472,12 @@ def tokens(text: str) -> frozenset[str]:
     return frozenset(found)
 
 
-TOKENISER_VERSION = 25  # raise when `tokens` changes: stored terms are then computed again
+TOKENISER_VERSION = 26  # raise when `tokens` changes: stored terms are then computed again
+# The endings after a hyphen that make a compound of what comes before: "reasoning-based"
+# is about reasoning, "Altman-backed" about Altman.
+_COMPOUND_TAILS = frozenset(
+    "based powered driven enabled backed led funded owned focused native".split()
+)
 
 
 @cache
