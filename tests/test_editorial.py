@@ -1879,6 +1879,32 @@ def test_a_makers_model_page_in_its_documentation_is_news() -> None:
     assert not judge(item(essay, url="https://www.anthropic.com/engineering/x")).kept
 
 
+def test_a_study_of_a_population_a_paper_and_a_makers_ads_are_no_promotions() -> None:
+    # Real leads of 2025 and 2026 set aside as promotions: OpenAI's study of how people use
+    # ChatGPT (a population is a study's subject, not a customer), a paper's "[pdf]" whose
+    # title names a course, and OpenAI's own post on its ads.
+    for title, url in [
+        ("How People Use ChatGPT [pdf]", "https://cdn.openai.com/pdf/economic-research.pdf"),
+        ("How people are using ChatGPT", "https://openai.com/index/how-people-are-using-chatgpt/"),
+        (
+            "New AI tutor achieves 0.71-1.30 SD effect size in Dartmouth course [pdf]",
+            "https://intextbooks.science.example.nl/workshop2026/files/itb26.pdf",
+        ),
+        ("OpenAI expands ChatGPT ads with Sponsored Agents", "https://openai.com/index/ads/"),
+    ]:
+        assert judge(item(title, HN.format(157, 40), url=url), aggregator=True).kept, title
+    # A company is a customer, a course on offer an advertisement, a paid post a paid post.
+    for title, url in [
+        ("How Stripe uses Claude", "https://example.com/stripe"),
+        ("How leading retailers are turning AI pilots into profit", "https://example.com/r"),
+        ("Deeplearning.ai launched course on building coding agents", "https://example.com/c"),
+        ("Sponsored: the best AI tools of the year", "https://example.com/s"),
+    ]:
+        assert (
+            judge(item(title, HN.format(157, 40), url=url), aggregator=True).reason == "promotion"
+        )
+
+
 def test_a_compound_names_what_comes_before_its_hyphen() -> None:
     # Real, January 2026: "… for reasoning-based autonomous vehicles" and "Nvidia unveils
     # 'reasoning' AI technology for self-driving cars" told one launch.

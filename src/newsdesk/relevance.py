@@ -615,6 +615,7 @@ _NEWS_PATH = re.compile(r"/(?:news|article|articles|story|stories)/", re.I)
 # article about a meme or a discount, a study "with ChatGPT", is news about them, not a
 # meme or an advertisement.
 _REPORTED = frozenset({"meme", "promotion"})
+_PDF = re.compile(r"\[pdf\]", re.IGNORECASE)
 # A quotation in a title: straight or curly double quotes, curly single ones.
 _QUOTED = re.compile(r'"[^"]{1,120}"|“[^”]{1,120}”|‘[^’]{1,120}’')
 _QUOTE_MARKS = re.compile(r'["“‘]')
@@ -683,7 +684,11 @@ def judge(item: Item, *, aggregator: bool = False, names: Collection[str] = ()) 
     # backyard\" to AI data centers" is no one's own story.
     unquoted = Text(_QUOTED.sub(" ", bare.raw)) if _QUOTE_MARKS.search(bare.raw) else bare
     # A press headline or a paper's title reports its subject (see _REPORTED).
-    reports = level == 1 or bool(_under(host(item.url), rules.papers))
+    # A document's "[pdf]" on an aggregator is a paper or a report too ("How People Use
+    # ChatGPT [pdf]", OpenAI's study; "New AI tutor achieves … in Dartmouth course [pdf]").
+    reports = (
+        level == 1 or bool(_under(host(item.url), rules.papers)) or _PDF.search(title) is not None
+    )
     named = level == 0 and any(known_name(name) for name in title_names(title))
     versioned = level == 0 and any(
         known_name(name) and any(c.isdigit() for c in name) for name in title_names(title)
@@ -710,6 +715,10 @@ def judge(item: Item, *, aggregator: bool = False, names: Collection[str] = ()) 
             if reason == "not_news" and found.strip().casefold() in _OPENERS and versioned:
                 # A maker's own post that opens like an essay but names a versioned model
                 # launches it: "Building more with GPT-5.1-Codex-Max" at openai.com.
+                continue
+            if reason == "promotion" and level == 0 and found.strip().casefold() == "sponsored":
+                # A maker's own post on its ads is no paid post ("OpenAI expands ChatGPT
+                # ads with Sponsored Agents").
                 continue
             return Verdict(reason, found.strip())
     if (
