@@ -1843,6 +1843,22 @@ def test_names_the_ai_news_goes_by_without_saying_ai() -> None:
     assert about_ai("Etched fields funding offers at $40B+ valuation") == "Etched"
     assert about_ai("A name etched in stone") == ""
     assert about_ai("Show HN: Hallucinate – Massively Multiplayer Online Rave") == ""
+    # Real, November 2025 (the held-out week, read after it was measured): a paper's
+    # learning without labels, a robot that learns by reinforcement, DeepMind's folder of
+    # Google's blog and Meta's AI site.
+    assert about_ai("LeJEPA: Provable and Scalable Self-Supervised Learning") == "self-supervised"
+    assert about_ai("A real robot that learns from experience via RL") == "rl + robot"
+    assert about_ai("Meet the robot makers IRL") == ""
+    for title, url in [
+        (
+            "WeatherNext 2: Our most advanced weather forecasting model",
+            "https://blog.google/technology/google-deepmind/weathernext-2/",
+        ),
+        ("Sam 3D: Powerful 3D Reconstruction", "https://ai.meta.com/blog/sam-3d/"),
+    ]:
+        assert judge(item(title, HN.format(60, 20), url=url), aggregator=True).kept, title
+    weather = "https://blog.google/technology/weather/forecasts/"
+    assert judge(item("Our most advanced weather forecasts", url=weather)).reason == "off_topic"
 
 
 def test_a_makers_model_page_in_its_documentation_is_news() -> None:

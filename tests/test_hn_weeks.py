@@ -76,7 +76,7 @@ GATES: dict[str, dict[str, float]] = {
         "category": 0.95,
         "top3": 0.85,
         "pick": 0.71,
-        "must": 0.75,
+        "must": 0.74,
         "precision": 0.91,
         "recall": 0.71,
     },
@@ -126,7 +126,7 @@ GATES: dict[str, dict[str, float]] = {
         "category": 0.95,
         "top3": 1.0,
         "pick": 0.85,
-        "must": 0.78,
+        "must": 0.77,
         "precision": 0.94,
         "recall": 0.8,
     },
@@ -186,7 +186,7 @@ GATES: dict[str, dict[str, float]] = {
     "2025-10-13": {
         "junk": 0.175,
         "news_aside": 3,
-        "category": 0.7,  # session 30: retrained on 3,555 stories, 0.712 -> 0.702 (noise)
+        "category": 0.7,  # session 30: retrained on 3,556 stories, 0.712 -> 0.702 (noise)
         "top3": 1.0,
         "pick": 0.85,
         "must": 0.83,
@@ -223,15 +223,16 @@ GATES: dict[str, dict[str, float]] = {
         "precision": 0.94,
         "recall": 0.94,
     },
-    # Labelled in session 30 and measured held out (hn-weeks/README.md); the category
-    # model never learns from it (held-out.txt).
+    # Labelled in session 30 and measured held out (hn-weeks/README.md: must-show 0.741
+    # on both the start and the held-out fixes), then read: four signs of AI found on it
+    # (0.790). The category model never learns from it (held-out.txt).
     "2025-11-17": {
         "junk": 0.145,
         "news_aside": 3,
-        "category": 0.74,
+        "category": 0.73,
         "top3": 1.0,
         "pick": 0.57,
-        "must": 0.74,
+        "must": 0.79,
         "precision": 0.9,
         "recall": 0.9,
     },

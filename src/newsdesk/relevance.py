@@ -325,6 +325,7 @@ class _Rules:
     things: Terms
     lift_points: int
     makers: frozenset[str]
+    openers: frozenset[str]  # an essay's opening words (`not_news`)
 
 
 @cache
@@ -337,8 +338,11 @@ def _rules() -> _Rules:
         sites = data["forms"].get(reason, {}).get("hosts", [])
         if sites:
             hosts.append((reason, frozenset(sites)))
+        openers = data["forms"].get(reason, {}).get("openers", [])
         for where in ("url", "title", "text"):
             terms = data["forms"].get(reason, {}).get(where, [])
+            if where == "title" and openers:
+                terms = [*terms, "re:^(?:" + "|".join(map(re.escape, openers)) + r")\b"]
             if terms:
                 forms.append((reason, where, Terms(terms)))
     return _Rules(
@@ -363,6 +367,7 @@ def _rules() -> _Rules:
         things=Terms(data["news"]["things"]),
         lift_points=int(data["news"]["lift_points"]),
         makers=frozenset(data["ai"].get("makers", [])),
+        openers=frozenset(data["forms"]["not_news"].get("openers", [])),
     )
 
 
@@ -481,7 +486,8 @@ def _ai_site(url: str) -> bool:
 
 # A site's section for AI news: "arstechnica.com/ai/2026/…", "theregister.com/ai-and-ml/…",
 # "theverge.com/ai-artificial-intelligence/…".
-_AI_SECTION = re.compile(r"(?:^| )(?:ai|artificial intelligence|machine learning)(?: |$)")
+# (DeepMind's folder on Google's blog too: "blog.google/technology/google-deepmind/…".)
+_AI_SECTION = re.compile(r"(?:^| )(?:ai|artificial intelligence|machine learning|deepmind)(?: |$)")
 
 
 def _ai_section(url: str) -> bool:
@@ -712,7 +718,7 @@ def judge(item: Item, *, aggregator: bool = False, names: Collection[str] = ()) 
         said = unquoted if where == "title" and reason == "anecdote" else bare
         found = terms.find(said if where == "title" else path if where == "url" else whole)
         if found and not (where == "url" and _announces(found, level, points, title, rules)):
-            if reason == "not_news" and found.strip().casefold() in _OPENERS and versioned:
+            if reason == "not_news" and found.strip().casefold() in rules.openers and versioned:
                 # A maker's own post that opens like an essay but names a versioned model
                 # launches it: "Building more with GPT-5.1-Codex-Max" at openai.com.
                 continue
@@ -774,13 +780,6 @@ def judge(item: Item, *, aggregator: bool = False, names: Collection[str] = ()) 
             return Verdict("not_news", f"no event in the title of a post on {host(item.url)}")
     return KEPT
 
-
-# The words an essay's title opens with (the `not_news` form "re:^(?:beyond|…)"): on a
-# maker's own site, before a versioned model's name, they introduce it.
-_OPENERS = frozenset(
-    "beyond predicting demystifying understanding evaluating building supercharging "
-    "equipping".split()
-)
 
 # Folders where a maker's own site announces as well as explains: a lab ships a feature
 # or a policy as a page of its documentation ("code.claude.com/docs/en/remote-control"),
