@@ -1849,6 +1849,10 @@ def test_names_the_ai_news_goes_by_without_saying_ai() -> None:
     assert about_ai("LeJEPA: Provable and Scalable Self-Supervised Learning") == "self-supervised"
     assert about_ai("A real robot that learns from experience via RL") == "rl + robot"
     assert about_ai("Meet the robot makers IRL") == ""
+    # The field's jargon and its GPU stack: three must-shows of 2025 and 2026.
+    assert about_ai("AMD ROCm 7.0 Officially Released") == "ROCm"
+    assert about_ai("Deep researcher with test-time diffusion") == "test-time"
+    assert about_ai("Astra and Fable still hack on simple variants of alignment evals")
     for title, url in [
         (
             "WeatherNext 2: Our most advanced weather forecasting model",
@@ -1919,6 +1923,22 @@ def test_a_study_of_a_population_a_paper_and_a_makers_ads_are_no_promotions() ->
         assert (
             judge(item(title, HN.format(157, 40), url=url), aggregator=True).reason == "promotion"
         )
+
+
+@pytest.mark.parametrize(
+    "title",
+    [
+        # Real must-shows of 2025 and 2026 set aside as discussion posts with no event.
+        "The Instant team joins OpenAI",
+        "Class Action Alleges That Google Gemini Was Reading User Emails Without Consent",
+        "OpenAI disables ChatGPT app suggestions that looked like ads",
+        "DoD poised to move all classified workloads off Anthropic",
+        "Poetiq shatters ARC-AGI 2 benchmark at half the cost",
+    ],
+)
+def test_joining_a_class_action_disabling_and_shattering_are_events(title: str) -> None:
+    link = "https://blog.example.com/post"
+    assert judge(item(title, HN.format(12, 3), url=link), aggregator=True).kept
 
 
 def test_a_compound_names_what_comes_before_its_hyphen() -> None:
