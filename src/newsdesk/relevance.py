@@ -695,10 +695,11 @@ def judge(item: Item, *, aggregator: bool = False, names: Collection[str] = ()) 
     reports = (
         level == 1 or bool(_under(host(item.url), rules.papers)) or _PDF.search(title) is not None
     )
-    named = level == 0 and any(known_name(name) for name in title_names(title))
-    versioned = level == 0 and any(
-        known_name(name) and any(c.isdigit() for c in name) for name in title_names(title)
-    )
+    # The names an official site's title gives that the lists know, and whether one holds
+    # a version ("GPT-5.1-Codex-Max").
+    known = [name for name in title_names(title) if known_name(name)] if level == 0 else []
+    named = bool(known)
+    versioned = any(DIGIT.search(name) for name in known)
     research = level == 0 and "/research/" in urlsplit(item.url).path.casefold()
     departure = _DEPARTURE.match(bare.raw) is not None
     for reason, where, terms in rules.forms:
