@@ -247,6 +247,15 @@ HN = "Article URL: https://x.example/a Comments URL: https://news.ycombinator.co
         # Real, 2026: a guide by any qualifier (one shown in a July digest).
         ("Setting up your spare Mac for Claude Code to control, a step-by-step guide", "not_news"),
         ("A Visual Guide to Attention Variants in Modern LLMs", "not_news"),
+        # A claim about AI in general, told as a timeless truth (March 2026's kind, in our
+        # own words); a trend reported, a study's finding and a figure stay news (below).
+        ("Chatbots are not your friends", "rant"),
+        ("AI doesn't replace judgement", "rant"),
+        ("LLMs don't need more parameters, they need better taste", "rant"),
+        ("Agents will never be accountable", "rant"),
+        ("AI is wiping out entry-level call-centre jobs", ""),
+        ("AI is less likely to cheat when it reasons in French, study finds", ""),
+        ("AI needs $4T in revenue to justify the data-centre boom", ""),
     ],
 )
 def test_junk_is_set_aside_with_its_reason(title: str, reason: str) -> None:

@@ -96,6 +96,12 @@ _DEPARTURE = re.compile(
     r"mistral|deepseek|tesla|amazon)\b",
     re.I,
 )
+# "Tell HN: …" that tells of a maker, not of its poster: "Tell HN: Anthropic expires paid
+# credits after a year" (207 points). With "I", "my" or "we" it is the poster's own story.
+_TOLD = re.compile(r"^tell hn\s*[:\-–—]\s*(.+)", re.I)
+_FIRST_PERSON = re.compile(
+    r"\b(?:i|i'm|i’m|i've|i’ve|i'd|i’d|me|my|mine|we|we're|we’re|our|us)\b", re.I
+)
 # A product's badge ("No AI slop", "with no ads, no AI", "No GPU required"); "their
 # brains, not AI" is a story about AI, and so is a quoted "no AI", someone's stance on it
 # ("LibreOffice says 'no AI' is now a software feature").
@@ -623,8 +629,10 @@ _NEWS_PATH = re.compile(r"/(?:news|article|articles|story|stories)/", re.I)
 _REPORTED = frozenset({"meme", "promotion"})
 _PDF = re.compile(r"\[pdf\]", re.IGNORECASE)
 # A quotation in a title: straight or curly double quotes, curly single ones.
-_QUOTED = re.compile(r'"[^"]{1,120}"|“[^”]{1,120}”|‘[^’]{1,120}’')
-_QUOTE_MARKS = re.compile(r'["“‘]')
+# (Straight single quotes only where a headline opens with a quotation: "'I Feel Like I'm
+# Going Crazy': ChatGPT Fuels …"; elsewhere they are apostrophes.)
+_QUOTED = re.compile(r'"[^"]{1,120}"|“[^”]{1,120}”|‘[^’]{1,120}’|^\'.{1,120}?\'(?=\s*[:,—–-])')
+_QUOTE_MARKS = re.compile(r'["“‘]|^\'')
 
 
 def judge(item: Item, *, aggregator: bool = False, names: Collection[str] = ()) -> Verdict:
@@ -702,6 +710,13 @@ def judge(item: Item, *, aggregator: bool = False, names: Collection[str] = ()) 
     versioned = any(DIGIT.search(name) for name in known)
     research = level == 0 and "/research/" in urlsplit(item.url).path.casefold()
     departure = _DEPARTURE.match(bare.raw) is not None
+    told = _TOLD.match(bare.raw)
+    if told and (
+        points < rules.lift_points
+        or _FIRST_PERSON.search(told.group(1))
+        or not about_ai(told.group(1))
+    ):
+        told = None
     for reason, where, terms in rules.forms:
         if reports and where == "title" and reason in _REPORTED:
             continue
@@ -709,6 +724,8 @@ def judge(item: Item, *, aggregator: bool = False, names: Collection[str] = ()) 
             continue  # a lab's study names its subject: "Patterns and problems in …"
         if departure and where == "title" and reason in ("anecdote", "rant", "not_news"):
             continue  # "Why I Left Google DeepMind": a departure, told by the one who left
+        if told and where == "title" and reason == "anecdote":
+            continue  # a maker's doing that readers lifted, told on Hacker News
         if level == 0 and where == "url" and reason == "rant":
             continue  # a government's "/opinions/" are a court's: "Amazon.com vs Perplexity AI"
         if level == 0 and where == "title" and reason == "rant" and named:
