@@ -264,7 +264,9 @@ class Corpus:
             np.where(self.vocabulary.bigram_mask()[indices], self.weights, 0.0)
         )
         neutral = np.where(self.chinese, mass - bigrams * (1 - CROSS_BIGRAM_SHARE), mass)
-        self.title_terms = self._row_sums((self.in_title & (self.weights > 0)).astype(float))
+        # (A launch verb says nothing of its own: "Introducing gpt-oss" says only its name.)
+        saying = self.in_title & (self.weights > 0) & (self.vocabulary.event_bits()[indices] == 0)
+        self.title_terms = self._row_sums(saying.astype(float))
         self.mass = np.where(mass > 0, mass, 1.0)
         self.neutral = np.where(neutral > 0, neutral, 1.0)
         self._vectors: dict[int, Vector] = {}

@@ -407,6 +407,7 @@ def tokens(text: str) -> frozenset[str]:
     if "a.i." in text:  # the New York Times's "A.I."
         text = _DOTTED_AI.sub("ai", text)
     words = _numbers(text, found) if DIGIT.search(text) else text
+    names = name_concepts()
     if "亿" in text:
         _chinese_amounts(text, found)
     sequence = _WORD.findall(words)
@@ -426,6 +427,12 @@ def tokens(text: str) -> frozenset[str]:
                 # ("… for reasoning-based autonomous vehicles" meets "… 'reasoning' AI").
                 found |= tokens(head)
                 continue
+            parts = [part for part in word.split("-") if part and part not in _EN_STOP]
+            if len(parts) > 1 and any(english.get(_stem(part)) in names for part in parts):
+                # A compound of a known name ("Qwen-Image", "Google-Anthropic") also gives
+                # its parts' tokens: "Qwen-Image: …" meets "Qwen Image".
+                for part in parts:
+                    found |= tokens(part)
         compact = _SEPARATORS.sub("", word) if digit else _stem(word)
         concept = english.get(compact)
         found.add(concept or compact)
@@ -472,7 +479,7 @@ def tokens(text: str) -> frozenset[str]:
     return frozenset(found)
 
 
-TOKENISER_VERSION = 26  # raise when `tokens` changes: stored terms are then computed again
+TOKENISER_VERSION = 27  # raise when `tokens` changes: stored terms are then computed again
 # The endings after a hyphen that make a compound of what comes before: "reasoning-based"
 # is about reasoning, "Altman-backed" about Altman.
 _COMPOUND_TAILS = frozenset(
