@@ -1,5 +1,5 @@
-"""Pinned gates on nineteen real weeks of Hacker News (3 August - 9 October 2026, two weeks
-of May, 15-21 June, 29 June - 5 July and 13-19 July 2026, and four weeks of September to
+"""Pinned gates on twenty-one real weeks of Hacker News (3 August - 9 October 2026, two
+weeks of May, 15-21 June, 29 June - 5 July and 13-19 July 2026, and six weeks of August to
 December 2025), replayed day by day.
 
 The weeks and their labels are in tests/data/hn-weeks/ (its README says how they were
@@ -35,7 +35,7 @@ GATES: dict[str, dict[str, float]] = {
         "category": 0.95,
         "top3": 0.85,
         "pick": 0.42,
-        "must": 0.73,
+        "must": 0.72,
         "precision": 0.8,
         "recall": 0.53,
     },
@@ -66,7 +66,7 @@ GATES: dict[str, dict[str, float]] = {
         "category": 0.97,
         "top3": 0.85,
         "pick": 0.85,
-        "must": 0.73,
+        "must": 0.75,
         "precision": 0.9,
         "recall": 0.81,
     },
@@ -76,7 +76,7 @@ GATES: dict[str, dict[str, float]] = {
         "category": 0.95,
         "top3": 0.85,
         "pick": 0.71,
-        "must": 0.75,
+        "must": 0.76,
         "precision": 0.91,
         "recall": 0.71,
     },
@@ -132,11 +132,11 @@ GATES: dict[str, dict[str, float]] = {
     },
     "2026-09-07": {
         "junk": 0.155,
-        "news_aside": 10,
+        "news_aside": 11,
         "category": 0.95,
         "top3": 1.0,
         "pick": 1.0,
-        "must": 0.76,
+        "must": 0.79,
         "precision": 0.86,
         "recall": 0.55,
     },
@@ -229,12 +229,25 @@ GATES: dict[str, dict[str, float]] = {
     "2025-11-17": {
         "junk": 0.145,
         "news_aside": 3,
-        "category": 0.73,
+        "category": 0.75,
         "top3": 1.0,
         "pick": 0.57,
         "must": 0.79,
         "precision": 0.9,
         "recall": 0.9,
+    },
+    # Labelled in session 31 and measured held out (hn-weeks/README.md: must-show 0.795 on
+    # the start), then read: a quoted opening, a lifted "Tell HN", training data and two
+    # merges found on it. The category model never learns from it (held-out.txt).
+    "2025-08-04": {
+        "junk": 0.175,
+        "news_aside": 4,
+        "category": 0.64,
+        "top3": 1.0,
+        "pick": 0.71,
+        "must": 0.83,
+        "precision": 0.79,
+        "recall": 0.54,
     },
 }
 
