@@ -25,7 +25,7 @@ import pytest
 from newsdesk.config import RankSettings
 from newsdesk.models import Item, Story
 from newsdesk.rank import _buzz, rank, shown
-from newsdesk.relevance import engagement, judge, sift, standing
+from newsdesk.relevance import about_ai, engagement, judge, sift, standing
 from newsdesk.terms import summary_text
 from tests import editorial
 from tests.helpers import news_item
@@ -147,6 +147,8 @@ HN = "Article URL: https://x.example/a Comments URL: https://news.ycombinator.co
         ("Tesla discontinues the Model S and Model X", "off_topic"),
         # Real, June 2026: a person named Claude (shown as AI news, and once the pick).
         ("Ubisoft co-founder Claude Guillemot has died in a plane crash", "off_topic"),
+        # Real, August 2025: a runway with an article that ends a phrase is an airport's.
+        ("Years of mistakes left a concrete wall at the end of a regional runway", "off_topic"),
         ("Claude Shannon's 1948 paper, annotated", "off_topic"),
         # Real, July 2026: LoRa the radio is not LoRA the fine-tuning method.
         ("LoRa radio communication devices for Raspberry Pi", "off_topic"),
@@ -256,6 +258,7 @@ HN = "Article URL: https://x.example/a Comments URL: https://news.ycombinator.co
         ("AI is wiping out entry-level call-centre jobs", ""),
         ("AI is less likely to cheat when it reasons in French, study finds", ""),
         ("AI needs $4T in revenue to justify the data-centre boom", ""),
+        ("Agents are now available to every team on the Pro plan", ""),
     ],
 )
 def test_junk_is_set_aside_with_its_reason(title: str, reason: str) -> None:
@@ -641,6 +644,12 @@ def test_a_governments_own_site_is_official() -> None:
     assert standing("https://gouvernail.example/ai") == 2
     # The entertainment trade press is press (AI in film, television and games).
     assert standing("https://www.hollywoodreporter.com/business/ai-voice-contracts/") == 1
+
+
+def test_runway_the_maker_is_about_ai_and_an_airports_is_not() -> None:
+    assert about_ai("Runway unveils a new Runway model for long videos") == "Runway"
+    assert not about_ai("A jet overshot the runway at a coastal airport")
+    assert not about_ai("Years of mistakes left a concrete wall at the end of a regional runway")
 
 
 def test_a_link_to_an_ai_lab_is_about_ai_whatever_its_title() -> None:
@@ -1538,7 +1547,6 @@ def test_the_weeks_new_model_names_keep_its_stories_in_the_digest(tmp_path: Path
 
 
 def test_a_data_centre_in_british_spelling_is_a_data_center() -> None:
-    from newsdesk.relevance import about_ai
     from newsdesk.terms import tokens
 
     # Real, July 2026: a labelled must-show set aside as off-topic.
@@ -1549,7 +1557,6 @@ def test_a_data_centre_in_british_spelling_is_a_data_center() -> None:
 
 
 def test_a_memory_maker_and_the_memory_shortage_are_the_ai_build_out() -> None:
-    from newsdesk.relevance import about_ai
 
     # Real, July 2026: a labelled must-show set aside as off-topic.
     assert about_ai("SK Hynix CEO: worst memory shortage in 2027, will persist beyond 2030")
@@ -1613,7 +1620,6 @@ def test_a_vendors_event_week_and_day_zero_support_are_promotion(title: str, rea
 
 
 def test_a_phones_jailbreak_is_not_a_models() -> None:
-    from newsdesk.relevance import about_ai
 
     # Real, July 2026: shown in a digest as AI news.
     assert not about_ai("Relaxin Jailbreak for iOS 17.0-17.3.1 Released")
@@ -1811,7 +1817,6 @@ def test_a_term_s_regular_expression_matches_as_it_would_unguarded() -> None:
 
 
 def test_two_companies_are_one_kind_and_the_reason_names_what_counted() -> None:
-    from newsdesk.relevance import about_ai
 
     assert about_ai("Google and Microsoft ship a model") == "google + model"
     assert about_ai("Google and Microsoft sign a cloud deal") == ""
@@ -1822,7 +1827,6 @@ def test_a_model_family_with_its_version_glued_on_is_ai() -> None:
     # aside as no AI term, since "Qwen3" is one word and "Qwen" another. A word that only
     # starts like a family's name ("Geminids", the meteor shower) or no family's at all
     # ("web3", "mp3") is none.
-    from newsdesk.relevance import about_ai
 
     assert about_ai("Qwen3.8 Weights Released") == "Qwen"
     assert about_ai("Running Gemma4 on Apple's Neural Engine") == "Gemma"
@@ -1837,7 +1841,6 @@ def test_names_the_ai_news_goes_by_without_saying_ai() -> None:
     # relevance stage set aside as "no AI term": the field's conferences, its makers of
     # chips, weapons and clouds, the memory crunch its data centers caused, and what only
     # a model does.
-    from newsdesk.relevance import about_ai
 
     assert about_ai("NeurIPS 2025 Best Paper Awards") == "NeurIPS"
     assert about_ai("Dutch government objects to ASML's China exports") == ""
@@ -1965,7 +1968,6 @@ def test_a_compound_names_what_comes_before_its_hyphen() -> None:
 def test_an_ai_domain_is_one_weak_sign() -> None:
     # Real Hacker News titles of August 2026: a start-up's post on its ".ai" site needs
     # one weak term more to be about AI, and one alone is not enough.
-    from newsdesk.relevance import about_ai, judge
 
     assert about_ai("What happens when a GPU reads memory", site="blog.doubleword.ai")
     assert not about_ai("What happens when a GPU reads memory", site="blog.doubleword.io")
@@ -1991,7 +1993,6 @@ def test_an_ai_domain_is_one_weak_sign() -> None:
 def test_law_enforcements_agents_are_not_software() -> None:
     # "Meta blocks posts sharing database of ICE agents" is not about AI: an agent's
     # `unless` words veto it.
-    from newsdesk.relevance import about_ai
 
     assert about_ai("Meta blocks posts sharing database of ICE agents") == ""
     assert about_ai("FBI agents trained on new protocols") == ""
