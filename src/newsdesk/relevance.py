@@ -97,10 +97,11 @@ _DEPARTURE = re.compile(
     re.I,
 )
 # "Tell HN: …" that tells of a maker, not of its poster: "Tell HN: Anthropic expires paid
-# credits after a year" (207 points). With "I", "my" or "we" it is the poster's own story.
+# credits after a year" (207 points). With "I", "my" or "we" it is the poster's own story
+# ("US" in capitals is the country).
 _TOLD = re.compile(r"^tell hn\s*[:\-–—]\s*(.+)", re.I)
 _FIRST_PERSON = re.compile(
-    r"\b(?:i|i'm|i’m|i've|i’ve|i'd|i’d|me|my|mine|we|we're|we’re|our|us)\b", re.I
+    r"\b(?:i|i'm|i’m|i've|i’ve|i'd|i’d|me|my|mine|we|we're|we’re|our|(?-i:[uU]s))\b", re.I
 )
 # A product's badge ("No AI slop", "with no ads, no AI", "No GPU required"); "their
 # brains, not AI" is a story about AI, and so is a quoted "no AI", someone's stance on it

@@ -407,7 +407,6 @@ def tokens(text: str) -> frozenset[str]:
     if "a.i." in text:  # the New York Times's "A.I."
         text = _DOTTED_AI.sub("ai", text)
     words = _numbers(text, found) if DIGIT.search(text) else text
-    names = name_concepts()
     if "亿" in text:
         _chinese_amounts(text, found)
     sequence = _WORD.findall(words)
@@ -427,7 +426,8 @@ def tokens(text: str) -> frozenset[str]:
                 # ("… for reasoning-based autonomous vehicles" meets "… 'reasoning' AI").
                 found |= tokens(head)
                 continue
-            parts = [part for part in word.split("-") if part and part not in _EN_STOP]
+            parts = _hyphen_parts(word)
+            names = name_concepts()
             if len(parts) > 1 and any(english.get(_stem(part)) in names for part in parts):
                 # A compound of a known name ("Qwen-Image", "Google-Anthropic") also gives
                 # its parts' tokens: "Qwen-Image: …" meets "Qwen Image".
@@ -439,9 +439,8 @@ def tokens(text: str) -> frozenset[str]:
         if digit and "-" in word:
             # A hyphenated name with a version also gives its parts' tokens: "Kimi-K2.7-Code"
             # and "Kimi K2.7-Code" meet on "kimi" and "k27", not only on two compact forms.
-            for part in word.split("-"):
-                if part and part not in _EN_STOP and part != word:
-                    found |= tokens(part)
+            for part in _hyphen_parts(word):
+                found |= tokens(part)
         if digit:
             named = _NAMED_VERSION.fullmatch(word)
             if named and named.group(1) not in _EN_STOP:
@@ -477,6 +476,11 @@ def tokens(text: str) -> frozenset[str]:
         # one ruling, not a regulation and a ban.
         found.add("@lawsuit")
     return frozenset(found)
+
+
+def _hyphen_parts(word: str) -> list[str]:
+    """The parts of a hyphenated word that say something ("Kimi-K2.7-Code", "Qwen-Image")."""
+    return [part for part in word.split("-") if part and part not in _EN_STOP]
 
 
 TOKENISER_VERSION = 27  # raise when `tokens` changes: stored terms are then computed again
