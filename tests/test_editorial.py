@@ -1581,7 +1581,6 @@ def test_a_data_centre_in_british_spelling_is_a_data_center() -> None:
 
 
 def test_a_memory_maker_and_the_memory_shortage_are_the_ai_build_out() -> None:
-
     # Real, July 2026: a labelled must-show set aside as off-topic.
     assert about_ai("SK Hynix CEO: worst memory shortage in 2027, will persist beyond 2030")
     assert about_ai("RAM prices soar as Micron sells out")
@@ -1644,7 +1643,6 @@ def test_a_vendors_event_week_and_day_zero_support_are_promotion(title: str, rea
 
 
 def test_a_phones_jailbreak_is_not_a_models() -> None:
-
     # Real, July 2026: shown in a digest as AI news.
     assert not about_ai("Relaxin Jailbreak for iOS 17.0-17.3.1 Released")
     assert about_ai("A universal jailbreak for LLMs")
@@ -1841,7 +1839,6 @@ def test_a_term_s_regular_expression_matches_as_it_would_unguarded() -> None:
 
 
 def test_two_companies_are_one_kind_and_the_reason_names_what_counted() -> None:
-
     assert about_ai("Google and Microsoft ship a model") == "google + model"
     assert about_ai("Google and Microsoft sign a cloud deal") == ""
 
@@ -1851,7 +1848,6 @@ def test_a_model_family_with_its_version_glued_on_is_ai() -> None:
     # aside as no AI term, since "Qwen3" is one word and "Qwen" another. A word that only
     # starts like a family's name ("Geminids", the meteor shower) or no family's at all
     # ("web3", "mp3") is none.
-
     assert about_ai("Qwen3.8 Weights Released") == "Qwen"
     assert about_ai("Running Gemma4 on Apple's Neural Engine") == "Gemma"
     assert about_ai("Samsung to double output of its HBM4 and HBM4E DRAM") == "HBM"
@@ -1865,7 +1861,6 @@ def test_names_the_ai_news_goes_by_without_saying_ai() -> None:
     # relevance stage set aside as "no AI term": the field's conferences, its makers of
     # chips, weapons and clouds, the memory crunch its data centers caused, and what only
     # a model does.
-
     assert about_ai("NeurIPS 2025 Best Paper Awards") == "NeurIPS"
     assert about_ai("Dutch government objects to ASML's China exports") == ""
     assert about_ai("US Tells ASML It's Concerned China May Have Top Chip Tool") == "asml + chip"
@@ -1992,7 +1987,6 @@ def test_a_compound_names_what_comes_before_its_hyphen() -> None:
 def test_an_ai_domain_is_one_weak_sign() -> None:
     # Real Hacker News titles of August 2026: a start-up's post on its ".ai" site needs
     # one weak term more to be about AI, and one alone is not enough.
-
     assert about_ai("What happens when a GPU reads memory", site="blog.doubleword.ai")
     assert not about_ai("What happens when a GPU reads memory", site="blog.doubleword.io")
     assert not about_ai("fork() Considered Harmful in macOS", site="formal.ai")
@@ -2017,7 +2011,6 @@ def test_an_ai_domain_is_one_weak_sign() -> None:
 def test_law_enforcements_agents_are_not_software() -> None:
     # "Meta blocks posts sharing database of ICE agents" is not about AI: an agent's
     # `unless` words veto it.
-
     assert about_ai("Meta blocks posts sharing database of ICE agents") == ""
     assert about_ai("FBI agents trained on new protocols") == ""
     assert about_ai("Meta ships agents for its ad tools") == "agents"
