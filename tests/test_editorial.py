@@ -509,6 +509,30 @@ def test_a_name_an_old_paper_and_a_named_law_are_not_ai_news() -> None:
     )
     assert judge(recent, aggregator=True).kept
     assert judge(old).kept
+    # So is any page whose link carries its date six months or more before an aggregator
+    # carried it (Hacker News drops the "(2024)" it adds to such a title now and then); a
+    # recent dated link, or the press's own feed, is news.
+    plan9 = item(
+        "The successor to Research Unix was Plan 9, and LLMs still cannot read it",
+        url="https://press.example/2024/02/21/successor_to_unix_plan_9/",
+    )
+    assert judge(plan9, aggregator=True).reason == "not_news"
+    assert "dated 2024-02" in judge(plan9, aggregator=True).detail
+    essay = item(
+        "AI can now translate brain scans to text",
+        url="https://radio.example/sections/health/2023/05/01/1173045261/brain-decoder",
+    )
+    assert judge(essay, aggregator=True).reason == "not_news"
+    slugged = item(
+        "AI psychosis, told first hand", url="https://someone.example/essays/2025-03-08-ai"
+    )
+    assert judge(slugged, aggregator=True).reason == "not_news"
+    fresh = item(
+        "Linux maintainer says AI tools now find real bugs",
+        url=f"https://press.example/software/{T0.year}/{T0.month:02d}/26/ai-tools-useful",
+    )
+    assert judge(fresh, aggregator=True).kept
+    assert judge(plan9).kept  # (the press's own feed: a dated link is its date)
     # A law named after a person is no legislation: a post about one needs another sign.
     blog = "https://someone.example/posts/laws"
     assert (

@@ -124,6 +124,13 @@ _SHARE = re.compile(r"\d\s*(?:%|percent\b|per cent\b)", re.I)
 # an aggregator carries this many months later is an older paper resurfaced.
 _ARXIV_ID = re.compile(r"//(?:www\.)?arxiv\.org/(?:abs|pdf|html)/(\d\d)(0[1-9]|1[0-2])\.\d{4,5}")
 _ARXIV_MONTHS = 9
+# A link whose path carries its page's date ("/2024/02/21/", "/2023/05/", "/2025-09-08-…").
+# One that an aggregator carries this many months later is an older story resurfaced
+# (Hacker News often drops the "(2024)" it adds to such a title).
+_LINK_DATE = re.compile(
+    r"/((?:19|20)\d\d)[/_-](0[1-9]|1[0-2])(?:[/_-](?:0[1-9]|[12]\d|3[01]))?(?=[/_.-]|$)"
+)
+_LINK_MONTHS = 6
 # Folders of an official site that hold its users' content, not the maker's: a shared
 # chat, a public artifact, a custom GPT, a Hugging Face Space.
 _USER_FOLDERS = frozenset({"share", "shared", "s", "c", "g", "chat", "public", "canvas", "spaces"})
@@ -677,6 +684,13 @@ def judge(item: Item, *, aggregator: bool = False, names: Collection[str] = ()) 
         age = (item.published.year - year) * 12 + item.published.month - month
         if age >= _ARXIV_MONTHS:
             return Verdict("not_news", f"an older paper resurfaced (arXiv, {year}-{month:02d})")
+    dated = _LINK_DATE.search(urlsplit(item.url).path) if aggregator else None
+    if dated:
+        year, month = int(dated.group(1)), int(dated.group(2))
+        if (item.published.year - year) * 12 + item.published.month - month >= _LINK_MONTHS:
+            return Verdict(
+                "not_news", f"an older story resurfaced (its link is dated {year}-{month:02d})"
+            )
     for reason, sites in rules.hosts:
         site = _site(item.url, sites)
         if site:
