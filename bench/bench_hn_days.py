@@ -30,9 +30,8 @@ of their entry and the pairs of entries (an item of each) that tell one event. W
 lines among `--labels`, the figures also count the days' leads in the top 3, the pick,
 the must-show stories shown, and merge precision and recall as a reader meets them.
 
-Nineteen labelled weeks (3 August – 9 October 2026, two of May, two of June and one of July
-2026, and four of September to December 2025) are in tests/data/hn-weeks/ (their README
-says how they were labelled; tests/test_hn_weeks.py pins their figures):
+The labelled weeks are in tests/data/hn-weeks/ (its README lists them and says how they
+were labelled; tests/test_hn_weeks.py pins their figures):
 
     python bench/bench_hn_days.py tests/data/hn-weeks/2026-08-17/days \
         --labels tests/data/hn-weeks/2026-08-17/labels.jsonl [--misses]
