@@ -471,6 +471,17 @@ def test_a_product_killed_a_project_stopped_and_a_practice_started_are_news() ->
     assert judge(item("Patterns and problems in emerging multiagent systems", url=study)).kept
     guide = "https://claude.com/blog/common-workflow-patterns-for-ai-agents"
     assert judge(item("Common workflow patterns for AI agents", url=guide)).reason == "not_news"
+    # Nor is a paper, whose title names its subject however it opens; the same words on a
+    # blog are an explainer.
+    paper = partial(item, url="https://arxiv.org/abs/2601.04567")
+    for title in (
+        "How to inject knowledge efficiently? A scaling law for LLM fine-tuning",
+        "Why large language models fail at tabular prediction",
+        "Understanding inference scaling for LLMs",
+    ):
+        assert judge(paper(title), aggregator=True).kept, title
+        blog = item(title, url="https://someone.example/posts/llm-notes")
+        assert judge(blog, aggregator=True).reason == "not_news", title
     # Models named by how they are shared: open, closed, frontier.
     assert judge(item("Watermarking: The Enshittification of Closed Models Has Begun")).kept
     doe = "U.S. Department of Energy Launches the Genesis Open Models Initiative"
@@ -986,6 +997,17 @@ def test_a_visa_is_no_model_size() -> None:
             "Docker and CNCF partner on an open spec for agent permissions",
             "https://www.docker.com/blog/docker-sandbox-kit-spec-cncf/",
             6,
+        ),
+        # a change announced for later, and a launch being readied
+        (
+            "JetBrains will start training AI on your code on non-commercial license",
+            "https://blog.jetbrains.com/blog/2025/09/30/detailed-data-sharing-for-better-ai/",
+            47,
+        ),
+        (
+            "OpenAI Prepares Visual Agent Builder",
+            "https://www.testingcatalog.com/openai-prepares-to-release-agent-builder/",
+            9,
         ),
     ],
 )

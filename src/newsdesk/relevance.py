@@ -715,9 +715,8 @@ def judge(item: Item, *, aggregator: bool = False, names: Collection[str] = ()) 
     # A press headline or a paper's title reports its subject (see _REPORTED).
     # A document's "[pdf]" on an aggregator is a paper or a report too ("How People Use
     # ChatGPT [pdf]", OpenAI's study; "New AI tutor achieves … in Dartmouth course [pdf]").
-    reports = (
-        level == 1 or bool(_under(host(item.url), rules.papers)) or _PDF.search(title) is not None
-    )
+    a_paper = bool(_under(host(item.url), rules.papers))
+    reports = level == 1 or a_paper or _PDF.search(title) is not None
     # The names an official site's title gives that the lists know, and whether one holds
     # a version ("GPT-5.1-Codex-Max").
     known = [name for name in title_names(title) if known_name(name)] if level == 0 else []
@@ -735,8 +734,11 @@ def judge(item: Item, *, aggregator: bool = False, names: Collection[str] = ()) 
     for reason, where, terms in rules.forms:
         if reports and where == "title" and reason in _REPORTED:
             continue
-        if research and where == "title" and reason == "not_news":
-            continue  # a lab's study names its subject: "Patterns and problems in …"
+        if (research or a_paper) and where == "title" and reason == "not_news":
+            # A lab's study or a paper names its subject: "Patterns and problems in …",
+            # "Why Large Language Models Fail at Tabular Prediction" on arXiv (an older
+            # paper resurfaced is set aside above).
+            continue
         if departure and where == "title" and reason in ("anecdote", "rant", "not_news"):
             continue  # "Why I Left Google DeepMind": a departure, told by the one who left
         if told and where == "title" and reason == "anecdote":
