@@ -705,6 +705,18 @@ def test_a_governments_own_site_is_official() -> None:
     assert standing("https://www.hollywoodreporter.com/business/ai-voice-contracts/") == 1
 
 
+def test_a_lab_chiefs_own_site_is_official() -> None:
+    # 4 October 2025: "Sora Update #1" on Sam Altman's blog, a day's lead, was set aside as
+    # a post on an unknown site with no event in its title.
+    update = item("Sora Update #1", HN.format(124, 162), url="https://blog.samaltman.com/sora-1")
+    assert standing(update.url) == 0 and judge(update, aggregator=True).kept
+    essay = "https://www.darioamodei.com/essay/the-adolescence-of-technology"
+    assert standing(essay) == 0
+    # Anyone else's blog needs a sign of news.
+    blog = item("Sora Update #1", HN.format(124, 162), url="https://blog.someone.example/sora-1")
+    assert judge(blog, aggregator=True).reason == "not_news"
+
+
 def test_runway_the_maker_is_about_ai_and_an_airports_is_not() -> None:
     assert about_ai("Runway unveils a new Runway model for long videos") == "Runway"
     assert not about_ai("A jet overshot the runway at a coastal airport")
