@@ -705,6 +705,22 @@ def test_a_governments_own_site_is_official() -> None:
     assert standing("https://www.hollywoodreporter.com/business/ai-voice-contracts/") == 1
 
 
+def test_a_question_a_headline_asks_is_no_news() -> None:
+    press = "https://www.nytimes.com/2026/01/14/technology/ai-questions.html"
+    # A headline that asks, however it opens: with its question ...
+    assert judge(item("Can AI chatbots replace doctors?", url=press)).reason == "not_news"
+    # ... or after a clause that sets the question up.
+    for title in (
+        "In an era of AI slop, is it time for cultural snobbery to make a comeback?",
+        "If A.I. takes the jobs of young people, how will they react?",
+    ):
+        assert judge(item(title, url=press)).reason == "not_news", title
+    # A headline that reports, with commas and a question mark in a quotation, is news.
+    assert judge(item("OpenAI, Anthropic and Google sign an AI safety pledge", url=press)).kept
+    asked = item("Regulators ask OpenAI, 'is ChatGPT safe for teens?'", url=press)
+    assert judge(asked).reason != "not_news"
+
+
 def test_a_lab_chiefs_own_site_is_official() -> None:
     # 4 October 2025: "Sora Update #1" on Sam Altman's blog, a day's lead, was set aside as
     # a post on an unknown site with no event in its title.
