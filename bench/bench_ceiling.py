@@ -35,6 +35,7 @@ from typing import Any
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "src"))
+sys.path.insert(0, str(ROOT / "scripts"))
 
 from newsdesk.learned import fit  # noqa: E402
 from newsdesk.terms import specific, split_terms  # noqa: E402
@@ -49,48 +50,17 @@ Row = dict[str, Any]
 
 def category_rows() -> dict[str, list[Row]]:
     """Each week's labelled stories (features as the learned model reads them, label and
-    title), and January's if the corpus is there, as scripts/train_models.py reads them."""
-    import tempfile
-
-    from newsdesk.classify import Classifier, features
-    from newsdesk.config import load_settings
+    the story's title), and January's if the corpus is there, as scripts/train_models.py
+    reads them."""
+    import train_models
 
     out: dict[str, list[Row]] = {}
-    config = load_settings(None, timezone="UTC")
-    classifier = Classifier(config.categories, config.default_category)
     for week in sorted(path.parent for path in hn_days.WEEKS.glob("*/labels.jsonl")):
-        labels = hn_days.read_labels([week / "labels.jsonl"]).items
-        run = hn_days.replay(week / "days")
-        rows = out[week.name] = []
-        for stories in run.days.values():
-            for story in stories:
-                scores = classifier.scores(story)
-                chosen = classifier.by_keywords(scores)
-                for item in story.items:
-                    told = run.by_link.get(item.url)
-                    label = labels.get(int(told["id"])) if told else None
-                    if label is not None and label.get("category"):
-                        found = features(story, scores, classifier.keys, chosen)
-                        rows.append(
-                            {"f": found, "y": label["category"], "title": story.items[0].title}
-                        )
+        found = train_models.week_stories(week)
+        out[week.name] = [{"f": f, "y": y, "title": s.items[0].title} for s, f, y, _ in found]
     if editorial.available():
-        with tempfile.TemporaryDirectory() as folder:
-            outcome = editorial.run_split("tune", Path(folder), learned_categories=False)
-        told_in = {
-            (item.source, item.url): story
-            for stories in outcome.days.values()
-            for story in stories
-            for item in story.items
-        }
-        rows = out["tune"] = []
-        for label in editorial.read_jsonl("categories.jsonl"):
-            story = told_in.get(outcome.find(label)) if label["split"] == "tune" else None
-            if story is not None:
-                scores = classifier.scores(story)
-                chosen = classifier.by_keywords(scores)
-                found = features(story, scores, classifier.keys, chosen)
-                rows.append({"f": found, "y": label["category"], "title": story.items[0].title})
+        found = train_models.split_stories("tune")
+        out["tune"] = [{"f": f, "y": y, "title": s.items[0].title} for s, f, y, _ in found]
     return out
 
 

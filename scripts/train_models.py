@@ -42,9 +42,13 @@ PENALTIES = (1.0, 3.0, 5.0, 10.0, 30.0)
 FOLDS = 5
 
 
-def category_rows(split: str) -> tuple[list[dict[str, float]], list[str], list[str]]:
-    """Features of the story each labelled item ended in, its label, and its day (the
-    folds keep a day's stories together)."""
+# A labelled story: the story the labelled item ended in, the model's features of it, the
+# label, and the day (the folds keep a day's stories together).
+Labelled = tuple[Story, dict[str, float], str, str]
+
+
+def split_stories(split: str) -> list[Labelled]:
+    """Each labelled item of a split of tests/data/editorial, in the story it ended in."""
     with tempfile.TemporaryDirectory() as folder:
         outcome = editorial.run_split(split, Path(folder), learned_categories=False)
         config = editorial.settings(Path(folder))
@@ -54,9 +58,7 @@ def category_rows(split: str) -> tuple[list[dict[str, float]], list[str], list[s
         for story in day_stories:
             for item in story.items:
                 stories[(item.source, item.url)] = (day.isoformat(), story)
-    rows: list[dict[str, float]] = []
-    labels: list[str] = []
-    days: list[str] = []
+    out: list[Labelled] = []
     for label in editorial.read_jsonl("categories.jsonl"):
         found = stories.get(outcome.find(label)) if label["split"] == split else None
         if found is None:
@@ -64,15 +66,15 @@ def category_rows(split: str) -> tuple[list[dict[str, float]], list[str], list[s
         day, story = found
         scores = classifier.scores(story)
         chosen = classifier.by_keywords(scores)
-        rows.append(features(story, scores, classifier.keys, chosen))
-        labels.append(label["category"])
-        days.append(day)
-    return rows, labels, days
+        out.append(
+            (story, features(story, scores, classifier.keys, chosen), label["category"], day)
+        )
+    return out
 
 
-def week_rows(week: Path) -> tuple[list[dict[str, float]], list[str], list[str]]:
+def week_stories(week: Path) -> list[Labelled]:
     """The same for a labelled week of Hacker News (tests/data/hn-weeks/<week>): each
-    labelled story's features in the entry it ended in, replayed through the pipeline."""
+    labelled story in the entry it ended in, replayed through the pipeline."""
     labels = {
         ident: (row["category"], row["day"])
         for ident, row in hn_days.read_labels([week / "labels.jsonl"]).items.items()
@@ -81,9 +83,7 @@ def week_rows(week: Path) -> tuple[list[dict[str, float]], list[str], list[str]]
     run = hn_days.replay(week / "days")
     config = load_settings(None, timezone="UTC")
     classifier = Classifier(config.categories, config.default_category)
-    rows: list[dict[str, float]] = []
-    found: list[str] = []
-    days: list[str] = []
+    out: list[Labelled] = []
     for day_stories in run.days.values():
         for story in day_stories:
             scores = classifier.scores(story)
@@ -92,10 +92,25 @@ def week_rows(week: Path) -> tuple[list[dict[str, float]], list[str], list[str]]
                 told = run.by_link.get(item.url)
                 label = labels.get(int(told["id"])) if told else None
                 if label is not None:
-                    rows.append(features(story, scores, classifier.keys, chosen))
-                    found.append(label[0])
-                    days.append(label[1])
-    return rows, found, days
+                    found = features(story, scores, classifier.keys, chosen)
+                    out.append((story, found, label[0], label[1]))
+    return out
+
+
+def _columns(
+    labelled: Sequence[Labelled],
+) -> tuple[list[dict[str, float]], list[str], list[str]]:
+    return [f for _, f, _, _ in labelled], [y for _, _, y, _ in labelled], [d for *_, d in labelled]
+
+
+def category_rows(split: str) -> tuple[list[dict[str, float]], list[str], list[str]]:
+    """Features of the story each labelled item of a split ended in, its label, its day."""
+    return _columns(split_stories(split))
+
+
+def week_rows(week: Path) -> tuple[list[dict[str, float]], list[str], list[str]]:
+    """The same for a labelled week of Hacker News."""
+    return _columns(week_stories(week))
 
 
 def training_rows(
