@@ -731,6 +731,15 @@ def test_a_lab_chiefs_own_site_is_official() -> None:
     # Anyone else's blog needs a sign of news.
     blog = item("Sora Update #1", HN.format(124, 162), url="https://blog.someone.example/sora-1")
     assert judge(blog, aggregator=True).reason == "not_news"
+    # A lab's own journal is official, and Google Labs' folder of Google's blog says AI
+    # (29 October and 1 November 2025, two must-shows set aside).
+    journal = "https://transformer-circuits.pub/2025/introspection/index.html"
+    paper = item("Emergent Introspective Awareness in Large Language Models", url=journal)
+    assert standing(journal) == 0 and judge(paper, aggregator=True).kept
+    labs = item("Pomelli", url="https://blog.google/technology/google-labs/pomelli/")
+    assert judge(labs, aggregator=True).kept
+    other = item("Pomelli", url="https://blog.google/products/maps/pomelli/")
+    assert judge(other, aggregator=True).reason == "off_topic"
 
 
 def test_runway_the_maker_is_about_ai_and_an_airports_is_not() -> None:

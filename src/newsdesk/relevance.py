@@ -500,8 +500,11 @@ def _ai_site(url: str) -> bool:
 
 # A site's section for AI news: "arstechnica.com/ai/2026/…", "theregister.com/ai-and-ml/…",
 # "theverge.com/ai-artificial-intelligence/…".
-# (DeepMind's folder on Google's blog too: "blog.google/technology/google-deepmind/…".)
-_AI_SECTION = re.compile(r"(?:^| )(?:ai|artificial intelligence|machine learning|deepmind)(?: |$)")
+# (DeepMind's and Google Labs' folders on Google's blog too: "blog.google/technology/
+# google-deepmind/…", "blog.google/technology/google-labs/pomelli/".)
+_AI_SECTION = re.compile(
+    r"(?:^| )(?:ai|artificial intelligence|machine learning|deepmind|google labs)(?: |$)"
+)
 
 
 def _ai_section(url: str) -> bool:
