@@ -349,6 +349,22 @@ def test_a_launch_told_by_its_name_alone_meets_the_names_other_tellings() -> Non
         assert group_of[a] != group_of[b], (a, b)
 
 
+def test_a_recapitalisation_is_a_restructuring() -> None:
+    # Real, 28 October 2025: one event told as a recapitalisation and as a restructuring,
+    # in English and in Chinese.
+    told = (
+        "OpenAI Completes Recapitalization",
+        "OpenAI Restructures to Become a More Traditional For-Profit Company",
+    )
+    assert "@restructuring" in tokens(told[0]) & tokens(told[1]) & tokens("OpenAI 完成重组")
+    group_of = _groups_with(told)
+    assert group_of[told[0]] == group_of[told[1]]
+    # Another company's restructuring is another event.
+    other = ("OpenAI Completes Recapitalization", "Intel restructures its foundry business")
+    group_of = _groups_with(other)
+    assert group_of[other[0]] != group_of[other[1]]
+
+
 def test_the_issues_april_false_merges_stay_apart() -> None:
     # Real titles that one April day merged: they share a word, not an event. Leaving is
     # a departure (the people-moves event), so it conflicts with a vulnerability.
