@@ -720,7 +720,7 @@ def test_a_question_a_headline_asks_is_no_news() -> None:
     # A headline that reports, with commas and a question mark in a quotation, is news.
     assert judge(item("OpenAI, Anthropic and Google sign an AI safety pledge", url=press)).kept
     asked = item("Regulators ask OpenAI, 'is ChatGPT safe for teens?'", url=press)
-    assert judge(asked).reason != "not_news"
+    assert judge(asked).kept
 
 
 def test_a_lab_chiefs_own_site_is_official() -> None:
@@ -1046,7 +1046,7 @@ def test_a_visa_is_no_model_size() -> None:
         # a change announced for later, and a launch being readied
         (
             "JetBrains will start training AI on your code on non-commercial license",
-            "https://blog.jetbrains.com/blog/2025/09/30/detailed-data-sharing-for-better-ai/",
+            "https://blog.jetbrains.com/blog/detailed-data-sharing-for-better-ai/",
             47,
         ),
         (
