@@ -681,19 +681,10 @@ def judge(item: Item, *, aggregator: bool = False, names: Collection[str] = ()) 
         and item.published.month == 12
     ):
         return Verdict("not_news", f"a look back at the year ({old.group().strip()})")
-    paper = _ARXIV_ID.search(item.url) if aggregator else None
-    if paper:
-        year, month = 2000 + int(paper.group(1)), int(paper.group(2))
-        age = (item.published.year - year) * 12 + item.published.month - month
-        if age >= _ARXIV_MONTHS:
-            return Verdict("not_news", f"an older paper resurfaced (arXiv, {year}-{month:02d})")
-    dated = _LINK_DATE.search(urlsplit(item.url).path) if aggregator else None
-    if dated:
-        year, month = int(dated.group(1)), int(dated.group(2))
-        if (item.published.year - year) * 12 + item.published.month - month >= _LINK_MONTHS:
-            return Verdict(
-                "not_news", f"an older story resurfaced (its link is dated {year}-{month:02d})"
-            )
+    link_path = urlsplit(item.url).path
+    resurfaced = _resurfaced(item, link_path) if aggregator else None
+    if resurfaced:
+        return Verdict("not_news", resurfaced)
     for reason, sites in rules.hosts:
         site = _site(item.url, sites)
         if site:
@@ -725,7 +716,7 @@ def judge(item: Item, *, aggregator: bool = False, names: Collection[str] = ()) 
     known = [name for name in title_names(title) if known_name(name)] if level == 0 else []
     named = bool(known)
     versioned = any(DIGIT.search(name) for name in known)
-    research = level == 0 and "/research/" in urlsplit(item.url).path.casefold()
+    research = level == 0 and "/research/" in link_path.casefold()
     departure = _DEPARTURE.match(bare.raw) is not None
     told = _TOLD.match(bare.raw)
     if told and (
@@ -805,7 +796,7 @@ def judge(item: Item, *, aggregator: bool = False, names: Collection[str] = ()) 
         and points < rules.lift_points
         and level == 2
         and not flair
-        and not _NEWS_PATH.search(urlsplit(item.url).path)
+        and not _NEWS_PATH.search(link_path)
     ):
         said = Text(_EPONYMOUS_LAW.sub(" ", title)) if "'" in title or "’" in title else head
         # A discussion post needs an event word: a model's name or size is in every
@@ -817,6 +808,24 @@ def judge(item: Item, *, aggregator: bool = False, names: Collection[str] = ()) 
         ):
             return Verdict("not_news", f"no event in the title of a post on {host(item.url)}")
     return KEPT
+
+
+def _resurfaced(item: Item, link_path: str) -> str:
+    """Why an aggregator's link is an older story resurfaced ("" when it is not): an arXiv
+    paper `_ARXIV_MONTHS` or more, or a page whose link is dated `_LINK_MONTHS` or more,
+    before the item was published."""
+    published = item.published.year * 12 + item.published.month
+    paper = _ARXIV_ID.search(item.url)
+    if paper:
+        year, month = 2000 + int(paper.group(1)), int(paper.group(2))
+        if published - (year * 12 + month) >= _ARXIV_MONTHS:
+            return f"an older paper resurfaced (arXiv, {year}-{month:02d})"
+    dated = _LINK_DATE.search(link_path)
+    if dated:
+        year, month = int(dated.group(1)), int(dated.group(2))
+        if published - (year * 12 + month) >= _LINK_MONTHS:
+            return f"an older story resurfaced (its link is dated {year}-{month:02d})"
+    return ""
 
 
 # Folders where a maker's own site announces as well as explains: a lab ships a feature
